@@ -1,0 +1,237 @@
+"""Finding what Heroku will build: the build root, the Django projects, and their files.
+
+This is the only stage that reads the disk.  Inside a git repository the files are
+what git lists (tracked, plus untracked files that are not ignored): what a commit
+would deploy.  Outside git the tree is walked, skipping ``.git``, ``node_modules``,
+``__pycache__``, ``site-packages`` and virtualenvs (any folder holding ``pyvenv.cfg``).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import stat
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from .ftypes import ParseError, Span
+
+SKIP_DIRS = frozenset({".git", "node_modules", "__pycache__", "site-packages", ".hg", ".svn", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
+# Files Heroku's Python build reads at the root of the app: where one sits, the app starts.
+BUILD_MARKERS = frozenset(
+    {"Procfile", "requirements.txt", "runtime.txt", ".python-version", "Pipfile", "Pipfile.lock", "poetry.lock", "uv.lock", "app.json"}
+)
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+class DiscoveryError(Exception):
+    """A PATH that cannot be linted: missing, or holding no Django project."""
+
+
+@dataclass
+class Project:
+    """One Django project (a folder holding ``manage.py``) and the build around it."""
+
+    build_root: Path  # absolute
+    project_dir: str  # relative to the build root, POSIX; "" when manage.py sits at the root
+    files: frozenset[str]  # every file of the build, relative to the build root
+    in_git: bool = False
+    venv_dirs: tuple[str, ...] = ()  # committed virtualenvs, relative to the build root
+    _cache: dict[str, bytes | ParseError] = field(default_factory=dict, repr=False)
+
+    def read(self, rel: str) -> bytes | ParseError:
+        """The bytes of a file of the build, or a ParseError saying why it cannot be read."""
+        if rel in self._cache:
+            return self._cache[rel]
+        path = self.build_root / rel
+        try:
+            info = os.stat(path)
+            if not stat.S_ISREG(info.st_mode):
+                result: bytes | ParseError = ParseError(Span(rel), "not a regular file")
+            elif info.st_size > MAX_FILE_BYTES:
+                result = ParseError(Span(rel), f"file is too large to read ({info.st_size // (1024 * 1024)} MiB)")
+            else:
+                with open(path, "rb") as handle:
+                    result = handle.read()
+        except OSError as exc:
+            result = ParseError(Span(rel), f"cannot read the file: {exc.strerror or exc}")
+        self._cache[rel] = result
+        return result
+
+    def root_files(self) -> list[str]:
+        return sorted(f for f in self.files if "/" not in f)
+
+    def exists(self, rel: str) -> bool:
+        return rel in self.files
+
+
+def _git_toplevel(start: Path) -> Path | None:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(start), "rev-parse", "--show-toplevel"],
+            capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL,
+        )
+    except OSError:
+        return None
+    if out.returncode != 0 or not out.stdout.strip():
+        return None
+    return Path(out.stdout.strip()).resolve()
+
+
+def _git_files(top: Path) -> list[str] | None:
+    def run(*args: str) -> list[str] | None:
+        try:
+            out = subprocess.run(
+                ["git", "-C", str(top), "-c", "core.quotepath=off", "ls-files", "-z", *args],
+                capture_output=True, check=False, stdin=subprocess.DEVNULL,
+            )
+        except OSError:
+            return None
+        if out.returncode != 0:
+            return None
+        return [p for p in out.stdout.decode("utf-8", "surrogateescape").split("\0") if p]
+
+    listed = run("--cached", "--others", "--exclude-standard")
+    if listed is None:
+        return None
+    deleted = set(run("--deleted") or ())
+    return sorted(set(listed) - deleted)
+
+
+def _walk_files(root: Path) -> list[str]:
+    files: list[str] = []
+    seen: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        try:
+            info = os.stat(dirpath)
+            if (info.st_dev, info.st_ino) in seen:
+                dirnames[:] = []
+                continue
+            seen.add((info.st_dev, info.st_ino))
+        except OSError:
+            continue
+        rel_dir = os.path.relpath(dirpath, root)
+        prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+        if "pyvenv.cfg" in filenames and prefix:
+            files.append(prefix + "pyvenv.cfg")  # remembered, so a committed virtualenv can be reported
+            dirnames[:] = []
+            continue
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        files.extend(prefix + name for name in filenames)
+    return files
+
+
+def _skipped(rel: str, venvs: tuple[str, ...]) -> bool:
+    parts = rel.split("/")
+    if any(part in SKIP_DIRS for part in parts[:-1]):
+        return True
+    return any(rel.startswith(v + "/") for v in venvs)
+
+
+def _has_markers(files: set[str], folder: str) -> bool:
+    prefix = folder + "/" if folder else ""
+    for marker in BUILD_MARKERS:
+        if prefix + marker in files:
+            return True
+    return False
+
+
+def _ancestors(folder: str) -> list[str]:
+    """``a/b/c`` -> ["a/b/c", "a/b", "a", ""]."""
+    result = [folder]
+    while folder:
+        folder = folder.rpartition("/")[0]
+        result.append(folder)
+    return result
+
+
+def _procfile_like(name: str) -> bool:
+    base = name.rsplit("/", 1)[-1].strip().lower()
+    return base == "procfile" or base.startswith("procfile.")
+
+
+def find_projects(paths: list[str], exclude: list[str] | None = None) -> list[Project]:
+    """The Django projects the given paths name, each with its build root and files."""
+    projects: dict[tuple[Path, str], Project] = {}
+    listings: dict[Path, tuple[list[str], bool]] = {}
+    for raw in paths or ["."]:
+        given = Path(raw)
+        if not given.exists():
+            raise DiscoveryError(f"{raw}: no such file or folder")
+        given = given.resolve()
+        start = given if given.is_dir() else given.parent
+        top = _git_toplevel(start)
+        in_git = top is not None
+        if top is None:
+            top = start
+            # Outside git, a file or folder inside a Django project means that project.
+            for folder in [start, *start.parents]:
+                if (folder / "manage.py").is_file():
+                    top = folder
+                    break
+        if top not in listings:
+            listed = _git_files(top) if in_git else None
+            if listed is None:
+                listed, in_git = _walk_files(top), False
+            listings[top] = (listed, in_git)
+        listed, in_git = listings[top]
+        venvs = tuple(sorted(f.rpartition("/")[0] for f in listed if f.endswith("/pyvenv.cfg")))
+        all_files = [f for f in listed if not _skipped(f, venvs)]
+        file_set = set(all_files)
+        manages = sorted(f.rpartition("/")[0] for f in all_files if f == "manage.py" or f.endswith("/manage.py"))
+        rel_given = "" if given == top else given.relative_to(top).as_posix() if _is_relative_to(given, top) else ""
+        rel_start = rel_given if given.is_dir() else rel_given.rpartition("/")[0]
+        chosen = [d for d in manages if d in _ancestors(rel_start)]
+        if chosen:
+            chosen = chosen[-1:]  # the innermost project holding the path
+        else:
+            prefix = rel_start + "/" if rel_start else ""
+            chosen = [d for d in manages if d.startswith(prefix) or rel_start == ""]
+        if not chosen:
+            raise DiscoveryError(f"{raw}: no Django project found (no manage.py)")
+        top_has_markers = _has_markers(file_set, "") or any(_procfile_like(f) for f in all_files if "/" not in f)
+        for project_dir in chosen:
+            root_rel = ""
+            if not top_has_markers:
+                for folder in _ancestors(project_dir):
+                    if _has_markers(file_set, folder) or any(
+                        _procfile_like(f) for f in all_files if f.rpartition("/")[0] == folder
+                    ):
+                        root_rel = folder
+                        break
+            key = (top, root_rel + "::" + project_dir)
+            if key in projects:
+                continue
+            prefix = root_rel + "/" if root_rel else ""
+            files = [f[len(prefix):] for f in all_files if f.startswith(prefix)]
+            if exclude:
+                files = [f for f in files if not _excluded(f, exclude)]
+            rel_project = project_dir[len(prefix):] if project_dir.startswith(prefix) else project_dir
+            projects[key] = Project(
+                build_root=top / root_rel if root_rel else top,
+                project_dir=rel_project,
+                files=frozenset(files),
+                in_git=in_git,
+                venv_dirs=tuple(v[len(prefix):] for v in venvs if v.startswith(prefix)),
+            )
+    return list(projects.values())
+
+
+def _is_relative_to(path: Path, other: Path) -> bool:
+    try:
+        path.relative_to(other)
+        return True
+    except ValueError:
+        return False
+
+
+def _excluded(rel: str, patterns: list[str]) -> bool:
+    pure = PurePosixPath(rel)
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel, pattern + "/*") or pure.match(pattern):
+            return True
+        if any(fnmatch.fnmatch(part, pattern) for part in pure.parts[:-1]):
+            return True
+    return False

@@ -1,0 +1,291 @@
+"""Every data type that crosses a stage boundary, in one place.
+
+The pipeline is: discovery (reads the disk) -> parse (LibCST, Procfile, version files)
+-> settings model -> rules -> diagnostics -> reporters.  Everything here is a plain
+dataclass: no CST node survives the parse stage, so the model can be pickled, cached
+and handed to rules that never touch the filesystem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+
+# --------------------------------------------------------------------------- spans
+
+
+@dataclass(eq=False)
+class Span:
+    """A range in a file.  ``file`` is relative to the build root, in POSIX form.
+
+    Lines and columns are 1-based; the end column is exclusive (as in ruff's JSON).
+    Spans of Python values are created before positions are known and filled in by
+    the parse stage in one pass; a span whose position could not be computed points
+    at the start of the file.
+    """
+
+    file: str
+    line: int = 1
+    col: int = 1
+    end_line: int = 1
+    end_col: int = 1
+
+    def key(self) -> tuple[str, int, int, int, int]:
+        return (self.file, self.line, self.col, self.end_line, self.end_col)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Span) and self.key() == other.key()
+
+    def __hash__(self) -> int:
+        return hash(self.key())
+
+    def __repr__(self) -> str:
+        return f"Span({self.file}:{self.line}:{self.col}-{self.end_line}:{self.end_col})"
+
+
+# --------------------------------------------------------------------------- values
+#
+# A setting's value as djhlint understands it, without running anything.
+
+
+@dataclass(eq=False)
+class Literal:
+    """A scalar literal: str, int, float, bool or None."""
+
+    value: str | int | float | bool | None
+    span: Span
+
+
+@dataclass(eq=False)
+class ListValue:
+    """A list, tuple or set display; ``items`` are values in source order."""
+
+    items: tuple["Value", ...]
+    span: Span
+    kind: str = "list"  # "list", "tuple" or "set"
+
+
+@dataclass(eq=False)
+class DictValue:
+    """A dict display.  Keys that are not literals make the entry unknown to lookups."""
+
+    entries: tuple[tuple["Value", "Value"], ...]
+    span: Span
+
+    def get(self, key: str) -> "Value | None":
+        found = None
+        for k, v in self.entries:
+            if isinstance(k, Literal) and k.value == key:
+                found = v
+        return found
+
+
+@dataclass(eq=False)
+class EnvRead:
+    """A value read from the environment.
+
+    ``api`` names the reader: ``os.environ[]``, ``os.environ.get``, ``os.getenv``,
+    ``decouple``, ``environ`` (django-environ's ``env(...)``), ``environ.<method>``
+    (``env.bool`` ...), ``dj_database_url``.  ``var`` is the variable's name when it is
+    a literal.  ``default`` is the fallback when the variable is unset (``None`` when
+    there is none: the read fails or yields ``None``).  ``cast`` says what the raw
+    string is turned into: ``bool``, ``int``, ``float``, ``list``, ``json``, ``dict``,
+    ``db``, ``str`` or ``unknown``; ``None`` means the result stays a string.
+    ``wrapper`` is ``"bool()"`` when the string is passed to Python's ``bool()``,
+    which is true for any non-empty string.
+    """
+
+    api: str
+    var: str | None
+    span: Span
+    default: "Value | None" = None
+    cast: str | None = None
+    wrapper: str | None = None
+    fallback_via: str | None = None  # "default", "positional" or "or"
+
+    @property
+    def yields_string(self) -> bool:
+        """True when the value reaching Django is the raw environment string."""
+        return self.cast is None or self.cast == "str"
+
+
+@dataclass(eq=False)
+class Unknown:
+    """Something djhlint cannot evaluate.  ``kind`` hints at its type where known:
+    ``bool`` (a comparison, ``not``, ``in``), ``generated`` (a random secret), ``path``,
+    ``call:<qualified name>`` or ``""``."""
+
+    span: Span
+    kind: str = ""
+    text: str = ""
+
+
+Value = Union[Literal, ListValue, DictValue, EnvRead, Unknown]
+
+
+def plain(value: Value | None) -> Any:
+    """The Python data a fully literal value stands for; raises ``ValueError`` otherwise."""
+    if isinstance(value, Literal):
+        return value.value
+    if isinstance(value, ListValue):
+        return [plain(item) for item in value.items]
+    if isinstance(value, DictValue):
+        return {plain(k): plain(v) for k, v in value.entries}
+    raise ValueError("not a literal")
+
+
+def describe(value: Value | None) -> str:
+    """A short human description of a value, for ``djhlint settings`` and messages."""
+    if value is None:
+        return "unset"
+    if isinstance(value, Literal):
+        return repr(value.value)
+    if isinstance(value, ListValue):
+        inner = ", ".join(describe(v) for v in value.items)
+        return {"list": f"[{inner}]", "tuple": f"({inner}{',' if len(value.items) == 1 else ''})", "set": f"{{{inner}}}"}[value.kind]
+    if isinstance(value, DictValue):
+        return "{" + ", ".join(f"{describe(k)}: {describe(v)}" for k, v in value.entries) + "}"
+    if isinstance(value, EnvRead):
+        parts = [f"env {value.var or '?'} via {value.api}"]
+        if value.default is not None:
+            parts.append(f"fallback {describe(value.default)}")
+        if value.cast:
+            parts.append(f"cast {value.cast}")
+        if value.wrapper:
+            parts.append(f"wrapped in {value.wrapper}")
+        return ", ".join(parts)
+    return f"unknown{' ' + value.kind if value.kind else ''}{': ' + value.text if value.text else ''}"
+
+
+# --------------------------------------------------------------------------- settings
+
+
+@dataclass(eq=False)
+class Binding:
+    """What a module-level name may hold at the end of the settings chain.
+
+    ``values`` are the alternatives: one value when the code is straight-line, more
+    when assignments sit under ``if``/``else``/``try``.  ``maybe_unset`` is true when
+    some path leaves the name undefined.  ``sites`` are the spans of the statements
+    that set or changed it, in execution order.
+    """
+
+    values: tuple[Value, ...]
+    sites: tuple[Span, ...] = ()
+    maybe_unset: bool = False
+
+    @property
+    def certain(self) -> Value | None:
+        """The value when there is exactly one and the name is always set."""
+        if len(self.values) == 1 and not self.maybe_unset:
+            return self.values[0]
+        return None
+
+
+@dataclass
+class ModuleRef:
+    name: str  # dotted module name
+    path: str  # relative to the build root
+
+
+@dataclass
+class SettingsModel:
+    """The deployed settings as djhlint understands them."""
+
+    module: str  # the judged module, e.g. "mysite.settings.production"
+    path: str  # its file, relative to the build root
+    reason: str  # why this module was judged
+    chain: list[ModuleRef] = field(default_factory=list)  # modules read, in execution order
+    settings: dict[str, Binding] = field(default_factory=dict)
+    complete: bool = True  # false when a module of the chain could not be parsed
+
+    def get(self, name: str) -> Binding | None:
+        return self.settings.get(name)
+
+
+# --------------------------------------------------------------------------- layout files
+
+
+@dataclass
+class Process:
+    """One ``name: command`` line of a Procfile."""
+
+    name: str
+    command: str
+    line: int
+    command_col: int  # 1-based column where the command starts
+    span: Span  # the whole line
+    env: dict[str, str] = field(default_factory=dict)  # VAR=value prefixes and --env options
+    server: str | None = None  # "gunicorn", "uvicorn", "daphne", "waitress-serve", ...
+    server_span: Span | None = None  # the server's own command, up to the next && or ;
+    server_args: tuple[str, ...] = ()
+    app_module: str | None = None  # "mysite.wsgi" from "mysite.wsgi:application"
+    chdir: str | None = None  # --chdir DIR or a leading "cd DIR &&"
+
+
+@dataclass
+class Procfile:
+    path: str  # relative to the build root; may be a misnamed file
+    processes: list[Process] = field(default_factory=list)
+
+    def process(self, name: str) -> Process | None:
+        for proc in self.processes:
+            if proc.name == name:
+                return proc
+        return None
+
+
+@dataclass
+class VersionFile:
+    """``runtime.txt`` or ``.python-version`` at the build root, decoded."""
+
+    path: str
+    text: str
+    versions: list[tuple[str, Span]] = field(default_factory=list)  # non-comment lines
+
+
+@dataclass
+class ParseError:
+    """A file djhlint must read but cannot decode or parse (reported as DJH000)."""
+
+    span: Span
+    reason: str
+
+
+@dataclass
+class Context:
+    """Everything a rule may look at, for one Django project."""
+
+    build_root: str  # absolute path
+    project_dir: str  # folder holding manage.py, relative to the build root ("" for the root)
+    files: frozenset[str]  # every file of the build, relative to the build root
+    settings: SettingsModel | None
+    procfile: Procfile | None  # the real Procfile, or the misnamed file when there is none
+    misnamed_procfiles: list[str]  # root files meant to be a Procfile, when none is named right
+    version_files: dict[str, VersionFile]  # by name: "runtime.txt", ".python-version"
+    pipfile_lock_python: str | None  # _meta.requires.python_version of Pipfile.lock
+    parse_errors: list[ParseError]
+
+
+# --------------------------------------------------------------------------- diagnostics
+
+
+@dataclass
+class Diagnostic:
+    code: str
+    name: str
+    message: str
+    span: Span
+    build_root: str  # absolute; span.file is relative to it
+    fix: Any = None
+    url: str | None = None
+
+    @property
+    def path(self) -> str:
+        from os.path import join
+
+        return join(self.build_root, self.span.file)
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.span.line, self.span.col, self.code)

@@ -1,0 +1,859 @@
+"""The static settings model: what the deployed settings module sets, without running it.
+
+A small abstract interpreter walks each module's statements in execution order.  It
+keeps, for every module-level name, the alternatives it may hold (``Binding``): one
+value for straight-line code, several when assignments sit under ``if``/``else``/
+``try``.  Values are plain data (``ftypes.Value``): literals, environment reads with
+their variable, fallback and cast, or unknown.  Star imports of the project's own
+modules are followed in order, so later assignments override earlier ones.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable, Iterable, Sequence
+
+import libcst as cst
+
+from .ftypes import (
+    Binding,
+    DictValue,
+    EnvRead,
+    ListValue,
+    Literal,
+    ModuleRef,
+    ParseError,
+    SettingsModel,
+    Span,
+    Unknown,
+    Value,
+)
+from .parse import PythonFile, fill_positions
+
+MAX_ALTERNATIVES = 16
+
+# Calls whose result is a freshly generated secret, not a literal.
+GENERATED = ("get_random_secret_key", "token_urlsafe", "token_hex", "token_bytes", "get_random_string", "uuid4", "urandom")
+# Functions that turn an environment string into a real bool.
+BOOL_PARSERS = ("strtobool", "str2bool", "str_to_bool", "to_bool", "as_bool", "parse_bool", "asbool", "is_true", "truthy")
+STRING_METHODS = ("lower", "upper", "strip", "lstrip", "rstrip", "casefold", "title", "replace")
+PATH_CALLS = ("os.path.join", "os.path.abspath", "os.path.dirname", "pathlib.Path", "Path")
+DJANGO_ENVIRON_DEFAULT_POSITION = {  # methods of environ.Env whose second positional argument is the default
+    "str": "str", "bool": "bool", "int": "int", "float": "float", "json": "json", "url": "str", "path": "str",
+    "db": "db", "db_url": "db", "cache": "cache", "cache_url": "cache", "email": "email", "email_url": "email",
+    "search_url": "search",
+}
+DJANGO_ENVIRON_CAST_POSITION = {"list": "list", "tuple": "list", "dict": "dict"}  # second positional is the cast
+DB_ENGINES = {
+    "sqlite": "django.db.backends.sqlite3", "spatialite": "django.contrib.gis.db.backends.spatialite",
+    "postgres": "django.db.backends.postgresql", "postgresql": "django.db.backends.postgresql",
+    "pgsql": "django.db.backends.postgresql", "postgis": "django.contrib.gis.db.backends.postgis",
+    "mysql": "django.db.backends.mysql", "mysql2": "django.db.backends.mysql", "oracle": "django.db.backends.oracle",
+}
+
+WHITENOISE = "whitenoise.middleware.WhiteNoiseMiddleware"
+
+
+class ModuleLoader:
+    """Resolves dotted module names to project files and hands out their parse results.
+
+    Provided by the engine; it owns every read from disk (through discovery), so the
+    model never opens a file.
+    """
+
+    def resolve(self, name: str) -> str | None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def load(self, path: str) -> PythonFile | ParseError:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def is_package(self, path: str) -> bool:
+        return path.endswith("__init__.py")
+
+
+@dataclasses.dataclass
+class ModuleResult:
+    env: dict[str, Binding]
+    chain: list[ModuleRef]
+    complete: bool
+
+
+class SettingsInterpreter:
+    """Builds a :class:`SettingsModel` for one settings module and what it star-imports."""
+
+    def __init__(self, loader: ModuleLoader) -> None:
+        self.loader = loader
+        self.cache: dict[str, ModuleResult] = {}
+        self.stack: list[str] = []
+        self.errors: list[ParseError] = []
+
+    def build(self, module: str, path: str, reason: str) -> SettingsModel | None:
+        result = self.run_module(module, path)
+        if result is None:
+            return None
+        settings = {name: binding for name, binding in result.env.items() if name.isupper()}
+        return SettingsModel(
+            module=module, path=path, reason=reason, chain=result.chain, settings=settings, complete=result.complete
+        )
+
+    def run_module(self, module: str, path: str) -> ModuleResult | None:
+        if module in self.cache:
+            return self.cache[module]
+        if module in self.stack:  # an import cycle: Python would see a half-built module
+            return ModuleResult(env={}, chain=[], complete=True)
+        parsed = self.loader.load(path)
+        if isinstance(parsed, ParseError):
+            self.errors.append(parsed)
+            return None
+        self.stack.append(module)
+        try:
+            runner = ModuleRunner(self, module, path, parsed)
+            runner.run()
+        finally:
+            self.stack.pop()
+        fill_positions(parsed.module, runner.spans.wanted)
+        result = ModuleResult(env=runner.env, chain=runner.chain + [ModuleRef(module, path)], complete=runner.complete)
+        self.cache[module] = result
+        return result
+
+
+class SpanMaker:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.wanted: dict[cst.CSTNode, list[Span]] = {}
+
+    def __call__(self, node: cst.CSTNode) -> Span:
+        span = Span(self.path)
+        self.wanted.setdefault(node, []).append(span)
+        return span
+
+
+def _dedupe(values: Iterable[Value]) -> tuple[Value, ...]:
+    seen: dict[int, Value] = {}
+    for value in values:
+        seen.setdefault(id(value), value)
+    return tuple(seen.values())
+
+
+def merge_envs(before: dict[str, Binding], branches: Sequence[dict[str, Binding]]) -> dict[str, Binding]:
+    """Join the environments of alternative branches into one."""
+    names: dict[str, None] = {}
+    for env in branches:
+        names.update(dict.fromkeys(env))
+    merged: dict[str, Binding] = {}
+    for name in names:
+        bindings = [env.get(name) for env in branches]
+        present = [b for b in bindings if b is not None]
+        first = present[0]
+        if len(present) == len(bindings) and all(b is first for b in present):
+            merged[name] = first
+            continue
+        values = _dedupe(v for b in present for v in b.values)
+        sites = tuple(dict.fromkeys(s for b in present for s in b.sites))
+        maybe_unset = len(present) < len(bindings) or any(b.maybe_unset for b in present)
+        if len(values) > MAX_ALTERNATIVES:
+            values = (Unknown(values[-1].span, "too-many-alternatives"),)
+        merged[name] = Binding(values=values, sites=sites, maybe_unset=maybe_unset)
+    return merged
+
+
+class ModuleRunner:
+    """Interprets one module's statements."""
+
+    def __init__(self, owner: SettingsInterpreter, module: str, path: str, parsed: PythonFile) -> None:
+        self.owner = owner
+        self.module = module
+        self.path = path
+        self.parsed = parsed
+        self.spans = SpanMaker(path)
+        self.env: dict[str, Binding] = {}
+        self.aliases: dict[str, str] = {}  # local name -> qualified name
+        self.environ_schemes: dict[str, dict[str, tuple[str, Value | None]]] = {}  # env object -> scheme
+        self.chain: list[ModuleRef] = []
+        self.complete = True
+        self.package = module if owner.loader.is_package(path) else module.rpartition(".")[0]
+
+    # ------------------------------------------------------------------ statements
+
+    def run(self) -> None:
+        self.exec_block(self.parsed.module.body)
+
+    def exec_block(self, body: Sequence[cst.CSTNode]) -> None:
+        for stmt in body:
+            self.exec_stmt(stmt)
+
+    def exec_stmt(self, stmt: cst.CSTNode) -> None:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                self.exec_small(small)
+        elif isinstance(stmt, cst.If):
+            self.exec_if(stmt)
+        elif isinstance(stmt, cst.Try):
+            self.exec_try(stmt.body.body, stmt.handlers, stmt.orelse, stmt.finalbody)
+        elif isinstance(stmt, getattr(cst, "TryStar", ())):
+            self.exec_try(stmt.body.body, stmt.handlers, stmt.orelse, stmt.finalbody)
+        elif isinstance(stmt, (cst.For, cst.While)):
+            before = dict(self.env)
+            self.exec_block(stmt.body.body)
+            if stmt.orelse is not None:
+                self.exec_block(stmt.orelse.body.body)
+            self.env = merge_envs(before, [before, self.env])
+        elif isinstance(stmt, cst.With):
+            self.exec_block(stmt.body.body)
+        elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            self.bind(stmt.name.value, (Unknown(self.spans(stmt.name), "definition"),), self.spans(stmt.name))
+        elif isinstance(stmt, cst.Match):
+            before = dict(self.env)
+            branches = []
+            for case in stmt.cases:
+                self.env = dict(before)
+                self.exec_block(case.body.body)
+                branches.append(self.env)
+            branches.append(before)
+            self.env = merge_envs(before, branches)
+
+    def exec_if(self, stmt: cst.If) -> None:
+        test = self.truth(stmt.test)
+        if test is True:
+            self.exec_block(stmt.body.body)
+            return
+        if test is False:
+            self.exec_else(stmt.orelse)
+            return
+        before = dict(self.env)
+        self.exec_block(stmt.body.body)
+        taken = self.env
+        self.env = dict(before)
+        self.exec_else(stmt.orelse)
+        self.env = merge_envs(before, [taken, self.env])
+
+    def exec_else(self, orelse: cst.If | cst.Else | None) -> None:
+        if isinstance(orelse, cst.If):
+            self.exec_if(orelse)
+        elif isinstance(orelse, cst.Else):
+            self.exec_block(orelse.body.body)
+
+    def exec_try(self, body, handlers, orelse, finalbody) -> None:  # type: ignore[no-untyped-def]
+        before = dict(self.env)
+        self.exec_block(body)
+        if orelse is not None:
+            self.exec_block(orelse.body.body)
+        if handlers and not self.cannot_raise(body):
+            branches = [self.env]
+            for handler in handlers:
+                self.env = dict(before)
+                self.exec_block(handler.body.body)
+                branches.append(self.env)
+            self.env = merge_envs(before, branches)
+        if finalbody is not None:
+            self.exec_block(finalbody.body.body)
+
+    def cannot_raise(self, body: Sequence[cst.CSTNode]) -> bool:
+        """A try body made only of imports of present project modules succeeds."""
+        for stmt in body:
+            if not isinstance(stmt, cst.SimpleStatementLine):
+                return False
+            for small in stmt.body:
+                if not isinstance(small, cst.ImportFrom) or self.project_module(small) is None:
+                    return False
+        return True
+
+    def truth(self, test: cst.BaseExpression) -> bool | None:
+        """The certain truth of an ``if`` test, when it is a known literal."""
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            inner = self.truth(test.expression)
+            return None if inner is None else not inner
+        value = self.eval_certain(test)
+        if isinstance(value, Literal):
+            return bool(value.value)
+        return None
+
+    def exec_small(self, small: cst.BaseSmallStatement) -> None:
+        if isinstance(small, cst.Assign):
+            values = self.eval_alts(small.value)
+            for target in small.targets:
+                self.assign(target.target, values, small.value)
+        elif isinstance(small, cst.AnnAssign) and small.value is not None:
+            self.assign(small.target, self.eval_alts(small.value), small.value)
+        elif isinstance(small, cst.AugAssign):
+            self.exec_augassign(small)
+        elif isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+            self.exec_call_statement(small.value)
+        elif isinstance(small, cst.Import):
+            for alias in small.names:
+                dotted = _dotted(alias.name)
+                if dotted is None:
+                    continue
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    self.aliases[alias.asname.name.value] = dotted
+                else:
+                    top = dotted.split(".")[0]
+                    self.aliases[top] = top
+        elif isinstance(small, cst.ImportFrom):
+            self.exec_import_from(small)
+        elif isinstance(small, cst.Del):
+            for element in _targets(small.target):
+                if isinstance(element, cst.Name):
+                    self.env.pop(element.value, None)
+
+    def assign(self, target: cst.BaseExpression, values: tuple[Value, ...], value_node: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Name):
+            self.bind(target.value, values, self.spans(target))
+            self.note_environ_scheme(target.value, value_node)
+            self.note_decouple_config(target.value, value_node)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            elements = [e.value for e in target.elements]
+            if isinstance(value_node, (cst.Tuple, cst.List)) and len(value_node.elements) == len(elements):
+                for element, item in zip(elements, value_node.elements):
+                    self.assign(element, self.eval_alts(item.value), item.value)
+            else:
+                for element in elements:
+                    if isinstance(element, cst.Name):
+                        self.bind(element.value, (Unknown(self.spans(element), "unpacked"),), self.spans(element))
+        elif isinstance(target, cst.Subscript):
+            path = _subscript_path(target)
+            if path is None:
+                return
+            name, keys = path
+            new = values[0] if len(values) == 1 else Unknown(self.spans(value_node), "alternatives")
+            self.update_path(name, keys, lambda _old: new, self.spans(target))
+
+    def bind(self, name: str, values: tuple[Value, ...], site: Span) -> None:
+        self.env[name] = Binding(values=values, sites=(site,), maybe_unset=False)
+
+    def change(self, name: str, fn: Callable[[Value], Value], site: Span) -> None:
+        """Apply ``fn`` to every alternative of ``name`` (a list or dict operation)."""
+        binding = self.env.get(name)
+        if binding is None:
+            return
+        self.env[name] = Binding(
+            values=tuple(fn(v) for v in binding.values), sites=binding.sites + (site,), maybe_unset=binding.maybe_unset
+        )
+
+    def update_path(self, name: str, keys: list[str | None], fn: Callable[[Value], Value], site: Span) -> None:
+        def go(value: Value, depth: int) -> Value:
+            if depth == len(keys):
+                return fn(value)
+            key = keys[depth]
+            if not isinstance(value, DictValue) or key is None:
+                return Unknown(site, "changed")
+            entries = list(value.entries)
+            for index, (k, v) in enumerate(entries):
+                if isinstance(k, Literal) and k.value == key:
+                    entries[index] = (k, go(v, depth + 1))
+                    break
+            else:
+                entries.append((Literal(key, site), go(Unknown(site, "unset"), depth + 1) if depth + 1 < len(keys) else fn(Unknown(site, "unset"))))
+            return DictValue(tuple(entries), value.span)
+
+        self.change(name, lambda v: go(v, 0), site)
+
+    def exec_augassign(self, node: cst.AugAssign) -> None:
+        site = self.spans(node.target)
+        right = self.eval(node.value)
+        if isinstance(node.target, cst.Name) and isinstance(node.operator, cst.AddAssign):
+            self.change(node.target.value, lambda left: _concat(left, right, site), site)
+        elif isinstance(node.target, cst.Name):
+            self.change(node.target.value, lambda left: Unknown(site, "changed"), site)
+        elif isinstance(node.target, cst.Subscript):
+            path = _subscript_path(node.target)
+            if path is not None:
+                op = node.operator
+                fn = (lambda left: _concat(left, right, site)) if isinstance(op, cst.AddAssign) else (lambda left: Unknown(site, "changed"))
+                self.update_path(path[0], path[1], fn, site)
+
+    def exec_call_statement(self, call: cst.Call) -> None:
+        qual = self.qualname(call.func)
+        if qual == "django_heroku.settings":
+            self.django_heroku_settings(call)
+            return
+        if not isinstance(call.func, cst.Attribute):
+            return
+        method = call.func.attr.value
+        receiver = call.func.value
+        if isinstance(receiver, cst.Name):
+            name, keys = receiver.value, []
+        else:
+            path = _subscript_path(receiver) if isinstance(receiver, cst.Subscript) else None
+            if path is None:
+                return
+            name, keys = path
+        if name not in self.env or name in self.aliases:
+            return
+        site = self.spans(call)
+        args = [a for a in call.args]
+        arg_values = [self.eval(a.value) for a in args]
+
+        def op(value: Value) -> Value:
+            if method in ("append", "extend", "insert", "remove"):
+                if not isinstance(value, ListValue):
+                    return Unknown(site, "changed")
+                items = list(value.items)
+                if method == "append" and len(arg_values) == 1:
+                    items.append(arg_values[0])
+                elif method == "extend" and len(arg_values) == 1 and isinstance(arg_values[0], ListValue):
+                    items.extend(arg_values[0].items)
+                elif method == "insert" and len(arg_values) == 2 and isinstance(arg_values[0], Literal) and isinstance(arg_values[0].value, int):
+                    items.insert(arg_values[0].value, arg_values[1])
+                elif method == "remove" and len(arg_values) == 1 and isinstance(arg_values[0], Literal):
+                    for index, item in enumerate(items):
+                        if isinstance(item, Literal) and item.value == arg_values[0].value:
+                            del items[index]
+                            break
+                else:
+                    return Unknown(site, "changed")
+                return ListValue(tuple(items), value.span, value.kind)
+            if method == "update":
+                return _dict_update(value, arg_values, args, site)
+            if method in ("get", "copy", "index", "count", "keys", "values", "items"):
+                return value
+            return Unknown(site, "changed")
+
+        if keys:
+            self.update_path(name, keys, op, site)
+        else:
+            self.change(name, op, site)
+
+    def django_heroku_settings(self, call: cst.Call) -> None:
+        """What ``django_heroku.settings(locals())`` does to the module's settings (HAZARDS.md)."""
+        site = self.spans(call)
+        options = {a.keyword.value: self.eval(a.value) for a in call.args if a.keyword is not None}
+
+        def enabled(name: str) -> bool:
+            value = options.get(name)
+            return not (isinstance(value, Literal) and value.value is False)
+
+        if enabled("allowed_hosts"):
+            self.bind("ALLOWED_HOSTS", (ListValue((Literal("*", site),), site),), site)
+        if enabled("staticfiles"):
+            wn = Literal(WHITENOISE, site)
+
+            def prepend(value: Value) -> Value:
+                if isinstance(value, ListValue):
+                    return ListValue((wn,) + value.items, site, "tuple")
+                return Unknown(site, "changed")
+
+            self.change("MIDDLEWARE", prepend, site)
+            self.bind("STATIC_ROOT", (Unknown(site, "path"),), site)
+            self.bind("STATIC_URL", (Literal("/static/", site),), site)
+            self.bind(
+                "STATICFILES_STORAGE",
+                (Literal("whitenoise.storage.CompressedManifestStaticFilesStorage", site),),
+                site,
+            )
+        if enabled("databases"):
+            self.update_path(
+                "DATABASES",
+                ["default"],
+                lambda old: EnvRead("django_heroku", "DATABASE_URL", site, default=old, cast="db"),
+                site,
+            )
+        if enabled("secret_key") and "SECRET_KEY" in self.env:
+            self.change(
+                "SECRET_KEY",
+                lambda old: EnvRead("django_heroku", "SECRET_KEY", site, default=old, fallback_via="default"),
+                site,
+            )
+
+    # ------------------------------------------------------------------ imports
+
+    def project_module(self, node: cst.ImportFrom) -> tuple[str, str] | None:
+        """The project module an ``from X import ...`` names, as (name, path), if present."""
+        name = self.absolute_module(node)
+        if name is None:
+            return None
+        path = self.owner.loader.resolve(name)
+        return (name, path) if path is not None else None
+
+    def absolute_module(self, node: cst.ImportFrom) -> str | None:
+        dots = len(node.relative)
+        dotted = _dotted(node.module) if node.module is not None else ""
+        if dotted is None:
+            return None
+        if dots == 0:
+            return dotted
+        parts = self.package.split(".") if self.package else []
+        if dots - 1 > len(parts):
+            return None
+        base = parts[: len(parts) - (dots - 1)]
+        return ".".join(base + ([dotted] if dotted else []))
+
+    def exec_import_from(self, node: cst.ImportFrom) -> None:
+        source = self.absolute_module(node)
+        if source is None:
+            return
+        found = self.project_module(node)
+        if found is None:
+            if isinstance(node.names, cst.ImportStar):
+                return
+            for alias in node.names:
+                dotted = _dotted(alias.name)
+                if dotted is None:
+                    continue
+                local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else dotted
+                self.aliases[local] = f"{source}.{dotted}" if source else dotted
+            return
+        name, path = found
+        result = self.owner.run_module(name, path)
+        if result is None:
+            self.complete = False
+            return
+        self.complete = self.complete and result.complete
+        for ref in result.chain:
+            if all(ref.name != seen.name for seen in self.chain):
+                self.chain.append(ref)
+        if isinstance(node.names, cst.ImportStar):
+            exported = result.env.get("__all__")
+            names: Iterable[str]
+            if exported is not None and exported.certain is not None and isinstance(exported.certain, ListValue):
+                names = [i.value for i in exported.certain.items if isinstance(i, Literal) and isinstance(i.value, str)]
+            else:
+                names = [n for n in result.env if not n.startswith("_")]
+            for n in names:
+                if n in result.env:
+                    self.env[n] = result.env[n]
+        else:
+            for alias in node.names:
+                imported = _dotted(alias.name)
+                if imported is None:
+                    continue
+                local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else imported
+                if imported in result.env:
+                    self.env[local] = result.env[imported]
+
+    def note_environ_scheme(self, name: str, node: cst.BaseExpression) -> None:
+        """Remember ``env = environ.Env(DEBUG=(bool, False))`` so ``env("DEBUG")`` is a bool."""
+        if not isinstance(node, cst.Call) or self.qualname(node.func) not in ("environ.Env", "environ.environ.Env"):
+            return
+        scheme: dict[str, tuple[str, Value | None]] = {}
+        for arg in node.args:
+            if arg.keyword is None:
+                continue
+            cast: str = "unknown"
+            default: Value | None = None
+            value = arg.value
+            if isinstance(value, cst.Tuple) and value.elements:
+                cast = _cast_name(self.qualname(value.elements[0].value) or "") or "unknown"
+                if len(value.elements) > 1:
+                    default = self.eval(value.elements[1].value)
+            else:
+                cast = _cast_name(self.qualname(value) or "") or "unknown"
+            scheme[arg.keyword.value] = (cast, default)
+        self.environ_schemes[name] = scheme
+        self.aliases.pop(name, None)
+
+    def note_decouple_config(self, name: str, node: cst.BaseExpression) -> None:
+        """``config = AutoConfig(...)`` or ``Config(RepositoryEnv(...))`` reads like decouple's ``config``."""
+        if isinstance(node, cst.Call) and self.qualname(node.func) in ("decouple.AutoConfig", "decouple.Config"):
+            self.aliases[name] = "decouple.config"
+
+    # ------------------------------------------------------------------ expressions
+
+    def qualname(self, node: cst.BaseExpression) -> str | None:
+        if isinstance(node, cst.Name):
+            if node.value in self.environ_schemes:
+                return "environ.Env()"
+            return self.aliases.get(node.value, node.value if node.value not in self.env else None)
+        if isinstance(node, cst.Attribute):
+            base = self.qualname(node.value)
+            return f"{base}.{node.attr.value}" if base else None
+        return None
+
+    def eval_certain(self, node: cst.BaseExpression) -> Value | None:
+        values = self.eval_alts(node)
+        return values[0] if len(values) == 1 else None
+
+    def eval_alts(self, node: cst.BaseExpression) -> tuple[Value, ...]:
+        """The alternatives an expression may evaluate to."""
+        if isinstance(node, cst.IfExp):
+            return _dedupe(self.eval_alts(node.body) + self.eval_alts(node.orelse))
+        if isinstance(node, cst.Name) and node.value in self.env:
+            binding = self.env[node.value]
+            return binding.values
+        return (self.eval(node),)
+
+    def eval(self, node: cst.BaseExpression) -> Value:
+        span = self.spans(node)
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+            value = node.evaluated_value
+            if isinstance(value, str):
+                return Literal(value, span)
+            return Unknown(span, "bytes" if value is not None else "str")
+        if isinstance(node, cst.FormattedString):
+            return Unknown(span, "str", "f-string")
+        if isinstance(node, cst.Integer):
+            try:
+                return Literal(int(node.value.replace("_", ""), 0), span)
+            except ValueError:
+                return Unknown(span, "int")
+        if isinstance(node, cst.Float):
+            return Literal(float(node.value.replace("_", "")), span)
+        if isinstance(node, cst.Name):
+            if node.value in ("True", "False", "None"):
+                return Literal({"True": True, "False": False, "None": None}[node.value], span)
+            values = self.eval_alts(node)
+            if len(values) == 1:
+                return values[0]
+            return Unknown(span, "name", node.value)
+        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            kind = {cst.List: "list", cst.Tuple: "tuple", cst.Set: "set"}[type(node)]
+            items: list[Value] = []
+            for element in node.elements:
+                if isinstance(element, cst.StarredElement):
+                    inner = self.eval(element.value)
+                    if isinstance(inner, ListValue):
+                        items.extend(inner.items)
+                    else:
+                        items.append(Unknown(self.spans(element), "starred"))
+                else:
+                    items.append(self.eval(element.value))
+            return ListValue(tuple(items), span, kind)
+        if isinstance(node, cst.Dict):
+            entries: list[tuple[Value, Value]] = []
+            for element in node.elements:
+                if isinstance(element, cst.StarredDictElement):
+                    inner = self.eval(element.value)
+                    if isinstance(inner, DictValue):
+                        entries.extend(inner.entries)
+                    else:
+                        entries.append((Unknown(self.spans(element), "starred"), Unknown(self.spans(element), "starred")))
+                else:
+                    entries.append((self.eval(element.key), self.eval(element.value)))
+            return DictValue(tuple(entries), span)
+        if isinstance(node, cst.Subscript):
+            return self.eval_subscript(node, span)
+        if isinstance(node, cst.Call):
+            return self.eval_call(node, span)
+        if isinstance(node, cst.BooleanOperation):
+            left = self.eval(node.left)
+            if isinstance(node.operator, cst.Or) and isinstance(left, EnvRead) and left.default is None:
+                return dataclasses.replace(left, span=span, default=self.eval(node.right), fallback_via="or")
+            return Unknown(span, "bool" if isinstance(node.operator, cst.And) else "")
+        if isinstance(node, (cst.Comparison,)):
+            return Unknown(span, "bool")
+        if isinstance(node, cst.UnaryOperation):
+            if isinstance(node.operator, cst.Not):
+                return Unknown(span, "bool")
+            inner = self.eval(node.expression)
+            if isinstance(node.operator, cst.Minus) and isinstance(inner, Literal) and isinstance(inner.value, (int, float)):
+                return Literal(-inner.value, span)
+            return Unknown(span)
+        if isinstance(node, cst.BinaryOperation):
+            if isinstance(node.operator, cst.Divide):
+                return Unknown(span, "path")
+            if isinstance(node.operator, cst.Add):
+                left, right = self.eval(node.left), self.eval(node.right)
+                if isinstance(left, Literal) and isinstance(right, Literal) and isinstance(left.value, str) and isinstance(right.value, str):
+                    return Literal(left.value + right.value, span)
+                return _concat(left, right, span)
+            return Unknown(span)
+        if isinstance(node, cst.IfExp):
+            return Unknown(span, "alternatives")
+        if isinstance(node, cst.Attribute):
+            return Unknown(span, "attribute", self.qualname(node) or "")
+        return Unknown(span)
+
+    def eval_subscript(self, node: cst.Subscript, span: Span) -> Value:
+        qual = self.qualname(node.value)
+        key = _index_key(node)
+        if qual == "os.environ":
+            var = self.eval(key) if key is not None else None
+            return EnvRead("os.environ[]", var.value if isinstance(var, Literal) and isinstance(var.value, str) else None, span)
+        base = self.eval(node.value)
+        if isinstance(base, DictValue) and key is not None:
+            k = self.eval(key)
+            if isinstance(k, Literal):
+                found = base.get(k.value)  # type: ignore[arg-type]
+                if found is not None:
+                    return found
+        return Unknown(span, "subscript")
+
+    def eval_call(self, node: cst.Call, span: Span) -> Value:
+        qual = self.qualname(node.func) or ""
+        positional = [a.value for a in node.args if a.keyword is None and not a.star]
+        keywords = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
+        last = qual.rsplit(".", 1)[-1]
+
+        def var_of(expr: cst.BaseExpression | None) -> str | None:
+            if expr is None:
+                return None
+            value = self.eval(expr)
+            return value.value if isinstance(value, Literal) and isinstance(value.value, str) else None
+
+        def default_of(index: int, keyword: str = "default") -> tuple[Value | None, str | None]:
+            if keyword in keywords:
+                return self.eval(keywords[keyword]), "default"
+            if len(positional) > index:
+                return self.eval(positional[index]), "positional"
+            return None, None
+
+        if qual in ("os.environ.get", "os.getenv", "os.environ.setdefault"):
+            default, via = default_of(1)
+            return EnvRead(qual if qual != "os.environ.setdefault" else "os.environ.get", var_of(positional[0] if positional else keywords.get("key")), span, default=default, fallback_via=via)
+        if qual == "decouple.config":
+            default, via = default_of(1)
+            cast = self.cast_of(keywords.get("cast"))
+            return EnvRead("decouple", var_of(positional[0] if positional else keywords.get("option")), span, default=default, cast=cast, fallback_via=via)
+        if qual == "environ.Env()":
+            var = var_of(positional[0] if positional else keywords.get("var"))
+            cast_node = keywords.get("cast", positional[1] if len(positional) > 1 else None)
+            cast = self.cast_of(cast_node)
+            default, via = (self.eval(keywords["default"]), "default") if "default" in keywords else (None, None)
+            scheme = self.environ_schemes.get(_root_name(node.func) or "", {}).get(var or "")
+            if scheme is not None:
+                cast = cast or scheme[0]
+                if default is None and scheme[1] is not None:
+                    default, via = scheme[1], "default"
+            return EnvRead("environ", var, span, default=default, cast=cast, fallback_via=via)
+        if qual.startswith("environ.Env()."):
+            method = qual.rsplit(".", 1)[1]
+            var = var_of(positional[0] if positional else keywords.get("var"))
+            if method in DJANGO_ENVIRON_DEFAULT_POSITION:
+                cast = DJANGO_ENVIRON_DEFAULT_POSITION[method]
+                default, via = default_of(1)
+                if cast in ("db", "cache", "email", "search") and var is None:
+                    var = {"db": "DATABASE_URL", "cache": "CACHE_URL", "email": "EMAIL_URL", "search": "SEARCH_URL"}[cast]
+                return EnvRead(f"environ.{method}", var, span, default=default, cast=None if cast == "str" else cast, fallback_via=via)
+            if method in DJANGO_ENVIRON_CAST_POSITION:
+                default, via = (self.eval(keywords["default"]), "default") if "default" in keywords else (None, None)
+                return EnvRead(f"environ.{method}", var, span, default=default, cast=DJANGO_ENVIRON_CAST_POSITION[method], fallback_via=via)
+            return Unknown(span, f"call:{qual}")
+        if qual == "dj_database_url.config":
+            default = self.eval(keywords["default"]) if "default" in keywords else None
+            return EnvRead("dj_database_url", var_of(keywords.get("env")) or "DATABASE_URL", span, default=default, cast="db", fallback_via="default" if default else None)
+        if qual == "dj_database_url.parse" and positional:
+            inner = self.eval(positional[0])
+            if isinstance(inner, EnvRead):
+                return dataclasses.replace(inner, span=span, api="dj_database_url", cast="db")
+            if isinstance(inner, Literal) and isinstance(inner.value, str):
+                scheme = inner.value.split(":", 1)[0].split("+")[0].lower()
+                engine = DB_ENGINES.get(scheme)
+                if engine:
+                    return DictValue(((Literal("ENGINE", span), Literal(engine, inner.span)),), span)
+            return Unknown(span, "call:dj_database_url.parse")
+        if last in GENERATED:
+            return Unknown(span, "generated", qual)
+        if qual in PATH_CALLS:
+            return Unknown(span, "path")
+        # A conversion applied to an environment read.
+        if len(positional) >= 1 and not keywords:
+            inner = self.eval(positional[0])
+            if isinstance(inner, EnvRead):
+                if qual == "bool":
+                    return dataclasses.replace(inner, span=span, wrapper="bool()")
+                if qual in ("int", "float"):
+                    return dataclasses.replace(inner, span=span, cast=qual)
+                if qual == "str":
+                    return dataclasses.replace(inner, span=span)
+                if qual in ("json.loads", "ast.literal_eval", "eval"):
+                    return dataclasses.replace(inner, span=span, cast="json")
+                if last.lower() in BOOL_PARSERS:
+                    return dataclasses.replace(inner, span=span, cast="bool")
+                return dataclasses.replace(inner, span=span, cast="unknown")
+        # A method called on an environment read.
+        if isinstance(node.func, cst.Attribute):
+            receiver = self.eval(node.func.value)
+            method = node.func.attr.value
+            if isinstance(receiver, EnvRead) and receiver.yields_string:
+                if method in STRING_METHODS:
+                    return dataclasses.replace(receiver, span=span)
+                if method == "split":
+                    return dataclasses.replace(receiver, span=span, cast="list")
+                return dataclasses.replace(receiver, span=span, cast="unknown")
+            if isinstance(receiver, Literal) and isinstance(receiver.value, str) and method == "split":
+                sep_value = self.eval(positional[0]) if positional else None
+                sep = sep_value.value if isinstance(sep_value, Literal) and isinstance(sep_value.value, str) else None
+                return ListValue(tuple(Literal(p, receiver.span) for p in receiver.value.split(sep)), span)
+        if qual in ("list", "tuple") and len(positional) == 1:
+            inner = self.eval(positional[0])
+            if isinstance(inner, ListValue):
+                return ListValue(inner.items, span, qual)
+        return Unknown(span, f"call:{qual}" if qual else "call")
+
+    def cast_of(self, node: cst.BaseExpression | None) -> str | None:
+        if node is None:
+            return None
+        if isinstance(node, cst.Call):
+            qual = self.qualname(node.func) or ""
+            if qual.endswith("Csv"):
+                return "list"
+            if qual.endswith("Choices"):
+                return "str"
+            return "unknown"
+        return _cast_name(self.qualname(node) or "") or "unknown"
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _cast_name(qual: str) -> str | None:
+    last = qual.rsplit(".", 1)[-1]
+    if qual in ("bool", "int", "float", "str", "list", "tuple", "dict"):
+        return {"tuple": "list"}.get(qual, qual)
+    if last.lower() in BOOL_PARSERS:
+        return "bool"
+    if qual in ("json.loads", "ast.literal_eval"):
+        return "json"
+    return None
+
+
+def _dotted(node: cst.BaseExpression | None) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr.value}" if base else None
+    return None
+
+
+def _root_name(node: cst.BaseExpression) -> str | None:
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
+def _targets(node: cst.BaseExpression) -> list[cst.BaseExpression]:
+    if isinstance(node, (cst.Tuple, cst.List)):
+        return [e.value for e in node.elements]
+    return [node]
+
+
+def _index_key(node: cst.Subscript) -> cst.BaseExpression | None:
+    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+        return None
+    return node.slice[0].slice.value
+
+
+def _subscript_path(node: cst.Subscript) -> tuple[str, list[str | None]] | None:
+    """``DATABASES["default"]["NAME"]`` -> ("DATABASES", ["default", "NAME"])."""
+    keys: list[str | None] = []
+    current: cst.BaseExpression = node
+    while isinstance(current, cst.Subscript):
+        key = _index_key(current)
+        evaluated = key.evaluated_value if isinstance(key, cst.SimpleString) else None
+        keys.insert(0, evaluated if isinstance(evaluated, str) else None)
+        current = current.value
+    if not isinstance(current, cst.Name):
+        return None
+    return current.value, keys
+
+
+def _concat(left: Value, right: Value, span: Span) -> Value:
+    if isinstance(left, ListValue) and isinstance(right, ListValue):
+        return ListValue(left.items + right.items, left.span, left.kind)
+    return Unknown(span, "changed")
+
+
+def _dict_update(value: Value, arg_values: list[Value], args: Sequence[cst.Arg], site: Span) -> Value:
+    """``DATABASES["default"].update(dj_database_url.config(...))`` and ``d.update({...})``."""
+    if len(arg_values) == 1 and args[0].keyword is None:
+        new = arg_values[0]
+        if isinstance(new, EnvRead):
+            # The fallback is what was there: dj_database_url.config() returns {} when unset.
+            return dataclasses.replace(new, default=value, fallback_via="default")
+        if isinstance(value, DictValue) and isinstance(new, DictValue):
+            return DictValue(value.entries + new.entries, value.span)
+    if isinstance(value, DictValue) and all(a.keyword is not None for a in args) and args:
+        extra = tuple((Literal(a.keyword.value, site), v) for a, v in zip(args, arg_values) if a.keyword is not None)
+        return DictValue(value.entries + extra, value.span)
+    return Unknown(site, "changed")

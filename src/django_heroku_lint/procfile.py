@@ -1,0 +1,174 @@
+"""Parsing a Procfile into processes, and the web server command inside each one."""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+from .ftypes import Procfile, Process, Span
+
+PROCESS_RE = re.compile(r"^(?P<name>[A-Za-z0-9_-]+)[ \t]*:[ \t]*(?P<command>.*?)[ \t]*$")
+ENV_ASSIGN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+SERVERS = ("gunicorn", "uvicorn", "daphne", "waitress-serve", "hypercorn", "granian", "uwsgi")
+SEPARATORS = ("&&", "||", ";", "|")
+# Options of each server that take a value as the next argument (so it is not the app).
+VALUE_OPTIONS = {
+    "-b", "--bind", "-w", "--workers", "-k", "--worker-class", "-c", "--config", "--chdir", "-t", "--timeout",
+    "--log-file", "--error-logfile", "--access-logfile", "--log-level", "--threads", "-e", "--env", "--host",
+    "--port", "-p", "--max-requests", "--max-requests-jitter", "--keep-alive", "--graceful-timeout",
+    "--worker-connections", "--access-logformat", "--forwarded-allow-ips", "--pythonpath", "--settings", "-u",
+    "--user", "-g", "--group", "--name", "-n", "--preload-app", "--log-config", "--statsd-host", "--capture-output-x",
+    "--workers-x", "--app-dir", "--root-path", "--proxy-headers-x", "--listen", "--call-x", "-i", "--interface",
+    "--backlog", "--limit-concurrency", "--ws", "--loop", "--http", "--lifespan", "--env-file", "--log-config-x",
+    "--uds", "--fd", "--reload-dir", "--timeout-keep-alive", "--ssl-keyfile", "--ssl-certfile", "--worker-tmp-dir",
+}
+
+
+def parse_procfile(path: str, text: str) -> Procfile:
+    procfile = Procfile(path=path)
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        match = PROCESS_RE.match(line.lstrip("\ufeff"))
+        if not match:
+            continue
+        command = match.group("command")
+        command_col = match.start("command") + 1 + (len(line) - len(line.lstrip("\ufeff")))
+        process = Process(
+            name=match.group("name"),
+            command=command,
+            line=number,
+            command_col=command_col,
+            span=Span(path, number, 1, number, len(line) + 1),
+        )
+        _analyse_command(process, path)
+        procfile.processes.append(process)
+    return procfile
+
+
+def _tokens(command: str) -> list[tuple[str, int, int]]:
+    """Shell-like words of a command, unquoted, with their start and end offsets in it.
+
+    ``&&``, ``||``, ``;`` and ``|`` are words of their own.  Unbalanced quotes run to
+    the end of the command, as a forgiving reader should.
+    """
+    tokens: list[tuple[str, int, int]] = []
+    index, length = 0, len(command)
+    while index < length:
+        char = command[index]
+        if char in " \t":
+            index += 1
+            continue
+        if command.startswith(("&&", "||"), index):
+            tokens.append((command[index : index + 2], index, index + 2))
+            index += 2
+            continue
+        if char in ";|":
+            tokens.append((char, index, index + 1))
+            index += 1
+            continue
+        start, word = index, []
+        while index < length and command[index] not in " \t;|" and not command.startswith("&&", index):
+            char = command[index]
+            if char in "'\"":
+                close = command.find(char, index + 1)
+                close = length if close == -1 else close
+                word.append(command[index + 1 : close])
+                index = close + 1
+            elif char == "\\" and index + 1 < length:
+                word.append(command[index + 1])
+                index += 2
+            else:
+                word.append(char)
+                index += 1
+        tokens.append(("".join(word), start, min(index, length)))
+    return tokens
+
+
+def _analyse_command(process: Process, path: str) -> None:
+    tokens = _tokens(process.command)
+    segments: list[list[tuple[str, int, int]]] = [[]]
+    for token in tokens:
+        if token[0] in SEPARATORS:
+            segments.append([])
+        else:
+            segments[-1].append(token)
+    for segment in segments:
+        words = [t[0] for t in segment]
+        if len(words) >= 2 and words[0] == "cd":
+            process.chdir = words[1]
+            continue
+        index = 0
+        while index < len(words) and ENV_ASSIGN_RE.match(words[index]):
+            name, _, value = words[index].partition("=")
+            process.env[name] = value
+            index += 1
+        if index < len(words) and words[index] in ("exec", "env"):
+            index += 1
+            while index < len(words) and ENV_ASSIGN_RE.match(words[index]):
+                name, _, value = words[index].partition("=")
+                process.env[name] = value
+                index += 1
+        if index + 2 < len(words) and words[index].startswith("python") and words[index + 1] == "-m":
+            index += 2
+        if index >= len(words):
+            continue
+        program = words[index].rsplit("/", 1)[-1]
+        if program not in SERVERS:
+            continue
+        process.server = program
+        args = words[index + 1 :]
+        process.server_args = tuple(args)
+        start = segment[index][1]
+        end = segment[-1][2] if segment[-1][2] > start else len(process.command)
+        end = min(max(end, start + len(words[index])), len(process.command))
+        process.server_span = Span(
+            path, process.line, process.command_col + start, process.line, process.command_col + end
+        )
+        _server_details(process, args)
+        break
+
+
+def _server_details(process: Process, args: list[str]) -> None:
+    skip = False
+    for position, arg in enumerate(args):
+        if skip:
+            skip = False
+            continue
+        option, eq, value = arg.partition("=")
+        if arg.startswith("-"):
+            if option in ("--chdir", "--app-dir"):
+                if eq:
+                    process.chdir = value
+                elif position + 1 < len(args):
+                    process.chdir = args[position + 1]
+            if option in ("-e", "--env"):
+                assignment = value if eq else (args[position + 1] if position + 1 < len(args) else "")
+                name, _, env_value = assignment.partition("=")
+                if name:
+                    process.env[name] = env_value
+            if not eq and option in VALUE_OPTIONS:
+                skip = True
+            continue
+        if process.app_module is None and re.match(r"^[A-Za-z_][\w.]*(:[\w.()]+)?$", arg):
+            process.app_module = arg.split(":", 1)[0]
+
+
+def has_log_file(process: Process) -> bool:
+    """True when gunicorn is told to log errors to stdout/stderr (``--log-file -``)."""
+    args = process.server_args
+    for index, arg in enumerate(args):
+        option, eq, value = arg.partition("=")
+        if option in ("--log-file", "--error-logfile", "--error-log"):
+            target = value if eq else (args[index + 1] if index + 1 < len(args) else "")
+            if target == "-":
+                return True
+    return False
+
+
+def split_words(command: str) -> list[str]:
+    try:
+        return shlex.split(command)
+    except ValueError:
+        return command.split()

@@ -1,0 +1,107 @@
+"""What a rule is: a code, a slug, a message, a docstring, and examples that prove it.
+
+A rule's examples are whole little projects (a dict of file name to text) layered on
+a clean baseline project, because a Procfile rule needs the wsgi module and a
+WhiteNoise rule needs the settings.  The test suite runs every example, and the docs
+the CLI prints show the first invalid and the first valid one: docs, tests and
+behaviour cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import inspect
+import textwrap
+from dataclasses import dataclass, field
+from typing import ClassVar, Iterator
+
+from .ftypes import Context, Diagnostic, Span
+
+SECTIONS = ("What it does", "Why it breaks on Heroku", "Example", "Use instead", "Fix safety", "References")
+
+
+@dataclass
+class Case:
+    """An example project: ``files`` override the baseline project (a ``None`` text deletes a file).
+
+    ``expect`` lists the diagnostics an invalid case must produce, as ``"path:line"``;
+    ``show`` names the file the docs print (the first one by default).
+    """
+
+    files: dict[str, str | bytes | None]
+    expect: list[str] = field(default_factory=list)
+    show: str | None = None
+    note: str = ""
+
+    @property
+    def shown(self) -> tuple[str, str]:
+        name = self.show or next(iter(self.files))
+        text = self.files[name] or ""
+        return name, text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+
+
+class Rule:
+    """Base class.  Subclasses set the class attributes and implement :meth:`check`."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    message: ClassVar[str]  # the one-line message; may hold {placeholders} filled by the rule
+    fixable: ClassVar[bool] = False
+    VALID: ClassVar[list[Case]] = []
+    INVALID: ClassVar[list[Case]] = []
+
+    def check(self, ctx: Context) -> Iterator[Diagnostic]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def diagnostic(self, ctx: Context, span: Span, **details: str) -> Diagnostic:
+        return Diagnostic(
+            code=self.code,
+            name=self.name,
+            message=self.message.format(**details) if details else self.message,
+            span=span,
+            build_root=ctx.build_root,
+        )
+
+    @classmethod
+    def sections(cls) -> dict[str, str]:
+        """The docstring's sections by heading, with Example and Use instead from the cases."""
+        doc = inspect.cleandoc(cls.__doc__ or "")
+        sections: dict[str, str] = {}
+        current = None
+        for line in doc.splitlines():
+            if line.startswith("## "):
+                current = line[3:].strip()
+                sections[current] = ""
+            elif current is not None:
+                sections[current] += line + "\n"
+        sections = {k: v.strip() for k, v in sections.items()}
+        if cls.INVALID:
+            name, text = cls.INVALID[0].shown
+            sections["Example"] = _example_block(name, text, sections.get("Example", ""))
+        if cls.VALID:
+            name, text = cls.VALID[0].shown
+            sections["Use instead"] = _example_block(name, text, sections.get("Use instead", ""))
+        return {heading: sections[heading] for heading in SECTIONS if sections.get(heading)} | {
+            k: v for k, v in sections.items() if k not in SECTIONS and v
+        }
+
+    @classmethod
+    def docs(cls) -> str:
+        """The rule's documentation as Markdown: what `djhlint rule CODE` prints."""
+        out = [f"# {cls.name} ({cls.code})", ""]
+        out.append(f"Fix: {'available' if cls.fixable else 'none yet'}.")
+        out.append("")
+        out.append(f"Message: {cls.message}")
+        for heading, body in cls.sections().items():
+            out += ["", f"## {heading}", "", body]
+        return "\n".join(out).rstrip() + "\n"
+
+    @classmethod
+    def summary(cls) -> str:
+        what = cls.sections().get("What it does", "")
+        return " ".join(what.split("\n\n")[0].split())
+
+
+def _example_block(name: str, text: str, prose: str) -> str:
+    language = "python" if name.endswith(".py") else ""
+    block = f"`{name}`:\n\n```{language}\n{textwrap.dedent(text).strip()}\n```"
+    return f"{block}\n\n{prose}".strip() if prose else block

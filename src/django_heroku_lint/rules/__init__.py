@@ -1,0 +1,38 @@
+"""The rule registry: one module per rule, named after its code and slug."""
+
+from __future__ import annotations
+
+from ..rule import Rule
+from .djh000_parse_error import ParseErrorRule
+from .djh101_allowed_hosts_wildcard import AllowedHostsWildcard
+from .djh102_hardcoded_secret_key import HardcodedSecretKey
+from .djh103_debug_env_not_bool import DebugEnvNotBool
+from .djh201_whitenoise_missing import WhitenoiseMissing
+from .djh202_whitenoise_misplaced import WhitenoiseMisplaced
+from .djh301_procfile_misnamed import ProcfileMisnamed
+from .djh302_procfile_log_file_missing import ProcfileLogFileMissing
+from .djh401_python_version_missing import PythonVersionMissing
+from .djh501_sqlite_database import SqliteDatabase
+
+ALL_RULES: list[type[Rule]] = sorted(
+    [
+        ParseErrorRule,
+        AllowedHostsWildcard,
+        HardcodedSecretKey,
+        DebugEnvNotBool,
+        WhitenoiseMissing,
+        WhitenoiseMisplaced,
+        ProcfileMisnamed,
+        ProcfileLogFileMissing,
+        PythonVersionMissing,
+        SqliteDatabase,
+    ],
+    key=lambda rule: rule.code,
+)
+
+
+def get_rule(selector: str) -> type[Rule] | None:
+    for rule in ALL_RULES:
+        if rule.code == selector.upper() or rule.name == selector.lower():
+            return rule
+    return None

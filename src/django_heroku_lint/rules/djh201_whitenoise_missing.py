@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..ftypes import Context, DictValue, Diagnostic, ListValue, Literal, Value
+from ..rule import Case, Rule
+from ._values import WHITENOISE, all_literal, setting, settings_span
+
+DJANGO_STORAGES = ("django.contrib.staticfiles.storage.StaticFilesStorage", "django.contrib.staticfiles.storage.ManifestStaticFilesStorage")
+
+
+def static_backend(ctx: Context) -> str | None:
+    """The static files storage backend, when it is a certain literal."""
+    storages = setting(ctx, "STORAGES")
+    if storages is not None and isinstance(storages.certain, DictValue):
+        static = storages.certain.get("staticfiles")
+        if isinstance(static, DictValue):
+            backend = static.get("BACKEND")
+            if isinstance(backend, Literal) and isinstance(backend.value, str):
+                return backend.value
+    legacy = setting(ctx, "STATICFILES_STORAGE")
+    if legacy is not None and isinstance(legacy.certain, Literal) and isinstance(legacy.certain.value, str):
+        return legacy.certain.value
+    return None
+
+
+def has_whitenoise(value: Value) -> bool:
+    return isinstance(value, ListValue) and any(isinstance(i, Literal) and i.value == WHITENOISE for i in value.items)
+
+
+class WhitenoiseMissing(Rule):
+    """
+    ## What it does
+    Flags a deployed `MIDDLEWARE` that has no `whitenoise.middleware.WhiteNoiseMiddleware`
+    and nothing that adds it (`+=`, `.append`, `.insert`, `django_heroku.settings()`).
+    It stays silent when static files are served some other way (a `STORAGES` or
+    `STATICFILES_STORAGE` backend that is not Django's or WhiteNoise's, such as S3),
+    when `django.contrib.staticfiles` is not installed, or when the list is not fully
+    known.
+
+    ## Why it breaks on Heroku
+    Django serves static files only while `DEBUG` is on. On Heroku there is no nginx in
+    front of the app: once `DEBUG` is off, every CSS, JavaScript and image URL answers
+    404 and the site loses its styling. WhiteNoise lets gunicorn serve them.
+
+    ## Fix safety
+    No automatic fix yet. Adding the middleware also needs the `whitenoise` package in
+    the requirements, so such a fix is unsafe.
+
+    ## References
+    - WhiteNoise, "Using WhiteNoise with Django".
+    - HAZARDS.md, "Heroku's reference app" and the hazards table.
+    """
+
+    code = "DJH201"
+    name = "whitenoise-missing"
+    message = 'WhiteNoise is not in MIDDLEWARE: static files answer 404 once DEBUG is off; add "whitenoise.middleware.WhiteNoiseMiddleware" after SecurityMiddleware'
+
+    INVALID = [
+        Case(
+            {
+                "mysite/settings.py": 'INSTALLED_APPS = ["django.contrib.staticfiles"]\n\nMIDDLEWARE = [\n    "django.middleware.security.SecurityMiddleware",\n    "django.middleware.common.CommonMiddleware",\n]\n'
+            },
+            expect=["mysite/settings.py:3"],
+        ),
+    ]
+    VALID = [
+        Case(
+            {
+                "mysite/settings.py": 'INSTALLED_APPS = ["django.contrib.staticfiles"]\n\nMIDDLEWARE = [\n    "django.middleware.security.SecurityMiddleware",\n    "whitenoise.middleware.WhiteNoiseMiddleware",\n    "django.middleware.common.CommonMiddleware",\n]\n'
+            }
+        ),
+        Case(
+            {
+                "mysite/settings.py": 'INSTALLED_APPS = ["django.contrib.staticfiles", "storages"]\nMIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]\nSTORAGES = {"staticfiles": {"BACKEND": "storages.backends.s3.S3Storage"}}\n'
+            },
+            note="static files served from S3",
+        ),
+    ]
+
+    def check(self, ctx: Context) -> Iterator[Diagnostic]:
+        if ctx.settings is None or not ctx.settings.complete:
+            return
+        apps = setting(ctx, "INSTALLED_APPS")
+        if apps is not None and apps.certain is not None and all_literal(apps.certain):
+            if not any(isinstance(i, Literal) and i.value == "django.contrib.staticfiles" for i in getattr(apps.certain, "items", ())):
+                return
+        backend = static_backend(ctx)
+        if backend is not None and not backend.startswith("whitenoise.") and backend not in DJANGO_STORAGES:
+            return
+        binding = setting(ctx, "MIDDLEWARE")
+        if binding is None:
+            if "MIDDLEWARE_CLASSES" not in ctx.settings.settings:
+                yield self.diagnostic(ctx, settings_span(ctx))
+            return
+        if any(not all_literal(v) or has_whitenoise(v) for v in binding.values):
+            return
+        yield self.diagnostic(ctx, binding.sites[-1])
