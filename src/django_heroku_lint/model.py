@@ -591,9 +591,9 @@ class ModuleRunner:
         if isinstance(node, cst.Name):
             if node.value in ("True", "False", "None"):
                 return Literal({"True": True, "False": False, "None": None}[node.value], span)
-            values = self.eval_alts(node)
-            if len(values) == 1:
-                return values[0]
+            binding = self.env.get(node.value)
+            if binding is not None and len(binding.values) == 1:
+                return binding.values[0]
             return Unknown(span, "name", node.value)
         if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
             kind = {cst.List: "list", cst.Tuple: "tuple", cst.Set: "set"}[type(node)]

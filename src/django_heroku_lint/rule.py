@@ -16,6 +16,7 @@ from typing import ClassVar, Iterator
 
 from .ftypes import Context, Diagnostic, Span
 
+TREE = "project files"
 SECTIONS = ("What it does", "Why it breaks on Heroku", "Example", "Use instead", "Fix safety", "References")
 
 
@@ -24,7 +25,8 @@ class Case:
     """An example project: ``files`` override the baseline project (a ``None`` text deletes a file).
 
     ``expect`` lists the diagnostics an invalid case must produce, as ``"path:line"``;
-    ``show`` names the file the docs print (the first one by default).
+    ``show`` names the file the docs print (the first one by default), or ``TREE`` for a
+    listing of the project's files, for rules about files that are missing or misnamed.
     """
 
     files: dict[str, str | bytes | None]
@@ -34,6 +36,10 @@ class Case:
 
     @property
     def shown(self) -> tuple[str, str]:
+        if self.show == TREE:
+            from .rules._baseline import project_files
+
+            return TREE, "\n".join(sorted(project_files(self.files)))
         name = self.show or next(iter(self.files))
         text = self.files[name] or ""
         return name, text.decode("utf-8", "replace") if isinstance(text, bytes) else text
@@ -103,5 +109,6 @@ class Rule:
 
 def _example_block(name: str, text: str, prose: str) -> str:
     language = "python" if name.endswith(".py") else ""
-    block = f"`{name}`:\n\n```{language}\n{textwrap.dedent(text).strip()}\n```"
+    title = "The project's files" if name == TREE else f"`{name}`"
+    block = f"{title}:\n\n```{language}\n{textwrap.dedent(text).strip()}\n```"
     return f"{block}\n\n{prose}".strip() if prose else block

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..ftypes import Context, Diagnostic, Span
-from ..rule import Case, Rule
+from ..rule import TREE, Case, Rule
 
 PROCFILE = "web: gunicorn mysite.wsgi --log-file -\n"
 
@@ -36,11 +36,11 @@ class ProcfileMisnamed(Rule):
     message = '{file} is not read by Heroku, which wants a file named exactly "Procfile": no web process starts (H14); rename it to Procfile'
 
     INVALID = [
-        Case({"Procfile": None, "Procfile.txt": PROCFILE}, expect=["Procfile.txt:1"], show="Procfile.txt"),
+        Case({"Procfile": None, "Procfile.txt": PROCFILE}, expect=["Procfile.txt:1"], show=TREE),
         Case({"Procfile": None, "procfile": PROCFILE}, expect=["procfile:1"], show="procfile"),
     ]
     VALID = [
-        Case({"Procfile": PROCFILE}),
+        Case({"Procfile": PROCFILE}, show=TREE),
         Case({"Procfile.windows": "web: python manage.py runserver 0.0.0.0:5000\n"}),
     ]
 

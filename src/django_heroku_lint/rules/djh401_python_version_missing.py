@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..ftypes import Context, Diagnostic, Span
-from ..rule import Case, Rule
+from ..rule import TREE, Case, Rule
 
 
 class PythonVersionMissing(Rule):
@@ -37,11 +37,11 @@ class PythonVersionMissing(Rule):
     message = "no .python-version at the build root: Heroku builds with its moving default Python; add .python-version holding e.g. 3.13"
 
     INVALID = [
-        Case({".python-version": None}, expect=[".python-version:1"], show="Procfile"),
-        Case({".python-version": None, "mysite/.python-version": "3.13\n"}, expect=[".python-version:1"], show="mysite/.python-version"),
+        Case({".python-version": None}, expect=[".python-version:1"], show=TREE),
+        Case({".python-version": None, "mysite/.python-version": "3.13\n"}, expect=[".python-version:1"], show=TREE),
     ]
     VALID = [
-        Case({".python-version": "3.13\n"}),
+        Case({".python-version": "3.13\n"}, show=TREE),
         Case({".python-version": None, "runtime.txt": "python-3.13.9\n"}),
     ]
 

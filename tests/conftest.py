@@ -1,0 +1,27 @@
+"""Fixtures shared by the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from django_heroku_lint.rules._baseline import project_files
+
+from .helpers import Files, write_tree
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> Callable[..., Path]:
+    """Write the baseline project with ``overrides`` applied; ``baseline=False`` writes only them."""
+
+    def make(overrides: Files | None = None, *, baseline: bool = True, subdir: str = "proj") -> Path:
+        root = tmp_path / subdir
+        root.mkdir(parents=True, exist_ok=True)
+        files = project_files(overrides or {}) if baseline else {k: v for k, v in (overrides or {}).items() if v is not None}
+        return write_tree(root, files)
+
+    return make
+
+

@@ -1,0 +1,60 @@
+"""Helpers for tests: small project trees in, diagnostics out."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from click.testing import CliRunner
+
+from django_heroku_lint.cli import main
+from django_heroku_lint.engine import Options, lint
+from django_heroku_lint.rules._baseline import project_files
+
+Files = dict[str, "str | bytes | None"]
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_bytes(text.encode("utf-8"))
+    return root
+
+
+def diagnostics(root: Path, **options) -> list[tuple[str, str, int]]:
+    """(code, path relative to the build root, line) for every diagnostic."""
+    result = lint(Options(paths=[str(root)], **options))
+    return [(d.code, d.span.file, d.span.line) for d in result.diagnostics]
+
+
+def codes(root: Path, **options) -> list[str]:
+    return [code for code, _, _ in diagnostics(root, **options)]
+
+
+def run_cli(args: list[str], cwd: Path | None = None):
+    """Run djhlint in-process; returns click's Result (exit_code, stdout, stderr)."""
+    runner = CliRunner()
+    old = os.getcwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        return runner.invoke(main, args, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"},
+    )
