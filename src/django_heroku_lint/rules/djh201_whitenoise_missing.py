@@ -35,8 +35,8 @@ class WhitenoiseMissing(Rule):
     and nothing that adds it (`+=`, `.append`, `.insert`, `django_heroku.settings()`).
     It stays silent when static files are served some other way (a `STORAGES` or
     `STATICFILES_STORAGE` backend that is not Django's or WhiteNoise's, such as S3),
-    when `django.contrib.staticfiles` is not installed, or when the list is not fully
-    known.
+    when `django.contrib.staticfiles` is not installed (or `INSTALLED_APPS` is not set
+    at all), or when the list is not fully known.
 
     ## Why it breaks on Heroku
     Django serves static files only while `DEBUG` is on. On Heroku there is no nginx in
@@ -63,6 +63,7 @@ class WhitenoiseMissing(Rule):
             },
             expect=["mysite/settings.py:3"],
         ),
+        Case({"mysite/settings.py": 'INSTALLED_APPS = ["django.contrib.staticfiles"]\n'}, expect=["mysite/settings.py:1"], note="no MIDDLEWARE at all"),
     ]
     VALID = [
         Case(
@@ -82,7 +83,9 @@ class WhitenoiseMissing(Rule):
         if ctx.settings is None or not ctx.settings.complete:
             return
         apps = setting(ctx, "INSTALLED_APPS")
-        if apps is not None and apps.certain is not None and all_literal(apps.certain):
+        if apps is None:
+            return  # Django's default INSTALLED_APPS has no staticfiles: nothing to serve
+        if apps.certain is not None and all_literal(apps.certain):
             if not any(isinstance(i, Literal) and i.value == "django.contrib.staticfiles" for i in getattr(apps.certain, "items", ())):
                 return
         backend = static_backend(ctx)

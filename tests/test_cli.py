@@ -1,0 +1,173 @@
+"""The command line: output, exit codes, selection, configuration, suppression."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from .helpers import run_cli
+
+HAZARDS = {"mysite/settings.py": 'ALLOWED_HOSTS = ["*"]\nSECRET_KEY = "k"\n'}
+
+
+def test_concise_output_and_summary(make_project):
+    root = make_project(HAZARDS)
+    result = run_cli([], cwd=root)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "mysite/settings.py:1:18: DJH101 " + 'ALLOWED_HOSTS accepts any host ("*"): Host-header attacks reach the app; list your domains, e.g. ["myapp.herokuapp.com"]',
+        "mysite/settings.py:2:14: DJH102 SECRET_KEY is hardcoded (a string literal in the source): anyone with the repository can forge sessions; read it from the environment with no literal fallback",
+    ]
+    assert result.stderr.strip() == "Found 2 problems in 1 file."
+
+
+def test_paths_are_relative_to_the_current_folder(make_project, tmp_path):
+    root = make_project(HAZARDS)
+    result = run_cli([str(root.relative_to(tmp_path))], cwd=tmp_path)
+    assert result.stdout.startswith("proj/mysite/settings.py:1:18: DJH101")
+
+
+def test_clean_project(make_project):
+    result = run_cli([str(make_project())])
+    assert result.exit_code == 0 and result.stdout == ""
+    assert result.stderr.strip() == "All checks passed."
+
+
+def test_json_output_shape(make_project):
+    root = make_project(HAZARDS)
+    result = run_cli(["--output-format", "json", str(root)])
+    assert result.exit_code == 1
+    items = json.loads(result.stdout)
+    assert [i["code"] for i in items] == ["DJH101", "DJH102"]
+    first = items[0]
+    assert set(first) == {"code", "name", "message", "filename", "location", "end_location", "fix", "url"}
+    assert first["name"] == "allowed-hosts-wildcard"
+    assert first["filename"] == str(root / "mysite" / "settings.py")
+    assert first["location"] == {"row": 1, "column": 18}
+    assert first["end_location"] == {"row": 1, "column": 21}
+    assert first["fix"] is None
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--select", "DJH101"], ["DJH101"]),
+        (["--select", "DJH1"], ["DJH101", "DJH102"]),
+        (["--select", "hardcoded-secret-key"], ["DJH102"]),
+        (["--ignore", "DJH101"], ["DJH102"]),
+        (["--select", "DJH101,DJH102", "--ignore", "DJH102"], ["DJH101"]),
+    ],
+)
+def test_select_and_ignore(make_project, args, expected):
+    result = run_cli(["--output-format", "json", *args, str(make_project(HAZARDS))])
+    assert [i["code"] for i in json.loads(result.stdout)] == expected
+
+
+def test_exit_zero(make_project):
+    result = run_cli(["--exit-zero", str(make_project(HAZARDS))])
+    assert result.exit_code == 0 and "DJH101" in result.stdout
+
+
+def test_configuration_in_pyproject(make_project):
+    root = make_project({**HAZARDS, "pyproject.toml": '[tool.djhlint]\nignore = ["DJH101"]\n'})
+    assert [i["code"] for i in json.loads(run_cli(["--output-format", "json", str(root)]).stdout)] == ["DJH102"]
+
+
+def test_command_line_select_wins_over_configuration(make_project):
+    root = make_project({**HAZARDS, "pyproject.toml": '[tool.djhlint]\nignore = ["DJH101"]\n'})
+    result = run_cli(["--output-format", "json", "--select", "DJH101", str(root)])
+    assert [i["code"] for i in json.loads(result.stdout)] == ["DJH101"]
+
+
+def test_exclude_in_configuration(make_project):
+    root = make_project({"Procfile": None, "Procfile.txt": "web: gunicorn mysite.wsgi --log-file -\n", "pyproject.toml": '[tool.djhlint]\nexclude = ["Procfile.txt"]\n'})
+    assert "DJH301" not in run_cli([str(root)]).stdout
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "message"),
+    [
+        ('[tool.djhlint]\nselct = ["DJH1"]\n', "unknown key 'selct'"),
+        ('[tool.djhlint]\nignore = ["DJH999"]\n', "unknown rule code or name 'DJH999'"),
+        ('[tool.djhlint]\nignore = "DJH101"\n', "ignore must be a list of strings"),
+        ("[tool.djhlint\n", "invalid TOML"),
+    ],
+)
+def test_bad_configuration_is_one_line_exit_2(make_project, pyproject, message):
+    result = run_cli([str(make_project({"pyproject.toml": pyproject}))])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_selector_on_the_command_line(make_project):
+    result = run_cli(["--select", "DJH9", str(make_project())])
+    assert result.exit_code == 2 and "unknown rule code or name 'DJH9'" in result.stderr
+
+
+def test_no_django_project_is_exit_2(tmp_path):
+    result = run_cli([str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"djhlint: error: {tmp_path}: no Django project found (no manage.py)"
+
+
+def test_bad_option_is_exit_2(make_project):
+    assert run_cli(["--no-such-option"]).exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("line", "suppressed"),
+    [
+        ('ALLOWED_HOSTS = ["*"]  # noqa: DJH101', True),
+        ('ALLOWED_HOSTS = ["*"]  # noqa', True),
+        ('ALLOWED_HOSTS = ["*"]  # noqa: DJH102', False),
+        ('ALLOWED_HOSTS = ["*"]  # NOQA:DJH101,DJH102', True),
+    ],
+)
+def test_noqa(make_project, line, suppressed):
+    result = run_cli(["--select", "DJH101", str(make_project({"mysite/settings.py": line + "\n"}))])
+    assert ("DJH101" not in result.stdout) is suppressed
+
+
+def test_verbose_says_which_module_and_why(make_project):
+    result = run_cli(["--verbose", str(make_project())])
+    assert "judging settings module mysite.settings (mysite/settings.py): the DJANGO_SETTINGS_MODULE default in mysite/wsgi.py" in result.stderr
+
+
+def test_rule_docs(make_project):
+    result = run_cli(["rule", "DJH103"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("# debug-env-not-bool (DJH103)")
+    assert "## Why it breaks on Heroku" in result.stdout
+    assert run_cli(["--explain", "debug-env-not-bool"]).stdout == result.stdout
+    assert run_cli(["rule", "DJH999"]).exit_code == 2
+
+
+def test_rule_list():
+    lines = run_cli(["rule"]).stdout.splitlines()
+    assert lines[0].split() == ["code", "name", "fix"]
+    assert any(line.startswith("DJH501  sqlite-database") for line in lines)
+
+
+def test_module_entry_point_and_version(make_project):
+    out = subprocess.run([sys.executable, "-m", "django_heroku_lint", "--version"], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.startswith("djhlint, version ")
+    out = subprocess.run([sys.executable, "-m", "django_heroku_lint", str(make_project(HAZARDS))], capture_output=True, text=True)
+    assert out.returncode == 1 and "DJH101" in out.stdout
+
+
+def test_an_internal_error_is_one_line_without_verbose(make_project, monkeypatch):
+    from django_heroku_lint.rules import djh101_allowed_hosts_wildcard as module
+
+    def boom(self, ctx):
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr(module.AllowedHostsWildcard, "check", boom)
+    result = run_cli([str(make_project())])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "djhlint: error: internal error: RuntimeError: kaput (run with --verbose for the traceback)"
+    assert "Traceback" in run_cli(["--verbose", str(make_project())]).stderr

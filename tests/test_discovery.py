@@ -1,0 +1,172 @@
+"""Finding what Heroku will build: build root, Django project, files, settings module."""
+
+from __future__ import annotations
+
+import pytest
+
+from django_heroku_lint.discovery import DiscoveryError, find_projects
+from django_heroku_lint.engine import Options, lint
+from django_heroku_lint.rules._baseline import project_files
+
+from .helpers import codes, diagnostics, git, write_tree
+
+
+def judged(root, **options):
+    (result,) = lint(Options(paths=[str(root)], **options)).projects
+    return result.context.settings
+
+
+def test_project_in_a_subfolder_with_procfile_at_the_root(tmp_path):
+    files = {f"backend/{k}": v for k, v in project_files({}).items() if k not in ("Procfile", ".python-version", "requirements.txt")}
+    files.update({"Procfile": "web: cd backend && gunicorn mysite.wsgi --log-file -\n", ".python-version": "3.13\n", "requirements.txt": "django\n"})
+    write_tree(tmp_path, files)
+    (project,) = find_projects([str(tmp_path)])
+    assert project.build_root == tmp_path.resolve()
+    assert project.project_dir == "backend"
+    assert judged(tmp_path).path == "backend/mysite/settings.py"
+    assert diagnostics(tmp_path) == []
+
+
+def test_version_file_in_the_subfolder_does_not_count(tmp_path):
+    files = {f"backend/{k}": v for k, v in project_files({}).items() if k not in ("Procfile", "requirements.txt")}
+    files.update({"Procfile": "web: gunicorn --chdir backend mysite.wsgi --log-file -\n", "requirements.txt": "django\n"})
+    write_tree(tmp_path, files)
+    assert diagnostics(tmp_path) == [("DJH401", ".python-version", 1)]
+
+
+def test_a_path_inside_the_project_finds_it(make_project):
+    root = make_project()
+    (project,) = find_projects([str(root / "mysite" / "settings.py")])
+    assert project.build_root == root.resolve()
+
+
+def test_virtualenvs_and_node_modules_are_never_read(make_project):
+    root = make_project(
+        {
+            "venv/pyvenv.cfg": "home = /usr/bin\n",
+            "venv/lib/python3.12/site-packages/pkg/settings.py": 'ALLOWED_HOSTS = ["*"]\n',
+            "venv/lib/python3.12/site-packages/pkg/manage.py": "",
+            "node_modules/x/manage.py": "",
+            ".venv/pyvenv.cfg": "",
+            ".venv/manage.py": "",
+        }
+    )
+    (project,) = find_projects([str(root)])
+    assert not any(f.startswith(("venv/", "node_modules/", ".venv/")) for f in project.files)
+    assert project.venv_dirs == (".venv", "venv")
+    assert diagnostics(root) == []
+
+
+def test_git_lists_tracked_and_unignored_files(make_project):
+    root = make_project({".gitignore": "mysite/local_settings.py\n", "mysite/local_settings.py": "X = 1\n"})
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "init")
+    (root / "untracked.txt").write_text("x")
+    (project,) = find_projects([str(root)])
+    assert project.in_git
+    assert "untracked.txt" in project.files
+    assert "mysite/local_settings.py" not in project.files
+
+
+def test_a_git_ignored_local_module_is_skipped(make_project):
+    root = make_project(
+        {
+            ".gitignore": "mysite/local.py\n",
+            "mysite/local.py": 'ALLOWED_HOSTS = ["*"]\n',
+            "mysite/settings.py": 'ALLOWED_HOSTS = ["example.com"]\ntry:\n    from .local import *\nexcept ImportError:\n    pass\n',
+        }
+    )
+    git(root, "init", "-q")
+    assert "DJH101" not in codes(root)
+
+
+def test_no_django_project(tmp_path):
+    (tmp_path / "README.md").write_text("hello")
+    with pytest.raises(DiscoveryError, match="no Django project found"):
+        find_projects([str(tmp_path)])
+
+
+def test_missing_path(tmp_path):
+    with pytest.raises(DiscoveryError, match="no such file"):
+        find_projects([str(tmp_path / "nope")])
+
+
+def test_several_projects_in_a_monorepo(tmp_path):
+    for service in ("one", "two"):
+        write_tree(tmp_path / service, project_files({}))
+    write_tree(tmp_path / "two", {"mysite/settings.py": 'ALLOWED_HOSTS = ["*"]\n'})
+    projects = find_projects([str(tmp_path)])
+    assert sorted(p.build_root.name for p in projects) == ["one", "two"]
+    assert [(c, p) for c, p, _ in diagnostics(tmp_path, select=["DJH101"])] == [("DJH101", "mysite/settings.py")]
+
+
+# ---------------------------------------------------------------- which settings module
+
+
+SPLIT = {
+    "mysite/settings.py": None,
+    "mysite/settings/__init__.py": "",
+    "mysite/settings/base.py": "DEBUG = False\n",
+    "mysite/settings/dev.py": "from .base import *\n",
+    "mysite/settings/production.py": "from .base import *\n",
+    "mysite/wsgi.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings.dev")\n',
+    "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings.dev")\n',
+}
+
+
+def test_production_sibling_wins_over_the_wsgi_default(make_project):
+    choice = judged(make_project(SPLIT))
+    assert choice.module == "mysite.settings.production"
+    assert "production module beside mysite.settings.dev" in choice.reason
+
+
+def test_the_configured_module_wins(make_project):
+    root = make_project({**SPLIT, "pyproject.toml": '[tool.djhlint]\nsettings-module = "mysite.settings.dev"\n'})
+    assert judged(root).module == "mysite.settings.dev"
+    assert judged(root, settings_module="mysite.settings.base").module == "mysite.settings.base"
+
+
+def test_procfile_env_wins_over_the_sibling(make_project):
+    root = make_project({**SPLIT, "Procfile": "web: DJANGO_SETTINGS_MODULE=mysite.settings.dev gunicorn mysite.wsgi --log-file -\n"})
+    assert judged(root).reason.startswith("DJANGO_SETTINGS_MODULE set in the Procfile")
+
+
+def test_app_json_env(make_project):
+    root = make_project({**SPLIT, "app.json": '{"env": {"DJANGO_SETTINGS_MODULE": {"value": "mysite.settings.base"}}}'})
+    assert judged(root).module == "mysite.settings.base"
+
+
+def test_wsgi_default_without_a_production_module(make_project):
+    root = make_project({**SPLIT, "mysite/settings/production.py": None})
+    assert judged(root).module == "mysite.settings.dev"
+
+
+def test_manage_py_when_there_is_no_wsgi(make_project):
+    root = make_project({**SPLIT, "mysite/settings/production.py": None, "mysite/wsgi.py": None})
+    choice = judged(root)
+    assert choice.module == "mysite.settings.dev" and "manage.py" in choice.reason
+
+
+def test_production_forgets_to_override_base(make_project):
+    root = make_project({**SPLIT, "mysite/settings/base.py": 'ALLOWED_HOSTS = ["*"]\nSECRET_KEY = "k"\n'})
+    assert codes(root, select=["DJH101", "DJH102"]) == ["DJH101", "DJH102"]
+    assert {p for _, p, _ in diagnostics(root, select=["DJH1"])} == {"mysite/settings/base.py"}
+
+
+def test_production_overrides_base(make_project):
+    root = make_project(
+        {
+            **SPLIT,
+            "mysite/settings/base.py": 'ALLOWED_HOSTS = ["*"]\nSECRET_KEY = "k"\n',
+            "mysite/settings/production.py": 'from .base import *\nimport os\nALLOWED_HOSTS = ["example.com"]\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
+        }
+    )
+    assert codes(root, select=["DJH101", "DJH102"]) == []
+
+
+def test_settings_module_named_but_missing_is_an_error(make_project):
+    from django_heroku_lint.config import ConfigError
+
+    with pytest.raises(ConfigError, match="nope.settings"):
+        judged(make_project(), settings_module="nope.settings")

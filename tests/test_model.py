@@ -1,0 +1,282 @@
+"""The settings model: what djhlint believes each setting holds, read from source alone."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from django_heroku_lint.engine import Options, lint
+from django_heroku_lint.ftypes import DictValue, EnvRead, ListValue, Literal, Unknown, plain
+
+
+def model(make_project, files):
+    files = {k: textwrap.dedent(v) if isinstance(v, str) else v for k, v in files.items()}
+    root = make_project(files)
+    (result,) = lint(Options(paths=[str(root)])).projects
+    return result.context.settings
+
+
+def value(make_project, source, name):
+    settings = model(make_project, {"mysite/settings.py": source})
+    binding = settings.get(name)
+    assert binding is not None, f"{name} not in the model"
+    assert binding.certain is not None, f"{name} is not certain: {binding.values}"
+    return binding.certain
+
+
+# ---------------------------------------------------------------- environment reads
+
+
+@pytest.mark.parametrize(
+    ("source", "api", "var", "default", "cast"),
+    [
+        ('import os\nX = os.environ["V"]\n', "os.environ[]", "V", None, None),
+        ('import os\nX = os.environ.get("V")\n', "os.environ.get", "V", None, None),
+        ('import os\nX = os.environ.get("V", "d")\n', "os.environ.get", "V", "d", None),
+        ('import os\nX = os.environ.get("V", default="d")\n', "os.environ.get", "V", "d", None),
+        ('import os\nX = os.getenv("V", "d")\n', "os.getenv", "V", "d", None),
+        ('from os import getenv\nX = getenv("V")\n', "os.getenv", "V", None, None),
+        ('from os import environ\nX = environ.get("V", "d")\n', "os.environ.get", "V", "d", None),
+        ('import os as o\nX = o.environ["V"]\n', "os.environ[]", "V", None, None),
+        ('import os\nX = os.environ.get("V") or "d"\n', "os.environ.get", "V", "d", None),
+        ('from decouple import config\nX = config("V")\n', "decouple", "V", None, None),
+        ('from decouple import config\nX = config("V", default="d", cast=bool)\n', "decouple", "V", "d", "bool"),
+        ('from decouple import config\nX = config("V", "d")\n', "decouple", "V", "d", None),
+        ('from decouple import Csv, config\nX = config("V", cast=Csv())\n', "decouple", "V", None, "list"),
+        ('import decouple\nX = decouple.config("V", cast=int)\n', "decouple", "V", None, "int"),
+        ('from decouple import AutoConfig\nconfig = AutoConfig(search_path="/x")\nX = config("V")\n', "decouple", "V", None, None),
+        ('import environ\nenv = environ.Env()\nX = env("V")\n', "environ", "V", None, None),
+        ('import environ\nenv = environ.Env()\nX = env("V", default="d")\n', "environ", "V", "d", None),
+        ('import environ\nenv = environ.Env(V=(bool, False))\nX = env("V")\n', "environ", "V", False, "bool"),
+        ('import environ\nenv = environ.Env()\nX = env.bool("V", default=True)\n', "environ.bool", "V", True, "bool"),
+        ('import environ\nenv = environ.Env()\nX = env.str("V", "d")\n', "environ.str", "V", "d", None),
+        ('import environ\nenv = environ.Env()\nX = env.list("V", default=["a"])\n', "environ.list", "V", ["a"], "list"),
+        ('from environ import Env\nenv = Env()\nX = env.db()\n', "environ.db", "DATABASE_URL", None, "db"),
+        ('import dj_database_url\nX = dj_database_url.config(default="sqlite:///x")\n', "dj_database_url", "DATABASE_URL", "sqlite:///x", "db"),
+        ('import os, dj_database_url\nX = dj_database_url.parse(os.environ["DATABASE_URL"])\n', "dj_database_url", "DATABASE_URL", None, "db"),
+        ('import os\nX = int(os.environ.get("V", "3"))\n', "os.environ.get", "V", "3", "int"),
+        ('import os\nX = os.environ.get("V", "").split(",")\n', "os.environ.get", "V", "", "list"),
+        ('import os\nfrom distutils.util import strtobool\nX = strtobool(os.getenv("V", "0"))\n', "os.getenv", "V", "0", "bool"),
+    ],
+)
+def test_environment_reads(make_project, source, api, var, default, cast):
+    read = value(make_project, source, "X")
+    assert isinstance(read, EnvRead)
+    assert (read.api, read.var, read.cast) == (api, var, cast)
+    assert (plain(read.default) if read.default is not None else None) == default
+
+
+def test_bool_of_an_env_read_is_still_a_string_test(make_project):
+    read = value(make_project, 'import os\nX = bool(os.environ.get("V"))\n', "X")
+    assert isinstance(read, EnvRead) and read.wrapper == "bool()" and read.yields_string
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'import os\nX = os.environ.get("V") == "True"\n',
+        'import os\nX = "V" in os.environ\n',
+        'import os\nX = not os.environ.get("V")\n',
+        'import os\nX = os.environ.get("V", "").lower() in ("1", "true")\n',
+    ],
+)
+def test_comparisons_are_bools(make_project, source):
+    result = value(make_project, source, "X")
+    assert isinstance(result, Unknown) and result.kind == "bool"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import secrets\nX = secrets.token_urlsafe(50)\n",
+        "from django.core.management.utils import get_random_secret_key\nX = get_random_secret_key()\n",
+    ],
+)
+def test_generated_secrets(make_project, source):
+    assert value(make_project, source, "X").kind == "generated"
+
+
+# ---------------------------------------------------------------- list and dict operations
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('X = ["a"]\nX += ["b"]\n', ["a", "b"]),
+        ('X = ["a"]\nX.append("b")\n', ["a", "b"]),
+        ('X = ["a", "c"]\nX.insert(1, "b")\n', ["a", "b", "c"]),
+        ('X = ["a"]\nX.extend(["b", "c"])\n', ["a", "b", "c"]),
+        ('X = ["a", "b"]\nX.remove("a")\n', ["b"]),
+        ('X = ["a"]\nX = X + ["b"]\n', ["a", "b"]),
+        ('X = ("a",)\nX += ("b",)\n', ["a", "b"]),
+        ('BASE = ["a"]\nX = [*BASE, "b"]\n', ["a", "b"]),
+        ('X = "a,b".split(",")\n', ["a", "b"]),
+    ],
+)
+def test_list_operations(make_project, source, expected):
+    assert plain(value(make_project, source, "X")) == expected
+
+
+def test_databases_update_from_the_environment(make_project):
+    source = """
+    import dj_database_url
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db"}}
+    DATABASES["default"].update(dj_database_url.config(conn_max_age=600))
+    """
+    databases = value(make_project, textwrap.dedent(source), "DATABASES")
+    default = databases.get("default")
+    assert isinstance(default, EnvRead) and default.var == "DATABASE_URL"
+    assert plain(default.default) == {"ENGINE": "django.db.backends.sqlite3", "NAME": "db"}
+
+
+def test_databases_item_assignment(make_project):
+    source = """
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3"}}
+    DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
+    DATABASES["replica"] = {"ENGINE": "x"}
+    """
+    assert plain(value(make_project, textwrap.dedent(source), "DATABASES")) == {
+        "default": {"ENGINE": "django.db.backends.postgresql"},
+        "replica": {"ENGINE": "x"},
+    }
+
+
+def test_django_heroku_settings_mutates_the_module(make_project):
+    source = """
+    import django_heroku
+    SECRET_KEY = "literal"
+    ALLOWED_HOSTS = []
+    MIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]
+    django_heroku.settings(locals())
+    """
+    settings = model(make_project, {"mysite/settings.py": source})
+    assert plain(settings.get("ALLOWED_HOSTS").certain) == ["*"]
+    assert plain(settings.get("MIDDLEWARE").certain) == [
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+        "django.middleware.security.SecurityMiddleware",
+    ]
+    key = settings.get("SECRET_KEY").certain
+    assert isinstance(key, EnvRead) and plain(key.default) == "literal"
+
+
+def test_django_heroku_settings_keywords_turn_parts_off(make_project):
+    source = """
+    import django_heroku
+    ALLOWED_HOSTS = ["example.com"]
+    django_heroku.settings(locals(), allowed_hosts=False)
+    """
+    settings = model(make_project, {"mysite/settings.py": source})
+    assert plain(settings.get("ALLOWED_HOSTS").certain) == ["example.com"]
+
+
+# ---------------------------------------------------------------- control flow
+
+
+def test_if_else_gives_alternatives(make_project):
+    source = """
+    import os
+    if os.environ.get("DYNO"):
+        ALLOWED_HOSTS = ["*"]
+    else:
+        ALLOWED_HOSTS = ["localhost"]
+    """
+    binding = model(make_project, {"mysite/settings.py": source}).get("ALLOWED_HOSTS")
+    assert binding.certain is None
+    assert sorted(plain(v) for v in binding.values) == [["*"], ["localhost"]]
+
+
+def test_if_without_else_may_leave_unset(make_project):
+    source = 'import os\nif os.environ.get("X"):\n    SECRET_KEY = "a"\n'
+    binding = model(make_project, {"mysite/settings.py": source}).get("SECRET_KEY")
+    assert binding.maybe_unset
+
+
+def test_a_literal_test_takes_one_branch(make_project):
+    source = 'DEBUG = False\nif DEBUG:\n    ALLOWED_HOSTS = ["*"]\nelse:\n    ALLOWED_HOSTS = ["example.com"]\n'
+    assert plain(value(make_project, source, "ALLOWED_HOSTS")) == ["example.com"]
+
+
+def test_try_except_gives_alternatives(make_project):
+    source = 'try:\n    import foo\n    X = "a"\nexcept ImportError:\n    X = "b"\n'
+    binding = model(make_project, {"mysite/settings.py": source}).get("X")
+    assert sorted(plain(v) for v in binding.values) == ["a", "b"]
+
+
+def test_names_inside_functions_are_not_settings(make_project):
+    source = 'X = "a"\ndef f():\n    X = "b"\n'
+    assert plain(value(make_project, source, "X")) == "a"
+
+
+def test_spans_point_at_the_source(make_project):
+    source = 'import os\n\nSECRET_KEY = os.environ.get(\n    "SECRET_KEY",\n    "fallback",\n)\n'
+    key = value(make_project, source, "SECRET_KEY")
+    span = key.default.span
+    assert (span.file, span.line, span.col, span.end_line, span.end_col) == ("mysite/settings.py", 5, 5, 5, 15)
+
+
+# ---------------------------------------------------------------- split settings
+
+
+SPLIT = {
+    "mysite/settings.py": None,
+    "mysite/settings/__init__.py": "",
+    "mysite/settings/base.py": 'DEBUG = True\nSECRET_KEY = "base-key"\nALLOWED_HOSTS = []\nMIDDLEWARE = ["a"]\n',
+    "mysite/settings/production.py": (
+        "from .base import *\n"
+        'import os\n'
+        'DEBUG = False\nSECRET_KEY = os.environ["SECRET_KEY"]\nMIDDLEWARE += ["b"]\n'
+        "try:\n    from .local import *\nexcept ImportError:\n    pass\n"
+    ),
+    "mysite/wsgi.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings.dev")\n',
+    "mysite/settings/dev.py": "from .base import *\n",
+}
+
+
+def test_star_imports_in_execution_order(make_project):
+    settings = model(make_project, SPLIT)
+    assert settings.module == "mysite.settings.production"
+    assert [ref.name for ref in settings.chain] == ["mysite.settings.base", "mysite.settings.production"]
+    assert plain(settings.get("DEBUG").certain) is False
+    assert isinstance(settings.get("SECRET_KEY").certain, EnvRead)
+    assert plain(settings.get("MIDDLEWARE").certain) == ["a", "b"]
+    assert settings.complete
+
+
+def test_a_present_local_module_is_certain(make_project):
+    settings = model(make_project, {**SPLIT, "mysite/settings/local.py": 'ALLOWED_HOSTS = ["x"]\n'})
+    assert plain(settings.get("ALLOWED_HOSTS").certain) == ["x"]
+
+
+def test_absolute_star_import_and_package_init(make_project):
+    files = {
+        **SPLIT,
+        "mysite/settings/__init__.py": "from mysite.settings.base import *\nfrom .production_overrides import *\n",
+        "mysite/settings/production_overrides.py": 'ALLOWED_HOSTS = ["example.com"]\n',
+        "mysite/settings/production.py": None,
+        "mysite/wsgi.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n',
+    }
+    settings = model(make_project, files)
+    assert settings.module == "mysite.settings"
+    assert plain(settings.get("ALLOWED_HOSTS").certain) == ["example.com"]
+    assert plain(settings.get("SECRET_KEY").certain) == "base-key"
+
+
+def test_import_cycles_end(make_project):
+    files = {
+        "mysite/settings.py": "from mysite.other import *\nX = 1\n",
+        "mysite/other.py": "from mysite.settings import *\nY = 2\n",
+    }
+    settings = model(make_project, files)
+    assert plain(settings.get("X").certain) == 1 and plain(settings.get("Y").certain) == 2
+
+
+def test_a_module_that_imports_itself(make_project):
+    settings = model(make_project, {"mysite/settings.py": "from mysite.settings import *\nX = 1\n"})
+    assert plain(settings.get("X").certain) == 1
+
+
+def test_a_broken_base_makes_the_model_incomplete(make_project):
+    files = {**SPLIT, "mysite/settings/base.py": "DEBUG = (\n"}
+    settings = model(make_project, files)
+    assert not settings.complete
