@@ -10,6 +10,7 @@ behaviour cannot drift apart.
 from __future__ import annotations
 
 import inspect
+import re
 import textwrap
 from dataclasses import dataclass, field
 from typing import ClassVar, Iterator
@@ -103,8 +104,10 @@ class Rule:
 
     @classmethod
     def summary(cls) -> str:
-        what = cls.sections().get("What it does", "")
-        return " ".join(what.split("\n\n")[0].split())
+        """The first sentence of "What it does", up to its first colon: for tables."""
+        what = " ".join(cls.sections().get("What it does", "").split("\n\n")[0].split())
+        sentence = re.split(r"(?<=[.])\s+(?=[A-Z`])", what, maxsplit=1)[0]
+        return sentence.split(": ", 1)[0].rstrip(".") + "."
 
 
 def _example_block(name: str, text: str, prose: str) -> str:
