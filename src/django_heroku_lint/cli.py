@@ -56,6 +56,13 @@ def main() -> None:
 )
 @click.option("--settings-module", metavar="MODULE", help="The deployed settings module (dotted), instead of guessing it.")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the settings-model cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    envvar="DJHLINT_CACHE_DIR",
+    help="Where to keep the cache (default: .djhlint_cache in the build root; env DJHLINT_CACHE_DIR).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary line.")
 @click.option("-v", "--verbose", is_flag=True, help="Say on stderr which settings module was judged and why; show tracebacks.")
 def check(
@@ -66,6 +73,8 @@ def check(
     output_format: str,
     settings_module: str | None,
     explain: str | None,
+    no_cache: bool,
+    cache_dir: str | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -83,6 +92,8 @@ def check(
         ignore=_split(ignore),
         settings_module=settings_module,
         log=(lambda message: click.echo(message, err=True)) if verbose else None,
+        cache=not no_cache,
+        cache_dir=cache_dir,
     )
     try:
         result = lint(options)

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from .ftypes import ParseError, Span
 
-SKIP_DIRS = frozenset({".git", "node_modules", "__pycache__", "site-packages", ".hg", ".svn", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
+SKIP_DIRS = frozenset({".git", "node_modules", "__pycache__", "site-packages", ".hg", ".svn", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".djhlint_cache"})
 # Files Heroku's Python build reads at the root of the app: where one sits, the app starts.
 BUILD_MARKERS = frozenset(
     {"Procfile", "requirements.txt", "runtime.txt", ".python-version", "Pipfile", "Pipfile.lock", "poetry.lock", "uv.lock", "app.json"}

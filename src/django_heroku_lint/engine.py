@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .cache import CACHE_DIR_NAME, Entry, Recorder, SettingsCache
 from .config import Config, ConfigError, load_config, select_rules
 from .discovery import Project, _excluded, find_projects
 from .ftypes import Context, Diagnostic, ParseError, SettingsModel
@@ -20,6 +21,8 @@ class Options:
     ignore: list[str] | None = None
     settings_module: str | None = None
     log: Callable[[str], None] | None = None  # --verbose messages
+    cache: bool = True
+    cache_dir: str | None = None  # default: .djhlint_cache in each build root
 
 
 @dataclass
@@ -64,7 +67,9 @@ class ProjectLoader:
         return self.parsed[path]
 
 
-def build_context(project: Project, config: Config, log: Callable[[str], None] | None = None) -> tuple[Context, dict]:
+def build_context(
+    project: Project, config: Config, log: Callable[[str], None] | None = None, cache: SettingsCache | None = None
+) -> tuple[Context, dict]:
     layout = read_layout(project)
     extra_roots = []
     web = layout.procfile.process("web") if layout.procfile else None
@@ -77,12 +82,24 @@ def build_context(project: Project, config: Config, log: Callable[[str], None] |
     loader = ProjectLoader(project, index)
     if choice is not None and not choice.path:
         raise ConfigError(f"settings module {choice.module!r} was not found in {project.build_root}")
+    noqa: dict = {}
     if choice is not None:
-        from .model import SettingsInterpreter
+        cache = cache or SettingsCache(None)
+        key = SettingsCache.key(str(project.build_root), choice.module, choice.path, choice.reason, index.roots)
+        entry = cache.lookup(key, project, index)
+        if entry is None:
+            from .model import SettingsInterpreter
 
-        interpreter = SettingsInterpreter(loader)
-        settings = interpreter.build(choice.module, choice.path, choice.reason)
-        errors.extend(interpreter.errors)
+            recorder = Recorder(loader)
+            interpreter = SettingsInterpreter(recorder)
+            built = interpreter.build(choice.module, choice.path, choice.reason)
+            parsed_noqa = {path: parsed.noqa for path, parsed in loader.parsed.items() if hasattr(parsed, "noqa")}
+            entry = Entry(built, interpreter.errors, parsed_noqa)
+            cache.store(key, recorder, entry)
+        elif log:
+            log(f"{project.build_root}: settings model from the cache")
+        settings, noqa = entry.settings, entry.noqa
+        errors.extend(entry.errors)
         if log:
             log(f"{project.build_root}: judging settings module {choice.module} ({choice.path}): {choice.reason}")
             if settings is not None and len(settings.chain) > 1:
@@ -91,7 +108,6 @@ def build_context(project: Project, config: Config, log: Callable[[str], None] |
                 log("  the chain is incomplete (a module could not be read): settings rules stay silent")
     elif log:
         log(f"{project.build_root}: no settings module found; settings rules are skipped")
-    noqa = {path: parsed.noqa for path, parsed in loader.parsed.items() if hasattr(parsed, "noqa")}
     context = Context(
         build_root=str(project.build_root),
         project_dir=project.project_dir,
@@ -120,7 +136,10 @@ def lint(options: Options) -> LintResult:
         if options.log:
             where = f"/{project.project_dir}" if project.project_dir else ""
             options.log(f"project {project.build_root}{where}: build root {project.build_root}")
-        context, noqa = build_context(project, config, options.log)
+        cache = None
+        if options.cache:
+            cache = SettingsCache(Path(options.cache_dir) if options.cache_dir else project.build_root / CACHE_DIR_NAME)
+        context, noqa = build_context(project, config, options.log, cache)
         diagnostics: list[Diagnostic] = []
         for rule in rules:
             for diagnostic in rule.check(context):

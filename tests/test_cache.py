@@ -1,0 +1,117 @@
+"""The settings-model cache: warm runs skip LibCST, and a stale or corrupt entry is never trusted."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+from django_heroku_lint.cache import CACHE_DIR_NAME
+
+from .helpers import diagnostics, run_cli
+
+HAZARDS = {"mysite/settings.py": 'import os\nALLOWED_HOSTS = ["*"]  # noqa: DJH102\nDEBUG = os.getenv("DEBUG")\n'}
+
+PROBE = """
+import sys
+from django_heroku_lint.engine import Options, lint
+result = lint(Options(paths=[sys.argv[1]]))
+print(sorted((d.code, d.span.line) for d in result.diagnostics))
+print("libcst" in sys.modules)
+"""
+
+
+def probe(root):
+    out = subprocess.run([sys.executable, "-c", PROBE, str(root)], capture_output=True, text=True, check=True)
+    found, imported = out.stdout.splitlines()
+    return found, imported == "True"
+
+
+def entries(root):
+    return sorted((root / CACHE_DIR_NAME).glob("v*/*.json"))
+
+
+def test_a_warm_run_does_not_import_libcst(make_project):
+    root = make_project(HAZARDS)
+    cold, cold_imported = probe(root)
+    warm, warm_imported = probe(root)
+    assert cold == warm == "[('DJH101', 2), ('DJH103', 3)]"
+    assert cold_imported and not warm_imported
+    assert (root / CACHE_DIR_NAME / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def test_a_changed_file_is_read_again(make_project):
+    root = make_project(HAZARDS)
+    assert probe(root)[0] == "[('DJH101', 2), ('DJH103', 3)]"
+    (root / "mysite" / "settings.py").write_text('ALLOWED_HOSTS = ["example.com"]\n')
+    found, imported = probe(root)
+    assert found == "[]" and imported
+
+
+def test_a_module_that_appears_is_followed(make_project):
+    root = make_project({"mysite/settings.py": 'ALLOWED_HOSTS = ["example.com"]\ntry:\n    from .local import *\nexcept ImportError:\n    pass\n'})
+    assert probe(root)[0] == "[]"
+    (root / "mysite" / "local.py").write_text('ALLOWED_HOSTS = ["*"]\n')
+    assert probe(root)[0] == "[('DJH101', 1)]"
+
+
+def test_a_corrupt_entry_is_ignored(make_project):
+    root = make_project(HAZARDS)
+    expected = diagnostics(root)
+    (entry,) = entries(root)
+    for garbage in ("{not json", "[]", '{"key": 1}', ""):
+        entry.write_text(garbage)
+        assert diagnostics(root) == expected
+
+
+def test_an_entry_naming_foreign_types_is_ignored(make_project):
+    root = make_project(HAZARDS)
+    expected = diagnostics(root)
+    (entry,) = entries(root)
+    data = json.loads(entry.read_text())
+    data["settings"] = {"__t": "Popen", "args": ["false"]}
+    entry.write_text(json.dumps(data))
+    assert diagnostics(root) == expected
+
+
+def test_an_entry_with_the_wrong_shape_is_ignored(make_project):
+    root = make_project(HAZARDS)
+    expected = diagnostics(root)
+    (entry,) = entries(root)
+    data = json.loads(entry.read_text())
+    data["settings"] = {"__dict": {}}  # JSON of the right kinds, but not a settings model
+    entry.write_text(json.dumps(data))
+    assert diagnostics(root) == expected
+
+
+def test_no_cache_writes_nothing(make_project):
+    root = make_project(HAZARDS)
+    run_cli(["--no-cache", str(root)])
+    assert not (root / CACHE_DIR_NAME).exists()
+
+
+def test_cache_dir_option(make_project, tmp_path):
+    root = make_project(HAZARDS)
+    folder = tmp_path / "elsewhere"
+    run_cli(["--cache-dir", str(folder), str(root)])
+    assert not (root / CACHE_DIR_NAME).exists()
+    assert list(folder.glob("v*/*.json"))
+
+
+def test_runs_sharing_a_cache_agree(make_project):
+    root = make_project(HAZARDS)
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: probe(root)[0], range(6)))
+    assert set(results) == {"[('DJH101', 2), ('DJH103', 3)]"}
+    assert len(entries(root)) == 1
+    assert not list((root / CACHE_DIR_NAME).glob("v*/.tmp-*"))
+
+
+def test_the_cache_folder_is_not_linted_or_listed(make_project):
+    from django_heroku_lint.discovery import find_projects
+
+    root = make_project(HAZARDS)
+    diagnostics(root)
+    (project,) = find_projects([str(root)])
+    assert not any(f.startswith(CACHE_DIR_NAME) for f in project.files)
