@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from django_heroku_lint.cli import main
 from django_heroku_lint.engine import Options, lint
+from django_heroku_lint.ftypes import Diagnostic
 from django_heroku_lint.rules._baseline import project_files
 
 Files = dict[str, "str | bytes | None"]
@@ -58,3 +59,8 @@ def git(root: Path, *args: str) -> None:
         capture_output=True,
         env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"},
     )
+
+
+def lint_project(root: Path, **options) -> list[Diagnostic]:
+    """The diagnostics of the project at ``root``, sorted as the CLI prints them."""
+    return lint(Options(paths=[str(root)], **options)).diagnostics

@@ -29,3 +29,59 @@ def test_readme_example_output_is_current(monkeypatch):
     result = run_cli(["examples/tutorial"], cwd=README.parent)
     assert result.exit_code == 1
     assert result.stdout + result.stderr == block
+
+
+# ---------------------------------------------------------------------- the rule pages
+
+PAGES = README.parent / "docs" / "rules"
+
+
+def test_rule_pages_are_up_to_date():
+    from django_heroku_lint import docs
+
+    problems = docs.stale_pages(PAGES, docs.pages())
+    assert not problems, "\n".join(problems) + "\nrun `python -m django_heroku_lint.docs` from the repository root"
+
+
+def test_check_mode_reports_a_stale_page(tmp_path, capsys):
+    from django_heroku_lint import docs
+
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# x\n\n{docs.START}\n{docs.END}\n", encoding="utf-8")
+    assert docs.main([str(readme), "--check"]) == 1
+    assert docs.main([str(readme)]) == 0
+    assert docs.main([str(readme), "--check"]) == 0
+    pages = tmp_path / "docs" / "rules"
+    page = pages / "DJH101.md"
+    page.write_text(page.read_text(encoding="utf-8") + "edited by hand\n", encoding="utf-8")
+    (pages / "DJH999.md").write_text("# a rule that is gone\n", encoding="utf-8")
+    (pages / "notes.md").write_text("kept\n", encoding="utf-8")
+    capsys.readouterr()
+    assert docs.main([str(readme), "--check"]) == 1
+    err = capsys.readouterr().err
+    assert "DJH101.md: out of date" in err and "DJH999.md: no rule has this code" in err and "notes.md" not in err
+    assert docs.main([str(readme)]) == 0
+    assert not (pages / "DJH999.md").exists() and (pages / "notes.md").exists()
+    assert docs.stale_pages(pages, docs.pages()) == []
+
+
+def test_each_page_is_the_rules_docs():
+    from django_heroku_lint.rules import ALL_RULES
+
+    index = (PAGES / "README.md").read_text(encoding="utf-8")
+    for rule in ALL_RULES:
+        assert rule.docs() in (PAGES / f"{rule.code}.md").read_text(encoding="utf-8")
+        assert f"[{rule.code}]({rule.code}.md)" in index
+
+
+def test_diagnostic_urls_point_at_the_rule_pages(make_project):
+    from django_heroku_lint.rule import DOCS_BASE_URL
+
+    from .helpers import lint_project
+
+    root = make_project({"mysite/settings.py": 'ALLOWED_HOSTS = ["*"]\nSECRET_KEY = "not-secret"\n', ".python-version": None})
+    found = lint_project(root)
+    assert {d.code for d in found} >= {"DJH101", "DJH102", "DJH401"}
+    for diagnostic in found:
+        assert diagnostic.url == f"{DOCS_BASE_URL}/{diagnostic.code}.md"
+        assert (PAGES / f"{diagnostic.code}.md").is_file()

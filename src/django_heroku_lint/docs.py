@@ -1,18 +1,32 @@
-"""Documentation generated from the rules themselves: the README's rules table.
+"""Documentation generated from the rules themselves: the README's rules table, and a page
+per rule in ``docs/rules/`` (``CODE.md``, each :meth:`Rule.docs`, plus an index).
 
-Run ``python -m django_heroku_lint.docs`` after changing a rule; a test fails while the
-README is stale.
+Run from the repository's root after changing a rule::
+
+    python -m django_heroku_lint.docs           # update README.md and docs/rules/
+    python -m django_heroku_lint.docs --check   # change nothing; exit 1 when stale
+
+Tests fail while the README's table or a page is stale, so the docs, ``djhlint rule
+CODE`` and the rules cannot drift apart.  Each diagnostic's ``url`` points at its page.
 """
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 from pathlib import Path
+from typing import Sequence
 
 from .rules import ALL_RULES
 
 START, END = "<!-- rules-table:start -->", "<!-- rules-table:end -->"
+PAGES_DIR = Path("docs") / "rules"  # relative to the folder of the README
+RULE_PAGE = re.compile(r"^[A-Z]+[0-9]+\.md$")
+BANNER = "<!-- Generated from the rule's docstring by `python -m django_heroku_lint.docs`: edit the rule, not this file. -->"
+
+
+# ---------------------------------------------------------------------- README table
 
 
 def rules_table() -> str:
@@ -30,15 +44,97 @@ def update_readme(text: str) -> str:
     return pattern.sub(lambda _: f"{START}\n{rules_table()}\n{END}", text)
 
 
-def main(argv: list[str] | None = None) -> int:
-    readme = Path(argv[0] if argv else "README.md")
+# ---------------------------------------------------------------------- rule pages
+
+
+def page(rule) -> str:  # type: ignore[no-untyped-def]
+    return f"{BANNER}\n\n{rule.docs()}"
+
+
+def index(rules: Sequence) -> str:  # type: ignore[type-arg]
+    lines = [
+        BANNER,
+        "",
+        "# Rules",
+        "",
+        "Every rule djhlint runs. A code, a prefix (`DJH1`) or a name selects rules in `--select`,",
+        "`--ignore` and `[tool.djhlint]`; `djhlint rule CODE` prints a page in the terminal.",
+        "",
+        "| code | name | fix | what it flags |",
+        "|---|---|---|---|",
+    ]
+    for rule in rules:
+        summary = rule.summary().replace("|", "\\|")
+        lines.append(f"| [{rule.code}]({rule.code}.md) | `{rule.name}` | {'yes' if rule.fixable else ''} | {summary} |")
+    return "\n".join(lines) + "\n"
+
+
+def pages(rules: Sequence | None = None) -> dict[str, str]:  # type: ignore[type-arg]
+    """File name -> text for every page of ``docs/rules``."""
+    rules = ALL_RULES if rules is None else rules
+    result = {f"{rule.code}.md": page(rule) for rule in rules}
+    result["README.md"] = index(rules)
+    return result
+
+
+def stale_pages(folder: Path, expected: dict[str, str]) -> list[str]:
+    """The pages in ``folder`` that differ from ``expected``, are missing, or are left over."""
+    found = {p.name for p in folder.glob("*.md")} if folder.is_dir() else set()
+    problems = []
+    for name, text in expected.items():
+        path = folder / name
+        if name not in found:
+            problems.append(f"{path}: missing")
+        elif path.read_text(encoding="utf-8") != text:
+            problems.append(f"{path}: out of date")
+    leftover = sorted(name for name in found - set(expected) if RULE_PAGE.match(name))
+    problems += [f"{folder / name}: no rule has this code" for name in leftover]
+    return problems
+
+
+def write_pages(folder: Path, expected: dict[str, str]) -> list[str]:
+    """Bring ``folder`` in line with ``expected``; returns what changed."""
+    changed = []
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in sorted({p.name for p in folder.glob("*.md")} - set(expected)):
+        if RULE_PAGE.match(name):  # the page of a rule that no longer exists
+            (folder / name).unlink()
+            changed.append(f"removed {folder / name}")
+    for name, text in expected.items():
+        path = folder / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            changed.append(f"wrote {path}")
+    return changed
+
+
+# ---------------------------------------------------------------------- command
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m django_heroku_lint.docs", description="Regenerate the docs made from the rules.")
+    parser.add_argument("readme", nargs="?", type=Path, default=Path("README.md"), help="the README (default: README.md); the pages go to docs/rules/ beside it")
+    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 when the README's table or a page is stale")
+    args = parser.parse_args(argv)
+    readme: Path = args.readme
+    folder = readme.parent / PAGES_DIR
+    expected = pages()
     text = readme.read_text(encoding="utf-8")
     new = update_readme(text)
+    if args.check:
+        problems = ([f"{readme}: the rules table is out of date"] if new != text else []) + stale_pages(folder, expected)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if problems:
+            print("run `python -m django_heroku_lint.docs` to regenerate them", file=sys.stderr)
+        return 1 if problems else 0
     if new != text:
         readme.write_text(new, encoding="utf-8")
         print(f"updated {readme}")
+    for line in write_pages(folder, expected):
+        print(line)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

@@ -18,6 +18,10 @@ from typing import ClassVar, Iterator
 from .ftypes import Context, Diagnostic, Span
 
 TREE = "project files"
+# The one place the project's address is written: diagnostics' ``url``, SARIF's help
+# links and the generated docs all derive from it.
+REPOSITORY_URL = "https://github.com/django-heroku-lint/django-heroku-lint"
+DOCS_BASE_URL = f"{REPOSITORY_URL}/blob/main/docs/rules"
 SECTIONS = ("What it does", "Why it breaks on Heroku", "Example", "Use instead", "Fix safety", "References")
 
 
@@ -66,7 +70,13 @@ class Rule:
             message=self.message.format(**details) if details else self.message,
             span=span,
             build_root=ctx.build_root,
+            url=self.url(),
         )
+
+    @classmethod
+    def url(cls) -> str:
+        """The address of the rule's documentation page (``docs/rules/CODE.md``)."""
+        return f"{DOCS_BASE_URL}/{cls.code}.md"
 
     @classmethod
     def sections(cls) -> dict[str, str]:
