@@ -10,6 +10,8 @@ import click
 from . import __version__
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
+# The output formats, spelled out so that `djhlint --help` does not import the reporters.
+FORMATS = ("concise", "full", "json", "json-lines", "github", "sarif", "gitlab", "junit")
 COMMANDS = ("check", "rule")
 
 
@@ -49,11 +51,13 @@ def main() -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
 @click.option(
     "--output-format",
-    type=click.Choice(["concise", "json"]),
+    type=click.Choice(FORMATS),
     default="concise",
     show_default=True,
-    help="How to print the diagnostics.",
+    help="How to print the diagnostics: for a terminal (concise, full), programs (json, json-lines) or CI "
+    "(github annotations, sarif for code scanning, gitlab Code Quality, junit).",
 )
+@click.option("--statistics", is_flag=True, help="Print a count per rule instead of the diagnostics.")
 @click.option("--settings-module", metavar="MODULE", help="The deployed settings module (dotted), instead of guessing it.")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the settings-model cache.")
@@ -71,6 +75,7 @@ def check(
     ignore: tuple[str, ...],
     exit_zero: bool,
     output_format: str,
+    statistics: bool,
     settings_module: str | None,
     explain: str | None,
     no_cache: bool,
@@ -84,7 +89,9 @@ def check(
     from .config import ConfigError
     from .discovery import DiscoveryError
     from .engine import Options, lint
-    from .report import render, summary
+    from .report import COLOR_FORMATS, render, summary, use_color
+    from .report import statistics as statistics_report
+    from .rules import ALL_RULES
 
     options = Options(
         paths=list(paths) or ["."],
@@ -106,7 +113,11 @@ def check(
         _error(f"internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback)")
         sys.exit(EXIT_ERROR)
     diagnostics = result.diagnostics
-    sys.stdout.write(render(diagnostics, output_format))
+    color = output_format in COLOR_FORMATS and use_color(sys.stdout)
+    if statistics:
+        sys.stdout.write(statistics_report(diagnostics, output_format, color=color))
+    else:
+        sys.stdout.write(render(diagnostics, output_format, ALL_RULES, color=color))
     if not quiet:
         click.echo(summary(diagnostics), err=True)
     sys.exit(EXIT_PROBLEMS if diagnostics and not exit_zero else EXIT_CLEAN)

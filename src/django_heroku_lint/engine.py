@@ -150,14 +150,3 @@ def lint(options: Options) -> LintResult:
         results.append(ProjectResult(project, context, diagnostics))
     return LintResult(results)
 
-
-def relative_path(path: str, cwd: Path | None = None) -> str:
-    """A path relative to the current folder when it is below it, else absolute."""
-    import os
-
-    cwd_str = str(cwd or Path.cwd())
-    try:
-        rel = os.path.relpath(path, cwd_str)
-    except ValueError:
-        return path
-    return path if rel.startswith("..") and len(rel.split(os.sep)) > 4 else rel

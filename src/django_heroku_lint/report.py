@@ -1,38 +1,425 @@
-"""Reporters: diagnostics in, text out.  The JSON shape is a contract (see the README)."""
+"""Reporters: diagnostics (and the rules registry) in, text out.
+
+One function per ``--output-format``.  The ``json`` shape is a contract (see the
+README): an array of objects with ``code``, ``name``, ``message``, ``filename``,
+``location`` and ``end_location`` (``row``, ``column``), ``fix`` and ``url``.
+
+This module knows nothing of rules' logic and never imports LibCST: the ``full``
+format and GitLab's fingerprints read a source line through :class:`SourceLines`,
+which only reads the file's text.  Paths are shown relative to the current folder
+(the repository's root in CI) when the file is below it.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
-from typing import Sequence
+import os
+import re
+import unicodedata
+import xml.etree.ElementTree as ET
+from collections import Counter
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence, TextIO
+from urllib.parse import quote
 
-from .engine import relative_path
+from . import __version__
 from .ftypes import Diagnostic
+from .rule import REPOSITORY_URL
 
-FORMATS = ("concise", "json")
+FORMATS = ("concise", "full", "json", "json-lines", "github", "sarif", "gitlab", "junit")
+COLOR_FORMATS = ("concise", "full")
+TOOL = "djhlint"
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+# Every rule reports an error today (any diagnostic fails the run); a rule may declare
+# ``level = "warning"`` or ``"note"`` and the formats that know levels follow it.
+DEFAULT_LEVEL = "error"
+GITLAB_SEVERITY = {"error": "major", "warning": "minor", "note": "info"}
+GITHUB_COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
+
+Rules = Sequence[Any]  # the rules registry: Rule classes (code, name, url(), docs() ...)
 
 
-def concise(diagnostics: Sequence[Diagnostic]) -> str:
-    lines = []
-    for d in diagnostics:
-        lines.append(f"{relative_path(d.path)}:{d.span.line}:{d.span.col}: {d.code} {d.message}")
+# --------------------------------------------------------------------------- paths
+
+
+def relative_path(path: str, cwd: Path | None = None) -> str:
+    """A path relative to the current folder when it is below it, else absolute."""
+    cwd_str = str(cwd or Path.cwd())
+    try:
+        rel = os.path.relpath(path, cwd_str)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") and len(rel.split(os.sep)) > 4 else rel
+
+
+def _below(path: str, root: str) -> str | None:
+    """``path`` relative to ``root`` in POSIX form, or None when it is not below it."""
+    try:
+        rel = os.path.relpath(path, root)
+    except ValueError:
+        return None
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        return None
+    return Path(rel).as_posix()
+
+
+def _repo_path(d: Diagnostic, root: str) -> str:
+    """The path CI systems want: relative to the checkout, else relative to the build root."""
+    return _below(d.path, root) or d.span.file
+
+
+# --------------------------------------------------------------------------- source
+
+
+class SourceLines:
+    """Reads files' lines for the reporters, once per file; a missing file has no lines.
+
+    Lines end at ``\\n``, ``\\r\\n`` or a lone ``\\r``, as Python's tokenizer (and so the
+    spans of LibCST) count them.
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[str, list[str] | None] = {}
+
+    def line(self, path: str, number: int) -> str | None:
+        if path not in self._cache:
+            try:
+                with open(path, "rb") as handle:
+                    text = handle.read().decode("utf-8", "replace")
+            except OSError:
+                self._cache[path] = None
+            else:
+                self._cache[path] = re.split(r"\r\n|\r|\n", text.removeprefix("\ufeff"))
+        lines = self._cache[path]
+        if lines is None or not 1 <= number <= len(lines):
+            return None
+        return lines[number - 1]
+
+
+def _width(text: str) -> int:
+    """Terminal cells: east Asian wide characters take two, combining marks none."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def fix_title(fix: Any) -> str | None:
+    """What a fix does, in one line, when the diagnostic has one."""
+    if fix is None:
+        return None
+    if isinstance(fix, str):
+        return fix
+    if isinstance(fix, Mapping):
+        title = fix.get("title") or fix.get("message")
+    else:
+        title = getattr(fix, "title", None) or getattr(fix, "message", None)
+    return str(title) if title else "a fix is available"
+
+
+def _level(rules: Rules, code: str) -> str:
+    for rule in rules:
+        if rule.code == code:
+            return getattr(rule, "level", DEFAULT_LEVEL)
+    return DEFAULT_LEVEL
+
+
+# --------------------------------------------------------------------------- colour
+
+
+def use_color(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
+    """Colour for a terminal only: ``NO_COLOR`` turns it off, ``FORCE_COLOR`` on.
+
+    Both count when set to a non-empty value (no-color.org, force-color.org); when
+    both are set, ``NO_COLOR`` wins.  ``TERM=dumb`` turns colour off.
+    """
+    env = os.environ if environ is None else environ
+    if env.get("NO_COLOR"):
+        return False
+    if env.get("FORCE_COLOR"):
+        return True
+    if env.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # a closed stream
+        return False
+
+
+class Style:
+    """ANSI styles, or nothing at all."""
+
+    CODES = {"bold": "1", "red": "1;31", "cyan": "36", "blue": "1;34", "green": "32", "yellow": "33", "dim": "2"}
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, text: str, style: str) -> str:
+        if not self.enabled or not text:
+            return text
+        return f"\x1b[{self.CODES[style]}m{text}\x1b[0m"
+
+
+# --------------------------------------------------------------------------- text formats
+
+
+def _header(d: Diagnostic, paint: Style, cwd: Path | None) -> str:
+    colon = paint(":", "cyan")
+    where = f"{paint(relative_path(d.path, cwd), 'bold')}{colon}{d.span.line}{colon}{d.span.col}{colon}"
+    return f"{where} {paint(d.code, 'red')} {d.message}"
+
+
+def concise(diagnostics: Sequence[Diagnostic], *, color: bool = False, cwd: Path | None = None) -> str:
+    """``path:line:col: CODE message``, one a line."""
+    paint = Style(color)
+    lines = [_header(d, paint, cwd) for d in diagnostics]
     return "\n".join(lines) + ("\n" if lines else "")
 
 
+def full(
+    diagnostics: Sequence[Diagnostic], *, color: bool = False, cwd: Path | None = None, source: SourceLines | None = None
+) -> str:
+    """The concise header, then the source line with carets under the span and the fix.
+
+    A span over several lines is underlined to the end of its first line.  A file that
+    does not exist (a missing ``.python-version``) has no frame.
+    """
+    paint = Style(color)
+    source = source or SourceLines()
+    blocks = []
+    for d in diagnostics:
+        out = [_header(d, paint, cwd)]
+        text = source.line(d.path, d.span.line)
+        title = fix_title(d.fix)
+        gutter = " " * len(str(d.span.line))
+        bar = paint("|", "blue")
+        if text is not None:
+            shown = text.expandtabs(4)
+            start = min(max(d.span.col - 1, 0), len(text))
+            end = d.span.end_col - 1 if d.span.end_line == d.span.line else len(text)
+            end = min(max(end, start), len(text))
+            lead = _width(text[:start].expandtabs(4))
+            carets = max(_width(text[:end].expandtabs(4)) - lead, 1)
+            out += [
+                f"{gutter} {bar}",
+                f"{paint(str(d.span.line), 'blue')} {bar} {shown}".rstrip(),
+                f"{gutter} {bar} {' ' * lead}{paint('^' * carets + ' ' + d.code, 'red')}",
+                f"{gutter} {bar}",
+            ]
+        if title:
+            out.append(f"{gutter} {paint('=', 'blue')} {paint('help', 'bold')}: {title}")
+        blocks.append("\n".join(out))
+    return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+# --------------------------------------------------------------------------- JSON formats
+
+
+def _json_item(d: Diagnostic) -> dict[str, Any]:
+    return {
+        "code": d.code,
+        "name": d.name,
+        "message": d.message,
+        "filename": d.path,
+        "location": {"row": d.span.line, "column": d.span.col},
+        "end_location": {"row": d.span.end_line, "column": d.span.end_col},
+        "fix": d.fix,
+        "url": d.url,
+    }
+
+
 def as_json(diagnostics: Sequence[Diagnostic]) -> str:
-    items = [
-        {
-            "code": d.code,
-            "name": d.name,
-            "message": d.message,
-            "filename": d.path,
-            "location": {"row": d.span.line, "column": d.span.col},
-            "end_location": {"row": d.span.end_line, "column": d.span.end_col},
-            "fix": d.fix,
-            "url": d.url,
-        }
-        for d in diagnostics
-    ]
+    items = [_json_item(d) for d in diagnostics]
     return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+
+
+def json_lines(diagnostics: Sequence[Diagnostic]) -> str:
+    """The ``json`` objects, one a line (JSON Lines), for streaming consumers."""
+    return "".join(json.dumps(_json_item(d), ensure_ascii=False) + "\n" for d in diagnostics)
+
+
+# --------------------------------------------------------------------------- GitHub Actions
+
+
+def _github_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(diagnostics: Sequence[Diagnostic], rules: Rules = (), *, cwd: Path | None = None) -> str:
+    """Workflow commands: each diagnostic becomes an annotation on the pull request."""
+    lines = []
+    for d in diagnostics:
+        command = GITHUB_COMMAND.get(_level(rules, d.code), "error")
+        props = {
+            "title": f"{TOOL} ({d.code})",
+            "file": Path(relative_path(d.path, cwd)).as_posix(),
+            "line": str(d.span.line),
+            "col": str(d.span.col),
+            "endLine": str(d.span.end_line),
+            "endColumn": str(d.span.end_col),
+        }
+        joined = ",".join(f"{key}={_github_property(value)}" for key, value in props.items())
+        lines.append(f"::{command} {joined}::{_github_data(f'{d.code} {d.message}')}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+# --------------------------------------------------------------------------- SARIF
+
+
+def _sarif_rule(rule: Any) -> dict[str, Any]:
+    what = rule.sections().get("What it does", rule.summary())
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary()},
+        "fullDescription": {"text": " ".join(what.split())},
+        "help": {"text": rule.docs(), "markdown": rule.docs()},
+        "helpUri": rule.url(),
+        "defaultConfiguration": {"level": getattr(rule, "level", DEFAULT_LEVEL)},
+        "properties": {"fixable": bool(rule.fixable)},
+    }
+
+
+def sarif(diagnostics: Sequence[Diagnostic], rules: Rules = (), *, cwd: Path | None = None) -> str:
+    """SARIF 2.1.0: one run, a ``tool.driver.rules`` entry per rule, a result per diagnostic.
+
+    File locations are relative URIs against ``%SRCROOT%``, the current folder (the
+    checkout in CI), which ``originalUriBaseIds`` spells out; a file outside it gets
+    an absolute ``file:`` URI.  Columns count Unicode code points, end exclusive.
+    """
+    root = Path(cwd or Path.cwd()).resolve()
+    descriptors = [_sarif_rule(rule) for rule in rules]
+    index = {rule.code: i for i, rule in enumerate(rules)}
+    for d in diagnostics:  # a code the registry does not know still gets an entry
+        if d.code not in index:
+            index[d.code] = len(descriptors)
+            descriptors.append({"id": d.code, "name": d.name, "shortDescription": {"text": d.name}})
+            if d.url:
+                descriptors[-1]["helpUri"] = d.url
+    results = []
+    for d in diagnostics:
+        rel = _below(d.path, str(root))
+        artifact = {"uri": quote(rel), "uriBaseId": "%SRCROOT%"} if rel is not None else {"uri": Path(d.path).as_uri()}
+        results.append(
+            {
+                "ruleId": d.code,
+                "ruleIndex": index[d.code],
+                "level": _level(rules, d.code),
+                "message": {"text": d.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": artifact,
+                            "region": {
+                                "startLine": d.span.line,
+                                "startColumn": d.span.col,
+                                "endLine": d.span.end_line,
+                                "endColumn": max(d.span.end_col, 1),
+                            },
+                        }
+                    }
+                ],
+            }
+        )
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": TOOL,
+                        "informationUri": REPOSITORY_URL,
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "rules": descriptors,
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri().rstrip("/") + "/"}},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+# --------------------------------------------------------------------------- GitLab
+
+
+def gitlab(
+    diagnostics: Sequence[Diagnostic],
+    rules: Rules = (),
+    *,
+    cwd: Path | None = None,
+    source: SourceLines | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> str:
+    """GitLab Code Quality: a JSON array of issues with stable fingerprints.
+
+    Paths are relative to ``CI_PROJECT_DIR`` when GitLab sets it, else to the current
+    folder.  The fingerprint hashes the code, the path and the text of the flagged
+    line (the message when there is no line), not the line number: an issue keeps its
+    fingerprint when unrelated lines are added above it, so GitLab does not show it as
+    fixed and new again.  Identical issues are told apart by their order.
+    """
+    env = os.environ if environ is None else environ
+    root = env.get("CI_PROJECT_DIR") or str(cwd or Path.cwd())
+    source = source or SourceLines()
+    seen: Counter[str] = Counter()
+    issues = []
+    for d in diagnostics:
+        path = _repo_path(d, root)
+        text = source.line(d.path, d.span.line)
+        anchor = text.strip() if text and text.strip() else d.message
+        base = hashlib.sha256("\0".join((d.code, path, anchor)).encode("utf-8")).hexdigest()
+        seen[base] += 1
+        fingerprint = base if seen[base] == 1 else hashlib.sha256(f"{base}\0{seen[base]}".encode()).hexdigest()
+        issues.append(
+            {
+                "type": "issue",
+                "description": f"{d.code} {d.message}",
+                "check_name": d.code,
+                "categories": ["Bug Risk"],
+                "fingerprint": fingerprint,
+                "severity": GITLAB_SEVERITY.get(_level(rules, d.code), "major"),
+                "location": {"path": path, "lines": {"begin": d.span.line, "end": d.span.end_line}},
+            }
+        )
+    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+
+
+# --------------------------------------------------------------------------- JUnit
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    return _XML_INVALID.sub("\ufffd", text)
+
+
+def junit(diagnostics: Sequence[Diagnostic], *, cwd: Path | None = None) -> str:
+    """JUnit XML: one test suite, one failing test case per diagnostic, named by file."""
+    count = str(len(diagnostics))
+    suites = ET.Element("testsuites", name=TOOL, tests=count, failures=count, errors="0")
+    suite = ET.SubElement(suites, "testsuite", name=TOOL, tests=count, failures=count, errors="0", skipped="0")
+    for d in diagnostics:
+        path = _xml(Path(relative_path(d.path, cwd)).as_posix())
+        where = f"{path}:{d.span.line}:{d.span.col}"
+        case = ET.SubElement(
+            suite, "testcase", name=f"{d.code} {d.name} ({where})", classname=path, file=path, line=str(d.span.line)
+        )
+        failure = ET.SubElement(case, "failure", message=_xml(d.message), type=d.code)
+        failure.text = _xml(f"{where}: {d.code} {d.message}" + (f"\nsee {d.url}" if d.url else ""))
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+# --------------------------------------------------------------------------- summary and statistics
 
 
 def summary(diagnostics: Sequence[Diagnostic]) -> str:
@@ -43,7 +430,50 @@ def summary(diagnostics: Sequence[Diagnostic]) -> str:
     return f"Found {len(diagnostics)} {problems} in {files} file{'s' if files != 1 else ''}."
 
 
-def render(diagnostics: Sequence[Diagnostic], fmt: str) -> str:
-    if fmt == "json":
-        return as_json(diagnostics)
-    return concise(diagnostics)
+def statistics_rows(diagnostics: Sequence[Diagnostic]) -> list[dict[str, Any]]:
+    """A count per rule, the most frequent first: code, name, count, and whether any can be fixed."""
+    counts: Counter[str] = Counter(d.code for d in diagnostics)
+    names = {d.code: d.name for d in diagnostics}
+    fixable = Counter(d.code for d in diagnostics if d.fix is not None)
+    return [
+        {"code": code, "name": names[code], "count": n, "fixable": fixable[code] > 0}
+        for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
+def statistics(diagnostics: Sequence[Diagnostic], fmt: str = "concise", *, color: bool = False) -> str:
+    """``--statistics``: ``count<TAB>code<TAB>[*] name``, or a JSON array for the JSON formats."""
+    rows = statistics_rows(diagnostics)
+    if fmt in ("json", "json-lines"):
+        return json.dumps(rows, indent=2 if fmt == "json" else None, ensure_ascii=False) + "\n"
+    if not rows:
+        return ""
+    paint = Style(color)
+    width = max(len(str(row["count"])) for row in rows)
+    code_width = max(len(row["code"]) for row in rows)
+    lines = [
+        f"{row['count']:>{width}}\t{paint(row['code'], 'red')}{' ' * (code_width - len(row['code']))}\t"
+        f"{'[*]' if row['fixable'] else '[ ]'} {row['name']}"
+        for row in rows
+    ]
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- dispatch
+
+
+def render(diagnostics: Sequence[Diagnostic], fmt: str, rules: Rules = (), *, color: bool = False) -> str:
+    """The diagnostics in format ``fmt``; ``rules`` is the registry (SARIF lists every rule)."""
+    renderers: dict[str, Callable[[], str]] = {
+        "concise": lambda: concise(diagnostics, color=color),
+        "full": lambda: full(diagnostics, color=color),
+        "json": lambda: as_json(diagnostics),
+        "json-lines": lambda: json_lines(diagnostics),
+        "github": lambda: github(diagnostics, rules),
+        "sarif": lambda: sarif(diagnostics, rules),
+        "gitlab": lambda: gitlab(diagnostics, rules),
+        "junit": lambda: junit(diagnostics),
+    }
+    if fmt not in renderers:
+        raise ValueError(f"unknown output format {fmt!r} (known: {', '.join(FORMATS)})")
+    return renderers[fmt]()
