@@ -149,7 +149,9 @@ def merge_envs(before: dict[str, Binding], branches: Sequence[dict[str, Binding]
             merged[name] = first
             continue
         values = _dedupe(v for b in present for v in b.values)
-        sites = tuple(dict.fromkeys(s for b in present for s in b.sites))
+        # By identity: spans get their positions only after the module has run, so
+        # until then every span of a file compares equal to every other.
+        sites = tuple({id(s): s for b in present for s in b.sites}.values())
         maybe_unset = len(present) < len(bindings) or any(b.maybe_unset for b in present)
         if len(values) > MAX_ALTERNATIVES:
             values = (Unknown(values[-1].span, "too-many-alternatives"),)
