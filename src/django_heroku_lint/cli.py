@@ -12,7 +12,7 @@ from . import __version__
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
 # The output formats, spelled out so that `djhlint --help` does not import the reporters.
 FORMATS = ("concise", "full", "json", "json-lines", "github", "sarif", "gitlab", "junit")
-COMMANDS = ("check", "rule")
+COMMANDS = ("check", "rule", "settings")
 
 
 def _split(values: tuple[str, ...]) -> list[str] | None:
@@ -42,7 +42,8 @@ def main() -> None:
 
 
 @main.command(
-    epilog="Other commands: `djhlint rule [CODE]` prints a rule's documentation, or the list of rules.",
+    epilog="Other commands: `djhlint rule [CODE]` prints a rule's documentation, or the list of rules; "
+    "`djhlint settings [PATHS]` shows the settings djhlint judges and what it believes they hold.",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.argument("paths", nargs=-1, type=click.Path())
@@ -58,6 +59,11 @@ def main() -> None:
     "(github annotations, sarif for code scanning, gitlab Code Quality, junit).",
 )
 @click.option("--statistics", is_flag=True, help="Print a count per rule instead of the diagnostics.")
+@click.option(
+    "--show-settings",
+    is_flag=True,
+    help="Print the settings djhlint judges and what it believes they hold, then exit (as `djhlint settings`).",
+)
 @click.option("--settings-module", metavar="MODULE", help="The deployed settings module (dotted), instead of guessing it.")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the settings-model cache.")
@@ -76,6 +82,7 @@ def check(
     exit_zero: bool,
     output_format: str,
     statistics: bool,
+    show_settings: bool,
     settings_module: str | None,
     explain: str | None,
     no_cache: bool,
@@ -86,6 +93,9 @@ def check(
     """Lint the Django projects under PATHS (default: the current folder)."""
     if explain:
         sys.exit(_print_rule(explain))
+    if show_settings:
+        fmt = "json" if output_format in ("json", "json-lines") else "text"
+        sys.exit(_print_settings(paths, settings_module, fmt, verbose, cache=not no_cache, cache_dir=cache_dir))
     from .config import ConfigError
     from .discovery import DiscoveryError
     from .engine import Options, lint
@@ -140,6 +150,60 @@ def rule(code: str | None, show_all: bool) -> None:
             click.echo(f"{r.code:<7} {r.name:<{width}} {'yes' if r.fixable else '-'}")
         return
     sys.exit(_print_rule(code))
+
+
+@main.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--output-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people; json for programs (the shape is documented in the README).",
+)
+@click.option("--settings-module", metavar="MODULE", help="The deployed settings module (dotted), instead of guessing it.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the settings-model cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    envvar="DJHLINT_CACHE_DIR",
+    help="Where to keep the cache (default: .djhlint_cache in the build root; env DJHLINT_CACHE_DIR).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors.")
+def settings(
+    paths: tuple[str, ...], output_format: str, settings_module: str | None, no_cache: bool, cache_dir: str | None, verbose: bool
+) -> None:
+    """Show what djhlint believes the deployed settings of the projects under PATHS are.
+
+    The settings module it judges and why, the modules it runs in execution order, and
+    for each deployment setting (then every other one) its value as djhlint
+    understands it: a literal, an environment read (variable, fallback, cast) or
+    unknown, the alternatives when it is set under a condition, and where it was set.
+    """
+    sys.exit(_print_settings(paths, settings_module, output_format, verbose, cache=not no_cache, cache_dir=cache_dir))
+
+
+def _print_settings(
+    paths: tuple[str, ...], settings_module: str | None, fmt: str, verbose: bool, cache: bool = True, cache_dir: str | None = None
+) -> int:
+    from .config import ConfigError
+    from .discovery import DiscoveryError
+    from .engine import Options, inspect
+    from .settings_view import render
+
+    try:
+        options = Options(paths=list(paths) or ["."], settings_module=settings_module, cache=cache, cache_dir=cache_dir)
+        results = inspect(options)
+    except (DiscoveryError, ConfigError) as exc:
+        _error(str(exc))
+        return EXIT_ERROR
+    except Exception as exc:  # an internal error: one line, unless --verbose
+        if verbose:
+            traceback.print_exc()
+        _error(f"internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback)")
+        return EXIT_ERROR
+    sys.stdout.write(render([result.context for result in results], fmt))
+    return EXIT_CLEAN
 
 
 def _print_rule(code: str) -> int:

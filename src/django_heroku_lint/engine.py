@@ -122,24 +122,33 @@ def build_context(
     return context, noqa
 
 
+def _configure(project: Project, options: Options) -> Config:
+    """The project's configuration, with the command line's settings module applied."""
+    config = load_config(project.build_root)
+    if config.exclude:
+        project.files = frozenset(f for f in project.files if not _excluded(f, config.exclude))
+    config.settings_module = options.settings_module or config.settings_module
+    return config
+
+
+def _context(project: Project, config: Config, options: Options) -> tuple[Context, dict]:
+    if options.log:
+        where = f"/{project.project_dir}" if project.project_dir else ""
+        options.log(f"project {project.build_root}{where}: build root {project.build_root}")
+    cache = None
+    if options.cache:
+        cache = SettingsCache(Path(options.cache_dir) if options.cache_dir else project.build_root / CACHE_DIR_NAME)
+    return build_context(project, config, options.log, cache)
+
+
 def lint(options: Options) -> LintResult:
     """Lint the projects the paths name.  Raises DiscoveryError or ConfigError for exit code 2."""
     projects = find_projects(options.paths)
     results: list[ProjectResult] = []
     for project in projects:
-        config = load_config(project.build_root)
-        if config.exclude:
-            project.files = frozenset(f for f in project.files if not _excluded(f, config.exclude))
-        settings_module = options.settings_module or config.settings_module
-        config.settings_module = settings_module
+        config = _configure(project, options)
         rules = [rule_class() for rule_class in select_rules(ALL_RULES, config, options.select, options.ignore)]
-        if options.log:
-            where = f"/{project.project_dir}" if project.project_dir else ""
-            options.log(f"project {project.build_root}{where}: build root {project.build_root}")
-        cache = None
-        if options.cache:
-            cache = SettingsCache(Path(options.cache_dir) if options.cache_dir else project.build_root / CACHE_DIR_NAME)
-        context, noqa = build_context(project, config, options.log, cache)
+        context, noqa = _context(project, config, options)
         diagnostics: list[Diagnostic] = []
         for rule in rules:
             for diagnostic in rule.check(context):
@@ -150,3 +159,15 @@ def lint(options: Options) -> LintResult:
         results.append(ProjectResult(project, context, diagnostics))
     return LintResult(results)
 
+
+def inspect(options: Options) -> list[ProjectResult]:
+    """What djhlint understands of each project, without running the rules (`djhlint settings`).
+
+    Raises DiscoveryError or ConfigError, as :func:`lint` does.
+    """
+    results: list[ProjectResult] = []
+    for project in find_projects(options.paths):
+        config = _configure(project, options)
+        context, _ = _context(project, config, options)
+        results.append(ProjectResult(project, context, []))
+    return results

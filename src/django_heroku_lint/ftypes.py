@@ -187,6 +187,9 @@ class Binding:
 class ModuleRef:
     name: str  # dotted module name
     path: str  # relative to the build root
+    imported_by: str | None = None  # the module whose import ran this one; None for the judged module
+    statement: str = ""  # that import, e.g. "from .base import *"
+    site: Span | None = None  # where that import is
 
 
 @dataclass

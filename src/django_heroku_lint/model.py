@@ -502,6 +502,8 @@ class ModuleRunner:
             return
         self.complete = self.complete and result.complete
         for ref in result.chain:
+            if ref.name == name and ref.imported_by is None:
+                ref = dataclasses.replace(ref, imported_by=self.module, statement=_import_text(node), site=self.spans(node))
             if all(ref.name != seen.name for seen in self.chain):
                 self.chain.append(ref)
         if isinstance(node.names, cst.ImportStar):
@@ -806,6 +808,20 @@ def _dotted(node: cst.BaseExpression | None) -> str | None:
         base = _dotted(node.value)
         return f"{base}.{node.attr.value}" if base else None
     return None
+
+
+def _import_text(node: cst.ImportFrom) -> str:
+    """``from .base import *`` as written, on one line."""
+    module = (_dotted(node.module) or "?") if node.module is not None else ""
+    source = "." * len(node.relative) + module
+    if isinstance(node.names, cst.ImportStar):
+        names = "*"
+    else:
+        names = ", ".join(
+            (_dotted(alias.name) or "?") + (f" as {alias.asname.name.value}" if alias.asname and isinstance(alias.asname.name, cst.Name) else "")
+            for alias in node.names
+        )
+    return f"from {source} import {names}"
 
 
 def _root_name(node: cst.BaseExpression) -> str | None:
