@@ -110,7 +110,7 @@ def test_full_prints_the_fix_title(tmp_path):
         fix={"message": "Append `--log-file -`", "edits": []},
     )
     out = report.full([diagnostic], cwd=tmp_path)
-    assert out.splitlines()[-1] == "  = help: Append `--log-file -`"
+    assert out.rstrip("\n").splitlines()[-1] == "  = help: Append `--log-file -`"
 
 
 def test_full_underlines_a_wide_character_twice(tmp_path):
@@ -370,3 +370,17 @@ def test_reporters_do_not_import_libcst():
     code = "import sys, django_heroku_lint.report, django_heroku_lint.rules; print('libcst' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_readme_shows_real_full_output(make_project):
+    """The `full` example in the README is what djhlint prints for that project."""
+    from django_heroku_lint.rules._baseline import SETTINGS as BASELINE_SETTINGS
+
+    settings = BASELINE_SETTINGS.replace('SECRET_KEY = config("SECRET_KEY")', 'SECRET_KEY = "django-insecure-abc"').replace(
+        'ALLOWED_HOSTS = config("ALLOWED_HOSTS", default="localhost", cast=Csv())', 'ALLOWED_HOSTS = ["*"]  # temporary'
+    )
+    root = make_project({"mysite/settings.py": settings, "Procfile": "web: gunicorn mysite.wsgi\n"})
+    result = run_cli(["--output-format", "full"], cwd=root)
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("$ djhlint --output-format full\n", 1)[1].split("```", 1)[0]
+    assert example == result.stdout + result.stderr

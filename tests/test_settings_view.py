@@ -195,3 +195,13 @@ def test_explain():
     assert explain(Unknown(span, "generated", "secrets.token_urlsafe")) == "unknown: generated at run time by secrets.token_urlsafe(...)"
     assert explain(Unknown(span, "call:get_hosts")) == "unknown: the result of get_hosts(...)"
     assert explain(None) == "unset"
+
+
+def test_the_readme_example_is_real_output(split):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("$ djhlint settings\n", 1)[1].split("```", 1)[0]
+    out = run_cli(["settings"], cwd=split).stdout.splitlines()
+    shown = [line for line in example.splitlines() if line.strip() != "..."]
+    assert shown and all(line in out for line in shown), [line for line in shown if line not in out]

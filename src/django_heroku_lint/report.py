@@ -208,7 +208,7 @@ def full(
         if title:
             out.append(f"{gutter} {paint('=', 'blue')} {paint('help', 'bold')}: {title}")
         blocks.append("\n".join(out))
-    return "\n\n".join(blocks) + ("\n" if blocks else "")
+    return "\n\n".join(blocks) + ("\n\n" if blocks else "")  # a blank line before the summary
 
 
 # --------------------------------------------------------------------------- JSON formats
