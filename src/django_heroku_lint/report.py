@@ -6,22 +6,20 @@ README): an array of objects with ``code``, ``name``, ``message``, ``filename``,
 
 This module knows nothing of rules' logic and never imports LibCST: the ``full``
 format and GitLab's fingerprints read a source line through :class:`SourceLines`,
-which only reads the file's text.  Paths are shown relative to the current folder
-(the repository's root in CI) when the file is below it.
+which only reads the file's text.  What a single format needs (hashlib, XML, URL
+quoting) is imported by that format, to keep start-up short.  Paths are shown
+relative to the current folder (the repository's root in CI) when the file is below it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 import unicodedata
-import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence, TextIO
-from urllib.parse import quote
 
 from . import __version__
 from .ftypes import Diagnostic
@@ -290,6 +288,8 @@ def sarif(diagnostics: Sequence[Diagnostic], rules: Rules = (), *, cwd: Path | N
     checkout in CI), which ``originalUriBaseIds`` spells out; a file outside it gets
     an absolute ``file:`` URI.  Columns count Unicode code points, end exclusive.
     """
+    from urllib.parse import quote
+
     root = Path(cwd or Path.cwd()).resolve()
     descriptors = [_sarif_rule(rule) for rule in rules]
     index = {rule.code: i for i, rule in enumerate(rules)}
@@ -366,6 +366,8 @@ def gitlab(
     fingerprint when unrelated lines are added above it, so GitLab does not show it as
     fixed and new again.  Identical issues are told apart by their order.
     """
+    import hashlib
+
     env = os.environ if environ is None else environ
     root = env.get("CI_PROJECT_DIR") or str(cwd or Path.cwd())
     source = source or SourceLines()
@@ -404,6 +406,8 @@ def _xml(text: str) -> str:
 
 def junit(diagnostics: Sequence[Diagnostic], *, cwd: Path | None = None) -> str:
     """JUnit XML: one test suite, one failing test case per diagnostic, named by file."""
+    import xml.etree.ElementTree as ET
+
     count = str(len(diagnostics))
     suites = ET.Element("testsuites", name=TOOL, tests=count, failures=count, errors="0")
     suite = ET.SubElement(suites, "testsuite", name=TOOL, tests=count, failures=count, errors="0", skipped="0")
