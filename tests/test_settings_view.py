@@ -205,3 +205,11 @@ def test_the_readme_example_is_real_output(split):
     out = run_cli(["settings"], cwd=split).stdout.splitlines()
     shown = [line for line in example.splitlines() if line.strip() != "..."]
     assert shown and all(line in out for line in shown), [line for line in shown if line not in out]
+
+
+def test_a_warm_run_from_the_cache_shows_the_same(split):
+    cold = run_cli(["settings", "--output-format", "json"], cwd=split).stdout
+    assert any((split / ".djhlint_cache").rglob("*.json")), "the first run stores the model"
+    warm = run_cli(["settings", "--output-format", "json"], cwd=split).stdout
+    assert warm == cold and json.loads(warm)[0]["chain"][0]["statement"] == "from .base import *"
+    assert run_cli(["settings", "--no-cache", "--output-format", "json"], cwd=split).stdout == cold
