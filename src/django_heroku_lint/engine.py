@@ -9,7 +9,7 @@ from typing import Callable
 from .config import Config, ConfigError, load_config, select_rules
 from .discovery import Project, _excluded, find_projects
 from .ftypes import Context, Diagnostic, ParseError, SettingsModel
-from .layout import ModuleIndex, choose_settings_module, read_layout
+from .layout import ModuleIndex, choose_settings_module, committed_files, entry_points, read_layout, settings_module_set_by
 from .rules import ALL_RULES
 
 
@@ -92,6 +92,7 @@ def build_context(project: Project, config: Config, log: Callable[[str], None] |
     elif log:
         log(f"{project.build_root}: no settings module found; settings rules are skipped")
     noqa = {path: parsed.noqa for path, parsed in loader.parsed.items() if hasattr(parsed, "noqa")}
+    venvs, dotenvs = committed_files(project)
     context = Context(
         build_root=str(project.build_root),
         project_dir=project.project_dir,
@@ -102,6 +103,19 @@ def build_context(project: Project, config: Config, log: Callable[[str], None] |
         version_files=layout.version_files,
         pipfile_lock_python=layout.pipfile_lock_python,
         parse_errors=errors,
+        in_git=project.in_git,
+        pipfile_lock_python_span=layout.pipfile_lock_python_span,
+        misnamed_version_files=layout.misnamed_version_files,
+        requirements=layout.requirements,
+        requirements_errors=layout.requirements_errors,
+        misnamed_requirements=layout.misnamed_requirements,
+        app_json_env=layout.app_json_env,
+        app_json_buildpacks=layout.app_json_buildpacks,
+        buildpacks_file=layout.buildpacks_file,
+        entry_points=entry_points(project, layout, index),
+        settings_module_set_by=settings_module_set_by(project, layout),
+        committed_venvs=venvs,
+        dotenv_files=dotenvs,
     )
     return context, noqa
 
