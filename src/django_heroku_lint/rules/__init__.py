@@ -7,6 +7,12 @@ from .djh000_parse_error import ParseErrorRule
 from .djh101_allowed_hosts_wildcard import AllowedHostsWildcard
 from .djh102_hardcoded_secret_key import HardcodedSecretKey
 from .djh103_debug_env_not_bool import DebugEnvNotBool
+from .djh104_debug_true import DebugTrue
+from .djh105_allowed_hosts_unusable import AllowedHostsUnusable
+from .djh106_csrf_trusted_origins_scheme import CsrfTrustedOriginsScheme
+from .djh107_ssl_redirect_loop import SslRedirectLoop
+from .djh108_settings_module_defaults_to_dev import SettingsModuleDefaultsToDev
+from .djh109_debug_toolbar_in_production import DebugToolbarInProduction
 from .djh201_whitenoise_missing import WhitenoiseMissing
 from .djh202_whitenoise_misplaced import WhitenoiseMisplaced
 from .djh301_procfile_misnamed import ProcfileMisnamed
@@ -20,6 +26,12 @@ ALL_RULES: list[type[Rule]] = sorted(
         AllowedHostsWildcard,
         HardcodedSecretKey,
         DebugEnvNotBool,
+        DebugTrue,
+        AllowedHostsUnusable,
+        CsrfTrustedOriginsScheme,
+        SslRedirectLoop,
+        SettingsModuleDefaultsToDev,
+        DebugToolbarInProduction,
         WhitenoiseMissing,
         WhitenoiseMisplaced,
         ProcfileMisnamed,
