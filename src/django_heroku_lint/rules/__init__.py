@@ -15,6 +15,10 @@ from .djh108_settings_module_defaults_to_dev import SettingsModuleDefaultsToDev
 from .djh109_debug_toolbar_in_production import DebugToolbarInProduction
 from .djh201_whitenoise_missing import WhitenoiseMissing
 from .djh202_whitenoise_misplaced import WhitenoiseMisplaced
+from .djh203_static_root_missing import StaticRootMissing
+from .djh204_staticfiles_storage_removed import StaticfilesStorageRemoved
+from .djh205_storages_missing_default import StoragesMissingDefault
+from .djh206_whitenoise_legacy_import import WhitenoiseLegacyImport
 from .djh301_procfile_misnamed import ProcfileMisnamed
 from .djh302_procfile_log_file_missing import ProcfileLogFileMissing
 from .djh401_python_version_missing import PythonVersionMissing
@@ -34,6 +38,10 @@ ALL_RULES: list[type[Rule]] = sorted(
         DebugToolbarInProduction,
         WhitenoiseMissing,
         WhitenoiseMisplaced,
+        StaticRootMissing,
+        StaticfilesStorageRemoved,
+        StoragesMissingDefault,
+        WhitenoiseLegacyImport,
         ProcfileMisnamed,
         ProcfileLogFileMissing,
         PythonVersionMissing,
