@@ -21,6 +21,10 @@ from .djh205_storages_missing_default import StoragesMissingDefault
 from .djh206_whitenoise_legacy_import import WhitenoiseLegacyImport
 from .djh301_procfile_misnamed import ProcfileMisnamed
 from .djh302_procfile_log_file_missing import ProcfileLogFileMissing
+from .djh303_procfile_missing import ProcfileMissing
+from .djh304_procfile_no_web import ProcfileNoWeb
+from .djh305_procfile_malformed import ProcfileMalformed
+from .djh306_procfile_module_not_found import ProcfileModuleNotFound
 from .djh401_python_version_missing import PythonVersionMissing
 from .djh501_sqlite_database import SqliteDatabase
 
@@ -44,6 +48,10 @@ ALL_RULES: list[type[Rule]] = sorted(
         WhitenoiseLegacyImport,
         ProcfileMisnamed,
         ProcfileLogFileMissing,
+        ProcfileMissing,
+        ProcfileNoWeb,
+        ProcfileMalformed,
+        ProcfileModuleNotFound,
         PythonVersionMissing,
         SqliteDatabase,
     ],
