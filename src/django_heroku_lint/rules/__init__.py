@@ -26,6 +26,9 @@ from .djh304_procfile_no_web import ProcfileNoWeb
 from .djh305_procfile_malformed import ProcfileMalformed
 from .djh306_procfile_module_not_found import ProcfileModuleNotFound
 from .djh401_python_version_missing import PythonVersionMissing
+from .djh402_runtime_txt_deprecated import RuntimeTxtDeprecated
+from .djh403_python_version_invalid import PythonVersionInvalid
+from .djh404_python_version_unsupported import PythonVersionUnsupported
 from .djh501_sqlite_database import SqliteDatabase
 
 ALL_RULES: list[type[Rule]] = sorted(
@@ -53,6 +56,9 @@ ALL_RULES: list[type[Rule]] = sorted(
         ProcfileMalformed,
         ProcfileModuleNotFound,
         PythonVersionMissing,
+        RuntimeTxtDeprecated,
+        PythonVersionInvalid,
+        PythonVersionUnsupported,
         SqliteDatabase,
     ],
     key=lambda rule: rule.code,
