@@ -30,6 +30,12 @@ from .djh402_runtime_txt_deprecated import RuntimeTxtDeprecated
 from .djh403_python_version_invalid import PythonVersionInvalid
 from .djh404_python_version_unsupported import PythonVersionUnsupported
 from .djh501_sqlite_database import SqliteDatabase
+from .djh601_requirement_missing import RequirementMissing
+from .djh602_requirements_unreadable import RequirementsUnreadable
+from .djh603_dotenv_committed import DotenvCommitted
+from .djh604_django_heroku_deprecated import DjangoHerokuDeprecated
+from .djh605_package_manager_conflict import PackageManagerConflict
+from .djh606_node_buildpack_trap import NodeBuildpackTrap
 
 ALL_RULES: list[type[Rule]] = sorted(
     [
@@ -60,6 +66,12 @@ ALL_RULES: list[type[Rule]] = sorted(
         PythonVersionInvalid,
         PythonVersionUnsupported,
         SqliteDatabase,
+        RequirementMissing,
+        RequirementsUnreadable,
+        DotenvCommitted,
+        DjangoHerokuDeprecated,
+        PackageManagerConflict,
+        NodeBuildpackTrap,
     ],
     key=lambda rule: rule.code,
 )
