@@ -176,8 +176,13 @@ def test_an_invalid_file_is_not_judged_for_support(make_project):
 
 
 def test_runtime_txt_with_uv(make_project):
-    (message,) = messages(make_project, {"runtime.txt": "python-3.13\n", "uv.lock": "version = 1\n"}, "DJH402")
+    (message,) = messages(make_project, {".python-version": None, "runtime.txt": "python-3.13\n", "uv.lock": "version = 1\n"}, "DJH402")
     assert "with uv.lock it already is one" in message and "holding 3.13" in message
+
+
+def test_runtime_txt_beside_a_python_version(make_project):
+    (message,) = messages(make_project, {"runtime.txt": "python-3.12.7\n", ".python-version": "3.13\n"}, "DJH402")
+    assert message.endswith("delete runtime.txt (Heroku then builds the 3.13 of .python-version)")
 
 
 def test_python_table():

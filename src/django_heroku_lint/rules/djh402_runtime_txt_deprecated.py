@@ -33,7 +33,7 @@ class RuntimeTxtDeprecated(Rule):
 
     code = "DJH402"
     name = "runtime-txt-deprecated"
-    message = "runtime.txt is deprecated and Heroku will make it a build error{uv}; write .python-version holding {version} and delete runtime.txt"
+    message = "runtime.txt is deprecated and Heroku will make it a build error{uv}; {fix}"
 
     INVALID = [
         Case({".python-version": None, "runtime.txt": "python-3.12.7\n"}, expect=["runtime.txt:1"], show="runtime.txt"),
@@ -51,4 +51,9 @@ class RuntimeTxtDeprecated(Rule):
         version = f"{found.major_minor[0]}.{found.major_minor[1]}" if found else recommended()
         span = found.span if found else (entry.versions[0][1] if entry.versions else Span("runtime.txt"))
         uv = " (with uv.lock it already is one)" if "uv.lock" in ctx.files else ""
-        yield self.diagnostic(ctx, span, uv=uv, version=version)
+        following = requested(ctx.version_files[".python-version"]) if ".python-version" in ctx.version_files else None
+        if following is not None:
+            fix = f"delete runtime.txt (Heroku then builds the {following.text} of .python-version)"
+        else:
+            fix = f"write .python-version holding {version} and delete runtime.txt"
+        yield self.diagnostic(ctx, span, uv=uv, fix=fix)
