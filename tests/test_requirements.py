@@ -249,3 +249,19 @@ def test_servers_of_every_process(make_project):
 def test_lock_files_declare_too(make_project):
     lock = '{"_meta": {}, "default": {"django": {"version": "==5.2.8"}, "gunicorn": {"version": "==23.0.0"}, "dj-database-url": {}, "psycopg2-binary": {}, "python-decouple": {}, "whitenoise": {}}}'
     assert codes_for(make_project, {"requirements.txt": None, "Pipfile.lock": lock}) == []
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"Pipfile.lock": '{"default": {"django": {"version": 5, "extras": "binary"}, "x": "y"}}'},
+        {"Pipfile.lock": "[1, 2]"},
+        {"Pipfile": '[packages]\ndjango = {extras = "x"}\nflask = 3\n', "requirements.txt": None},
+        {"poetry.lock": 'package = "nope"\n'},
+        {"uv.lock": "[[package]]\nname = 3\n"},
+        {"pyproject.toml": '[tool]\npoetry = "x"\n[project]\ndependencies = [3, "django>="]\n'},
+        {"requirements.txt": "-r\n-e\n--requirement=\n\\\n[extras]\n==1.0\n"},
+    ],
+)
+def test_odd_declarations_never_crash(make_project, files):
+    diagnostics(make_project(files))

@@ -296,7 +296,8 @@ class _Reader:
         self.result.sources.append(rel)
         for name, info in data.get("default", {}).items():
             version = info.get("version", "") if isinstance(info, dict) else ""
-            extras = frozenset(normalize(e) for e in info.get("extras", [])) if isinstance(info, dict) else frozenset()
+            version = version if isinstance(version, str) else ""
+            extras = _extras(info)
             exact = version[2:] if version.startswith("==") else None
             self.add(normalize(name), _line_span(rel, text or "", rf'^\s*"{re.escape(name)}"\s*:'), version, exact, extras)
 
@@ -308,10 +309,10 @@ class _Reader:
             return
         self.result.sources.append(rel)
         text = self.text(rel) or ""
-        for name, value in (data.get("packages") or {}).items():
-            spec = value if isinstance(value, str) else (value.get("version", "") if isinstance(value, dict) else "")
-            extras = frozenset(normalize(e) for e in value.get("extras", [])) if isinstance(value, dict) else frozenset()
-            self.add(normalize(name), _line_span(rel, text, rf'^\s*"?{re.escape(name)}"?\s*='), "" if spec == "*" else spec, None, extras)
+        packages = data.get("packages")
+        for name, value in (packages.items() if isinstance(packages, dict) else []):
+            spec = _spec_of(value)
+            self.add(normalize(name), _line_span(rel, text, rf'^\s*"?{re.escape(name)}"?\s*='), "" if spec == "*" else spec, None, _extras(value))
 
     def package_lock(self, rel: str) -> None:
         """``poetry.lock`` and ``uv.lock``: ``[[package]]`` tables with a name and a version."""
@@ -354,9 +355,19 @@ class _Reader:
         for name, value in (poetry_deps.items() if isinstance(poetry_deps, dict) else []):
             if name.lower() == "python":
                 continue
-            spec = value if isinstance(value, str) else (value.get("version", "") if isinstance(value, dict) else "")
-            extras = frozenset(normalize(e) for e in value.get("extras", [])) if isinstance(value, dict) else frozenset()
-            self.add(normalize(name), _line_span(rel, text, rf'^\s*"?{re.escape(name)}"?\s*='), _poetry_spec(spec), None, extras)
+            self.add(normalize(name), _line_span(rel, text, rf'^\s*"?{re.escape(name)}"?\s*='), _poetry_spec(_spec_of(value)), None, _extras(value))
+
+
+def _spec_of(value: Any) -> str:
+    """A version spec written as ``"==1.0"`` or ``{version = "==1.0"}``."""
+    if isinstance(value, dict):
+        value = value.get("version", "")
+    return value if isinstance(value, str) else ""
+
+
+def _extras(value: Any) -> frozenset[str]:
+    extras = value.get("extras", []) if isinstance(value, dict) else []
+    return frozenset(normalize(e) for e in extras if isinstance(e, str)) if isinstance(extras, list) else frozenset()
 
 
 def _poetry_spec(spec: str) -> str:
