@@ -233,6 +233,11 @@ def test_settings_module_set_elsewhere(make_project, extra, silent):
     assert result == ([] if silent else [("DJH108", "mysite/wsgi.py", 2)])
 
 
+def test_noqa_in_wsgi_py(make_project):
+    wsgi = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings.dev")  # noqa: DJH108\n'
+    assert found(make_project, {**SPLIT, "mysite/wsgi.py": wsgi}, "DJH108") == []
+
+
 # ---------------------------------------------------------------- the settings chain's imports
 
 

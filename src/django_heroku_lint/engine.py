@@ -10,6 +10,7 @@ from .config import Config, ConfigError, load_config, select_rules
 from .discovery import Project, _excluded, find_projects
 from .ftypes import Context, Diagnostic, ParseError, SettingsModel
 from .layout import ModuleIndex, choose_settings_module, committed_files, entry_points, read_layout, settings_module_set_by
+from .parse import noqa_map
 from .rules import ALL_RULES
 
 
@@ -92,6 +93,11 @@ def build_context(project: Project, config: Config, log: Callable[[str], None] |
     elif log:
         log(f"{project.build_root}: no settings module found; settings rules are skipped")
     noqa = {path: parsed.noqa for path, parsed in loader.parsed.items() if hasattr(parsed, "noqa")}
+    entries = entry_points(project, layout, index)
+    for entry in entries:  # rules report in wsgi.py/asgi.py too: honour their noqa comments
+        data = project.read(entry.path)
+        if entry.path not in noqa and isinstance(data, bytes):
+            noqa[entry.path] = noqa_map(data.decode("utf-8", "replace"))
     venvs, dotenvs = committed_files(project)
     context = Context(
         build_root=str(project.build_root),
@@ -112,7 +118,7 @@ def build_context(project: Project, config: Config, log: Callable[[str], None] |
         app_json_env=layout.app_json_env,
         app_json_buildpacks=layout.app_json_buildpacks,
         buildpacks_file=layout.buildpacks_file,
-        entry_points=entry_points(project, layout, index),
+        entry_points=entries,
         settings_module_set_by=settings_module_set_by(project, layout),
         committed_venvs=venvs,
         dotenv_files=dotenvs,

@@ -24,10 +24,11 @@ def trusts_forwarded_proto(process: Process) -> bool:
 class SslRedirectLoop(Rule):
     """
     ## What it does
-    Flags a deployed `SECURE_SSL_REDIRECT` that is on when `SECURE_PROXY_SSL_HEADER` is
-    not set and the Procfile's web process runs a server other than gunicorn (uvicorn,
-    daphne, hypercorn, waitress, granian, uwsgi) without being told to trust the proxy
-    (`--forwarded-allow-ips`, `FORWARDED_ALLOW_IPS`, daphne's `--proxy-headers`).
+    Flags a deployed `SECURE_SSL_REDIRECT` that is on while `SECURE_PROXY_SSL_HEADER` is
+    unset and the web process runs a server that ignores the router's
+    `X-Forwarded-Proto`: uvicorn, daphne, hypercorn, waitress, granian or uwsgi, unless
+    it is told to trust the proxy (`--forwarded-allow-ips`, `FORWARDED_ALLOW_IPS`,
+    daphne's `--proxy-headers`).
 
     Gunicorn is left alone: on Heroku's classic stack it trusts the router's header. On
     Cloud Native Buildpacks it does not, and this rule cannot tell which stack the app

@@ -26,12 +26,14 @@ application = get_wsgi_application()
 class SettingsModuleDefaultsToDev(Rule):
     """
     ## What it does
-    Flags a `wsgi.py` or `asgi.py` (the one the Procfile's web process names, or every
-    one found) whose `DJANGO_SETTINGS_MODULE` default is a development module (`local`,
-    `dev`, `development`, `base`, `test`, or a name such as `local_settings`) while a
-    production module (`production`, `prod`, `heroku`, `live`, `deploy`) sits beside it, when nothing the repository controls sets the
-    variable: not the Procfile's web command, not `app.json`'s `env`, not `.profile`,
-    `.profile.d/` or a gunicorn config file.
+    Flags a `wsgi.py` or `asgi.py` whose `DJANGO_SETTINGS_MODULE` default is a
+    development module while a production module sits beside it, and nothing the
+    repository controls sets the variable. The entry point is the one the Procfile's web
+    process names, or every one found; development modules are `local`, `dev`,
+    `development`, `base`, `test` or names such as `local_settings`; production ones
+    `production`, `prod`, `heroku`, `live`, `deploy`; the places that may set the
+    variable are the Procfile's web command, `app.json`'s `env`, `.profile`,
+    `.profile.d/` and a gunicorn config file.
 
     The settings rules still judge the production module, as everywhere else. A config
     var set with `heroku config:set` cannot be seen from the repository: if you set one,

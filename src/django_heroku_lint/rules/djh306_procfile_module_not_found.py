@@ -56,9 +56,8 @@ def module_file(files: frozenset[str], root: str, module: str) -> str | None:
 class ProcfileModuleNotFound(Rule):
     """
     ## What it does
-    Flags the app a Procfile process hands to gunicorn, uvicorn, daphne, hypercorn or
-    another server (`mysite.wsgi`, `config.asgi:application`) when no such module exists
-    where the command runs: the build root, or the folder given by `--chdir`,
+    Flags the app module a Procfile process hands to its server (`mysite.wsgi`,
+    `config.asgi:application`) when no such module exists where the command runs: the build root, or the folder given by `--chdir`,
     `--app-dir` or a leading `cd dir &&`, plus `--pythonpath` and a `PYTHONPATH=`
     prefix. It judges names that end in `wsgi`/`asgi` and modules that exist in another
     folder of the project, so an app installed from a package is not flagged. A

@@ -11,10 +11,10 @@ from ._versions import used_version
 class PythonVersionUnsupported(Rule):
     """
     ## What it does
-    Flags the Python version Heroku will build with (from `runtime.txt`, else
-    `.python-version`, else `Pipfile.lock`, the order Heroku reads them in) when it is
-    end-of-life on Heroku (below 3.10) or deprecated (3.10, removed on 2027-01-06). The
-    supported versions live in one table, `pythons.py`, updated as Heroku's change. A
+    Flags the Python version Heroku will build with when it is end-of-life on Heroku
+    (below 3.10) or deprecated (3.10, removed on 2027-01-06). The version comes from
+    `runtime.txt`, else `.python-version`, else `Pipfile.lock`, the order Heroku reads
+    them in. The supported versions live in one table, `pythons.py`, updated as Heroku's change. A
     version newer than the table knows is left alone, as is a file DJH403 rejects.
 
     ## Why it breaks on Heroku

@@ -11,8 +11,9 @@ DOTENV = "SECRET_KEY=dj9oh154y8eh320QZX3\nDATABASE_URL=postgres://user:password@
 class DotenvCommitted(Rule):
     """
     ## What it does
-    Flags a `.env` file (or `.env.local`, `.env.production`...; not `.env.example`,
-    `.env.sample`, `.env.template` or `.env.test`) that git tracks or would add:
+    Flags a `.env` file that git tracks or would add. `.env.local`, `.env.production` and
+    the like count too; `.env.example`, `.env.sample`, `.env.template` and `.env.test`
+    do not. It reports:
     - inside a git repository, any such file git lists, which means it is tracked or not
       ignored: tracked although `.gitignore` ignores it (it was committed first), or
       simply not ignored;
