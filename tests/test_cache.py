@@ -115,3 +115,23 @@ def test_the_cache_folder_is_not_linted_or_listed(make_project):
     diagnostics(root)
     (project,) = find_projects([str(root)])
     assert not any(f.startswith(CACHE_DIR_NAME) for f in project.files)
+
+
+def _example_cases():
+    from django_heroku_lint.rules import ALL_RULES
+
+    return [(rule.code, case) for rule in ALL_RULES for case in rule.INVALID + rule.VALID]
+
+
+def test_every_rule_example_reads_the_same_from_the_cache(tmp_path):
+    """A warm run must see exactly what a cold run saw, for every model the examples build."""
+    from django_heroku_lint.rules._baseline import project_files
+
+    from .helpers import write_tree
+
+    for index, (code, case) in enumerate(_example_cases()):
+        root = write_tree(tmp_path / f"p{index}", project_files(case.files))
+        cold = diagnostics(root)
+        if (root / "mysite" / "settings.py").exists() or list(root.glob("*/settings/*.py")):
+            assert entries(root), f"{code}: the model of this example was not cached"
+        assert diagnostics(root) == cold, code

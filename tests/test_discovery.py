@@ -11,6 +11,9 @@ from django_heroku_lint.rules._baseline import project_files
 from .helpers import codes, diagnostics, git, write_tree
 
 
+REQUIREMENTS = project_files({})["requirements.txt"]
+
+
 def judged(root, **options):
     (result,) = lint(Options(paths=[str(root)], **options)).projects
     return result.context.settings
@@ -18,7 +21,7 @@ def judged(root, **options):
 
 def test_project_in_a_subfolder_with_procfile_at_the_root(tmp_path):
     files = {f"backend/{k}": v for k, v in project_files({}).items() if k not in ("Procfile", ".python-version", "requirements.txt")}
-    files.update({"Procfile": "web: cd backend && gunicorn mysite.wsgi --log-file -\n", ".python-version": "3.13\n", "requirements.txt": "django\n"})
+    files.update({"Procfile": "web: cd backend && gunicorn mysite.wsgi --log-file -\n", ".python-version": "3.13\n", "requirements.txt": REQUIREMENTS})
     write_tree(tmp_path, files)
     (project,) = find_projects([str(tmp_path)])
     assert project.build_root == tmp_path.resolve()
@@ -29,7 +32,7 @@ def test_project_in_a_subfolder_with_procfile_at_the_root(tmp_path):
 
 def test_version_file_in_the_subfolder_does_not_count(tmp_path):
     files = {f"backend/{k}": v for k, v in project_files({}).items() if k not in ("Procfile", "requirements.txt")}
-    files.update({"Procfile": "web: gunicorn --chdir backend mysite.wsgi --log-file -\n", "requirements.txt": "django\n"})
+    files.update({"Procfile": "web: gunicorn --chdir backend mysite.wsgi --log-file -\n", "requirements.txt": REQUIREMENTS})
     write_tree(tmp_path, files)
     assert diagnostics(tmp_path) == [("DJH401", ".python-version", 1)]
 
@@ -151,7 +154,7 @@ def test_manage_py_when_there_is_no_wsgi(make_project):
 def test_production_forgets_to_override_base(make_project):
     root = make_project({**SPLIT, "mysite/settings/base.py": 'ALLOWED_HOSTS = ["*"]\nSECRET_KEY = "k"\n'})
     assert codes(root, select=["DJH101", "DJH102"]) == ["DJH101", "DJH102"]
-    assert {p for _, p, _ in diagnostics(root, select=["DJH1"])} == {"mysite/settings/base.py"}
+    assert {p for _, p, _ in diagnostics(root, select=["DJH101", "DJH102"])} == {"mysite/settings/base.py"}
 
 
 def test_production_overrides_base(make_project):

@@ -22,24 +22,16 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .ftypes import (
-    Binding,
-    DictValue,
-    EnvRead,
-    ListValue,
-    Literal,
-    ModuleRef,
-    ParseError,
-    SettingsModel,
-    Span,
-    Unknown,
-)
+from . import ftypes
+from .ftypes import ParseError, SettingsModel, Span
 
 FORMAT = 1
 CACHE_DIR_NAME = ".djhlint_cache"
+# Only the project's own plain dataclasses can come out of an entry.
 TYPES: dict[str, type] = {
-    cls.__name__: cls
-    for cls in (Binding, DictValue, EnvRead, ListValue, Literal, ModuleRef, ParseError, SettingsModel, Unknown)
+    name: cls
+    for name, cls in vars(ftypes).items()
+    if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == ftypes.__name__ and cls is not Span
 }
 
 

@@ -10,7 +10,8 @@ from .cache import CACHE_DIR_NAME, Entry, Recorder, SettingsCache
 from .config import Config, ConfigError, load_config, select_rules
 from .discovery import Project, _excluded, find_projects
 from .ftypes import Context, Diagnostic, ParseError, SettingsModel
-from .layout import ModuleIndex, choose_settings_module, read_layout
+from .layout import ModuleIndex, choose_settings_module, committed_files, entry_points, read_layout, settings_module_set_by
+from .parse import noqa_map
 from .rules import ALL_RULES
 
 
@@ -108,6 +109,13 @@ def build_context(
                 log("  the chain is incomplete (a module could not be read): settings rules stay silent")
     elif log:
         log(f"{project.build_root}: no settings module found; settings rules are skipped")
+    noqa = dict(noqa)
+    entries = entry_points(project, layout, index)
+    for entry in entries:  # rules report in wsgi.py/asgi.py too: honour their noqa comments
+        data = project.read(entry.path)
+        if entry.path not in noqa and isinstance(data, bytes):
+            noqa[entry.path] = noqa_map(data.decode("utf-8", "replace"))
+    venvs, dotenvs = committed_files(project)
     context = Context(
         build_root=str(project.build_root),
         project_dir=project.project_dir,
@@ -118,6 +126,19 @@ def build_context(
         version_files=layout.version_files,
         pipfile_lock_python=layout.pipfile_lock_python,
         parse_errors=errors,
+        in_git=project.in_git,
+        pipfile_lock_python_span=layout.pipfile_lock_python_span,
+        misnamed_version_files=layout.misnamed_version_files,
+        requirements=layout.requirements,
+        requirements_errors=layout.requirements_errors,
+        misnamed_requirements=layout.misnamed_requirements,
+        app_json_env=layout.app_json_env,
+        app_json_buildpacks=layout.app_json_buildpacks,
+        buildpacks_file=layout.buildpacks_file,
+        entry_points=entries,
+        settings_module_set_by=settings_module_set_by(project, layout),
+        committed_venvs=venvs,
+        dotenv_files=dotenvs,
     )
     return context, noqa
 

@@ -184,6 +184,20 @@ class Binding:
 
 
 @dataclass
+class ImportRef:
+    """A module-level ``import X`` or ``from X import ...`` of a module in the settings chain.
+
+    ``module`` is the top-level name (``decouple`` for ``from decouple import config``);
+    ``guarded`` is true when the import sits under ``try``, ``if``, a loop or ``match``,
+    so a missing package may be handled.
+    """
+
+    module: str
+    span: Span
+    guarded: bool = False
+
+
+@dataclass
 class ModuleRef:
     name: str  # dotted module name
     path: str  # relative to the build root
@@ -202,6 +216,8 @@ class SettingsModel:
     chain: list[ModuleRef] = field(default_factory=list)  # modules read, in execution order
     settings: dict[str, Binding] = field(default_factory=dict)
     complete: bool = True  # false when a module of the chain could not be parsed
+    imports: list["ImportRef"] = field(default_factory=list)  # third-party imports of the chain
+    django_heroku_calls: list[Span] = field(default_factory=list)  # django_heroku.settings(...) calls run
 
     def get(self, name: str) -> Binding | None:
         return self.settings.get(name)
@@ -224,13 +240,26 @@ class Process:
     server_span: Span | None = None  # the server's own command, up to the next && or ;
     server_args: tuple[str, ...] = ()
     app_module: str | None = None  # "mysite.wsgi" from "mysite.wsgi:application"
+    app_span: Span | None = None  # where the app argument sits in the line
     chdir: str | None = None  # --chdir DIR or a leading "cd DIR &&"
+    pythonpath: tuple[str, ...] = ()  # --pythonpath / --app-dir folders and a PYTHONPATH= prefix
+
+
+@dataclass
+class ProcfileLine:
+    """A non-blank, non-comment Procfile line that is not a ``name: command`` process."""
+
+    line: int
+    text: str
+    span: Span
+    reason: str  # why Heroku ignores it, in a few words
 
 
 @dataclass
 class Procfile:
     path: str  # relative to the build root; may be a misnamed file
     processes: list[Process] = field(default_factory=list)
+    bad_lines: list[ProcfileLine] = field(default_factory=list)
 
     def process(self, name: str) -> Process | None:
         for proc in self.processes:
@@ -246,6 +275,69 @@ class VersionFile:
     path: str
     text: str
     versions: list[tuple[str, Span]] = field(default_factory=list)  # non-comment lines
+    bom: bool = False  # starts with a UTF-8 byte order mark
+    encoding_error: str | None = None  # why the bytes are not UTF-8 text (UTF-16, bad bytes)
+
+
+@dataclass
+class Requirement:
+    """A package declared where Heroku installs from.
+
+    ``name`` is normalised (PEP 503: lower case, runs of ``-_.`` as ``-``).  ``spec`` is
+    the version specifier as written (``">=5.1,<6"``), ``""`` when unpinned; lock files
+    give the exact ``version``.
+    """
+
+    name: str
+    span: Span
+    spec: str = ""
+    version: str | None = None
+    extras: frozenset[str] = frozenset()
+
+
+@dataclass
+class Requirements:
+    """What the project declares, from every package manager file at the build root.
+
+    ``installer`` names the file Heroku installs from (``requirements.txt``,
+    ``Pipfile.lock``, ``poetry.lock``, ``uv.lock``; ``pyproject.toml`` when that is all
+    there is).  ``complete`` is false when part of the declaration could not be read
+    (an ``-r`` include that is missing or remote, a file that does not parse), so a
+    rule cannot tell what is missing.
+    """
+
+    installer: str
+    sources: list[str] = field(default_factory=list)
+    packages: dict[str, Requirement] = field(default_factory=dict)
+    complete: bool = True
+
+    def get(self, name: str) -> Requirement | None:
+        return self.packages.get(name)
+
+
+@dataclass
+class EntryPoint:
+    """A ``wsgi.py``/``asgi.py`` Heroku may start, and what it does at import."""
+
+    path: str
+    settings_default: str | None = None  # the DJANGO_SETTINGS_MODULE it defaults to
+    settings_span: Span | None = None  # where that default is written
+    production_module: str | None = None  # a production module beside the default, if any
+    legacy_whitenoise: list[Span] = field(default_factory=list)  # uses of whitenoise.django
+
+
+@dataclass
+class DotenvFile:
+    """A ``.env`` file of the build that git would commit, and why.
+
+    ``ignored_by`` is the ``.gitignore`` line that ignores it (so a file still listed by
+    git is tracked); ``comment_trap`` a line such as ``.env  # secrets`` that was meant to
+    ignore it but matches nothing, because gitignore has no trailing comments.
+    """
+
+    path: str
+    ignored_by: Span | None = None
+    comment_trap: Span | None = None
 
 
 @dataclass
@@ -269,6 +361,20 @@ class Context:
     version_files: dict[str, VersionFile]  # by name: "runtime.txt", ".python-version"
     pipfile_lock_python: str | None  # _meta.requires.python_version of Pipfile.lock
     parse_errors: list[ParseError]
+    # The build around the settings: filled by the parse stage, empty when unknown.
+    in_git: bool = False  # the files are what git lists (tracked, or untracked and not ignored)
+    pipfile_lock_python_span: Span | None = None
+    misnamed_version_files: list[str] = field(default_factory=list)  # ".python-version.txt", "runtime.text"
+    requirements: Requirements | None = None  # None: no package manager file at the build root
+    requirements_errors: list[ParseError] = field(default_factory=list)  # unreadable requirements files
+    misnamed_requirements: list[str] = field(default_factory=list)  # "requirement.txt", "requirements.text"
+    app_json_env: dict[str, str] = field(default_factory=dict)
+    app_json_buildpacks: list[str] | None = None  # app.json "buildpacks" URLs; None without the key
+    buildpacks_file: list[str] | None = None  # lines of a .buildpacks file; None without one
+    entry_points: list[EntryPoint] = field(default_factory=list)
+    settings_module_set_by: list[str] = field(default_factory=list)  # places that set DJANGO_SETTINGS_MODULE
+    committed_venvs: list[str] = field(default_factory=list)  # virtualenv folders git would commit
+    dotenv_files: list[DotenvFile] = field(default_factory=list)  # .env files git would commit
 
 
 # --------------------------------------------------------------------------- diagnostics

@@ -1,20 +1,34 @@
-"""The parse stage for the repository layout: Procfile, version files, app.json, and
-which settings module Heroku will run."""
+"""The parse stage for the repository layout: Procfile, version files, app.json,
+buildpacks, declared packages, what git would commit, and which settings module
+Heroku will run."""
 
 from __future__ import annotations
 
 import json
+import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .discovery import Project
-from .ftypes import ParseError, Procfile, Span, VersionFile
+from .ftypes import DotenvFile, EntryPoint, ParseError, Procfile, Requirements, Span, VersionFile
+from .gitignore import GitIgnore
 from .parse import decode_text, split_lines
 from .procfile import parse_procfile
+from .requirements import misnamed_requirements, read_requirements
 
 PRODUCTION_NAMES = ("production", "prod", "heroku", "live", "deploy")
 # Names a Procfile may wrongly carry; Procfile.windows and the local-development variants are legitimate.
 LEGITIMATE_PROCFILE_SUFFIXES = (".windows", ".dev", ".development", ".local", ".test", ".example", ".sample")
+DEV_NAMES = ("local", "dev", "development", "base", "test")
+# .env variants that hold no secrets by convention.
+DOTENV_TEMPLATES = ("example", "sample", "template", "tmpl", "tpl", "dist", "default", "defaults", "schema", "test", "ci")
+PYTHON_VERSION_MISSPELLINGS = (
+    "python-version", "python-version.txt", "python-version.text", "python_version", "python_version.txt",
+    "python-versions", "pythonversion", "python-version.md", ".python-version.txt", ".python-version.text",
+    ".python_version", ".python-versions", ".pythonversion", ".python-version.md",
+)
+RUNTIME_MISSPELLINGS = ("runtime.txt", "runtime.text", "runtime", "runtime.txt.txt", "runtime.tx", ".runtime.txt", "runtimes.txt")
+WHITENOISE_LEGACY_RE = re.compile(r"\bwhitenoise\.django\b")
 SETDEFAULT_RE = re.compile(
     r"""(?:setdefault\(\s*|\[\s*)(?P<q>['"])DJANGO_SETTINGS_MODULE(?P=q)\s*(?:,|\]\s*=)\s*(?P<q2>['"])(?P<module>[\w.]+)(?P=q2)"""
 )
@@ -28,6 +42,13 @@ class Layout:
     pipfile_lock_python: str | None
     app_json_env: dict[str, str]
     errors: list[ParseError]
+    pipfile_lock_python_span: Span | None = None
+    misnamed_version_files: list[str] = field(default_factory=list)
+    app_json_buildpacks: list[str] | None = None
+    buildpacks_file: list[str] | None = None
+    requirements: Requirements | None = None
+    requirements_errors: list[ParseError] = field(default_factory=list)
+    misnamed_requirements: list[str] = field(default_factory=list)
 
 
 def _text(project: Project, rel: str, errors: list[ParseError]) -> str | None:
@@ -70,11 +91,15 @@ def read_layout(project: Project) -> Layout:
     for name in ("runtime.txt", ".python-version"):
         if name not in root:
             continue
+        before = len(errors)
         text = _text(project, name, errors)
         if text is None:
-            versions[name] = VersionFile(path=name, text="")
+            versions[name] = VersionFile(path=name, text="", encoding_error=errors[-1].reason if len(errors) > before else None)
             continue
         entry = VersionFile(path=name, text=text)
+        if text.startswith("\ufeff"):
+            entry.bom, text = True, text[1:]
+            entry.text = text
         for number, line in enumerate(split_lines(text), start=1):
             stripped = line.strip()
             if stripped and not stripped.startswith("#"):
@@ -82,15 +107,20 @@ def read_layout(project: Project) -> Layout:
                 entry.versions.append((stripped, Span(name, number, col, number, col + len(stripped))))
         versions[name] = entry
     lock_python = None
+    lock_python_span = None
     if "Pipfile.lock" in root:
         data = project.read("Pipfile.lock")
         if not isinstance(data, ParseError):
             try:
-                lock = json.loads(data.decode("utf-8"))
+                lock_text = data.decode("utf-8")
+                lock = json.loads(lock_text)
                 lock_python = lock.get("_meta", {}).get("requires", {}).get("python_version")
+                if isinstance(lock_python, str):
+                    lock_python_span = _search_span("Pipfile.lock", lock_text, re.compile(r'"python_version"\s*:\s*"[^"]*"'))
             except (ValueError, AttributeError, UnicodeDecodeError):
                 lock_python = None
     app_env: dict[str, str] = {}
+    app_buildpacks: list[str] | None = None
     if "app.json" in root:
         data = project.read("app.json")
         if not isinstance(data, ParseError):
@@ -102,9 +132,98 @@ def read_layout(project: Project) -> Layout:
                         value = value.get("value")
                     if isinstance(value, str):
                         app_env[key] = value
+                packs = app.get("buildpacks") if isinstance(app, dict) else None
+                if isinstance(packs, list):
+                    app_buildpacks = [p.get("url", "") if isinstance(p, dict) else str(p) for p in packs]
             except (ValueError, UnicodeDecodeError):
                 pass
-    return Layout(procfile, misnamed, versions, lock_python, app_env, errors)
+    buildpacks_file = None
+    if ".buildpacks" in root:
+        text = _text(project, ".buildpacks", [])
+        buildpacks_file = [line.strip() for line in split_lines(text or "") if line.strip() and not line.strip().startswith("#")]
+    requirements, requirement_errors = read_requirements(project)
+    return Layout(
+        procfile,
+        misnamed,
+        versions,
+        lock_python,
+        app_env,
+        errors,
+        pipfile_lock_python_span=lock_python_span,
+        misnamed_version_files=misnamed_version_files(root),
+        app_json_buildpacks=app_buildpacks,
+        buildpacks_file=buildpacks_file,
+        requirements=requirements,
+        requirements_errors=requirement_errors,
+        misnamed_requirements=misnamed_requirements(root),
+    )
+
+
+def misnamed_version_files(root_files: list[str]) -> list[str]:
+    """Root files meant to be ``.python-version`` or ``runtime.txt``, when that one is absent."""
+    found = []
+    for name in root_files:
+        lowered = name.strip().lower()
+        if ".python-version" not in root_files and name != ".python-version" and lowered in PYTHON_VERSION_MISSPELLINGS + (".python-version",):
+            found.append(name)
+        elif "runtime.txt" not in root_files and name != "runtime.txt" and lowered in RUNTIME_MISSPELLINGS:
+            found.append(name)
+    return found
+
+
+def _search_span(rel: str, text: str, pattern: re.Pattern[str], group: int | str = 0) -> Span | None:
+    match = pattern.search(text)
+    if not match:
+        return None
+    start, end = match.start(group), match.end(group)
+    line = text.count("\n", 0, start) + 1
+    line_start = text.rfind("\n", 0, start) + 1
+    return Span(rel, line, start - line_start + 1, line, end - line_start + 1)
+
+
+# ---------------------------------------------------------------------- what git would commit
+
+
+def _gitignore(project: Project) -> GitIgnore:
+    ignore = GitIgnore()
+    names = sorted((f for f in project.files if f == ".gitignore" or f.endswith("/.gitignore")), key=lambda f: (f.count("/"), f))
+    for rel in names:
+        data = project.read(rel)
+        if isinstance(data, ParseError):
+            continue
+        ignore.add_file(rel, data.decode("utf-8", "replace"))
+    return ignore
+
+
+def _is_dotenv(rel: str) -> bool:
+    base = rel.rsplit("/", 1)[-1]
+    if base == ".env":
+        return True
+    if not base.startswith(".env."):
+        return False
+    suffix = base[len(".env.") :].lower()
+    return bool(suffix) and not any(word in suffix.split(".") for word in DOTENV_TEMPLATES)
+
+
+def committed_files(project: Project) -> tuple[list[str], list[DotenvFile]]:
+    """Virtualenv folders and ``.env`` files that git commits (or would, with ``git add .``).
+
+    Inside git, discovery's files are what git lists, so a listed file is committed or
+    unignored.  Outside git only a ``.gitignore`` can tell: with none, nothing is judged.
+    """
+    ignore = _gitignore(project)
+    venvs: list[str] = []
+    for folder in project.venv_dirs:
+        if project.in_git or (ignore.present and ignore.ignored_by(folder, is_dir=True) is None):
+            venvs.append(folder)
+    dotenvs: list[DotenvFile] = []
+    for rel in sorted(f for f in project.files if _is_dotenv(f)):
+        ignored = ignore.ignored_by(rel)
+        if not project.in_git and (not ignore.present or ignored is not None):
+            continue
+        trap = ignore.comment_trap(rel) if ignored is None else None
+        dotenvs.append(DotenvFile(rel, ignored_by=ignored, comment_trap=trap))
+    return venvs, dotenvs
 
 
 # ---------------------------------------------------------------------- module index
@@ -189,26 +308,9 @@ def choose_settings_module(
         pointed = setdefault_module(project, entry)
         if not pointed:
             continue
-        pointed_path = index.resolve(pointed)
-        if pointed_path is None:
-            continue
-        if pointed_path.endswith("/__init__.py"):
-            package = pointed
-            candidates = [f"{package}.{name}" for name in PRODUCTION_NAMES]
-        else:
-            package, _, leaf = pointed.rpartition(".")
-            candidates = []
-            if package.rsplit(".", 1)[-1] == "settings" or "settings" in leaf and package:
-                if package.rsplit(".", 1)[-1] == "settings":
-                    candidates += [f"{package}.{name}" for name in PRODUCTION_NAMES]
-                candidates += [f"{package}.{leaf}_{name}" for name in PRODUCTION_NAMES]
-                candidates += [f"{package}.{name}_{leaf}" for name in PRODUCTION_NAMES]
-        for candidate in candidates:
-            if candidate == pointed:
-                continue
-            choice = found(candidate, f"production module beside {pointed}, which {entry} points at")
-            if choice:
-                return choice
+        sibling = production_sibling(pointed, index)
+        if sibling is not None:
+            return SettingsChoice(sibling[0], sibling[1], f"production module beside {pointed}, which {entry} points at")
     for entry in wsgi_files:
         pointed = setdefault_module(project, entry)
         if pointed:
@@ -229,6 +331,90 @@ def choose_settings_module(
         module = index.module_for(plain[0]) or ""
         return SettingsChoice(module, plain[0], f"{plain[0]} (no wsgi.py or manage.py names a settings module)")
     return None
+
+
+def production_sibling(pointed: str, index: ModuleIndex) -> tuple[str, str] | None:
+    """A production settings module beside ``pointed``, as (module, path), if one exists."""
+    pointed_path = index.resolve(pointed)
+    if pointed_path is None:
+        return None
+    if pointed_path.endswith("/__init__.py"):
+        package = pointed
+        candidates = [f"{package}.{name}" for name in PRODUCTION_NAMES]
+    else:
+        package, _, leaf = pointed.rpartition(".")
+        candidates = []
+        if package.rsplit(".", 1)[-1] == "settings" or "settings" in leaf and package:
+            if package.rsplit(".", 1)[-1] == "settings":
+                candidates += [f"{package}.{name}" for name in PRODUCTION_NAMES]
+            candidates += [f"{package}.{leaf}_{name}" for name in PRODUCTION_NAMES]
+            candidates += [f"{package}.{name}_{leaf}" for name in PRODUCTION_NAMES]
+    for candidate in candidates:
+        if candidate == pointed:
+            continue
+        path = index.resolve(candidate)
+        if path:
+            return candidate, path
+    return None
+
+
+def is_dev_module(module: str) -> bool:
+    """``mysite.settings.local``, ``mysite.settings_dev``, ``config.dev_settings``..."""
+    leaf = module.rsplit(".", 1)[-1].lower()
+    return leaf in DEV_NAMES or any(part in DEV_NAMES for part in leaf.split("_") if "settings" in leaf)
+
+
+def entry_points(project: Project, layout: Layout, index: ModuleIndex) -> list[EntryPoint]:
+    """The wsgi/asgi modules Heroku may start: the web process's, or every one found."""
+    web = layout.procfile.process("web") if layout.procfile else None
+    named = index.resolve(web.app_module) if web is not None and web.app_module else None
+    paths = [named] if named else _entry_points(project, layout, index)
+    result = []
+    for rel in paths:
+        data = project.read(rel)
+        if isinstance(data, ParseError):
+            continue
+        text = data.decode("utf-8", "replace")
+        entry = EntryPoint(path=rel)
+        match = SETDEFAULT_RE.search(text)
+        if match:
+            entry.settings_default = match.group("module")
+            entry.settings_span = _search_span(rel, text, SETDEFAULT_RE, "module")
+            sibling = production_sibling(entry.settings_default, index)
+            entry.production_module = sibling[0] if sibling else None
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.lstrip().startswith("#"):
+                continue
+            legacy = WHITENOISE_LEGACY_RE.search(re.split(r"\s#", line, maxsplit=1)[0])
+            if legacy:
+                start = len(line) - len(line.lstrip())
+                entry.legacy_whitenoise.append(Span(rel, number, start + 1, number, len(line.rstrip()) + 1))
+        result.append(entry)
+    return result
+
+
+def settings_module_set_by(project: Project, layout: Layout) -> list[str]:
+    """Places besides wsgi.py that set DJANGO_SETTINGS_MODULE for the running app."""
+    found = []
+    web = layout.procfile.process("web") if layout.procfile else None
+    if web is not None and ("DJANGO_SETTINGS_MODULE" in web.env or "DJANGO_SETTINGS_MODULE" in web.command):
+        found.append(f"the {layout.procfile.path} web command")  # type: ignore[union-attr]
+    if "DJANGO_SETTINGS_MODULE" in layout.app_json_env:
+        found.append("app.json")
+    scripts = [".profile", "gunicorn.conf.py"] + sorted(f for f in project.files if f.startswith(".profile.d/"))
+    if web is not None:
+        for index, arg in enumerate(web.server_args):
+            option, eq, value = arg.partition("=")
+            if option in ("-c", "--config"):
+                target = value if eq else (web.server_args[index + 1] if index + 1 < len(web.server_args) else "")
+                target = target.removeprefix("python:").replace(".", "/") + ".py" if target.startswith("python:") else target
+                scripts.append(posixpath.normpath(posixpath.join(web.chdir or "", target)))
+    for rel in scripts:
+        if rel in project.files:
+            data = project.read(rel)
+            if not isinstance(data, ParseError) and b"DJANGO_SETTINGS_MODULE" in data:
+                found.append(rel)
+    return found
 
 
 def _entry_points(project: Project, layout: Layout, index: ModuleIndex) -> list[str]:

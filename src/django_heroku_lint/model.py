@@ -19,6 +19,7 @@ from .ftypes import (
     Binding,
     DictValue,
     EnvRead,
+    ImportRef,
     ListValue,
     Literal,
     ModuleRef,
@@ -76,6 +77,8 @@ class ModuleResult:
     env: dict[str, Binding]
     chain: list[ModuleRef]
     complete: bool
+    imports: list[ImportRef] = dataclasses.field(default_factory=list)
+    django_heroku_calls: list[Span] = dataclasses.field(default_factory=list)
 
 
 class SettingsInterpreter:
@@ -93,7 +96,14 @@ class SettingsInterpreter:
             return None
         settings = {name: binding for name, binding in result.env.items() if name.isupper()}
         return SettingsModel(
-            module=module, path=path, reason=reason, chain=result.chain, settings=settings, complete=result.complete
+            module=module,
+            path=path,
+            reason=reason,
+            chain=result.chain,
+            settings=settings,
+            complete=result.complete,
+            imports=result.imports,
+            django_heroku_calls=result.django_heroku_calls,
         )
 
     def run_module(self, module: str, path: str) -> ModuleResult | None:
@@ -112,7 +122,13 @@ class SettingsInterpreter:
         finally:
             self.stack.pop()
         fill_positions(parsed.module, runner.spans.wanted)
-        result = ModuleResult(env=runner.env, chain=runner.chain + [ModuleRef(module, path)], complete=runner.complete)
+        result = ModuleResult(
+            env=runner.env,
+            chain=runner.chain + [ModuleRef(module, path)],
+            complete=runner.complete,
+            imports=runner.imports,
+            django_heroku_calls=runner.django_heroku_calls,
+        )
         self.cache[module] = result
         return result
 
@@ -173,6 +189,9 @@ class ModuleRunner:
         self.environ_schemes: dict[str, dict[str, tuple[str, Value | None]]] = {}  # env object -> scheme
         self.chain: list[ModuleRef] = []
         self.complete = True
+        self.imports: list[ImportRef] = []  # third-party imports, in execution order
+        self.django_heroku_calls: list[Span] = []
+        self.guard = 0  # > 0 inside try, an undecided if, a loop or match: the code may not run
         self.package = module if owner.loader.is_package(path) else module.rpartition(".")[0]
 
     # ------------------------------------------------------------------ statements
@@ -190,15 +209,21 @@ class ModuleRunner:
                 self.exec_small(small)
         elif isinstance(stmt, cst.If):
             self.exec_if(stmt)
-        elif isinstance(stmt, cst.Try):
-            self.exec_try(stmt.body.body, stmt.handlers, stmt.orelse, stmt.finalbody)
-        elif isinstance(stmt, getattr(cst, "TryStar", ())):
-            self.exec_try(stmt.body.body, stmt.handlers, stmt.orelse, stmt.finalbody)
+        elif isinstance(stmt, cst.Try) or isinstance(stmt, getattr(cst, "TryStar", ())):
+            self.guard += 1
+            try:
+                self.exec_try(stmt.body.body, stmt.handlers, stmt.orelse, stmt.finalbody)  # type: ignore[attr-defined]
+            finally:
+                self.guard -= 1
         elif isinstance(stmt, (cst.For, cst.While)):
             before = dict(self.env)
-            self.exec_block(stmt.body.body)
-            if stmt.orelse is not None:
-                self.exec_block(stmt.orelse.body.body)
+            self.guard += 1
+            try:
+                self.exec_block(stmt.body.body)
+                if stmt.orelse is not None:
+                    self.exec_block(stmt.orelse.body.body)
+            finally:
+                self.guard -= 1
             self.env = merge_envs(before, [before, self.env])
         elif isinstance(stmt, cst.With):
             self.exec_block(stmt.body.body)
@@ -209,7 +234,11 @@ class ModuleRunner:
             branches = []
             for case in stmt.cases:
                 self.env = dict(before)
-                self.exec_block(case.body.body)
+                self.guard += 1
+                try:
+                    self.exec_block(case.body.body)
+                finally:
+                    self.guard -= 1
                 branches.append(self.env)
             branches.append(before)
             self.env = merge_envs(before, branches)
@@ -223,10 +252,14 @@ class ModuleRunner:
             self.exec_else(stmt.orelse)
             return
         before = dict(self.env)
-        self.exec_block(stmt.body.body)
-        taken = self.env
-        self.env = dict(before)
-        self.exec_else(stmt.orelse)
+        self.guard += 1
+        try:
+            self.exec_block(stmt.body.body)
+            taken = self.env
+            self.env = dict(before)
+            self.exec_else(stmt.orelse)
+        finally:
+            self.guard -= 1
         self.env = merge_envs(before, [taken, self.env])
 
     def exec_else(self, orelse: cst.If | cst.Else | None) -> None:
@@ -286,6 +319,7 @@ class ModuleRunner:
                 dotted = _dotted(alias.name)
                 if dotted is None:
                     continue
+                self.note_import(dotted, small)
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                     self.aliases[alias.asname.name.value] = dotted
                 else:
@@ -419,6 +453,7 @@ class ModuleRunner:
     def django_heroku_settings(self, call: cst.Call) -> None:
         """What ``django_heroku.settings(locals())`` does to the module's settings (HAZARDS.md)."""
         site = self.spans(call)
+        self.django_heroku_calls.append(site)
         options = {a.keyword.value: self.eval(a.value) for a in call.args if a.keyword is not None}
 
         def enabled(name: str) -> bool:
@@ -485,6 +520,8 @@ class ModuleRunner:
         if source is None:
             return
         found = self.project_module(node)
+        if found is None and not node.relative:
+            self.note_import(source, node)
         if found is None:
             if isinstance(node.names, cst.ImportStar):
                 return
@@ -501,6 +538,12 @@ class ModuleRunner:
             self.complete = False
             return
         self.complete = self.complete and result.complete
+        for ref_import in result.imports:
+            if all(ref_import.span is not seen.span for seen in self.imports):
+                self.imports.append(dataclasses.replace(ref_import, guarded=ref_import.guarded or self.guard > 0))
+        for call in result.django_heroku_calls:
+            if call not in self.django_heroku_calls:
+                self.django_heroku_calls.append(call)
         for ref in result.chain:
             if ref.name == name and ref.imported_by is None:
                 ref = dataclasses.replace(ref, imported_by=self.module, statement=_import_text(node), site=self.spans(node))
@@ -524,6 +567,12 @@ class ModuleRunner:
                 local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else imported
                 if imported in result.env:
                     self.env[local] = result.env[imported]
+
+    def note_import(self, dotted: str, node: cst.CSTNode) -> None:
+        """Remember a third-party import (project modules are followed, not recorded)."""
+        if not dotted or self.owner.loader.resolve(dotted) is not None or self.owner.loader.resolve(dotted.split(".")[0]) is not None:
+            return
+        self.imports.append(ImportRef(dotted.split(".")[0], self.spans(node), self.guard > 0))
 
     def note_environ_scheme(self, name: str, node: cst.BaseExpression) -> None:
         """Remember ``env = environ.Env(DEBUG=(bool, False))`` so ``env("DEBUG")`` is a bool."""

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shlex
 
-from .ftypes import Procfile, Process, Span
+from .ftypes import Procfile, ProcfileLine, Process, Span
 
 PROCESS_RE = re.compile(r"^(?P<name>[A-Za-z0-9_-]+)[ \t]*:[ \t]*(?P<command>.*?)[ \t]*$")
 ENV_ASSIGN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+SHELL_PROGRAMS = ("heroku", "git", "pip", "pip3", "python", "python3", "gunicorn", "cd", "export", "source", "npm")
 SERVERS = ("gunicorn", "uvicorn", "daphne", "waitress-serve", "hypercorn", "granian", "uwsgi")
 SEPARATORS = ("&&", "||", ";", "|")
 # Options of each server that take a value as the next argument (so it is not the app).
@@ -32,7 +34,13 @@ def parse_procfile(path: str, text: str) -> Procfile:
             continue
         match = PROCESS_RE.match(line.lstrip("\ufeff"))
         if not match:
+            procfile.bad_lines.append(_bad_line(path, number, line))
             continue
+        if not match.group("command"):
+            start = len(line) - len(line.lstrip())
+            procfile.bad_lines.append(
+                ProcfileLine(number, line, Span(path, number, start + 1, number, len(line.rstrip()) + 1), f"no command after `{match.group('name')}:`")
+            )
         command = match.group("command")
         command_col = match.start("command") + 1 + (len(line) - len(line.lstrip("\ufeff")))
         process = Process(
@@ -45,6 +53,25 @@ def parse_procfile(path: str, text: str) -> Procfile:
         _analyse_command(process, path)
         procfile.processes.append(process)
     return procfile
+
+
+def _bad_line(path: str, number: int, line: str) -> ProcfileLine:
+    """Why Heroku skips a line that is not ``name: command``."""
+    text = line.lstrip("\ufeff")
+    stripped = text.strip()
+    start = len(line) - len(line.lstrip("\ufeff \t"))
+    span = Span(path, number, start + 1, number, start + len(stripped) + 1)
+    first = stripped.lstrip("$> ").split(" ", 1)[0]
+    if text != text.lstrip() and PROCESS_RE.match(stripped):
+        reason = "it is indented: the process name must start the line"
+    elif stripped.startswith(("$ ", "> ")) or first in SHELL_PROGRAMS:
+        reason = f"it is a shell command (`{first}`), not `name: command`"
+    elif ":" not in stripped or re.search(r"[\s=]", stripped.split(":", 1)[0].strip()):
+        reason = "it has no `name:` before the command"
+    else:
+        name = stripped.split(":", 1)[0].strip()
+        reason = f"`{name}` is not a process name (letters, digits, `_` and `-` only)"
+    return ProcfileLine(number, line, span, reason)
 
 
 def _tokens(command: str) -> list[tuple[str, int, int]]:
@@ -97,7 +124,7 @@ def _analyse_command(process: Process, path: str) -> None:
     for segment in segments:
         words = [t[0] for t in segment]
         if len(words) >= 2 and words[0] == "cd":
-            process.chdir = words[1]
+            process.chdir = _join(process.chdir, words[1])
             continue
         index = 0
         while index < len(words) and ENV_ASSIGN_RE.match(words[index]):
@@ -126,11 +153,18 @@ def _analyse_command(process: Process, path: str) -> None:
         process.server_span = Span(
             path, process.line, process.command_col + start, process.line, process.command_col + end
         )
-        _server_details(process, args)
+        _server_details(process, args, segment[index + 1 :], path)
         break
 
 
-def _server_details(process: Process, args: list[str]) -> None:
+def _join(base: str | None, folder: str) -> str:
+    """``cd src`` then ``--chdir app`` runs in ``src/app``."""
+    if not base or folder.startswith("/") or base in (".", "./"):
+        return folder
+    return posixpath.join(base, folder)
+
+
+def _server_details(process: Process, args: list[str], tokens: list[tuple[str, int, int]] | None = None, path: str = "") -> None:
     skip = False
     for position, arg in enumerate(args):
         if skip:
@@ -138,11 +172,14 @@ def _server_details(process: Process, args: list[str]) -> None:
             continue
         option, eq, value = arg.partition("=")
         if arg.startswith("-"):
+            if option == "--pythonpath":
+                given = value if eq else (args[position + 1] if position + 1 < len(args) else "")
+                process.pythonpath += tuple(p for p in given.split(",") if p)
             if option in ("--chdir", "--app-dir"):
                 if eq:
-                    process.chdir = value
+                    process.chdir = _join(process.chdir, value)
                 elif position + 1 < len(args):
-                    process.chdir = args[position + 1]
+                    process.chdir = _join(process.chdir, args[position + 1])
             if option in ("-e", "--env"):
                 assignment = value if eq else (args[position + 1] if position + 1 < len(args) else "")
                 name, _, env_value = assignment.partition("=")
@@ -153,6 +190,9 @@ def _server_details(process: Process, args: list[str]) -> None:
             continue
         if process.app_module is None and re.match(r"^[A-Za-z_][\w.]*(:[\w.()]+)?$", arg):
             process.app_module = arg.split(":", 1)[0]
+            if tokens is not None and position < len(tokens):
+                _, start, end = tokens[position]
+                process.app_span = Span(path, process.line, process.command_col + start, process.line, process.command_col + end)
 
 
 def has_log_file(process: Process) -> bool:

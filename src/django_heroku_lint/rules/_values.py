@@ -8,6 +8,18 @@ from ..ftypes import Binding, Context, DictValue, EnvRead, ListValue, Literal, S
 
 WHITENOISE = "whitenoise.middleware.WhiteNoiseMiddleware"
 SECURITY = "django.middleware.security.SecurityMiddleware"
+STATICFILES_APP = "django.contrib.staticfiles"
+DJANGO_STORAGES = ("django.contrib.staticfiles.storage.StaticFilesStorage", "django.contrib.staticfiles.storage.ManifestStaticFilesStorage")
+TRUE_STRINGS = ("true", "1", "yes", "on", "y", "t")
+# Where to declare a package, by the file Heroku installs from.
+DECLARE_IN = {
+    "requirements.txt": "requirements.txt",
+    "Pipfile.lock": "the Pipfile (then pipenv lock)",
+    "Pipfile": "the Pipfile (then pipenv lock)",
+    "poetry.lock": "pyproject.toml (poetry add)",
+    "uv.lock": "pyproject.toml (uv add)",
+    "pyproject.toml": "pyproject.toml",
+}
 
 
 def setting(ctx: Context, name: str) -> Binding | None:
@@ -51,3 +63,62 @@ def string_default(read: EnvRead) -> Literal | None:
 def settings_span(ctx: Context) -> Span:
     assert ctx.settings is not None
     return Span(ctx.settings.path)
+
+
+def static_backend(ctx: Context) -> str | None:
+    """The static files storage backend, when it is a certain literal."""
+    storages = setting(ctx, "STORAGES")
+    if storages is not None and isinstance(storages.certain, DictValue):
+        static = storages.certain.get("staticfiles")
+        if isinstance(static, DictValue):
+            backend = static.get("BACKEND")
+            if isinstance(backend, Literal) and isinstance(backend.value, str):
+                return backend.value
+    legacy = setting(ctx, "STATICFILES_STORAGE")
+    if legacy is not None and isinstance(legacy.certain, Literal) and isinstance(legacy.certain.value, str):
+        return legacy.certain.value
+    return None
+
+
+def contains(value: Value, entry: str) -> Literal | None:
+    """The literal ``entry`` of a list value, if it holds one."""
+    if isinstance(value, ListValue):
+        for item in value.items:
+            if isinstance(item, Literal) and item.value == entry:
+                return item
+    return None
+
+
+def always_contains(binding: Binding | None, entry: str) -> list[Literal]:
+    """The ``entry`` literals when every alternative of a list setting holds it, else []."""
+    if binding is None or binding.maybe_unset or not binding.values:
+        return []
+    found = [contains(value, entry) for value in binding.values]
+    if any(item is None for item in found):
+        return []
+    return [item for item in found if item is not None]
+
+
+def staticfiles_installed(ctx: Context) -> bool:
+    """True when every alternative of INSTALLED_APPS certainly holds django.contrib.staticfiles."""
+    return bool(always_contains(setting(ctx, "INSTALLED_APPS"), STATICFILES_APP))
+
+
+def true_when_deployed(value: Value) -> Span | None:
+    """Where a bool setting is made true: the literal ``True``, or the truthy fallback of an
+    environment read cast to bool (true whenever the variable is unset)."""
+    if isinstance(value, Literal) and value.value is True:
+        return value.span
+    if isinstance(value, EnvRead) and value.cast in ("bool", "int") and value.api != "django_heroku":
+        default = value.default
+        if isinstance(default, Literal):
+            if default.value is True or (isinstance(default.value, int) and not isinstance(default.value, bool) and default.value != 0):
+                return default.span
+            if isinstance(default.value, str) and default.value.strip().lower() in TRUE_STRINGS:
+                return default.span
+    return None
+
+
+def declare_in(ctx: Context) -> str:
+    installer = ctx.requirements.installer if ctx.requirements else "requirements.txt"
+    return DECLARE_IN.get(installer, installer)

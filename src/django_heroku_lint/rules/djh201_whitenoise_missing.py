@@ -2,26 +2,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..ftypes import Context, DictValue, Diagnostic, ListValue, Literal, Value
+from ..ftypes import Context, Diagnostic, ListValue, Literal, Value
 from ..rule import Case, Rule
-from ._values import WHITENOISE, all_literal, setting, settings_span
-
-DJANGO_STORAGES = ("django.contrib.staticfiles.storage.StaticFilesStorage", "django.contrib.staticfiles.storage.ManifestStaticFilesStorage")
-
-
-def static_backend(ctx: Context) -> str | None:
-    """The static files storage backend, when it is a certain literal."""
-    storages = setting(ctx, "STORAGES")
-    if storages is not None and isinstance(storages.certain, DictValue):
-        static = storages.certain.get("staticfiles")
-        if isinstance(static, DictValue):
-            backend = static.get("BACKEND")
-            if isinstance(backend, Literal) and isinstance(backend.value, str):
-                return backend.value
-    legacy = setting(ctx, "STATICFILES_STORAGE")
-    if legacy is not None and isinstance(legacy.certain, Literal) and isinstance(legacy.certain.value, str):
-        return legacy.certain.value
-    return None
+from ._values import DJANGO_STORAGES, WHITENOISE, all_literal, setting, settings_span, static_backend
 
 
 def has_whitenoise(value: Value) -> bool:

@@ -1,0 +1,443 @@
+"""The parse stage for declared packages: what Heroku will install, without installing it.
+
+Reads, from the build root, ``requirements.txt`` (following ``-r`` includes),
+``Pipfile.lock`` (or a ``Pipfile`` without one), ``poetry.lock``, ``uv.lock`` and the
+dependencies of ``pyproject.toml``.  Every read goes through discovery; a file that
+cannot be read becomes a :class:`ParseError` and makes the declaration incomplete,
+never an exception.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import sys
+from typing import Any
+
+from .discovery import Project
+from .ftypes import ParseError, Requirement, Requirements, Span
+from .parse import decode_text
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10
+    import tomli as tomllib
+
+# The files Heroku installs from, in the order this linter names them when there are several.
+LOCK_FILES = ("requirements.txt", "Pipfile.lock", "poetry.lock", "uv.lock")
+MAX_INCLUDE_DEPTH = 10
+
+NAME_RE = re.compile(r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[(?P<extras>[^\]]*)\])?\s*(?P<rest>.*)$")
+COMMENT_RE = re.compile(r"(^|\s+)#.*$")
+PER_LINE_OPTION_RE = re.compile(r"\s+--?[A-Za-z].*$")
+EGG_RE = re.compile(r"#(?:.*&)?egg=(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)")
+ARCHIVE_RE = re.compile(r"(?:^|/)(?P<name>[A-Za-z0-9][A-Za-z0-9._]*?)-\d[^/]*\.(?:whl|tar\.gz|zip|tar\.bz2)$")
+INCLUDE_RE = re.compile(r"^(?:-r|--requirement)(?:\s*=\s*|\s+|(?=[^\s=]))(?P<path>\S+)")
+EDITABLE_RE = re.compile(r"^(?:-e|--editable)(?:\s*=\s*|\s+)(?P<target>\S+)")
+CLAUSE_RE = re.compile(r"^\s*(?P<op>===|==|!=|~=|<=|>=|<|>)\s*(?P<version>[^\s,;]+)\s*$")
+RELEASE_RE = re.compile(r"^v?(?P<release>\d+(?:\.\d+)*)(?P<wild>\.\*)?")
+
+# Packages that bring others along when installed (so those count as declared).
+PROVIDERS: dict[str, tuple[tuple[str, str | None], ...]] = {
+    "whitenoise": (("django-heroku", None),),
+    "dj-database-url": (("django-heroku", None),),
+    "psycopg2": (("django-heroku", None),),
+    "daphne": (("channels", "daphne"),),
+}
+
+MISSPELLED_STEMS = ("requirement", "requirements", "requirments", "requirment", "requierments", "requirememts")
+MISSPELLED_EXTENSIONS = ("", ".txt", ".text", ".txt.txt", ".tx", ".txr", ".rtf")
+
+
+def normalize(name: str) -> str:
+    """PEP 503 normalisation: ``Django_Environ`` -> ``django-environ``."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+# ------------------------------------------------------------------ versions
+
+
+def release(version: str) -> tuple[int, ...] | None:
+    match = RELEASE_RE.match(version.strip())
+    if not match:
+        return None
+    return tuple(int(part) for part in match.group("release").split("."))
+
+
+def _cmp(a: tuple[int, ...], b: tuple[int, ...]) -> int:
+    width = max(len(a), len(b))
+    a, b = a + (0,) * (width - len(a)), b + (0,) * (width - len(b))
+    return (a > b) - (a < b)
+
+
+def clauses(spec: str) -> list[tuple[str, str]]:
+    found = []
+    for part in spec.strip().strip("()").split(","):
+        match = CLAUSE_RE.match(part)
+        if match:
+            found.append((match.group("op"), match.group("version")))
+    return found
+
+
+def certainly_at_least(req: Requirement, target: tuple[int, ...]) -> bool:
+    """True when every version the declaration allows is ``>= target``."""
+    if req.version:
+        found = release(req.version)
+        return found is not None and _cmp(found, target) >= 0
+    for op, version in clauses(req.spec):
+        found = release(version)
+        if found is None:
+            continue
+        if op in ("==", "===", ">=", "~=") and _cmp(found, target) >= 0:
+            return True
+        if op == ">" and _cmp(found, target) >= 0:
+            return True
+    return False
+
+
+def may_reach(req: Requirement, target: tuple[int, ...]) -> bool:
+    """True unless the declaration certainly caps the version below ``target``."""
+    if req.version:
+        found = release(req.version)
+        return found is None or _cmp(found, target) >= 0
+    for op, version in clauses(req.spec):
+        match = RELEASE_RE.match(version)
+        if not match:
+            continue
+        found = tuple(int(p) for p in match.group("release").split("."))
+        if op in ("==", "===") and match.group("wild"):
+            if _cmp(found, target[: len(found)]) < 0:
+                return False
+        elif op in ("==", "==="):
+            if _cmp(found, target) < 0:
+                return False
+        elif op == "<" and _cmp(found, target) <= 0:
+            return False
+        elif op == "<=" and _cmp(found, target) < 0:
+            return False
+        elif op == "~=" and len(found) >= 2:
+            prefix = found[:-1]
+            if _cmp(prefix, target[: len(prefix)]) < 0:
+                return False
+    return True
+
+
+def declared(reqs: Requirements, name: str) -> Requirement | None:
+    """The declaration that installs ``name``: its own, or a package that brings it along."""
+    found = reqs.get(normalize(name))
+    if found is not None:
+        return found
+    for provider, extra in PROVIDERS.get(normalize(name), ()):
+        req = reqs.get(provider)
+        if req is not None and (extra is None or extra in req.extras):
+            return req
+    return None
+
+
+# ------------------------------------------------------------------ requirements.txt
+
+
+def parse_requirement(text: str) -> tuple[str, frozenset[str], str] | None:
+    """``psycopg[binary]>=3.2 ; python_version>"3.8"`` -> ("psycopg", {"binary"}, ">=3.2")."""
+    text = PER_LINE_OPTION_RE.sub("", text).strip()
+    if not text:
+        return None
+    direct = re.match(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[(?P<extras>[^\]]*)\])?\s*@", text)
+    if direct:  # name[extras] @ url
+        extras = frozenset(normalize(e.strip()) for e in (direct.group("extras") or "").split(",") if e.strip())
+        return normalize(direct.group("name")), extras, ""
+    egg = EGG_RE.search(text)
+    if "://" in text or text.startswith((".", "/", "~")) or text.endswith((".whl", ".tar.gz", ".zip")):
+        if egg:
+            return normalize(egg.group("name")), frozenset(), ""
+        archive = ARCHIVE_RE.search(text.split("#", 1)[0])
+        if archive:
+            return normalize(archive.group("name")), frozenset(), ""
+        return None
+    requirement = text.split(";", 1)[0].strip()
+    match = NAME_RE.match(requirement)
+    if not match:
+        return None
+    extras = frozenset(normalize(e.strip()) for e in (match.group("extras") or "").split(",") if e.strip())
+    rest = match.group("rest").strip()
+    spec = "" if rest.startswith("@") else rest.strip("()").strip()
+    return normalize(match.group("name")), extras, spec
+
+
+def _logical_lines(text: str) -> list[tuple[int, int, str]]:
+    """(line number, column, text) of each logical line: comments removed, ``\\`` joined."""
+    result: list[tuple[int, int, str]] = []
+    pending: list[str] = []
+    start = 0
+    lines = text.splitlines()
+    for number, raw in enumerate(lines, start=1):
+        if not pending:
+            start = number
+        line = COMMENT_RE.sub("", raw)
+        if line.endswith("\\"):
+            pending.append(line[:-1])
+            continue
+        pending.append(line)
+        joined = " ".join(part.strip() for part in pending).strip()
+        pending = []
+        if joined:
+            first = lines[start - 1]
+            column = len(first) - len(first.lstrip()) + 1
+            result.append((start, column, joined))
+    if pending:
+        joined = " ".join(part.strip() for part in pending).strip()
+        if joined:
+            result.append((start, 1, joined))
+    return result
+
+
+class _Reader:
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.result: Requirements | None = None
+        self.errors: list[ParseError] = []
+        self.seen: set[str] = set()
+        self.wants_pyproject = False
+
+    def text(self, rel: str, at: Span | None = None, report: bool = False) -> str | None:
+        """The file's text; ``report`` records why it cannot be read (pip's files only)."""
+        if rel not in self.project.files:
+            if report:
+                self.errors.append(ParseError(at or Span(rel), f"{rel} does not exist"))
+            return None
+        data = self.project.read(rel)
+        if isinstance(data, ParseError):
+            if report:
+                self.errors.append(data)
+            return None
+        if data.startswith(b"\xef\xbb\xbf"):  # pip reads a UTF-8 byte order mark fine
+            data = data[3:]
+        text = decode_text(data, rel)
+        if isinstance(text, ParseError):
+            if report:
+                self.errors.append(text)
+            return None
+        return text
+
+    def add(self, name: str, span: Span, spec: str = "", version: str | None = None, extras: frozenset[str] = frozenset()) -> None:
+        assert self.result is not None
+        existing = self.result.packages.get(name)
+        if existing is None:
+            self.result.packages[name] = Requirement(name, span, spec, version, extras)
+        elif extras - existing.extras:
+            existing.extras = existing.extras | extras
+
+    def pip_file(self, rel: str, depth: int = 0, at: Span | None = None) -> None:
+        assert self.result is not None
+        if rel in self.seen:
+            return
+        self.seen.add(rel)
+        text = self.text(rel, at, report=True)
+        if text is None:
+            self.result.complete = False
+            return
+        self.result.sources.append(rel)
+        folder = posixpath.dirname(rel)
+        for number, column, line in _logical_lines(text):
+            span = Span(rel, number, column, number, column + len(line.split()[0]))
+            include = INCLUDE_RE.match(line)
+            if include:
+                target = include.group("path")
+                if "://" in target or "$" in target or depth >= MAX_INCLUDE_DEPTH:
+                    self.result.complete = False
+                    continue
+                self.pip_file(posixpath.normpath(posixpath.join(folder, target)), depth + 1, span)
+                continue
+            editable = EDITABLE_RE.match(line)
+            if editable:
+                target = editable.group("target")
+                parsed = parse_requirement(target)
+                if parsed:
+                    self.add(parsed[0], span)
+                elif target.rstrip("/") in (".", "./"):
+                    self.wants_pyproject = True
+                continue
+            if line.startswith("-"):
+                continue  # -c, -i, --index-url, -f, --no-binary, --pre, ...: nothing installed
+            if "${" in line:
+                self.result.complete = False
+                continue
+            if line.strip().rstrip("/") in (".", "./"):
+                self.wants_pyproject = True
+                continue
+            parsed = parse_requirement(line)
+            if parsed is None:
+                continue
+            name, extras, spec = parsed
+            self.add(name, Span(rel, number, column, number, column + len(line.split(";")[0].split()[0])), spec, None, extras)
+
+    # -------------------------------------------------------------- other formats
+
+    def toml(self, rel: str) -> dict[str, Any] | None:
+        text = self.text(rel)
+        if text is None:
+            return None
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            return None  # the declaration is incomplete; the package manager reports the syntax
+
+    def pipfile_lock(self, rel: str) -> None:
+        assert self.result is not None
+        text = self.text(rel)
+        try:
+            data = json.loads(text) if text is not None else None
+        except ValueError:
+            data = None
+        if not isinstance(data, dict) or not isinstance(data.get("default", {}), dict):
+            self.result.complete = False
+            return
+        self.result.sources.append(rel)
+        for name, info in data.get("default", {}).items():
+            version = info.get("version", "") if isinstance(info, dict) else ""
+            version = version if isinstance(version, str) else ""
+            extras = _extras(info)
+            exact = version[2:] if version.startswith("==") else None
+            self.add(normalize(name), _line_span(rel, text or "", rf'^\s*"{re.escape(name)}"\s*:'), version, exact, extras)
+
+    def pipfile(self, rel: str) -> None:
+        assert self.result is not None
+        data = self.toml(rel)
+        if data is None:
+            self.result.complete = False
+            return
+        self.result.sources.append(rel)
+        text = self.text(rel) or ""
+        packages = data.get("packages")
+        for name, value in (packages.items() if isinstance(packages, dict) else []):
+            spec = _spec_of(value)
+            self.add(normalize(name), _line_span(rel, text, rf'^\s*"?{re.escape(name)}"?\s*='), "" if spec == "*" else spec, None, _extras(value))
+
+    def package_lock(self, rel: str) -> None:
+        """``poetry.lock`` and ``uv.lock``: ``[[package]]`` tables with a name and a version."""
+        assert self.result is not None
+        data = self.toml(rel)
+        if data is None:
+            self.result.complete = False
+            return
+        self.result.sources.append(rel)
+        text = self.text(rel) or ""
+        for package in data.get("package", []):
+            if not isinstance(package, dict) or not isinstance(package.get("name"), str):
+                continue
+            groups = package.get("groups")
+            if package.get("category") == "dev" or (isinstance(groups, list) and groups and "main" not in groups):
+                continue  # Heroku installs the main group only
+            name = package["name"]
+            version = package.get("version") if isinstance(package.get("version"), str) else None
+            self.add(normalize(name), _line_span(rel, text, rf'^name\s*=\s*"{re.escape(name)}"'), "", version)
+
+    def pyproject(self, rel: str) -> None:
+        assert self.result is not None
+        data = self.toml(rel)
+        if data is None:
+            self.result.complete = False
+            return
+        text = self.text(rel) or ""
+        project = data.get("project") if isinstance(data.get("project"), dict) else {}
+        dependencies = project.get("dependencies") if isinstance(project.get("dependencies"), list) else []
+        poetry = data.get("tool", {}).get("poetry", {}) if isinstance(data.get("tool"), dict) else {}
+        poetry_deps = poetry.get("dependencies", {}) if isinstance(poetry, dict) else {}
+        if not dependencies and not poetry_deps:
+            return
+        self.result.sources.append(rel)
+        for entry in dependencies:
+            if isinstance(entry, str):
+                parsed = parse_requirement(entry)
+                if parsed:
+                    self.add(parsed[0], _line_span(rel, text, re.escape(entry.split(";")[0].strip())), parsed[2], None, parsed[1])
+        for name, value in (poetry_deps.items() if isinstance(poetry_deps, dict) else []):
+            if name.lower() == "python":
+                continue
+            self.add(normalize(name), _line_span(rel, text, rf'^\s*"?{re.escape(name)}"?\s*='), _poetry_spec(_spec_of(value)), None, _extras(value))
+
+
+def _spec_of(value: Any) -> str:
+    """A version spec written as ``"==1.0"`` or ``{version = "==1.0"}``."""
+    if isinstance(value, dict):
+        value = value.get("version", "")
+    return value if isinstance(value, str) else ""
+
+
+def _extras(value: Any) -> frozenset[str]:
+    extras = value.get("extras", []) if isinstance(value, dict) else []
+    return frozenset(normalize(e) for e in extras if isinstance(e, str)) if isinstance(extras, list) else frozenset()
+
+
+def _poetry_spec(spec: str) -> str:
+    """Poetry's ``^5.1`` and ``~5.1`` as PEP 440 lower bounds (enough for the rules' checks)."""
+    spec = spec.strip()
+    if spec in ("", "*"):
+        return ""
+    if spec[0] in "^~" and spec[1:2].isdigit():
+        return ">=" + spec[1:].lstrip("=")
+    if spec[0].isdigit():
+        return "==" + spec
+    return spec
+
+
+def _line_span(rel: str, text: str, pattern: str) -> Span:
+    match = re.search(pattern, text, re.MULTILINE | re.IGNORECASE)
+    if not match:
+        return Span(rel)
+    line = text.count("\n", 0, match.start()) + 1
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    col = match.start() - line_start + 1
+    line_text = text[line_start:].split("\n", 1)[0]
+    col += len(line_text[col - 1 :]) - len(line_text[col - 1 :].lstrip())
+    return Span(rel, line, col, line, len(line_text.rstrip()) + 1)
+
+
+def read_requirements(project: Project) -> tuple[Requirements | None, list[ParseError]]:
+    """Everything the build root declares, and the files pip or the others cannot read."""
+    root = set(project.root_files())
+    present = [name for name in LOCK_FILES if name in root]
+    if present:
+        installer = present[0]
+    elif "Pipfile" in root:
+        installer = "Pipfile"
+    elif "pyproject.toml" in root:
+        installer = "pyproject.toml"
+    else:
+        return None, []
+    reader = _Reader(project)
+    reader.result = Requirements(installer=installer)
+    for name in present:
+        if name == "requirements.txt":
+            reader.pip_file(name)
+        elif name == "Pipfile.lock":
+            reader.pipfile_lock(name)
+        else:
+            reader.package_lock(name)
+    if "Pipfile" in root and "Pipfile.lock" not in root:
+        reader.pipfile("Pipfile")
+    if "pyproject.toml" in root:
+        complete = reader.result.complete
+        reader.pyproject("pyproject.toml")
+        if installer != "pyproject.toml" and not reader.wants_pyproject:
+            # Heroku does not install from it: a broken one leaves the declaration whole.
+            reader.result.complete = complete
+    result = reader.result
+    if installer == "pyproject.toml" and not result.sources:
+        return None, reader.errors
+    return result, reader.errors
+
+
+def misnamed_requirements(root_files: list[str]) -> list[str]:
+    """Root files meant to be ``requirements.txt``: ``requirement.txt``, ``requirements.text``."""
+    if "requirements.txt" in root_files:
+        return []
+    found = []
+    for name in root_files:
+        lowered = name.strip().lower()
+        for stem in MISSPELLED_STEMS:
+            if lowered.startswith(stem) and lowered[len(stem) :] in MISSPELLED_EXTENSIONS:
+                found.append(name)
+                break
+    return found

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..ftypes import Context, Diagnostic, Literal
+from ..rule import Case, Rule
+from ._values import setting, true_when_deployed, unique_spans
+
+
+class DebugTrue(Rule):
+    """
+    ## What it does
+    Flags a deployed `DEBUG` that is true: the literal `True`, or an environment read
+    cast to a bool whose fallback is true, so that `DEBUG` is on whenever the config var
+    is missing: `config("DEBUG", default=True, cast=bool)`, `env.bool("DEBUG",
+    default=True)`, `environ.Env(DEBUG=(bool, True))`. When `DEBUG` differs between
+    branches (`if "DYNO" in os.environ: ...`), it speaks only if every branch turns it on.
+
+    It does not evaluate comparisons such as `os.environ.get("DEBUG", "True") == "True"`,
+    and a read that stays a string is DJH103's business.
+
+    ## Why it breaks on Heroku
+    With `DEBUG` on, every error page shows the settings, the source around the failing
+    line and the request's headers to anyone who triggers it, and Django keeps every SQL
+    query in memory. `manage.py check --deploy` warns (W018), but only when somebody runs
+    it with the production environment; the build never does. A true fallback is the
+    quiet version of the same mistake: forgetting `heroku config:set DEBUG=False` turns
+    debug on.
+
+    ## Fix safety
+    No automatic fix: turning `DEBUG` off changes how the app behaves locally, and only
+    the author knows where development settings should live.
+
+    ## References
+    - Django, "DEBUG" and the deployment checklist.
+    - HAZARDS.md, the hazards table ("DEBUG = True in the deployed settings").
+    """
+
+    code = "DJH104"
+    name = "debug-true"
+    message = "DEBUG is {how}: error pages show settings and source code to anyone; use DEBUG = False, or read it with a False fallback"
+
+    INVALID = [
+        Case({"mysite/settings.py": "DEBUG = True\n"}, expect=["mysite/settings.py:1"]),
+        Case(
+            {"mysite/settings.py": 'from decouple import config\n\nDEBUG = config("DEBUG", default=True, cast=bool)\n'},
+            expect=["mysite/settings.py:3"],
+        ),
+        Case({"mysite/settings.py": 'import environ\n\nenv = environ.Env()\nDEBUG = env.bool("DEBUG", default=True)\n'}, expect=["mysite/settings.py:4"]),
+        Case(
+            {
+                "mysite/settings/__init__.py": "",
+                "mysite/settings.py": None,
+                "mysite/settings/base.py": "DEBUG = True\n",
+                "mysite/settings/production.py": "from .base import *\n",
+            },
+            expect=["mysite/settings/base.py:1"],
+            note="production forgets to turn off what base turns on",
+        ),
+    ]
+    VALID = [
+        Case({"mysite/settings.py": 'from decouple import config\n\nDEBUG = config("DEBUG", default=False, cast=bool)\n'}),
+        Case({"mysite/settings.py": "DEBUG = False\n"}),
+        Case({"mysite/settings.py": 'import os\n\nif "DYNO" in os.environ:\n    DEBUG = False\nelse:\n    DEBUG = True\n'}),
+        Case({"mysite/settings.py": 'import os\n\nDEBUG = os.environ.get("ENVIRONMENT") == "development"\n'}),
+    ]
+
+    def check(self, ctx: Context) -> Iterator[Diagnostic]:
+        binding = setting(ctx, "DEBUG")
+        if binding is None or binding.maybe_unset:
+            return
+        spans = [true_when_deployed(value) for value in binding.values]
+        if not spans or any(span is None for span in spans):
+            return
+        literal = {v.span for v in binding.values if isinstance(v, Literal)}
+        for span in unique_spans([s for s in spans if s is not None]):
+            how = "True in the deployed settings" if span in literal else "True whenever the DEBUG config var is unset"
+            yield self.diagnostic(ctx, span, how=how)

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..ftypes import Context, Diagnostic, ListValue, Literal
+from ..requirements import may_reach
+from ..rule import Case, Rule
+from ._values import setting, unique_spans
+
+
+class CsrfTrustedOriginsScheme(Rule):
+    """
+    ## What it does
+    Flags an entry of the deployed `CSRF_TRUSTED_ORIGINS` that does not start with
+    `https://` or `http://`, such as `"myapp.herokuapp.com"` or `".example.com"`. It
+    stays silent when the declared Django is certainly older than 4.0 (where entries had
+    no scheme), and on entries it cannot read (environment reads).
+
+    ## Why it breaks on Heroku
+    Since Django 4.0 each entry is an origin with its scheme. An entry without one makes
+    every `manage.py` command that runs the system checks stop with error 4_0.E001, so a
+    `release: python manage.py migrate` fails the deploy; and the origin is never
+    trusted, so form posts from it fail with 403 "Origin checking failed". Heroku serves
+    apps over HTTPS, so `https://` is the scheme to add.
+
+    ## Fix safety
+    No automatic fix yet. The intended fix prefixes the entry with `https://` (a leading
+    dot becoming `https://*.`); it is safe, because an entry without a scheme matches
+    nothing on Django 4.0 and later.
+
+    ## References
+    - Django 4.0 release notes, "CSRF_TRUSTED_ORIGINS changes"; Django, "CSRF_TRUSTED_ORIGINS".
+    - HAZARDS.md, the hazards table.
+    """
+
+    code = "DJH106"
+    name = "csrf-trusted-origins-scheme"
+    message = 'CSRF_TRUSTED_ORIGINS entry "{entry}" has no scheme: Django 4.0+ stops manage.py with 4_0.E001 and rejects posts from it (403); write "{fixed}"'
+
+    INVALID = [
+        Case({"mysite/settings.py": 'CSRF_TRUSTED_ORIGINS = ["myapp.herokuapp.com"]\n'}, expect=["mysite/settings.py:1"]),
+        Case(
+            {"mysite/settings.py": 'CSRF_TRUSTED_ORIGINS = ["https://myapp.herokuapp.com", ".example.com"]\n'},
+            expect=["mysite/settings.py:1"],
+        ),
+    ]
+    VALID = [
+        Case({"mysite/settings.py": 'CSRF_TRUSTED_ORIGINS = ["https://myapp.herokuapp.com", "https://*.example.com"]\n'}),
+        Case(
+            {"mysite/settings.py": 'CSRF_TRUSTED_ORIGINS = ["myapp.herokuapp.com"]\n', "requirements.txt": "Django==3.2.25\ngunicorn\n"},
+            note="Django 3.2 wanted bare hosts",
+        ),
+    ]
+
+    def check(self, ctx: Context) -> Iterator[Diagnostic]:
+        binding = setting(ctx, "CSRF_TRUSTED_ORIGINS")
+        if binding is None:
+            return
+        django = ctx.requirements.get("django") if ctx.requirements else None
+        if django is not None and not may_reach(django, (4, 0)):
+            return
+        found: dict = {}
+        for value in binding.values:
+            if not isinstance(value, ListValue):
+                continue
+            for item in value.items:
+                if isinstance(item, Literal) and isinstance(item.value, str) and item.value:
+                    if not item.value.startswith(("https://", "http://")):
+                        found.setdefault(item.span, item.value)
+        for span in unique_spans(list(found)):
+            entry = found[span]
+            fixed = "https://*" + entry if entry.startswith(".") else "https://" + entry
+            yield self.diagnostic(ctx, span, entry=entry, fixed=fixed)

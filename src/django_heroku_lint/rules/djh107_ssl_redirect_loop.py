@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..ftypes import Context, Diagnostic, Process
+from ..rule import Case, Rule
+from ._values import setting, true_when_deployed
+
+
+def trusts_forwarded_proto(process: Process) -> bool:
+    """True when the server is told to believe the router's X-Forwarded-Proto header."""
+    if process.server == "gunicorn":
+        return True  # on Heroku's classic stack FORWARDED_ALLOW_IPS is "*"
+    if "FORWARDED_ALLOW_IPS" in process.env:
+        return True
+    for arg in process.server_args:
+        if arg.startswith("--forwarded-allow-ips"):
+            return True
+        if process.server != "uvicorn" and "proxy" in arg:
+            return True  # daphne --proxy-headers, waitress --trusted-proxy...
+    return False
+
+
+class SslRedirectLoop(Rule):
+    """
+    ## What it does
+    Flags a deployed `SECURE_SSL_REDIRECT` that is on while `SECURE_PROXY_SSL_HEADER` is
+    unset and the web process runs a server that ignores the router's
+    `X-Forwarded-Proto`: uvicorn, daphne, hypercorn, waitress, granian or uwsgi, unless
+    it is told to trust the proxy (`--forwarded-allow-ips`, `FORWARDED_ALLOW_IPS`,
+    daphne's `--proxy-headers`).
+
+    Gunicorn is left alone: on Heroku's classic stack it trusts the router's header. On
+    Cloud Native Buildpacks it does not, and this rule cannot tell which stack the app
+    uses, so it stays silent there too.
+
+    ## Why it breaks on Heroku
+    The Heroku router terminates TLS and talks plain HTTP to the dyno, saying
+    `X-Forwarded-Proto: https`. Unless the server or Django believes that header, Django
+    sees every request as HTTP and answers with a redirect to HTTPS, which arrives as
+    HTTP again: the browser stops with "too many redirects" and the site is down.
+
+    ## Fix safety
+    No automatic fix yet. The intended fix adds
+    `SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")` after the redirect
+    setting; it is safe on Heroku, whose router always sets that header and strips any
+    the client sends.
+
+    ## References
+    - Django, "SECURE_PROXY_SSL_HEADER" and "SECURE_SSL_REDIRECT".
+    - Heroku Dev Center, "HTTP Routing" (X-Forwarded-Proto).
+    - HAZARDS.md, "TLS".
+    """
+
+    code = "DJH107"
+    name = "ssl-redirect-loop"
+    message = 'SECURE_SSL_REDIRECT is on but Django never learns the request was HTTPS ({server} ignores X-Forwarded-Proto): every request redirects forever; add SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")'
+
+    INVALID = [
+        Case(
+            {
+                "mysite/settings.py": "SECURE_SSL_REDIRECT = True\n",
+                "Procfile": "web: uvicorn mysite.asgi:application --host 0.0.0.0 --port $PORT\n",
+            },
+            expect=["mysite/settings.py:1"],
+        ),
+        Case(
+            {
+                "mysite/settings.py": "SECURE_SSL_REDIRECT = True\n",
+                "Procfile": "web: daphne mysite.asgi:application --port $PORT --bind 0.0.0.0\n",
+            },
+            expect=["mysite/settings.py:1"],
+        ),
+    ]
+    VALID = [
+        Case(
+            {
+                "mysite/settings.py": 'SECURE_SSL_REDIRECT = True\nSECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")\n',
+                "Procfile": "web: uvicorn mysite.asgi:application --host 0.0.0.0 --port $PORT\n",
+            }
+        ),
+        Case({"mysite/settings.py": "SECURE_SSL_REDIRECT = True\n", "Procfile": "web: gunicorn mysite.wsgi --log-file -\n"}),
+        Case(
+            {
+                "mysite/settings.py": "SECURE_SSL_REDIRECT = True\n",
+                "Procfile": "web: uvicorn mysite.asgi:application --port $PORT --forwarded-allow-ips='*'\n",
+            }
+        ),
+    ]
+
+    def check(self, ctx: Context) -> Iterator[Diagnostic]:
+        binding = setting(ctx, "SECURE_SSL_REDIRECT")
+        if binding is None or binding.maybe_unset or not binding.values:
+            return
+        if any(true_when_deployed(v) is None for v in binding.values):
+            return
+        if "SECURE_PROXY_SSL_HEADER" in ctx.settings.settings:  # type: ignore[union-attr]
+            return
+        web = ctx.procfile.process("web") if ctx.procfile else None
+        if web is None or web.server is None or trusts_forwarded_proto(web):
+            return
+        yield self.diagnostic(ctx, binding.sites[-1], server=web.server)

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..ftypes import Context, DictValue, Diagnostic, Literal
+from ..rule import Case, Rule
+from ._values import setting
+
+STATIC = '"staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}'
+
+
+class StoragesMissingDefault(Rule):
+    """
+    ## What it does
+    Flags a deployed `STORAGES` that has no `"default"` entry, typically one written to
+    configure WhiteNoise with only `"staticfiles"`. It speaks only when every key of the
+    dict is known (no `**` unpacking, no keys computed at run time).
+
+    ## Why it breaks on Heroku
+    Setting `STORAGES` replaces Django's whole default, not just the entries you write.
+    Without `"default"`, the first upload, `FileField` or `default_storage` access raises
+    `InvalidStorageError: Could not find config for 'default' in settings.STORAGES`: a
+    500 in production, often on a page nobody tested.
+
+    ## Fix safety
+    No automatic fix yet. The intended fix adds
+    `"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}`, Django's
+    own default; it is safe, as it restores what Django used before `STORAGES` was set.
+    (On Heroku that storage is the dyno's ephemeral disk: user uploads need S3 or the
+    like, which is a separate decision.)
+
+    ## References
+    - Django, "STORAGES".
+    - HAZARDS.md, the hazards table.
+    """
+
+    code = "DJH205"
+    name = "storages-missing-default"
+    message = 'STORAGES has no "default" entry: file uploads and default_storage raise InvalidStorageError; add "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}'
+
+    INVALID = [
+        Case({"mysite/settings.py": "STORAGES = {\n    " + STATIC + ",\n}\n"}, expect=["mysite/settings.py:1"]),
+    ]
+    VALID = [
+        Case(
+            {
+                "mysite/settings.py": 'STORAGES = {\n    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},\n    '
+                + STATIC
+                + ",\n}\n"
+            }
+        ),
+        Case({"mysite/settings.py": "from django.conf import global_settings\n\nSTORAGES = {**global_settings.STORAGES, " + STATIC + "}\n"}),
+    ]
+
+    def check(self, ctx: Context) -> Iterator[Diagnostic]:
+        binding = setting(ctx, "STORAGES")
+        if binding is None or not binding.values or not binding.sites:
+            return
+        for value in binding.values:
+            if not isinstance(value, DictValue):
+                return
+            if not all(isinstance(k, Literal) for k, _ in value.entries) or value.get("default") is not None:
+                return
+        yield self.diagnostic(ctx, binding.sites[-1])

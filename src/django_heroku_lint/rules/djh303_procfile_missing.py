@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..ftypes import Context, Diagnostic, Span
+from ..rule import TREE, Case, Rule
+
+
+def app_module(ctx: Context) -> str:
+    """The project's own wsgi (or asgi) module, dotted from the project folder."""
+    path = ctx.entry_points[0].path if ctx.entry_points else ""
+    prefix = ctx.project_dir + "/" if ctx.project_dir else ""
+    if path.startswith(prefix) and path.endswith(".py"):
+        return path[len(prefix) : -3].replace("/", ".")
+    return "mysite.wsgi"
+
+
+def suggested_web(ctx: Context) -> str:
+    """``web: gunicorn mysite.wsgi --log-file -`` for the project's own wsgi module."""
+    module = app_module(ctx)
+    if module.endswith(".asgi"):
+        server = f"gunicorn {module}:application -k uvicorn.workers.UvicornWorker"
+    else:
+        server = f"gunicorn {module}"
+    chdir = f" --chdir {ctx.project_dir}" if ctx.project_dir else ""
+    return f"web: {server}{chdir} --log-file -"
+
+
+class ProcfileMissing(Rule):
+    """
+    ## What it does
+    Flags a Django project whose build root has no `Procfile` and nothing meant to be one
+    (a misnamed `Procfile.txt` or `procfile` is DJH301's business). A project deployed
+    as a container with `heroku.yml` is left alone. `Procfile.windows` and
+    `Procfile.dev` do not count: Heroku never reads them.
+
+    ## Why it breaks on Heroku
+    The Python buildpack declares no default process for a Django app: without a
+    Procfile the build succeeds, says "Procfile declares types -> (none)", no web dyno
+    starts, and every request fails with H14 "No web processes running".
+
+    ## Fix safety
+    No automatic fix: which server and options to run is the author's call. The message
+    suggests a line for the project's own wsgi module.
+
+    ## References
+    - Heroku Dev Center, "The Procfile" and "Deploying Python and Django Apps on Heroku".
+    - HAZARDS.md, "Procfile".
+    """
+
+    code = "DJH303"
+    name = "procfile-missing"
+    message = 'no Procfile at the build root: no web dyno starts and every request fails with H14; add a Procfile with "{line}"'
+
+    INVALID = [
+        Case({"Procfile": None}, expect=["Procfile:1"], show=TREE),
+        Case({"Procfile": None, "Procfile.windows": "web: python manage.py runserver 0.0.0.0:5000\n"}, expect=["Procfile:1"], show=TREE),
+    ]
+    VALID = [
+        Case({"Procfile": "web: gunicorn mysite.wsgi --log-file -\n"}, show=TREE),
+        Case({"Procfile": None, "heroku.yml": "build:\n  docker:\n    web: Dockerfile\n"}, show=TREE),
+    ]
+
+    def check(self, ctx: Context) -> Iterator[Diagnostic]:
+        if ctx.procfile is not None or ctx.misnamed_procfiles or "Procfile" in ctx.files or "heroku.yml" in ctx.files:
+            return
+        yield self.diagnostic(ctx, Span("Procfile"), line=suggested_web(ctx))

@@ -1,0 +1,296 @@
+"""The parse stage behind the layout rules: Procfile lines, version files, entry points,
+imports of the settings chain; and the rules' behaviour on trees the examples do not show."""
+
+from __future__ import annotations
+
+import pytest
+
+from django_heroku_lint.config import Config
+from django_heroku_lint.discovery import find_projects
+from django_heroku_lint.engine import Options, build_context, lint
+from django_heroku_lint.layout import misnamed_version_files
+from django_heroku_lint.procfile import parse_procfile
+from django_heroku_lint.pythons import DEPRECATED, END_OF_LIFE, SUPPORTED, parse_version, recommended, status
+from django_heroku_lint.rules._baseline import project_files
+
+from .helpers import diagnostics, write_tree
+
+
+def context(make_project, files):
+    (project,) = find_projects([str(make_project(files))])
+    return build_context(project, Config())[0]
+
+
+def found(make_project, files, *codes):
+    return [(c, path, line) for c, path, line in diagnostics(make_project(files), select=list(codes))]
+
+
+def messages(make_project, files, code):
+    return [d.message for d in lint(Options(paths=[str(make_project(files))], select=[code])).diagnostics]
+
+
+# ---------------------------------------------------------------- Procfile lines
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("web gunicorn mysite.wsgi", "no `name:`"),
+        ("  web: gunicorn mysite.wsgi", "indented"),
+        ("heroku ps:scale web=1", "shell command (`heroku`)"),
+        ("$ gunicorn mysite.wsgi", "shell command (`gunicorn`)"),
+        ("git push heroku main", "shell command (`git`)"),
+        ("web.1: gunicorn mysite.wsgi", "`web.1` is not a process name"),
+        ("PYTHONPATH=src gunicorn mysite.wsgi:application", "no `name:`"),
+        ("web:", "no command after `web:`"),
+        ("import os", "no `name:`"),
+    ],
+)
+def test_bad_procfile_lines(line, reason):
+    procfile = parse_procfile("Procfile", f"# comment\n\n{line}\n")
+    (bad,) = procfile.bad_lines
+    assert bad.line == 3 and reason in bad.reason
+
+
+def test_good_procfile_lines_are_not_bad():
+    procfile = parse_procfile("Procfile", "\ufeffweb: gunicorn mysite.wsgi\r\nrelease:python manage.py migrate\r\n\r\n# worker: celery\r\n")
+    assert procfile.bad_lines == []
+    assert [p.name for p in procfile.processes] == ["web", "release"]
+
+
+def test_app_span_chdir_and_pythonpath():
+    line = "web: cd src && gunicorn --chdir app --pythonpath lib,vendor mysite.wsgi:application --log-file -"
+    (web,) = parse_procfile("Procfile", line + "\n").processes
+    assert web.chdir == "src/app"
+    assert web.pythonpath == ("lib", "vendor")
+    assert web.app_module == "mysite.wsgi"
+    assert line[web.app_span.col - 1 : web.app_span.end_col - 1] == "mysite.wsgi:application"
+
+
+def test_empty_command_and_duplicates_are_malformed(make_project):
+    files = {"Procfile": "web: gunicorn mysite.wsgi --log-file -\nworker:\nworker: celery -A mysite worker\n"}
+    assert found(make_project, files, "DJH305") == [("DJH305", "Procfile", 2)]
+    files["Procfile"] += "worker: celery -A mysite beat\n"
+    assert found(make_project, files, "DJH305") == [("DJH305", "Procfile", 2), ("DJH305", "Procfile", 4)]
+
+
+def test_release_running_runserver(make_project):
+    files = {"Procfile": "release: python manage.py runserver 0.0.0.0:$PORT\nweb: gunicorn mysite.wsgi --log-file -\n"}
+    assert found(make_project, files, "DJH305") == [("DJH305", "Procfile", 1)]
+
+
+def test_an_empty_procfile_has_no_web(make_project):
+    assert found(make_project, {"Procfile": ""}, "DJH304", "DJH303") == [("DJH304", "Procfile", 1)]
+
+
+def test_a_misnamed_procfile_is_left_to_djh301(make_project):
+    files = {"Procfile": None, "Procfile.txt": "worker: celery -A mysite worker\n"}
+    assert found(make_project, files, "DJH301", "DJH303", "DJH304") == [("DJH301", "Procfile.txt", 1)]
+
+
+def test_missing_procfile_suggests_the_project_folder(tmp_path):
+    files = {f"backend/{k}": v for k, v in project_files({}).items() if k not in ("Procfile", ".python-version", "requirements.txt")}
+    files.update({".python-version": "3.13\n", "requirements.txt": "Django==5.2.8\ngunicorn==23.0.0\n"})
+    write_tree(tmp_path, files)
+    (diagnostic,) = lint(Options(paths=[str(tmp_path)], select=["DJH303"])).diagnostics
+    assert '"web: gunicorn mysite.wsgi --chdir backend --log-file -"' in diagnostic.message
+
+
+# ---------------------------------------------------------------- DJH306 where the command runs
+
+
+@pytest.mark.parametrize(
+    "procfile",
+    [
+        "web: cd backend && gunicorn mysite.wsgi --log-file -",
+        "web: gunicorn --chdir /app/backend mysite.wsgi --log-file -",
+        "web: gunicorn --pythonpath backend mysite.wsgi --log-file -",
+        "web: PYTHONPATH=backend gunicorn mysite.wsgi --log-file -",
+        "web: uvicorn --app-dir backend mysite.asgi:application",
+        "web: gunicorn --chdir $APP_DIR mysite.wsgi --log-file -",
+        "web: gunicorn some_installed_package.app --log-file -",
+    ],
+)
+def test_module_found_or_not_judged(tmp_path, procfile):
+    files = {f"backend/{k}": v for k, v in project_files({}).items() if k not in ("Procfile", ".python-version", "requirements.txt")}
+    files.update({"backend/mysite/asgi.py": "", "Procfile": procfile + "\n", "requirements.txt": "django\n"})
+    write_tree(tmp_path, files)
+    assert diagnostics(tmp_path, select=["DJH306"]) == []
+
+
+def test_module_beside_a_wrong_chdir(make_project):
+    msgs = messages(make_project, {"Procfile": "web: gunicorn --chdir src mysite.wsgi --log-file -\n"}, "DJH306")
+    assert msgs == ["mysite.wsgi does not exist where the web process runs (in src/): the dyno crashes at boot (H10); it is at the build root: drop the folder change"]
+
+
+# ---------------------------------------------------------------- version files
+
+
+def test_version_file_facts(make_project):
+    ctx = context(make_project, {".python-version": b"\xef\xbb\xbf3.13\n", "runtime.txt": "python-3.13.1\n".encode("utf-16")})
+    python_version = ctx.version_files[".python-version"]
+    assert python_version.bom and python_version.versions[0][0] == "3.13"
+    assert "UTF-16" in ctx.version_files["runtime.txt"].encoding_error
+    assert any(e.span.file == "runtime.txt" for e in ctx.parse_errors)  # DJH000 still reports it
+
+
+def test_misnamed_version_files():
+    assert misnamed_version_files([".python-version.txt", "python-version", ".python-version ", "runtime.text", "Runtime.txt", "manage.py"]) == [
+        ".python-version.txt",
+        "python-version",
+        ".python-version ",
+        "runtime.text",
+        "Runtime.txt",
+    ]
+    assert misnamed_version_files([".python-version", ".python-version.txt"]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("", "holds no version"),
+        ("# nothing\n", "holds no version"),
+        ('"3.13"\n', "quoted"),
+        ("3.13.*\n", "wildcard"),
+        ("3\n", 'holds "3"'),
+        ("Python 3.13\n", "python prefix"),
+    ],
+)
+def test_python_version_formats(make_project, text, problem):
+    (message,) = messages(make_project, {".python-version": text}, "DJH403")
+    assert problem in message
+
+
+def test_inline_comment_after_the_version_is_accepted(make_project):
+    assert found(make_project, {".python-version": "3.13  # latest\n"}, "DJH403", "DJH404") == []
+
+
+def test_runtime_txt_wins_over_python_version(make_project):
+    files = {"runtime.txt": "python-3.9.20\n", ".python-version": "3.13\n"}
+    assert found(make_project, files, "DJH404") == [("DJH404", "runtime.txt", 1)]
+    assert found(make_project, {"runtime.txt": "python-3.13.1\n", ".python-version": "3.9\n"}, "DJH404") == []
+
+
+def test_an_invalid_file_is_not_judged_for_support(make_project):
+    assert found(make_project, {".python-version": "python-3.9\n"}, "DJH404") == []
+
+
+def test_runtime_txt_with_uv(make_project):
+    (message,) = messages(make_project, {".python-version": None, "runtime.txt": "python-3.13\n", "uv.lock": "version = 1\n"}, "DJH402")
+    assert "with uv.lock it already is one" in message and "holding 3.13" in message
+
+
+def test_runtime_txt_beside_a_python_version(make_project):
+    (message,) = messages(make_project, {"runtime.txt": "python-3.12.7\n", ".python-version": "3.13\n"}, "DJH402")
+    assert message.endswith("delete runtime.txt (Heroku then builds the 3.13 of .python-version)")
+
+
+def test_python_table():
+    assert status(3, 9).status == END_OF_LIFE
+    assert status(2, 7).status == END_OF_LIFE
+    assert status(3, 10).status == DEPRECATED and status(3, 10).date == "2027-01-06"
+    assert status(3, 14).status == SUPPORTED
+    assert status(3, 99) is None
+    assert recommended() == "3.14"
+    assert parse_version("3.12.4") == (3, 12) and parse_version("python-3.12") is None
+
+
+# ---------------------------------------------------------------- wsgi defaults and who sets the module
+
+SPLIT = {
+    "mysite/settings.py": None,
+    "mysite/settings/__init__.py": "",
+    "mysite/settings/base.py": "DEBUG = False\n",
+    "mysite/settings/dev.py": "from .base import *\n",
+    "mysite/settings/production.py": "from .base import *\n",
+    "mysite/wsgi.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings.dev")\n',
+}
+
+
+def test_entry_point_facts(make_project):
+    ctx = context(make_project, SPLIT)
+    (entry,) = ctx.entry_points
+    assert (entry.path, entry.settings_default, entry.production_module) == ("mysite/wsgi.py", "mysite.settings.dev", "mysite.settings.production")
+    assert (entry.settings_span.line, entry.settings_span.col) == (2, 50)
+    assert ctx.settings.module == "mysite.settings.production"  # still judged, as before
+
+
+@pytest.mark.parametrize(
+    ("extra", "silent"),
+    [
+        ({}, False),
+        ({".profile": "export DJANGO_SETTINGS_MODULE=mysite.settings.production\n"}, True),
+        ({"gunicorn.conf.py": 'raw_env = ["DJANGO_SETTINGS_MODULE=mysite.settings.production"]\n'}, True),
+        (
+            {"conf/web.py": 'raw_env = ["DJANGO_SETTINGS_MODULE=mysite.settings.production"]\n', "Procfile": "web: gunicorn -c conf/web.py mysite.wsgi --log-file -\n"},
+            True,
+        ),
+        ({"Procfile": "web: DJANGO_SETTINGS_MODULE=mysite.settings.production gunicorn mysite.wsgi --log-file -\n"}, True),
+    ],
+)
+def test_settings_module_set_elsewhere(make_project, extra, silent):
+    result = found(make_project, {**SPLIT, **extra}, "DJH108")
+    assert result == ([] if silent else [("DJH108", "mysite/wsgi.py", 2)])
+
+
+def test_noqa_in_wsgi_py(make_project):
+    wsgi = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings.dev")  # noqa: DJH108\n'
+    assert found(make_project, {**SPLIT, "mysite/wsgi.py": wsgi}, "DJH108") == []
+
+
+# ---------------------------------------------------------------- the settings chain's imports
+
+
+def test_imports_and_django_heroku_calls_of_the_chain(make_project):
+    ctx = context(
+        make_project,
+        {
+            **SPLIT,
+            "mysite/settings/base.py": "import os\nimport django_heroku\ntry:\n    import sentry_sdk\nexcept ImportError:\n    pass\nif os.environ.get('X'):\n    import redis\ndjango_heroku.settings(locals())\n",
+            "mysite/settings/production.py": "from .base import *\nfrom decouple import config\nfrom . import dev\n",
+        },
+    )
+    imports = [(i.module, i.span.file, i.span.line, i.guarded) for i in ctx.settings.imports]
+    assert imports == [
+        ("os", "mysite/settings/base.py", 1, False),
+        ("django_heroku", "mysite/settings/base.py", 2, False),
+        ("sentry_sdk", "mysite/settings/base.py", 4, True),
+        ("redis", "mysite/settings/base.py", 8, True),
+        ("decouple", "mysite/settings/production.py", 2, False),
+    ]
+    assert [(s.file, s.line) for s in ctx.settings.django_heroku_calls] == [("mysite/settings/base.py", 9)]
+
+
+def test_staticfiles_storage_set_by_django_heroku_is_left_to_djh604(make_project):
+    files = {"mysite/settings.py": "import django_heroku\nDEBUG = False\ndjango_heroku.settings(locals())\n"}
+    assert found(make_project, files, "DJH204", "DJH604") == [("DJH604", "mysite/settings.py", 3)]
+
+
+# ---------------------------------------------------------------- other repository facts
+
+
+def test_buildpacks_and_app_json(make_project):
+    ctx = context(
+        make_project,
+        {"app.json": '{"env": {"A": "1", "B": {"value": "2"}}, "buildpacks": [{"url": "heroku/python"}]}', ".buildpacks": "# multi\nhttps://github.com/heroku/heroku-buildpack-python\n"},
+    )
+    assert ctx.app_json_env == {"A": "1", "B": "2"}
+    assert ctx.app_json_buildpacks == ["heroku/python"]
+    assert ctx.buildpacks_file == ["https://github.com/heroku/heroku-buildpack-python"]
+
+
+def test_dotenv_templates_are_not_secrets(make_project):
+    files = {".gitignore": "*.pyc\n", ".env.example": "X=\n", ".env.sample": "X=\n", ".env.test": "X=\n", ".env.production": "X=1\n"}
+    assert found(make_project, files, "DJH603") == [("DJH603", ".env.production", 1)]
+
+
+def test_staticfiles_storage_with_storages_already_set(make_project):
+    files = {
+        "mysite/settings.py": 'STATICFILES_STORAGE = "x.Y"\nSTORAGES = {"default": {"BACKEND": "a.B"}, "staticfiles": {"BACKEND": "x.Y"}}\n',
+    }
+    assert found(make_project, files, "DJH204") == []
+
+
+def test_several_lock_files(make_project):
+    files = {"poetry.lock": "", "uv.lock": "", "Pipfile": "[packages]\n"}
+    assert found(make_project, files, "DJH605") == [("DJH605", "poetry.lock", 1), ("DJH605", "uv.lock", 1)]

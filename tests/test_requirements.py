@@ -1,0 +1,267 @@
+"""Declared packages: requirements.txt (with -r), Pipfile, Pipfile.lock, poetry.lock, uv.lock, pyproject."""
+
+from __future__ import annotations
+
+import pytest
+
+from django_heroku_lint.discovery import find_projects
+from django_heroku_lint.ftypes import Requirement, Span
+from django_heroku_lint.requirements import (
+    certainly_at_least,
+    declared,
+    may_reach,
+    misnamed_requirements,
+    normalize,
+    parse_requirement,
+    read_requirements,
+)
+
+from .helpers import diagnostics
+
+
+def read(make_project, files):
+    (project,) = find_projects([str(make_project(files))])
+    return read_requirements(project)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Django==5.2.8", ("django", frozenset(), "==5.2.8")),
+        ("django_environ>=0.11", ("django-environ", frozenset(), ">=0.11")),
+        ("psycopg[binary,pool]>=3.2", ("psycopg", frozenset({"binary", "pool"}), ">=3.2")),
+        ('gunicorn==23.0.0 ; sys_platform != "win32"', ("gunicorn", frozenset(), "==23.0.0")),
+        ("whitenoise==6.11.0 --hash=sha256:abc --hash=sha256:def", ("whitenoise", frozenset(), "==6.11.0")),
+        ("uvicorn[standard] (>=0.30)", ("uvicorn", frozenset({"standard"}), ">=0.30")),
+        ("mypkg @ https://example.com/mypkg-1.0.zip", ("mypkg", frozenset(), "")),
+        ("git+https://github.com/org/repo.git@main#egg=Shared_Utils", ("shared-utils", frozenset(), "")),
+        ("https://files.example.com/gunicorn-23.0.0-py3-none-any.whl", ("gunicorn", frozenset(), "")),
+        ("./vendor/dj_database_url-3.0.1.tar.gz", ("dj-database-url", frozenset(), "")),
+        ("./vendor/some-folder", None),
+        ("", None),
+    ],
+)
+def test_parse_requirement(line, expected):
+    assert parse_requirement(line) == expected
+
+
+def test_normalize():
+    assert normalize("Django_Environ") == normalize("django.environ") == "django-environ"
+
+
+def req(spec="", version=None):
+    return Requirement("django", Span("requirements.txt"), spec, version)
+
+
+@pytest.mark.parametrize(
+    ("spec", "version", "at_least_5_1", "reaches_4"),
+    [
+        ("==5.2.8", None, True, True),
+        (">=5.1,<6", None, True, True),
+        ("~=5.1.0", None, True, True),
+        (">=4.2,<5.0", None, False, True),
+        ("==3.2.25", None, False, False),
+        ("~=3.2", None, False, False),
+        ("==3.*", None, False, False),
+        ("<4", None, False, False),
+        ("", None, False, True),
+        ("", "5.1.4", True, True),
+        ("", "3.2.1", False, False),
+    ],
+)
+def test_version_bounds(spec, version, at_least_5_1, reaches_4):
+    assert certainly_at_least(req(spec, version), (5, 1)) is at_least_5_1
+    assert may_reach(req(spec, version), (4, 0)) is reaches_4
+
+
+def test_includes_comments_continuations_and_options(make_project):
+    reqs, errors = read(
+        make_project,
+        {
+            "requirements.txt": "# production\n-r requirements/base.txt\n--index-url https://pypi.org/simple\n-c constraints.txt\ngunicorn==23.0.0  # server\n",
+            "requirements/base.txt": "--requirement=common.txt\nDjango==5.2.8 \\\n    --hash=sha256:0000\n",
+            "requirements/common.txt": "whitenoise[brotli]>=6\n-r base.txt\n",
+            "constraints.txt": "psycopg==3.2.12\n",
+        },
+    )
+    assert errors == []
+    assert reqs is not None and reqs.complete and reqs.installer == "requirements.txt"
+    assert reqs.sources == ["requirements.txt", "requirements/base.txt", "requirements/common.txt"]
+    assert set(reqs.packages) == {"gunicorn", "django", "whitenoise"}
+    assert reqs.get("django").spec == "==5.2.8"
+    assert reqs.get("whitenoise").extras == frozenset({"brotli"})
+    assert (reqs.get("gunicorn").span.file, reqs.get("gunicorn").span.line) == ("requirements.txt", 5)
+
+
+def test_a_missing_include_is_an_error_and_incomplete(make_project):
+    reqs, errors = read(make_project, {"requirements.txt": "gunicorn\n-r requirements/prod.txt\n"})
+    assert not reqs.complete
+    ((error),) = errors
+    assert (error.span.file, error.span.line) == ("requirements.txt", 2)
+    assert "requirements/prod.txt does not exist" in error.reason
+
+
+def test_a_remote_include_is_incomplete_without_an_error(make_project):
+    reqs, errors = read(make_project, {"requirements.txt": "-r https://example.com/base.txt\n"})
+    assert not reqs.complete and errors == []
+
+
+def test_editable_project_reads_pyproject(make_project):
+    reqs, _ = read(
+        make_project,
+        {
+            "requirements.txt": "-e .\n",
+            "pyproject.toml": '[project]\nname = "mysite"\nversion = "1"\ndependencies = ["Django>=5.2", "gunicorn"]\n',
+        },
+    )
+    assert {"django", "gunicorn"} <= set(reqs.packages)
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [("gunicorn\n".encode("utf-16"), "UTF-16"), (b"gunicorn # caf\xe9\n", "not valid UTF-8")],
+)
+def test_undecodable_requirements(make_project, data, reason):
+    reqs, errors = read(make_project, {"requirements.txt": data})
+    assert not reqs.complete
+    assert reason in errors[0].reason
+
+
+def test_a_utf8_bom_is_fine(make_project):
+    reqs, errors = read(make_project, {"requirements.txt": b"\xef\xbb\xbfgunicorn\n"})
+    assert errors == [] and "gunicorn" in reqs.packages
+
+
+def test_pipfile_lock_default_section_only(make_project):
+    lock = '{"_meta": {}, "default": {"django": {"version": "==5.2.8"}, "psycopg": {"version": "==3.2", "extras": ["binary"]}}, "develop": {"django-debug-toolbar": {"version": "==4.4"}}}'
+    reqs, _ = read(make_project, {"requirements.txt": None, "Pipfile.lock": lock})
+    assert reqs.installer == "Pipfile.lock"
+    assert set(reqs.packages) == {"django", "psycopg"}
+    assert reqs.get("django").version == "5.2.8"
+    assert reqs.get("psycopg").extras == frozenset({"binary"})
+
+
+def test_poetry_lock_skips_development_groups(make_project):
+    lock = (
+        '[[package]]\nname = "Django"\nversion = "5.2.8"\ngroups = ["main"]\n\n'
+        '[[package]]\nname = "django-debug-toolbar"\nversion = "4.4"\ngroups = ["dev"]\n\n'
+        '[[package]]\nname = "pytest"\nversion = "8.0"\ncategory = "dev"\n'
+    )
+    reqs, _ = read(make_project, {"requirements.txt": None, "poetry.lock": lock})
+    assert set(reqs.packages) == {"django"}
+    assert reqs.get("django").span.line == 2
+
+
+def test_uv_lock_and_poetry_dependencies(make_project):
+    reqs, _ = read(
+        make_project,
+        {
+            "requirements.txt": None,
+            "uv.lock": 'version = 1\n\n[[package]]\nname = "gunicorn"\nversion = "23.0.0"\n',
+            "pyproject.toml": '[tool.poetry.dependencies]\npython = "^3.13"\ndjango = "^5.1"\n',
+        },
+    )
+    assert reqs.installer == "uv.lock"
+    assert reqs.get("gunicorn").version == "23.0.0"
+    assert certainly_at_least(reqs.get("django"), (5, 1))
+    assert "python" not in reqs.packages
+
+
+def test_pipfile_without_lock(make_project):
+    reqs, _ = read(make_project, {"requirements.txt": None, "Pipfile": '[packages]\ndjango = "*"\n"dj-database-url" = {version = ">=2"}\n'})
+    assert reqs.installer == "Pipfile"
+    assert reqs.get("django").spec == "" and reqs.get("dj-database-url").spec == ">=2"
+
+
+def test_no_package_manager_file(make_project):
+    assert read(make_project, {"requirements.txt": None}) == (None, [])
+
+
+def test_providers_count_as_declared():
+    from django_heroku_lint.ftypes import Requirements
+
+    reqs = Requirements("requirements.txt")
+    reqs.packages["django-heroku"] = Requirement("django-heroku", Span("requirements.txt"))
+    reqs.packages["channels"] = Requirement("channels", Span("requirements.txt"), extras=frozenset({"daphne"}))
+    assert declared(reqs, "whitenoise").name == "django-heroku"
+    assert declared(reqs, "daphne").name == "channels"
+    assert declared(reqs, "gunicorn") is None
+
+
+def test_misnamed_requirements():
+    assert misnamed_requirements(["requirement.txt", "requirements.text", "Requirements.txt", "requirements.txt ", "requirements-dev.txt", "requirements.in"]) == [
+        "requirement.txt",
+        "requirements.text",
+        "Requirements.txt",
+        "requirements.txt ",
+    ]
+    assert misnamed_requirements(["requirements.txt", "requirement.txt"]) == []
+
+
+# ---------------------------------------------------------------- DJH601 beyond the examples
+
+
+def codes_for(make_project, files, code="DJH601"):
+    return [(path, line) for c, path, line in diagnostics(make_project(files), select=[code])]
+
+
+def test_django_heroku_brings_its_dependencies(make_project):
+    files = {
+        "requirements.txt": "Django==5.2.8\ndjango-heroku==0.3.1\ngunicorn==23.0.0\npython-decouple==3.8\n",
+        "mysite/settings.py": 'import django_heroku\nINSTALLED_APPS = ["django.contrib.staticfiles"]\nMIDDLEWARE = []\ndjango_heroku.settings(locals())\n',
+    }
+    assert codes_for(make_project, files) == []
+
+
+def test_a_guarded_import_is_not_required(make_project):
+    files = {
+        "requirements.txt": "Django==5.2.8\ngunicorn==23.0.0\n",
+        "mysite/settings.py": "try:\n    import dj_database_url\nexcept ImportError:\n    dj_database_url = None\n",
+    }
+    assert codes_for(make_project, files) == []
+
+
+def test_another_database_driver_silences_the_postgres_check(make_project):
+    files = {
+        "requirements.txt": "Django==5.2.8\ndj-database-url==3.0.1\ngunicorn==23.0.0\nmysqlclient==2.2\npython-decouple==3.8\nwhitenoise==6.11.0\n",
+    }
+    assert codes_for(make_project, files) == []
+
+
+def test_postgres_engine_literal_needs_a_driver(make_project):
+    files = {
+        "requirements.txt": "Django==5.2.8\ngunicorn==23.0.0\n",
+        "mysite/settings.py": 'DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "x"}}\n',
+    }
+    assert codes_for(make_project, files) == [("mysite/settings.py", 1)]
+
+
+def test_servers_of_every_process(make_project):
+    files = {
+        "requirements.txt": "Django==5.2.8\ndj-database-url==3.0.1\ngunicorn==23.0.0\npsycopg[binary]==3.2.12\npython-decouple==3.8\nwhitenoise==6.11.0\n",
+        "Procfile": "web: gunicorn mysite.wsgi --log-file -\nws: daphne mysite.asgi:application --port 5000\n",
+    }
+    assert codes_for(make_project, files) == [("Procfile", 2)]
+    files["requirements.txt"] += "channels[daphne]==4.1\n"
+    assert codes_for(make_project, files) == []
+
+
+def test_lock_files_declare_too(make_project):
+    lock = '{"_meta": {}, "default": {"django": {"version": "==5.2.8"}, "gunicorn": {"version": "==23.0.0"}, "dj-database-url": {}, "psycopg2-binary": {}, "python-decouple": {}, "whitenoise": {}}}'
+    assert codes_for(make_project, {"requirements.txt": None, "Pipfile.lock": lock}) == []
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"Pipfile.lock": '{"default": {"django": {"version": 5, "extras": "binary"}, "x": "y"}}'},
+        {"Pipfile.lock": "[1, 2]"},
+        {"Pipfile": '[packages]\ndjango = {extras = "x"}\nflask = 3\n', "requirements.txt": None},
+        {"poetry.lock": 'package = "nope"\n'},
+        {"uv.lock": "[[package]]\nname = 3\n"},
+        {"pyproject.toml": '[tool]\npoetry = "x"\n[project]\ndependencies = [3, "django>="]\n'},
+        {"requirements.txt": "-r\n-e\n--requirement=\n\\\n[extras]\n==1.0\n"},
+    ],
+)
+def test_odd_declarations_never_crash(make_project, files):
+    diagnostics(make_project(files))
