@@ -102,34 +102,36 @@ def build_context(project: Project, config: Config, log: Callable[[str], None] |
         version_files=layout.version_files,
         pipfile_lock_python=layout.pipfile_lock_python,
         parse_errors=errors,
+        python_pins=layout.python_pins,
     )
     return context, noqa
 
 
 def lint(options: Options) -> LintResult:
     """Lint the projects the paths name.  Raises DiscoveryError or ConfigError for exit code 2."""
-    projects = find_projects(options.paths)
-    results: list[ProjectResult] = []
-    for project in projects:
-        config = load_config(project.build_root)
-        if config.exclude:
-            project.files = frozenset(f for f in project.files if not _excluded(f, config.exclude))
-        settings_module = options.settings_module or config.settings_module
-        config.settings_module = settings_module
-        rules = [rule_class() for rule_class in select_rules(ALL_RULES, config, options.select, options.ignore)]
-        if options.log:
-            where = f"/{project.project_dir}" if project.project_dir else ""
-            options.log(f"project {project.build_root}{where}: build root {project.build_root}")
-        context, noqa = build_context(project, config, options.log)
-        diagnostics: list[Diagnostic] = []
-        for rule in rules:
-            for diagnostic in rule.check(context):
-                codes = noqa.get(diagnostic.span.file, {}).get(diagnostic.span.line, ()) if diagnostic.span.file in noqa else ()
-                if codes is None or (codes and diagnostic.code in codes):
-                    continue
-                diagnostics.append(diagnostic)
-        results.append(ProjectResult(project, context, diagnostics))
-    return LintResult(results)
+    return LintResult([lint_project(project, options) for project in find_projects(options.paths)])
+
+
+def lint_project(project: Project, options: Options) -> ProjectResult:
+    """Lint one project: also what the fix stage runs on the files as its fixes leave them."""
+    config = load_config(project.build_root)
+    if config.exclude:
+        project.files = frozenset(f for f in project.files if not _excluded(f, config.exclude))
+    settings_module = options.settings_module or config.settings_module
+    config.settings_module = settings_module
+    rules = [rule_class() for rule_class in select_rules(ALL_RULES, config, options.select, options.ignore)]
+    if options.log:
+        where = f"/{project.project_dir}" if project.project_dir else ""
+        options.log(f"project {project.build_root}{where}: build root {project.build_root}")
+    context, noqa = build_context(project, config, options.log)
+    diagnostics: list[Diagnostic] = []
+    for rule in rules:
+        for diagnostic in rule.check(context):
+            codes = noqa.get(diagnostic.span.file, {}).get(diagnostic.span.line, ()) if diagnostic.span.file in noqa else ()
+            if codes is None or (codes and diagnostic.code in codes):
+                continue
+            diagnostics.append(diagnostic)
+    return ProjectResult(project, context, diagnostics)
 
 
 def relative_path(path: str, cwd: Path | None = None) -> str:
