@@ -56,6 +56,9 @@ def main() -> None:
 )
 @click.option("--settings-module", metavar="MODULE", help="The deployed settings module (dotted), instead of guessing it.")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes, then report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply (with --fix or --diff) and mark the unsafe fixes.")
+@click.option("--diff", is_flag=True, help="Print a diff of what the fixes would change and write nothing; exit 1 if there is any.")
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary line.")
 @click.option("-v", "--verbose", is_flag=True, help="Say on stderr which settings module was judged and why; show tracebacks.")
 def check(
@@ -66,6 +69,9 @@ def check(
     output_format: str,
     settings_module: str | None,
     explain: str | None,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -84,8 +90,28 @@ def check(
         settings_module=settings_module,
         log=(lambda message: click.echo(message, err=True)) if verbose else None,
     )
+    fixed, internal_error = 0, False
     try:
         result = lint(options)
+        if fix or diff:
+            from .fixer import render_diff, run_fixes
+
+            outcome = run_fixes(result, options, unsafe=unsafe_fixes, write_files=not diff)
+            for message in outcome.errors:
+                _error(message)
+            internal_error = outcome.internal_error
+            if diff:
+                sys.stdout.write(render_diff(outcome.changes))
+                if not quiet:
+                    count = outcome.fixed if outcome.changes else 0
+                    click.echo(f"Would fix {count} problem{'s' if count != 1 else ''}." if outcome.changes else "No fixes to apply.", err=True)
+                sys.exit(EXIT_ERROR if internal_error else EXIT_PROBLEMS if outcome.changes else EXIT_CLEAN)
+            fixed = outcome.fixed
+            if outcome.changes:
+                result = lint(options)  # what is left, read back from disk
+        from .fixer import resolve_all
+
+        resolve_all(result)
     except (DiscoveryError, ConfigError) as exc:
         _error(str(exc))
         sys.exit(EXIT_ERROR)
@@ -95,9 +121,11 @@ def check(
         _error(f"internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback)")
         sys.exit(EXIT_ERROR)
     diagnostics = result.diagnostics
-    sys.stdout.write(render(diagnostics, output_format))
+    sys.stdout.write(render(diagnostics, output_format, unsafe_fixes))
     if not quiet:
-        click.echo(summary(diagnostics), err=True)
+        click.echo(summary(diagnostics, unsafe_fixes, fixed), err=True)
+    if internal_error:
+        sys.exit(EXIT_ERROR)
     sys.exit(EXIT_PROBLEMS if diagnostics and not exit_zero else EXIT_CLEAN)
 
 
