@@ -109,9 +109,10 @@ def check(
             fixed = outcome.fixed
             if outcome.changes:
                 result = lint(options)  # what is left, read back from disk
-        from .fixer import resolve_all
+        if any(d.fix is not None and not d.fix.resolved for d in result.diagnostics):
+            from .fixer import resolve_all  # LibCST is imported only when a Python fix is offered
 
-        resolve_all(result)
+            resolve_all(result)
     except (DiscoveryError, ConfigError) as exc:
         _error(str(exc))
         sys.exit(EXIT_ERROR)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -173,11 +174,9 @@ class PythonSource:
     def parse(cls, path: str, data: bytes | ParseError) -> "PythonSource":
         if isinstance(data, ParseError):
             raise Unresolvable(data.reason)
-        parsed = parse_python(data, path)
-        if not isinstance(parsed, PythonFile):
-            raise Unresolvable(parsed.reason)
-        source = cls(path, parsed.module)
-        source._index()
+        source = _parsed(path, data)
+        if source is None:
+            raise Unresolvable("the file does not parse")
         return source
 
     def _index(self) -> None:
@@ -209,6 +208,18 @@ class PythonSource:
             if statement is current:
                 return index
         raise Unresolvable("not inside a top-level statement")
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(path: str, data: bytes) -> PythonSource | None:
+    """One parse and one position pass per file content, shared by all its fixes (LibCST
+    trees are immutable, so sharing is safe)."""
+    parsed = parse_python(data, path)
+    if not isinstance(parsed, PythonFile):
+        return None
+    source = PythonSource(path, parsed.module)
+    source._index()
+    return source
 
 
 class _Collector(cst.CSTVisitor):
