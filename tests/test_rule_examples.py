@@ -8,7 +8,6 @@ offer no fix.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import libcst as cst
 import pytest

@@ -103,8 +103,8 @@ def check(
             if diff:
                 sys.stdout.write(render_diff(outcome.changes))
                 if not quiet:
-                    count = outcome.fixed if outcome.changes else 0
-                    click.echo(f"Would fix {count} problem{'s' if count != 1 else ''}." if outcome.changes else "No fixes to apply.", err=True)
+                    count = outcome.fixed
+                    click.echo(f"Would fix {count} problem{'s' if count != 1 else ''}." if count else "No fixes to apply.", err=True)
                 sys.exit(EXIT_ERROR if internal_error else EXIT_PROBLEMS if outcome.changes else EXIT_CLEAN)
             fixed = outcome.fixed
             if outcome.changes:

@@ -289,6 +289,8 @@ def resolve(fix: Fix, read: Reader, files: frozenset[str]) -> Fix | None:
             edits.extend(diff_edits(path, original.text, current))
     except Unresolvable:
         return None
+    except Exception:  # a fix is an offer: a surprise in carrying it out means no offer, never a crash
+        return None
     if not edits:
         return None
     return Fix(fix.applicability, fix.message, tuple(edits))
