@@ -27,9 +27,9 @@ class ProcfileMisnamed(Rule):
     The fix renames the file to `Procfile`, its content unchanged. It is safe: the file
     already says what the author wants Heroku to run. A change of case alone
     (`procfile`) goes through a temporary name, so it works on case-insensitive file
-    systems (macOS, Windows); commit it with `git mv` semantics in mind
-    (`git config core.ignorecase`). When several files look like a Procfile there is
-    no fix: pick one yourself.
+    systems (macOS, Windows). There, git goes on tracking the old name, and djhlint
+    reads what git lists: record the new one with `git mv -f procfile Procfile`. When
+    several files look like a Procfile there is no fix: pick one yourself.
 
     ## References
     - Heroku Dev Center, "The Procfile".
