@@ -29,6 +29,15 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file of the project under ``root`` (not .git or djhlint's cache), by POSIX path, with its bytes."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and not {".git", ".djhlint_cache"} & set(path.relative_to(root).parts)
+    }
+
+
 def diagnostics(root: Path, **options) -> list[tuple[str, str, int]]:
     """(code, path relative to the build root, line) for every diagnostic."""
     result = lint(Options(paths=[str(root)], **options))

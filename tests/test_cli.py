@@ -21,7 +21,10 @@ def test_concise_output_and_summary(make_project):
         "mysite/settings.py:1:18: DJH101 " + 'ALLOWED_HOSTS accepts any host ("*"): Host-header attacks reach the app; list your domains, e.g. ["myapp.herokuapp.com"]',
         "mysite/settings.py:2:14: DJH102 SECRET_KEY is hardcoded (a string literal in the source): anyone with the repository can forge sessions; read it from the environment with no literal fallback",
     ]
-    assert result.stderr.strip() == "Found 2 problems in 1 file."
+    assert result.stderr.strip().splitlines() == [
+        "Found 2 problems in 1 file.",
+        "No fixes available (2 hidden fixes can be enabled with the `--unsafe-fixes` option).",
+    ]
 
 
 def test_paths_are_relative_to_the_current_folder(make_project, tmp_path):
@@ -48,7 +51,18 @@ def test_json_output_shape(make_project):
     assert first["filename"] == str(root / "mysite" / "settings.py")
     assert first["location"] == {"row": 1, "column": 18}
     assert first["end_location"] == {"row": 1, "column": 21}
-    assert first["fix"] is None
+    assert first["url"].endswith("/docs/rules/DJH101.md")
+    fix = first["fix"]
+    assert (fix["applicability"], fix["message"].split(",")[0]) == ("unsafe", 'replace "*" with ".herokuapp.com"')
+    assert fix["edits"] == [
+        {
+            "kind": "replace",
+            "filename": str(root / "mysite" / "settings.py"),
+            "location": {"row": 1, "column": 19},
+            "end_location": {"row": 1, "column": 20},
+            "content": ".herokuapp.com",
+        }
+    ]
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from django_heroku_lint import report
-from django_heroku_lint.ftypes import Diagnostic, Span
+from django_heroku_lint.ftypes import Diagnostic, Fix, SAFE, Span
 from django_heroku_lint.rules import ALL_RULES
 
 from .helpers import lint_project, run_cli
@@ -81,12 +81,13 @@ def test_full_shows_the_line_and_a_caret_under_the_span(project):
     out = run(project, "--output-format", "full")
     blocks = out.rstrip("\n").split("\n\n")
     assert len(blocks) == len(EXPECTED)
-    assert blocks[2].splitlines()[1:] == [
+    assert blocks[2].splitlines()[1:5] == [
         "  |",
         '3 | SECRET_KEY = "django-insecure-abc"',
         "  |              ^^^^^^^^^^^^^^^^^^^^^ DJH102",
         "  |",
     ]
+    assert blocks[2].splitlines()[5].startswith("  = help: read SECRET_KEY from the environment")
     assert blocks[1].splitlines()[2:4] == ["1 | web: gunicorn mysite.wsgi", "  |      ^^^^^^^^^^^^^^^^^^^^ DJH302"]
 
 
@@ -99,15 +100,16 @@ def test_full_aligns_the_caret_after_a_tab(project):
 
 def test_full_has_no_frame_for_a_missing_file(project):
     block = run(project, "--output-format", "full").split("\n\n")[0]
-    assert block.strip().splitlines() == [block.strip().splitlines()[0]]
-    assert block.startswith(".python-version:1:1: DJH401 ")
+    header, *rest = block.strip().splitlines()
+    assert header.startswith(".python-version:1:1: DJH401 ")
+    assert [line.split(":")[0] for line in rest] == ["  = help"]  # the fix, and no source frame
 
 
 def test_full_prints_the_fix_title(tmp_path):
     (tmp_path / "Procfile").write_text("web: gunicorn mysite.wsgi\n")
     diagnostic = Diagnostic(
         "DJH302", "procfile-log-file-missing", "no --log-file -", Span("Procfile", 1, 6, 1, 26), str(tmp_path),
-        fix={"message": "Append `--log-file -`", "edits": []},
+        fix=Fix(SAFE, "Append `--log-file -`"),
     )
     out = report.full([diagnostic], cwd=tmp_path)
     assert out.rstrip("\n").splitlines()[-1] == "  = help: Append `--log-file -`"
@@ -342,7 +344,7 @@ def test_statistics(project):
 def test_statistics_counts_and_json(project):
     diagnostics = lint_project(project)
     more = diagnostics + [diagnostics[-1], diagnostics[-1]]
-    more[0] = Diagnostic(**{**vars(more[0]), "fix": {"message": "write .python-version"}})
+    more[0] = Diagnostic(**{**vars(more[0]), "fix": Fix(SAFE, "write .python-version")})
     assert report.statistics(more).splitlines()[:2] == ["3\tDJH101\t[ ] allowed-hosts-wildcard", "1\tDJH102\t[ ] hardcoded-secret-key"]
     assert "1\tDJH401\t[*] python-version-missing" in report.statistics(more).splitlines()
     rows = json.loads(run(project, "--statistics", "--output-format", "json"))

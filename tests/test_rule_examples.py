@@ -1,16 +1,22 @@
 """Every rule's VALID and INVALID examples, run as tests.
 
 The examples are the documentation (`djhlint rule CODE` prints the first of each), so
-a rule whose docs lie fails here.
+a rule whose docs lie fails here.  An invalid example with ``fixed`` is also a
+before/after test of the rule's fix, run through `djhlint --fix`; one without must
+offer no fix.
 """
 
 from __future__ import annotations
 
+
+import libcst as cst
 import pytest
 
+from django_heroku_lint.engine import Options, lint
+from django_heroku_lint.fixer import resolve_all
 from django_heroku_lint.rules import ALL_RULES
 
-from .helpers import diagnostics
+from .helpers import diagnostics, run_cli, snapshot
 
 CASES = [
     pytest.param(rule, case, valid, id=f"{rule.code}-{'valid' if valid else 'invalid'}-{index}")
@@ -28,6 +34,61 @@ def test_example(rule, case, valid, make_project):
         assert found == [], f"{rule.code} fired on a valid example"
     else:
         assert found == case.expect
+
+
+FIX_CASES = [
+    pytest.param(rule, case, id=f"{rule.code}-invalid-{index}")
+    for rule in ALL_RULES
+    for index, case in enumerate(rule.INVALID)
+]
+
+
+@pytest.mark.parametrize(("rule", "case"), FIX_CASES)
+def test_fix(rule, case, make_project):
+    """The fix turns the example into ``case.fixed`` exactly, touches nothing else, removes
+    the diagnostics, and a second run changes nothing."""
+    root = make_project(case.files)
+    before = snapshot(root)
+    result = lint(Options(paths=[str(root)], select=[rule.code]))
+    resolve_all(result)
+    offered = [d.fix for d in result.diagnostics if d.fix is not None]
+    if case.fixed is None:
+        assert offered == [], f"{rule.code}: an example without `fixed` must offer no fix"
+        return
+    assert offered, f"{rule.code}: the example has `fixed` but no fix is offered"
+    assert {f.applicability for f in offered} == {"unsafe" if case.unsafe else "safe"}
+    if case.unsafe:
+        run_cli(["--fix", "--select", rule.code, str(root)])
+        assert snapshot(root) == before, "--fix without --unsafe-fixes applied an unsafe fix"
+    outcome = run_cli(["--fix", "--unsafe-fixes", "--select", rule.code, str(root)])
+    expected = dict(before)
+    for name, text in case.fixed.items():
+        if text is None:
+            expected.pop(name)
+        else:
+            expected[name] = text.encode("utf-8")
+    assert snapshot(root) == expected
+    assert diagnostics(root, select=[rule.code]) == []
+    assert outcome.exit_code == 0, outcome.output
+    again = run_cli(["--fix", "--unsafe-fixes", "--select", rule.code, str(root)])
+    assert snapshot(root) == expected and again.exit_code == 0
+
+
+@pytest.mark.parametrize(("rule", "case"), [p for p in FIX_CASES if p.values[1].fixed])
+def test_expected_fix_is_valid_python(rule, case):
+    """A test cannot expect broken code: every expected Python file parses."""
+    for name, text in case.fixed.items():
+        if text is not None and name.endswith(".py"):
+            cst.parse_module(text)
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)
+def test_fixable_matches_examples(rule):
+    """A rule is marked fixable exactly when an example shows its fix, and its docs say
+    what the fix does."""
+    assert rule.fixable == any(case.fixed for case in rule.INVALID)
+    if rule.fixable:
+        assert "No automatic fix yet" not in rule.sections()["Fix safety"]
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)

@@ -10,6 +10,7 @@ import click
 from . import __version__
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
+EDIT_FORMATS = ("json", "json-lines")  # formats that print each fix's edits
 # The output formats, spelled out so that `djhlint --help` does not import the reporters.
 FORMATS = ("concise", "full", "json", "json-lines", "github", "sarif", "gitlab", "junit")
 COMMANDS = ("check", "rule", "settings")
@@ -73,6 +74,9 @@ def main() -> None:
     envvar="DJHLINT_CACHE_DIR",
     help="Where to keep the cache (default: .djhlint_cache in the build root; env DJHLINT_CACHE_DIR).",
 )
+@click.option("--fix", is_flag=True, help="Apply the safe fixes, then report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply (with --fix or --diff) and mark the unsafe fixes.")
+@click.option("--diff", is_flag=True, help="Print a diff of what the fixes would change and write nothing; exit 1 if there is any.")
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary line.")
 @click.option("-v", "--verbose", is_flag=True, help="Say on stderr which settings module was judged and why; show tracebacks.")
 def check(
@@ -87,6 +91,9 @@ def check(
     explain: str | None,
     no_cache: bool,
     cache_dir: str | None,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -112,8 +119,31 @@ def check(
         cache=not no_cache,
         cache_dir=cache_dir,
     )
+    fixed, internal_error = 0, False
     try:
         result = lint(options)
+        if fix or diff:
+            from .fixer import render_diff, run_fixes
+
+            outcome = run_fixes(result, options, unsafe=unsafe_fixes, write_files=not diff)
+            for message in outcome.errors:
+                _error(message)
+            internal_error = outcome.internal_error
+            if diff:
+                sys.stdout.write(render_diff(outcome.changes))
+                if not quiet:
+                    count = outcome.fixed
+                    click.echo(f"Would fix {count} problem{'s' if count != 1 else ''}." if count else "No fixes to apply.", err=True)
+                sys.exit(EXIT_ERROR if internal_error else EXIT_PROBLEMS if outcome.changes else EXIT_CLEAN)
+            fixed = outcome.fixed
+            if outcome.changes:
+                result = lint(options)  # what is left, read back from disk
+        if output_format in EDIT_FORMATS and any(d.fix is not None and not d.fix.resolved for d in result.diagnostics):
+            # The JSON formats show each fix's edits; working them out needs LibCST, which the
+            # other formats (and a warm run) never load: their [*] marks the fix on offer.
+            from .fixer import resolve_all
+
+            resolve_all(result)
     except (DiscoveryError, ConfigError) as exc:
         _error(str(exc))
         sys.exit(EXIT_ERROR)
@@ -125,11 +155,13 @@ def check(
     diagnostics = result.diagnostics
     color = output_format in COLOR_FORMATS and use_color(sys.stdout)
     if statistics:
-        sys.stdout.write(statistics_report(diagnostics, output_format, color=color))
+        sys.stdout.write(statistics_report(diagnostics, output_format, color=color, unsafe_fixes=unsafe_fixes))
     else:
-        sys.stdout.write(render(diagnostics, output_format, ALL_RULES, color=color))
+        sys.stdout.write(render(diagnostics, output_format, ALL_RULES, color=color, unsafe_fixes=unsafe_fixes))
     if not quiet:
-        click.echo(summary(diagnostics), err=True)
+        click.echo(summary(diagnostics, unsafe_fixes, fixed), err=True)
+    if internal_error:
+        sys.exit(EXIT_ERROR)
     sys.exit(EXIT_PROBLEMS if diagnostics and not exit_zero else EXIT_CLEAN)
 
 

@@ -44,6 +44,13 @@ class Project:
         """The bytes of a file of the build, or a ParseError saying why it cannot be read."""
         if rel in self._cache:
             return self._cache[rel]
+        result = self.read_fresh(rel)
+        self._cache[rel] = result
+        return result
+
+    def read_fresh(self, rel: str) -> bytes | ParseError:
+        """The bytes on disk now, bypassing what was read before: the fix stage checks
+        with it that a file did not change between reading and writing."""
         path = self.build_root / rel
         try:
             info = os.stat(path)
@@ -56,7 +63,6 @@ class Project:
                     result = handle.read()
         except OSError as exc:
             result = ParseError(Span(rel), f"cannot read the file: {exc.strerror or exc}")
-        self._cache[rel] = result
         return result
 
     def root_files(self) -> list[str]:

@@ -139,6 +139,7 @@ def build_context(
         settings_module_set_by=settings_module_set_by(project, layout),
         committed_venvs=venvs,
         dotenv_files=dotenvs,
+        python_pins=layout.python_pins,
     )
     return context, noqa
 
@@ -164,21 +165,22 @@ def _context(project: Project, config: Config, options: Options) -> tuple[Contex
 
 def lint(options: Options) -> LintResult:
     """Lint the projects the paths name.  Raises DiscoveryError or ConfigError for exit code 2."""
-    projects = find_projects(options.paths)
-    results: list[ProjectResult] = []
-    for project in projects:
-        config = _configure(project, options)
-        rules = [rule_class() for rule_class in select_rules(ALL_RULES, config, options.select, options.ignore)]
-        context, noqa = _context(project, config, options)
-        diagnostics: list[Diagnostic] = []
-        for rule in rules:
-            for diagnostic in rule.check(context):
-                codes = noqa.get(diagnostic.span.file, {}).get(diagnostic.span.line, ()) if diagnostic.span.file in noqa else ()
-                if codes is None or (codes and diagnostic.code in codes):
-                    continue
-                diagnostics.append(diagnostic)
-        results.append(ProjectResult(project, context, diagnostics))
-    return LintResult(results)
+    return LintResult([lint_project(project, options) for project in find_projects(options.paths)])
+
+
+def lint_project(project: Project, options: Options) -> ProjectResult:
+    """Lint one project: also what the fix stage runs on the files as its fixes leave them."""
+    config = _configure(project, options)
+    rules = [rule_class() for rule_class in select_rules(ALL_RULES, config, options.select, options.ignore)]
+    context, noqa = _context(project, config, options)
+    diagnostics: list[Diagnostic] = []
+    for rule in rules:
+        for diagnostic in rule.check(context):
+            codes = noqa.get(diagnostic.span.file, {}).get(diagnostic.span.line, ()) if diagnostic.span.file in noqa else ()
+            if codes is None or (codes and diagnostic.code in codes):
+                continue
+            diagnostics.append(diagnostic)
+    return ProjectResult(project, context, diagnostics)
 
 
 def inspect(options: Options) -> list[ProjectResult]:

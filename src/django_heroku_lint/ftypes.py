@@ -1,9 +1,11 @@
 """Every data type that crosses a stage boundary, in one place.
 
 The pipeline is: discovery (reads the disk) -> parse (LibCST, Procfile, version files)
--> settings model -> rules -> diagnostics -> reporters.  Everything here is a plain
-dataclass: no CST node survives the parse stage, so the model can be pickled, cached
-and handed to rules that never touch the filesystem.
+-> settings model -> rules -> diagnostics -> fixes -> reporters.  Everything here is a
+plain dataclass: no CST node survives the parse stage, so the model can be pickled,
+cached and handed to rules that never touch the filesystem.  A rule's fix is plain data
+too: text edits computed from spans it already has, or *intents* (``AddKeyword``,
+``MoveElement`` ...) that the fix stage turns into edits with LibCST.
 """
 
 from __future__ import annotations
@@ -349,6 +351,18 @@ class ParseError:
 
 
 @dataclass
+class PythonPin:
+    """A Python version the project states somewhere Heroku does not read it.
+
+    ``source`` is the file (a misplaced ``runtime.txt`` or ``.python-version``, the
+    ``Pipfile``, ``pyproject.toml``); ``version`` is its major.minor, such as ``"3.12"``.
+    """
+
+    version: str
+    source: str
+
+
+@dataclass
 class Context:
     """Everything a rule may look at, for one Django project."""
 
@@ -375,6 +389,7 @@ class Context:
     settings_module_set_by: list[str] = field(default_factory=list)  # places that set DJANGO_SETTINGS_MODULE
     committed_venvs: list[str] = field(default_factory=list)  # virtualenv folders git would commit
     dotenv_files: list[DotenvFile] = field(default_factory=list)  # .env files git would commit
+    python_pins: list[PythonPin] = field(default_factory=list)  # in order of trust
 
 
 # --------------------------------------------------------------------------- diagnostics
@@ -387,7 +402,7 @@ class Diagnostic:
     message: str
     span: Span
     build_root: str  # absolute; span.file is relative to it
-    fix: Any = None
+    fix: "Fix | None" = None
     url: str | None = None
 
     @property
@@ -398,3 +413,174 @@ class Diagnostic:
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.span.line, self.span.col, self.code)
+
+
+# --------------------------------------------------------------------------- fixes
+#
+# A rule attaches a ``Fix`` to a diagnostic.  Its ``edits`` are concrete; its ``intents``
+# say what to do to Python code, and the fix stage (``fixes.py``) resolves them into
+# edits with LibCST on the file as it is, so formatting, comments and quotes outside the
+# edit are kept.  A resolved fix has edits only.
+
+SAFE, UNSAFE = "safe", "unsafe"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change to one file of the build; paths are relative to the build root.
+
+    ``kind`` is ``"replace"`` (the text of ``span`` becomes ``content``; an empty span
+    inserts), ``"create"`` (a new file ``file`` holding ``content``) or ``"rename"``
+    (``file`` becomes ``new_file``, its content unchanged).
+    """
+
+    kind: str
+    file: str
+    span: Span | None = None
+    content: str = ""
+    new_file: str | None = None
+
+    @classmethod
+    def replace(cls, span: Span, content: str) -> "Edit":
+        return cls("replace", span.file, span, content)
+
+    @classmethod
+    def create(cls, file: str, content: str) -> "Edit":
+        return cls("create", file, None, content)
+
+    @classmethod
+    def rename(cls, file: str, new_file: str) -> "Edit":
+        return cls("rename", file, None, "", new_file)
+
+
+@dataclass(frozen=True)
+class AddKeyword:
+    """``f(a, b=1)`` -> ``f(a, b=1, keyword=value)``; an existing ``keyword=`` gets ``value``."""
+
+    call: Span
+    keyword: str
+    value: str  # Python source of the value
+
+
+@dataclass(frozen=True)
+class UseMethod:
+    """``env("X", default=1)`` -> ``env.method("X", default=1)``, only when the call passes
+    at most ``max_positional`` positional arguments and no keyword outside ``keywords``."""
+
+    call: Span
+    method: str
+    max_positional: int = 1
+    keywords: tuple[str, ...] = ("default",)
+
+
+@dataclass(frozen=True)
+class CompareEnvString:
+    """``os.environ.get("X", d)`` or ``bool(os.getenv("X"))`` -> ``os.environ.get("X", "d").lower()
+    in ("1", "true", "yes", "on")``.  ``default`` is the string fallback to pass, or ``None``
+    to keep the call's own string fallback."""
+
+    read: Span
+    default: str | None
+
+
+@dataclass(frozen=True)
+class DropFallback:
+    """An environment read loses its fallback: ``config("X", default="k")`` -> ``config("X")``,
+    ``os.environ.get("X", "k")`` and ``os.getenv("X") or "k"`` -> ``os.environ["X"]``.
+    ``api`` and ``via`` are the ``EnvRead``'s."""
+
+    read: Span
+    api: str
+    via: str | None
+
+
+@dataclass(frozen=True)
+class ReadEnv:
+    """A literal becomes a read of environment variable ``var``, in the style the module
+    already uses: decouple's ``config``, a django-environ ``env``, else ``os.environ``."""
+
+    value: Span
+    var: str
+
+
+@dataclass(frozen=True)
+class ReplaceString:
+    """A string literal holding ``old`` is rewritten to hold ``new``, keeping its quotes."""
+
+    string: Span
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class MoveElement:
+    """The list element at ``item`` moves directly after (or before) the one at ``anchor``,
+    in the same list display, with the comments on its line and the lines above it."""
+
+    item: Span
+    anchor: Span
+    after: bool = True
+
+
+@dataclass(frozen=True)
+class InsertElement:
+    """A string element holding ``value`` is inserted ``"after"`` or ``"before"`` the
+    element at ``anchor``, or ``"into"`` the empty list display at ``anchor``."""
+
+    anchor: Span
+    where: str
+    value: str
+
+
+@dataclass(frozen=True)
+class AddStatement:
+    """``code`` (one statement) goes after the top-level statement holding ``site``;
+    each module of ``imports`` is imported at the top first unless it already is."""
+
+    site: Span
+    code: str
+    imports: tuple[str, ...] = ()
+    comment: str = ""  # a comment line above the new statement
+
+
+@dataclass(frozen=True)
+class AddRequirement:
+    """``name`` is appended to the build root's ``requirements.txt`` unless it, or one of
+    ``satisfied_by``, is already required there."""
+
+    name: str
+    satisfied_by: tuple[str, ...] = ()
+
+
+Intent = Union[
+    AddKeyword, UseMethod, CompareEnvString, DropFallback, ReadEnv, ReplaceString, MoveElement, InsertElement,
+    AddStatement, AddRequirement,
+]
+
+
+@dataclass
+class Fix:
+    """How to repair a diagnostic.  ``applicability`` is ``"safe"`` (keeps what the author
+    meant and cannot stop the app from starting: ``--fix`` applies it) or ``"unsafe"``
+    (only with ``--unsafe-fixes``)."""
+
+    applicability: str
+    message: str
+    edits: tuple[Edit, ...] = ()
+    intents: tuple[Intent, ...] = ()
+
+    @property
+    def resolved(self) -> bool:
+        return not self.intents
+
+
+@dataclass
+class FileChange:
+    """What the fixes do to one file, end to end: ``origin`` is the path it had (``None``
+    when the fixes create it), ``path`` the one it ends with; ``before`` is the content
+    as it was read, ``after`` the content to write."""
+
+    path: str
+    origin: str | None
+    before: bytes | None
+    after: bytes

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from .discovery import Project
-from .ftypes import DotenvFile, EntryPoint, ParseError, Procfile, Requirements, Span, VersionFile
+from .ftypes import DotenvFile, EntryPoint, ParseError, Procfile, PythonPin, Requirements, Span, VersionFile
 from .gitignore import GitIgnore
 from .parse import decode_text, split_lines
 from .procfile import parse_procfile
@@ -49,6 +49,7 @@ class Layout:
     requirements: Requirements | None = None
     requirements_errors: list[ParseError] = field(default_factory=list)
     misnamed_requirements: list[str] = field(default_factory=list)
+    python_pins: list[PythonPin] = field(default_factory=list)
 
 
 def _text(project: Project, rel: str, errors: list[ParseError]) -> str | None:
@@ -156,6 +157,7 @@ def read_layout(project: Project) -> Layout:
         requirements=requirements,
         requirements_errors=requirement_errors,
         misnamed_requirements=misnamed_requirements(root),
+        python_pins=python_pins(project),
     )
 
 
@@ -224,6 +226,70 @@ def committed_files(project: Project) -> tuple[list[str], list[DotenvFile]]:
         trap = ignore.comment_trap(rel) if ignored is None else None
         dotenvs.append(DotenvFile(rel, ignored_by=ignored, comment_trap=trap))
     return venvs, dotenvs
+
+
+VERSION_LINE_RE = re.compile(r"^(?:python-)?(?P<version>3\.\d+)(?:\.\d+)?$")
+SPECIFIER_RE = re.compile(r"(?:==|~=|\^|~|>=)\s*(?P<version>3\.\d+)")
+
+
+def python_pins(project: Project) -> list[PythonPin]:
+    """Python versions the project states where Heroku does not read them, most trusted first:
+    a version file in a subfolder, the Pipfile's ``[requires]``, then ``pyproject.toml``."""
+    pins: list[PythonPin] = []
+    misplaced = sorted(
+        (f for f in project.files if "/" in f and f.count("/") <= 2 and f.rpartition("/")[2] in (".python-version", "runtime.txt")),
+        key=lambda f: (f.count("/"), f.rpartition("/")[2] != ".python-version", f),
+    )
+    for rel in misplaced:
+        text = _quiet_text(project, rel)
+        for line in split_lines(text or ""):
+            stripped = line.strip().strip("\ufeff")
+            if stripped and not stripped.startswith("#"):
+                match = VERSION_LINE_RE.match(stripped)
+                if match:
+                    pins.append(PythonPin(match.group("version"), rel))
+                break
+    for rel, lookup in (
+        ("Pipfile", lambda data: [_dig(data, "requires", "python_version"), _dig(data, "requires", "python_full_version")]),
+        ("pyproject.toml", lambda data: [_dig(data, "project", "requires-python"), _dig(data, "tool", "poetry", "dependencies", "python")]),
+    ):
+        if rel not in project.files:
+            continue
+        data = _toml(_quiet_text(project, rel))
+        for value in lookup(data) if data else ():
+            if not isinstance(value, str):
+                continue
+            match = VERSION_LINE_RE.match(value.strip()) or SPECIFIER_RE.search(value)
+            if match:
+                pins.append(PythonPin(match.group("version"), rel))
+                break
+    return pins
+
+
+def _dig(data: object, *keys: str) -> object:
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
+def _quiet_text(project: Project, rel: str) -> str | None:
+    data = project.read(rel)
+    if isinstance(data, ParseError):
+        return None
+    text = decode_text(data, rel)
+    return None if isinstance(text, ParseError) else text
+
+
+def _toml(text: str | None) -> dict | None:
+    if text is None:
+        return None
+    from .config import tomllib
+
+    try:
+        data = tomllib.loads(text.lstrip("\ufeff"))
+    except (tomllib.TOMLDecodeError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 # ---------------------------------------------------------------------- module index

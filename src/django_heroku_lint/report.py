@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence, TextIO
 
 from . import __version__
-from .ftypes import Diagnostic
+from .ftypes import SAFE, Diagnostic, Fix
 from .rule import REPOSITORY_URL
 
 FORMATS = ("concise", "full", "json", "json-lines", "github", "sarif", "gitlab", "junit")
@@ -160,21 +160,29 @@ class Style:
 # --------------------------------------------------------------------------- text formats
 
 
-def _header(d: Diagnostic, paint: Style, cwd: Path | None) -> str:
+def _header(d: Diagnostic, paint: Style, cwd: Path | None, unsafe_fixes: bool = False) -> str:
     colon = paint(":", "cyan")
     where = f"{paint(relative_path(d.path, cwd), 'bold')}{colon}{d.span.line}{colon}{d.span.col}{colon}"
-    return f"{where} {paint(d.code, 'red')} {d.message}"
+    marker = " " + paint("[*]", "cyan") if fixable(d, unsafe_fixes) else ""
+    return f"{where} {paint(d.code, 'red')}{marker} {d.message}"
 
 
-def concise(diagnostics: Sequence[Diagnostic], *, color: bool = False, cwd: Path | None = None) -> str:
-    """``path:line:col: CODE message``, one a line."""
+def concise(
+    diagnostics: Sequence[Diagnostic], *, color: bool = False, cwd: Path | None = None, unsafe_fixes: bool = False
+) -> str:
+    """``path:line:col: CODE [*] message``, one a line; ``[*]`` marks what ``--fix`` repairs."""
     paint = Style(color)
-    lines = [_header(d, paint, cwd) for d in diagnostics]
+    lines = [_header(d, paint, cwd, unsafe_fixes) for d in diagnostics]
     return "\n".join(lines) + ("\n" if lines else "")
 
 
 def full(
-    diagnostics: Sequence[Diagnostic], *, color: bool = False, cwd: Path | None = None, source: SourceLines | None = None
+    diagnostics: Sequence[Diagnostic],
+    *,
+    color: bool = False,
+    cwd: Path | None = None,
+    source: SourceLines | None = None,
+    unsafe_fixes: bool = False,
 ) -> str:
     """The concise header, then the source line with carets under the span and the fix.
 
@@ -185,7 +193,7 @@ def full(
     source = source or SourceLines()
     blocks = []
     for d in diagnostics:
-        out = [_header(d, paint, cwd)]
+        out = [_header(d, paint, cwd, unsafe_fixes)]
         text = source.line(d.path, d.span.line)
         title = fix_title(d.fix)
         gutter = " " * len(str(d.span.line))
@@ -220,7 +228,7 @@ def _json_item(d: Diagnostic) -> dict[str, Any]:
         "filename": d.path,
         "location": {"row": d.span.line, "column": d.span.col},
         "end_location": {"row": d.span.end_line, "column": d.span.end_col},
-        "fix": d.fix,
+        "fix": fix_json(d.fix, d.build_root),
         "url": d.url,
     }
 
@@ -426,28 +434,68 @@ def junit(diagnostics: Sequence[Diagnostic], *, cwd: Path | None = None) -> str:
 # --------------------------------------------------------------------------- summary and statistics
 
 
-def summary(diagnostics: Sequence[Diagnostic]) -> str:
-    if not diagnostics:
+def fixable(d: Diagnostic, unsafe_fixes: bool = False) -> bool:
+    """Whether ``--fix`` (with ``--unsafe-fixes`` when asked) would repair the diagnostic."""
+    return d.fix is not None and (unsafe_fixes or d.fix.applicability == SAFE)
+
+
+def fix_json(fix: Fix | None, build_root: str) -> dict[str, Any] | None:
+    """The JSON ``fix`` field: applicability, message, and edits with absolute filenames."""
+    if fix is None:
+        return None
+    edits: list[dict[str, Any]] = []
+    for e in fix.edits:
+        item: dict[str, Any] = {"kind": e.kind, "filename": os.path.join(build_root, e.file)}
+        if e.kind == "replace" and e.span is not None:
+            item["location"] = {"row": e.span.line, "column": e.span.col}
+            item["end_location"] = {"row": e.span.end_line, "column": e.span.end_col}
+            item["content"] = e.content
+        elif e.kind == "create":
+            item["content"] = e.content
+        elif e.kind == "rename":
+            item["new_filename"] = os.path.join(build_root, e.new_file or "")
+        edits.append(item)
+    return {"applicability": fix.applicability, "message": fix.message, "edits": edits}
+
+
+def summary(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False, fixed: int = 0) -> str:
+    if fixed:
+        total = fixed + len(diagnostics)
+        line = f"Found {total} problem{'s' if total != 1 else ''} ({fixed} fixed, {len(diagnostics)} remaining)."
+    elif not diagnostics:
         return "All checks passed."
-    files = len({d.path for d in diagnostics})
-    problems = "problem" if len(diagnostics) == 1 else "problems"
-    return f"Found {len(diagnostics)} {problems} in {files} file{'s' if files != 1 else ''}."
+    else:
+        files = len({d.path for d in diagnostics})
+        problems = "problem" if len(diagnostics) == 1 else "problems"
+        line = f"Found {len(diagnostics)} {problems} in {files} file{'s' if files != 1 else ''}."
+    can_fix = sum(1 for d in diagnostics if fixable(d, unsafe_fixes))
+    hidden = sum(1 for d in diagnostics if d.fix is not None and not fixable(d, unsafe_fixes))
+    option = "`--fix --unsafe-fixes`" if unsafe_fixes else "the `--fix` option"
+    hint = f" ({hidden} hidden fix{'es' if hidden != 1 else ''} can be enabled with the `--unsafe-fixes` option)" if hidden else ""
+    if can_fix:
+        line += f"\n[*] {can_fix} fixable with {option}{hint}."
+    elif hidden:
+        line += f"\nNo fixes available{hint}."
+    return line
 
 
-def statistics_rows(diagnostics: Sequence[Diagnostic]) -> list[dict[str, Any]]:
-    """A count per rule, the most frequent first: code, name, count, and whether any can be fixed."""
+def statistics_rows(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> list[dict[str, Any]]:
+    """A count per rule, the most frequent first: code, name, count, and whether ``--fix``
+    (with ``--unsafe-fixes`` when asked) repairs any of them."""
     counts: Counter[str] = Counter(d.code for d in diagnostics)
     names = {d.code: d.name for d in diagnostics}
-    fixable = Counter(d.code for d in diagnostics if d.fix is not None)
+    repairable = Counter(d.code for d in diagnostics if fixable(d, unsafe_fixes))
     return [
-        {"code": code, "name": names[code], "count": n, "fixable": fixable[code] > 0}
+        {"code": code, "name": names[code], "count": n, "fixable": repairable[code] > 0}
         for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
 
 
-def statistics(diagnostics: Sequence[Diagnostic], fmt: str = "concise", *, color: bool = False) -> str:
+def statistics(
+    diagnostics: Sequence[Diagnostic], fmt: str = "concise", *, color: bool = False, unsafe_fixes: bool = False
+) -> str:
     """``--statistics``: ``count<TAB>code<TAB>[*] name``, or a JSON array for the JSON formats."""
-    rows = statistics_rows(diagnostics)
+    rows = statistics_rows(diagnostics, unsafe_fixes)
     if fmt in ("json", "json-lines"):
         return json.dumps(rows, indent=2 if fmt == "json" else None, ensure_ascii=False) + "\n"
     if not rows:
@@ -466,11 +514,13 @@ def statistics(diagnostics: Sequence[Diagnostic], fmt: str = "concise", *, color
 # --------------------------------------------------------------------------- dispatch
 
 
-def render(diagnostics: Sequence[Diagnostic], fmt: str, rules: Rules = (), *, color: bool = False) -> str:
+def render(
+    diagnostics: Sequence[Diagnostic], fmt: str, rules: Rules = (), *, color: bool = False, unsafe_fixes: bool = False
+) -> str:
     """The diagnostics in format ``fmt``; ``rules`` is the registry (SARIF lists every rule)."""
     renderers: dict[str, Callable[[], str]] = {
-        "concise": lambda: concise(diagnostics, color=color),
-        "full": lambda: full(diagnostics, color=color),
+        "concise": lambda: concise(diagnostics, color=color, unsafe_fixes=unsafe_fixes),
+        "full": lambda: full(diagnostics, color=color, unsafe_fixes=unsafe_fixes),
         "json": lambda: as_json(diagnostics),
         "json-lines": lambda: json_lines(diagnostics),
         "github": lambda: github(diagnostics, rules),

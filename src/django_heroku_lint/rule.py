@@ -15,7 +15,7 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import ClassVar, Iterator
 
-from .ftypes import Context, Diagnostic, Span
+from .ftypes import Context, Diagnostic, Fix, Span
 
 TREE = "project files"
 # The one place the project's address is written: diagnostics' ``url``, SARIF's help
@@ -32,12 +32,19 @@ class Case:
     ``expect`` lists the diagnostics an invalid case must produce, as ``"path:line"``;
     ``show`` names the file the docs print (the first one by default), or ``TREE`` for a
     listing of the project's files, for rules about files that are missing or misnamed.
+
+    ``fixed`` is what the rule's fix leaves, for an invalid case that has one: the files
+    it changes, with their new text (``None`` for a file renamed away); every other file
+    must stay byte for byte.  ``unsafe`` says the fix is applied only with
+    ``--unsafe-fixes``.  An invalid case without ``fixed`` must offer no fix.
     """
 
     files: dict[str, str | bytes | None]
     expect: list[str] = field(default_factory=list)
     show: str | None = None
     note: str = ""
+    fixed: dict[str, str | None] | None = None
+    unsafe: bool = False
 
     @property
     def shown(self) -> tuple[str, str]:
@@ -63,7 +70,7 @@ class Rule:
     def check(self, ctx: Context) -> Iterator[Diagnostic]:  # pragma: no cover - interface
         raise NotImplementedError
 
-    def diagnostic(self, ctx: Context, span: Span, **details: str) -> Diagnostic:
+    def diagnostic(self, ctx: Context, span: Span, fix: Fix | None = None, **details: str) -> Diagnostic:
         return Diagnostic(
             code=self.code,
             name=self.name,
@@ -71,6 +78,7 @@ class Rule:
             span=span,
             build_root=ctx.build_root,
             url=self.url(),
+            fix=fix,
         )
 
     @classmethod

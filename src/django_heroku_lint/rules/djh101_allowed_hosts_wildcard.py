@@ -2,24 +2,32 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..ftypes import Context, Diagnostic, EnvRead, ListValue, Literal, Span, Value
+from ..ftypes import UNSAFE, Context, Diagnostic, EnvRead, Fix, ListValue, Literal, ReplaceString, Span, Value
 from ..rule import Case, Rule
 from ._values import setting, unique_spans
 
+HEROKU_DOMAINS = ".herokuapp.com"
+FIX_MESSAGE = 'replace "*" with ".herokuapp.com", the app\'s Heroku domain; add your custom domains yourself'
 
-def wildcards(value: Value) -> Iterator[Span]:
-    """Where a ``"*"`` host comes from in a value: a literal entry or an env read's fallback."""
+
+def wildcards(value: Value) -> Iterator[tuple[Span, Fix | None]]:
+    """Where a ``"*"`` host comes from in a value (a literal entry or an env read's
+    fallback), and the fix that puts the Heroku domain there instead."""
     if isinstance(value, ListValue):
         for item in value.items:
             if isinstance(item, Literal) and item.value == "*":
-                yield item.span
+                # An entry the model made up (django_heroku.settings()) has the call's span.
+                fix = None if item.span == value.span else Fix(UNSAFE, FIX_MESSAGE, intents=(ReplaceString(item.span, "*", HEROKU_DOMAINS),))
+                yield item.span, fix
             elif isinstance(item, EnvRead):
                 yield from wildcards(item)
     elif isinstance(value, EnvRead) and value.default is not None:
         default = value.default
         if isinstance(default, Literal) and isinstance(default.value, str):
-            if "*" in (part.strip() for part in default.value.split(",")):
-                yield default.span
+            parts = default.value.split(",")
+            if "*" in (part.strip() for part in parts):
+                new = ",".join(part.replace("*", HEROKU_DOMAINS) if part.strip() == "*" else part for part in parts)
+                yield default.span, Fix(UNSAFE, FIX_MESSAGE, intents=(ReplaceString(default.span, default.value, new),))
         else:
             yield from wildcards(default)
 
@@ -42,8 +50,11 @@ class AllowedHostsWildcard(Rule):
     turn this rule off with `ignore = ["DJH101"]` or a `# noqa: DJH101` on the line.
 
     ## Fix safety
-    No automatic fix yet. Replacing `"*"` with `".herokuapp.com"` would break a custom
-    domain, so such a fix can only ever be unsafe.
+    The fix replaces `"*"` with `".herokuapp.com"`, which accepts the app's Heroku
+    domain (and any other app's on herokuapp.com, which the router only forwards to
+    their own apps). It is unsafe: a custom domain (`www.example.com`) answers 400
+    until you add it. There is no fix for the wildcard `django_heroku.settings()` sets:
+    pass `allowed_hosts=False` and list your hosts.
 
     ## References
     - Django, "ALLOWED_HOSTS" and "Host header validation".
@@ -52,15 +63,33 @@ class AllowedHostsWildcard(Rule):
 
     code = "DJH101"
     name = "allowed-hosts-wildcard"
+    fixable = True
     message = 'ALLOWED_HOSTS accepts any host ("*"): Host-header attacks reach the app; list your domains, e.g. ["myapp.herokuapp.com"]'
 
     INVALID = [
-        Case({"mysite/settings.py": 'ALLOWED_HOSTS = ["*"]  # temporary\n'}, expect=["mysite/settings.py:1"]),
-        Case({"mysite/settings.py": 'ALLOWED_HOSTS = ["localhost"]\nALLOWED_HOSTS += ["*"]\n'}, expect=["mysite/settings.py:2"]),
-        Case({"mysite/settings.py": 'ALLOWED_HOSTS = []\nALLOWED_HOSTS.append("*")\n'}, expect=["mysite/settings.py:2"]),
         Case(
-            {"mysite/settings.py": 'from decouple import Csv, config\n\nALLOWED_HOSTS = config("ALLOWED_HOSTS", default="*", cast=Csv())\n'},
+            {"mysite/settings.py": 'ALLOWED_HOSTS = ["*"]  # temporary\n'},
+            expect=["mysite/settings.py:1"],
+            fixed={"mysite/settings.py": 'ALLOWED_HOSTS = [".herokuapp.com"]  # temporary\n'},
+            unsafe=True,
+        ),
+        Case(
+            {"mysite/settings.py": "ALLOWED_HOSTS = ['localhost']\nALLOWED_HOSTS += ['*']\n"},
+            expect=["mysite/settings.py:2"],
+            fixed={"mysite/settings.py": "ALLOWED_HOSTS = ['localhost']\nALLOWED_HOSTS += ['.herokuapp.com']\n"},
+            unsafe=True,
+        ),
+        Case(
+            {"mysite/settings.py": 'ALLOWED_HOSTS = []\nALLOWED_HOSTS.append("*")\n'},
+            expect=["mysite/settings.py:2"],
+            fixed={"mysite/settings.py": 'ALLOWED_HOSTS = []\nALLOWED_HOSTS.append(".herokuapp.com")\n'},
+            unsafe=True,
+        ),
+        Case(
+            {"mysite/settings.py": 'from decouple import Csv, config\n\nALLOWED_HOSTS = config("ALLOWED_HOSTS", default="localhost, *", cast=Csv())\n'},
             expect=["mysite/settings.py:3"],
+            fixed={"mysite/settings.py": 'from decouple import Csv, config\n\nALLOWED_HOSTS = config("ALLOWED_HOSTS", default="localhost, .herokuapp.com", cast=Csv())\n'},
+            unsafe=True,
         ),
         Case(
             {"mysite/settings.py": 'import django_heroku\n\nALLOWED_HOSTS = ["myapp.herokuapp.com"]\ndjango_heroku.settings(locals())\n'},
@@ -77,6 +106,7 @@ class AllowedHostsWildcard(Rule):
         binding = setting(ctx, "ALLOWED_HOSTS")
         if binding is None:
             return
-        spans = [span for value in binding.values for span in wildcards(value)]
-        for span in unique_spans(spans):
-            yield self.diagnostic(ctx, span)
+        found = [hit for value in binding.values for hit in wildcards(value)]
+        fixes = dict(reversed(found))
+        for span in unique_spans([span for span, _ in found]):
+            yield self.diagnostic(ctx, span, fix=fixes[span])

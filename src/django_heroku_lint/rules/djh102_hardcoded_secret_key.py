@@ -2,9 +2,32 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..ftypes import Context, Diagnostic, EnvRead, Literal, Span, Value
+from ..ftypes import UNSAFE, Context, Diagnostic, DropFallback, EnvRead, Fix, Literal, ReadEnv, Span, Value
 from ..rule import Case, Rule
 from ._values import setting, string_default, unique_spans
+
+FIX_MESSAGE = (
+    "read SECRET_KEY from the environment with no fallback; set it before you deploy: "
+    "heroku config:set SECRET_KEY=\"$(python -c 'import secrets; print(secrets.token_urlsafe(50))')\" "
+    "(and in your local .env)"
+)
+DROPPABLE = ("decouple", "environ", "os.environ.get", "os.getenv")
+
+
+def secret_fix(value: Value) -> Fix | None:
+    """Turn a hardcoded key into an environment read with no fallback."""
+    if isinstance(value, Literal):
+        return Fix(UNSAFE, FIX_MESSAGE, intents=(ReadEnv(value.span, "SECRET_KEY"),))
+    if not isinstance(value, EnvRead):
+        return None
+    if value.api == "django_heroku":
+        default = value.default
+        if isinstance(default, Literal) and default.span != value.span:
+            return Fix(UNSAFE, FIX_MESSAGE, intents=(ReadEnv(default.span, "SECRET_KEY"),))
+        return None
+    if value.api in DROPPABLE or value.api.startswith("environ."):
+        return Fix(UNSAFE, FIX_MESSAGE, intents=(DropFallback(value.span, value.api, value.fallback_via),))
+    return None
 
 
 def hardcoded(value: Value) -> tuple[Span, str] | None:
@@ -37,8 +60,17 @@ class HardcodedSecretKey(Rule):
     nothing catches the fallback.
 
     ## Fix safety
-    No automatic fix yet. Replacing the literal with an environment read is unsafe: the
-    app will not start until `heroku config:set SECRET_KEY=...` has been run.
+    The fix reads the key from the environment with no fallback. A literal becomes a
+    read in the style the module already uses: `config("SECRET_KEY")` with
+    python-decouple, `env("SECRET_KEY")` with django-environ, else
+    `os.environ["SECRET_KEY"]` (adding `import os`). A read with a literal fallback
+    loses the fallback: `config("SECRET_KEY", default="...")` becomes
+    `config("SECRET_KEY")`, `os.environ.get("SECRET_KEY", "...")` and
+    `os.getenv("SECRET_KEY") or "..."` become `os.environ["SECRET_KEY"]`.
+
+    It is unsafe: the app will not start, on Heroku or on your machine, until the
+    variable is set (`heroku config:set SECRET_KEY=...`, and your local `.env`). The
+    fix message says how. Rotate the old key too: it stays in the git history.
 
     ## References
     - Django, "SECRET_KEY" and the deployment checklist.
@@ -47,21 +79,46 @@ class HardcodedSecretKey(Rule):
 
     code = "DJH102"
     name = "hardcoded-secret-key"
+    fixable = True
     message = "SECRET_KEY is hardcoded ({detail}): anyone with the repository can forge sessions; read it from the environment with no literal fallback"
 
     INVALID = [
-        Case({"mysite/settings.py": 'SECRET_KEY = "django-insecure-7h1s-1s-n0t-s3cr3t"\n'}, expect=["mysite/settings.py:1"]),
+        Case(
+            {"mysite/settings.py": 'SECRET_KEY = "django-insecure-7h1s-1s-n0t-s3cr3t"\n'},
+            expect=["mysite/settings.py:1"],
+            fixed={"mysite/settings.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n'},
+            unsafe=True,
+        ),
         Case(
             {"mysite/settings.py": 'import os\n\nSECRET_KEY = os.environ.get("SECRET_KEY", "dev-key")\n'},
             expect=["mysite/settings.py:3"],
+            fixed={"mysite/settings.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n'},
+            unsafe=True,
         ),
         Case(
             {"mysite/settings.py": 'from decouple import config\n\nSECRET_KEY = config("SECRET_KEY", default="dj9oh154y8eh320QZX3")\n'},
             expect=["mysite/settings.py:3"],
+            fixed={"mysite/settings.py": 'from decouple import config\n\nSECRET_KEY = config("SECRET_KEY")\n'},
+            unsafe=True,
         ),
         Case(
             {"mysite/settings.py": 'import os\n\nSECRET_KEY = os.getenv("SECRET_KEY") or "fallback"\n'},
             expect=["mysite/settings.py:3"],
+            fixed={"mysite/settings.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n'},
+            unsafe=True,
+        ),
+        Case(
+            {"mysite/settings.py": "from decouple import config\n\n# SECURITY WARNING: keep it secret!\nSECRET_KEY = 'k3y'\n"},
+            expect=["mysite/settings.py:4"],
+            fixed={"mysite/settings.py": "from decouple import config\n\n# SECURITY WARNING: keep it secret!\nSECRET_KEY = config('SECRET_KEY')\n"},
+            unsafe=True,
+            note="the module reads the environment with python-decouple",
+        ),
+        Case(
+            {"mysite/settings.py": 'import environ\n\nenv = environ.Env()\nSECRET_KEY = env("SECRET_KEY", default="k3y")\n'},
+            expect=["mysite/settings.py:4"],
+            fixed={"mysite/settings.py": 'import environ\n\nenv = environ.Env()\nSECRET_KEY = env("SECRET_KEY")\n'},
+            unsafe=True,
         ),
     ]
     VALID = [
@@ -78,5 +135,6 @@ class HardcodedSecretKey(Rule):
         if not found or any(f is None for f in found):
             return
         details = dict(f for f in found if f is not None)
+        fixes = {f[0]: secret_fix(value) for value, f in zip(binding.values, found) if f is not None}
         for span in unique_spans(list(details)):
-            yield self.diagnostic(ctx, span, detail=details[span])
+            yield self.diagnostic(ctx, span, fix=fixes.get(span), detail=details[span])

@@ -64,7 +64,7 @@ class AllowedHostsUnusable(Rule):
 
     code = "DJH105"
     name = "allowed-hosts-unusable"
-    message = "ALLOWED_HOSTS {problem}: {consequence}; {fix}"
+    message = "ALLOWED_HOSTS {problem}: {consequence}; {remedy}"
 
     INVALID = [
         Case({"mysite/settings.py": "DEBUG = False\nALLOWED_HOSTS = []\n"}, expect=["mysite/settings.py:2"]),
@@ -106,4 +106,4 @@ class AllowedHostsUnusable(Rule):
                         found.setdefault(item.span, bad)
         for span in unique_spans(list(found)):
             problem, consequence, fix = found[span]
-            yield self.diagnostic(ctx, span, problem=problem, consequence=consequence, fix=fix)
+            yield self.diagnostic(ctx, span, problem=problem, consequence=consequence, remedy=fix)

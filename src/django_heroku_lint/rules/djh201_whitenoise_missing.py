@@ -2,13 +2,28 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..ftypes import Context, Diagnostic, ListValue, Literal, Value
+from ..ftypes import UNSAFE, AddRequirement, Context, Diagnostic, Fix, InsertElement, ListValue, Literal, Value
 from ..rule import Case, Rule
-from ._values import DJANGO_STORAGES, WHITENOISE, all_literal, setting, settings_span, static_backend
+from ._values import DJANGO_STORAGES, SECURITY, WHITENOISE, all_literal, setting, settings_span, static_backend
 
 
 def has_whitenoise(value: Value) -> bool:
     return isinstance(value, ListValue) and any(isinstance(i, Literal) and i.value == WHITENOISE for i in value.items)
+
+
+def insert_fix(value: Value | None) -> Fix | None:
+    """Insert WhiteNoise after SecurityMiddleware (or first), and require the package."""
+    if not isinstance(value, ListValue):
+        return None
+    security = next((i for i in value.items if isinstance(i, Literal) and i.value == SECURITY), None)
+    if security is not None:
+        insert = InsertElement(security.span, "after", WHITENOISE)
+    elif value.items:
+        insert = InsertElement(value.items[0].span, "before", WHITENOISE)
+    else:
+        insert = InsertElement(value.span, "into", WHITENOISE)
+    message = "add WhiteNoise directly after SecurityMiddleware, and whitenoise to requirements.txt if it is missing"
+    return Fix(UNSAFE, message, intents=(insert, AddRequirement("whitenoise")))
 
 
 class WhitenoiseMissing(Rule):
@@ -27,8 +42,12 @@ class WhitenoiseMissing(Rule):
     404 and the site loses its styling. WhiteNoise lets gunicorn serve them.
 
     ## Fix safety
-    No automatic fix yet. Adding the middleware also needs the `whitenoise` package in
-    the requirements, so such a fix is unsafe.
+    The fix inserts `"whitenoise.middleware.WhiteNoiseMiddleware"` directly after
+    SecurityMiddleware (first, when that is absent) and appends `whitenoise` to
+    `requirements.txt` when no line requires it. It is unsafe: it adds a dependency
+    (unpinned: pin the version you test with), and it changes how every static file is
+    served. There is no fix when the project has no `requirements.txt` (Pipfile,
+    Poetry, uv: add the package with your tool) or when the list is built in pieces.
 
     ## References
     - WhiteNoise, "Using WhiteNoise with Django".
@@ -37,6 +56,7 @@ class WhitenoiseMissing(Rule):
 
     code = "DJH201"
     name = "whitenoise-missing"
+    fixable = True
     message = 'WhiteNoise is not in MIDDLEWARE: static files answer 404 once DEBUG is off; add "whitenoise.middleware.WhiteNoiseMiddleware" after SecurityMiddleware'
 
     INVALID = [
@@ -45,6 +65,28 @@ class WhitenoiseMissing(Rule):
                 "mysite/settings.py": 'INSTALLED_APPS = ["django.contrib.staticfiles"]\n\nMIDDLEWARE = [\n    "django.middleware.security.SecurityMiddleware",\n    "django.middleware.common.CommonMiddleware",\n]\n'
             },
             expect=["mysite/settings.py:3"],
+            fixed={
+                "mysite/settings.py": 'INSTALLED_APPS = ["django.contrib.staticfiles"]\n\nMIDDLEWARE = [\n    "django.middleware.security.SecurityMiddleware",\n    "whitenoise.middleware.WhiteNoiseMiddleware",\n    "django.middleware.common.CommonMiddleware",\n]\n'
+            },
+            unsafe=True,
+        ),
+        Case(
+            {
+                "mysite/settings.py": "INSTALLED_APPS = ['django.contrib.staticfiles']\nMIDDLEWARE = ['django.middleware.common.CommonMiddleware']\n",
+                "requirements.txt": "Django==5.2.8\r\ngunicorn==23.0.0",
+            },
+            expect=["mysite/settings.py:2"],
+            fixed={
+                "mysite/settings.py": "INSTALLED_APPS = ['django.contrib.staticfiles']\nMIDDLEWARE = ['whitenoise.middleware.WhiteNoiseMiddleware', 'django.middleware.common.CommonMiddleware']\n",
+                "requirements.txt": "Django==5.2.8\r\ngunicorn==23.0.0\r\nwhitenoise",
+            },
+            unsafe=True,
+            note="the requirement keeps the file's CRLF and its missing final newline",
+        ),
+        Case(
+            {"mysite/settings.py": "INSTALLED_APPS = ['django.contrib.staticfiles']\nMIDDLEWARE = []\n", "requirements.txt": None, "Pipfile": "[packages]\ndjango = \"*\"\n"},
+            expect=["mysite/settings.py:2"],
+            note="no fix: no requirements.txt to add whitenoise to",
         ),
         Case({"mysite/settings.py": 'INSTALLED_APPS = ["django.contrib.staticfiles"]\n'}, expect=["mysite/settings.py:1"], note="no MIDDLEWARE at all"),
     ]
@@ -81,4 +123,4 @@ class WhitenoiseMissing(Rule):
             return
         if any(not all_literal(v) or has_whitenoise(v) for v in binding.values):
             return
-        yield self.diagnostic(ctx, binding.sites[-1])
+        yield self.diagnostic(ctx, binding.sites[-1], fix=insert_fix(binding.certain))

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..ftypes import Context, Diagnostic, ListValue, Literal, Span
+from ..ftypes import SAFE, Context, Diagnostic, Fix, ListValue, Literal, MoveElement, Span
 from ..rule import Case, Rule
 from ._values import SECURITY, WHITENOISE, setting, unique_spans
 
 
-def misplaced(value: ListValue) -> tuple[Span, str] | None:
-    """The WhiteNoise entry and where it should be, when its place is certainly wrong."""
+def misplaced(value: ListValue) -> tuple[Span, str, Fix] | None:
+    """The WhiteNoise entry, where it is, and the fix that moves it, when its place is
+    certainly wrong."""
     wn_index = sec_index = None
     for index, item in enumerate(value.items):
         if not isinstance(item, Literal):
@@ -25,10 +26,12 @@ def misplaced(value: ListValue) -> tuple[Span, str] | None:
         if wn_index == sec_index + 1:
             return None
         where = "before SecurityMiddleware" if wn_index < sec_index else f"{wn_index - sec_index - 1} entries after SecurityMiddleware"
-        return value.items[wn_index].span, where
+        move = MoveElement(value.items[wn_index].span, value.items[sec_index].span, after=True)
+        return value.items[wn_index].span, where, Fix(SAFE, "move WhiteNoise directly after SecurityMiddleware", intents=(move,))
     if wn_index == 0:
         return None
-    return value.items[wn_index].span, f"at position {wn_index + 1} with no SecurityMiddleware"
+    move = MoveElement(value.items[wn_index].span, value.items[0].span, after=False)
+    return value.items[wn_index].span, f"at position {wn_index + 1} with no SecurityMiddleware", Fix(SAFE, "move WhiteNoise to the top of MIDDLEWARE", intents=(move,))
 
 
 class WhitenoiseMisplaced(Rule):
@@ -47,8 +50,12 @@ class WhitenoiseMisplaced(Rule):
     for them, or is shadowed by a middleware that answers first.
 
     ## Fix safety
-    No automatic fix yet. Moving the entry within one literal list keeps what the author
-    meant and is safe.
+    When WhiteNoise and SecurityMiddleware sit in one list display, the fix moves the
+    WhiteNoise entry directly after SecurityMiddleware (or to the top, when there is
+    none), with the comment at the end of its line and the comment lines above it. It
+    is safe: the middleware are the author's own, in the order WhiteNoise documents.
+    There is no fix when WhiteNoise is added by `.insert()` or by
+    `django_heroku.settings()`.
 
     ## References
     - WhiteNoise, "Enable WhiteNoise".
@@ -57,6 +64,7 @@ class WhitenoiseMisplaced(Rule):
 
     code = "DJH202"
     name = "whitenoise-misplaced"
+    fixable = True
     message = "WhiteNoise must sit directly after SecurityMiddleware, but it is {where}; move it there"
 
     INVALID = [
@@ -65,6 +73,24 @@ class WhitenoiseMisplaced(Rule):
                 "mysite/settings.py": 'MIDDLEWARE = [\n    "django.middleware.security.SecurityMiddleware",\n    "django.contrib.sessions.middleware.SessionMiddleware",\n    "whitenoise.middleware.WhiteNoiseMiddleware",\n]\n'
             },
             expect=["mysite/settings.py:4"],
+            fixed={
+                "mysite/settings.py": 'MIDDLEWARE = [\n    "django.middleware.security.SecurityMiddleware",\n    "whitenoise.middleware.WhiteNoiseMiddleware",\n    "django.contrib.sessions.middleware.SessionMiddleware",\n]\n'
+            },
+        ),
+        Case(
+            {
+                "mysite/settings.py": "MIDDLEWARE = [\n    # Static files first, said the blog post.\n    'whitenoise.middleware.WhiteNoiseMiddleware',  # serves /static/\n    'django.middleware.security.SecurityMiddleware',\n    'django.middleware.common.CommonMiddleware',\n]\n"
+            },
+            expect=["mysite/settings.py:3"],
+            fixed={
+                "mysite/settings.py": "MIDDLEWARE = [\n    'django.middleware.security.SecurityMiddleware',\n    # Static files first, said the blog post.\n    'whitenoise.middleware.WhiteNoiseMiddleware',  # serves /static/\n    'django.middleware.common.CommonMiddleware',\n]\n"
+            },
+            note="the entry's comments move with it",
+        ),
+        Case(
+            {"mysite/settings.py": 'MIDDLEWARE = ("a.Middleware", "whitenoise.middleware.WhiteNoiseMiddleware")\n'},
+            expect=["mysite/settings.py:1"],
+            fixed={"mysite/settings.py": 'MIDDLEWARE = ("whitenoise.middleware.WhiteNoiseMiddleware", "a.Middleware")\n'},
         ),
         Case(
             {
@@ -97,6 +123,8 @@ class WhitenoiseMisplaced(Rule):
         if binding is None:
             return
         found = [m for v in binding.values if isinstance(v, ListValue) for m in [misplaced(v)] if m is not None]
-        details = dict(found)
+        details = {span: (where, fix) for span, where, fix in found}
+        fixable = len(found) == 1  # alternatives may want the entry in different places
         for span in unique_spans(list(details)):
-            yield self.diagnostic(ctx, span, where=details[span])
+            where, fix = details[span]
+            yield self.diagnostic(ctx, span, fix=fix if fixable else None, where=where)

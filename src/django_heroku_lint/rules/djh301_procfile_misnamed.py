@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..ftypes import Context, Diagnostic, Span
+from ..ftypes import SAFE, Context, Diagnostic, Edit, Fix, Span
 from ..rule import TREE, Case, Rule
 
 PROCFILE = "web: gunicorn mysite.wsgi --log-file -\n"
@@ -24,7 +24,12 @@ class ProcfileMisnamed(Rule):
     with H14 "No web processes running". The buildpack does not warn about the name.
 
     ## Fix safety
-    No automatic fix yet. Renaming the file keeps its content and is safe.
+    The fix renames the file to `Procfile`, its content unchanged. It is safe: the file
+    already says what the author wants Heroku to run. A change of case alone
+    (`procfile`) goes through a temporary name, so it works on case-insensitive file
+    systems (macOS, Windows). There, git goes on tracking the old name, and djhlint
+    reads what git lists: record the new one with `git mv -f procfile Procfile`. When
+    several files look like a Procfile there is no fix: pick one yourself.
 
     ## References
     - Heroku Dev Center, "The Procfile".
@@ -33,11 +38,28 @@ class ProcfileMisnamed(Rule):
 
     code = "DJH301"
     name = "procfile-misnamed"
+    fixable = True
     message = '{file} is not read by Heroku, which wants a file named exactly "Procfile": no web process starts (H14); rename it to Procfile'
 
     INVALID = [
-        Case({"Procfile": None, "Procfile.txt": PROCFILE}, expect=["Procfile.txt:1"], show=TREE),
-        Case({"Procfile": None, "procfile": PROCFILE}, expect=["procfile:1"], show="procfile"),
+        Case(
+            {"Procfile": None, "Procfile.txt": PROCFILE},
+            expect=["Procfile.txt:1"],
+            show=TREE,
+            fixed={"Procfile.txt": None, "Procfile": PROCFILE},
+        ),
+        Case(
+            {"Procfile": None, "procfile": PROCFILE},
+            expect=["procfile:1"],
+            show="procfile",
+            fixed={"procfile": None, "Procfile": PROCFILE},
+        ),
+        Case(
+            {"Procfile": None, "procfile": PROCFILE, "Procfile.txt": PROCFILE},
+            expect=["Procfile.txt:1", "procfile:1"],
+            show=TREE,
+            note="no fix: which one is meant?",
+        ),
     ]
     VALID = [
         Case({"Procfile": PROCFILE}, show=TREE),
@@ -45,5 +67,7 @@ class ProcfileMisnamed(Rule):
     ]
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
-        for name in ctx.misnamed_procfiles:
-            yield self.diagnostic(ctx, Span(name), file=name)
+        names = ctx.misnamed_procfiles
+        for name in names:
+            fix = Fix(SAFE, f"rename {name} to Procfile", edits=(Edit.rename(name, "Procfile"),)) if len(names) == 1 else None
+            yield self.diagnostic(ctx, Span(name), fix=fix, file=name)

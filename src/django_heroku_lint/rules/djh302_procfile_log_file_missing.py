@@ -1,10 +1,28 @@
 from __future__ import annotations
 
+import shlex
 from typing import Iterator
 
-from ..ftypes import Context, Diagnostic
+from ..ftypes import SAFE, Context, Diagnostic, Edit, Fix, Process, Span
 from ..procfile import has_log_file
 from ..rule import Case, Rule
+
+LOG_FILE = " --log-file -"
+
+
+def log_file_fix(process: Process, path: str) -> Fix | None:
+    """Append ``--log-file -`` to the gunicorn command, where its arguments end."""
+    span = process.server_span
+    if span is None or span.line != span.end_line:
+        return None
+    try:
+        shlex.split(process.command)
+    except ValueError:
+        return None  # a broken quote: where the arguments end is not known
+    if any(arg.startswith("#") or arg == "&" for arg in process.server_args):
+        return None  # a comment or a background job: the end of the line is not the end of gunicorn's arguments
+    at = Span(path, span.end_line, span.end_col, span.end_line, span.end_col)
+    return Fix(SAFE, "add --log-file - to the gunicorn command", edits=(Edit.replace(at, LOG_FILE),))
 
 
 class ProcfileLogFileMissing(Rule):
@@ -27,7 +45,9 @@ class ProcfileLogFileMissing(Rule):
     do the same, turn this rule off with `ignore = ["DJH302"]`.
 
     ## Fix safety
-    No automatic fix yet. Appending `--log-file -` to the gunicorn command is safe.
+    The fix appends `--log-file -` to the gunicorn command, where its arguments end
+    (before a following `&& ...`). It is safe: it states gunicorn's own default, which
+    a config file or `GUNICORN_CMD_ARGS` can no longer override.
 
     ## References
     - Gunicorn, "Settings: errorlog".
@@ -36,12 +56,27 @@ class ProcfileLogFileMissing(Rule):
 
     code = "DJH302"
     name = "procfile-log-file-missing"
+    fixable = True
     message = "the web process runs gunicorn without --log-file -: errors may never reach `heroku logs`; add --log-file -"
 
     INVALID = [
-        Case({"Procfile": "web: gunicorn mysite.wsgi\n"}, expect=["Procfile:1"]),
-        Case({"Procfile": "release: python manage.py migrate\nweb: cd src && gunicorn mysite.wsgi:application\n"}, expect=["Procfile:2"]),
-        Case({"Procfile": None, "Procfile.txt": "web: gunicorn mysite.wsgi\n"}, expect=["Procfile.txt:1"], show="Procfile.txt"),
+        Case(
+            {"Procfile": "web: gunicorn mysite.wsgi\n"},
+            expect=["Procfile:1"],
+            fixed={"Procfile": "web: gunicorn mysite.wsgi --log-file -\n"},
+        ),
+        Case(
+            {"Procfile": "release: python manage.py migrate\r\nweb: cd src && gunicorn mysite.wsgi:application --workers 3 && echo bye\r\n"},
+            expect=["Procfile:2"],
+            fixed={"Procfile": "release: python manage.py migrate\r\nweb: cd src && gunicorn mysite.wsgi:application --workers 3 --log-file - && echo bye\r\n"},
+        ),
+        Case(
+            {"Procfile": None, "Procfile.txt": "web: gunicorn mysite.wsgi"},
+            expect=["Procfile.txt:1"],
+            show="Procfile.txt",
+            fixed={"Procfile.txt": "web: gunicorn mysite.wsgi --log-file -"},
+            note="the missing final newline stays missing",
+        ),
     ]
     VALID = [
         Case({"Procfile": "web: gunicorn mysite.wsgi --log-file -\n"}),
@@ -55,4 +90,4 @@ class ProcfileLogFileMissing(Rule):
         web = ctx.procfile.process("web")
         if web is None or web.server != "gunicorn" or has_log_file(web):
             return
-        yield self.diagnostic(ctx, web.server_span or web.span)
+        yield self.diagnostic(ctx, web.server_span or web.span, fix=log_file_fix(web, ctx.procfile.path))

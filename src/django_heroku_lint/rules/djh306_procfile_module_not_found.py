@@ -80,7 +80,7 @@ class ProcfileModuleNotFound(Rule):
 
     code = "DJH306"
     name = "procfile-module-not-found"
-    message = "{module} does not exist where the {process} process runs ({where}): the dyno crashes at boot (H10); {fix}"
+    message = "{module} does not exist where the {process} process runs ({where}): the dyno crashes at boot (H10); {remedy}"
 
     INVALID = [
         Case({"Procfile": "web: gunicorn myproject.wsgi --log-file -\n"}, expect=["Procfile:1"]),
@@ -145,4 +145,4 @@ class ProcfileModuleNotFound(Rule):
                 fix = f"it is in {folder}/: add {option} {folder}" if option else f"it is in {folder}/: start the command with `cd {folder} &&`"
             else:
                 fix = f"name the project's own module, e.g. {app_module(ctx)}"
-            yield self.diagnostic(ctx, process.app_span, module=module, process=process.name, where=where, fix=fix)
+            yield self.diagnostic(ctx, process.app_span, module=module, process=process.name, where=where, remedy=fix)

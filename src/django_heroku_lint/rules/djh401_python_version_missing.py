@@ -2,8 +2,37 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..ftypes import Context, Diagnostic, Span
+from ..ftypes import SAFE, UNSAFE, Context, Diagnostic, Edit, Fix, Span
 from ..rule import TREE, Case, Rule
+
+# What Heroku's Python buildpack builds (HAZARDS.md, "Python version").
+SUPPORTED = ("3.10", "3.11", "3.12", "3.13", "3.14")
+DEPRECATED = ("3.10",)
+DEFAULT = "3.14"  # Heroku's default today: pinning it changes nothing now
+
+
+def _minor(version: str) -> int:
+    return int(version.split(".")[1])
+
+
+def version_fix(ctx: Context) -> Fix:
+    """Create .python-version from the project's own pin, or from Heroku's default."""
+    pin = ctx.python_pins[0] if ctx.python_pins else None
+    if pin is not None and pin.version in SUPPORTED:
+        version, safety = pin.version, SAFE
+        message = f"create .python-version holding {version}, the version {pin.source} pins"
+    elif pin is not None and _minor(pin.version) < _minor(SUPPORTED[0]):
+        version = next(v for v in SUPPORTED if v not in DEPRECATED)
+        safety = UNSAFE
+        message = (
+            f"create .python-version holding {version}: {pin.source} pins {pin.version}, which Heroku no longer builds, "
+            f"and {version} is the oldest version it supports without a deprecation; check your dependencies run on it"
+        )
+    else:
+        version, safety = DEFAULT, UNSAFE
+        what = f"{pin.source} pins {pin.version}, which Heroku does not build yet" if pin else "the project pins no version"
+        message = f"create .python-version holding {version}, Heroku's default today: {what}"
+    return Fix(safety, message, edits=(Edit.create(".python-version", f"{version}\n"),))
 
 
 class PythonVersionMissing(Rule):
@@ -24,8 +53,16 @@ class PythonVersionMissing(Rule):
     security patches automatically); `runtime.txt` is deprecated.
 
     ## Fix safety
-    No automatic fix yet. Writing `.python-version` from a version the project already
-    pins elsewhere is safe; picking a default version is unsafe.
+    The fix creates `.python-version` holding a major version. When the project pins
+    one where Heroku does not look (a `runtime.txt` or `.python-version` in a subfolder,
+    the Pipfile's `[requires] python_version`, `requires-python` in `pyproject.toml`)
+    and Heroku builds it, the fix writes that version, and is safe: it is the
+    author's own choice.
+
+    Otherwise it is unsafe. A pinned version Heroku no longer builds (3.9 and older)
+    becomes 3.11, the oldest it supports without a deprecation; with no pin at all the
+    fix writes 3.14, Heroku's default today, which keeps the current build but may not
+    be what the code was written for.
 
     ## References
     - Heroku Dev Center, "Specifying a Python Version".
@@ -34,11 +71,37 @@ class PythonVersionMissing(Rule):
 
     code = "DJH401"
     name = "python-version-missing"
+    fixable = True
     message = "no .python-version at the build root: Heroku builds with its moving default Python; add .python-version holding e.g. 3.13"
 
     INVALID = [
-        Case({".python-version": None}, expect=[".python-version:1"], show=TREE),
-        Case({".python-version": None, "mysite/.python-version": "3.13\n"}, expect=[".python-version:1"], show=TREE),
+        Case(
+            {".python-version": None},
+            expect=[".python-version:1"],
+            show=TREE,
+            fixed={".python-version": "3.14\n"},
+            unsafe=True,
+        ),
+        Case(
+            {".python-version": None, "mysite/.python-version": "3.13\n"},
+            expect=[".python-version:1"],
+            show=TREE,
+            fixed={".python-version": "3.13\n"},
+        ),
+        Case(
+            {".python-version": None, "pyproject.toml": '[project]\nname = "mysite"\nrequires-python = ">=3.12"\n'},
+            expect=[".python-version:1"],
+            show=TREE,
+            fixed={".python-version": "3.12\n"},
+        ),
+        Case(
+            {".python-version": None, "mysite/runtime.txt": "python-3.8.7\n"},
+            expect=[".python-version:1"],
+            show=TREE,
+            fixed={".python-version": "3.11\n"},
+            unsafe=True,
+            note="Heroku no longer builds 3.8",
+        ),
     ]
     VALID = [
         Case({".python-version": "3.13\n"}, show=TREE),
@@ -48,4 +111,4 @@ class PythonVersionMissing(Rule):
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
         if ctx.version_files or ctx.pipfile_lock_python:
             return
-        yield self.diagnostic(ctx, Span(".python-version"))
+        yield self.diagnostic(ctx, Span(".python-version"), fix=version_fix(ctx))

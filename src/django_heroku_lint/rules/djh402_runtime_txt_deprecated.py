@@ -33,7 +33,7 @@ class RuntimeTxtDeprecated(Rule):
 
     code = "DJH402"
     name = "runtime-txt-deprecated"
-    message = "runtime.txt is deprecated and Heroku will make it a build error{uv}; {fix}"
+    message = "runtime.txt is deprecated and Heroku will make it a build error{uv}; {remedy}"
 
     INVALID = [
         Case({".python-version": None, "runtime.txt": "python-3.12.7\n"}, expect=["runtime.txt:1"], show="runtime.txt"),
@@ -56,4 +56,4 @@ class RuntimeTxtDeprecated(Rule):
             fix = f"delete runtime.txt (Heroku then builds the {following.text} of .python-version)"
         else:
             fix = f"write .python-version holding {version} and delete runtime.txt"
-        yield self.diagnostic(ctx, span, uv=uv, fix=fix)
+        yield self.diagnostic(ctx, span, uv=uv, remedy=fix)

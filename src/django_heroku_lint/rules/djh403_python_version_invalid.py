@@ -74,7 +74,7 @@ class PythonVersionInvalid(Rule):
 
     code = "DJH403"
     name = "python-version-invalid"
-    message = "{file} {problem}: Heroku's Python build fails on it; {fix}"
+    message = "{file} {problem}: Heroku's Python build fails on it; {remedy}"
 
     INVALID = [
         Case({".python-version": "python-3.13\n"}, expect=[".python-version:1"]),
@@ -96,7 +96,7 @@ class PythonVersionInvalid(Rule):
             if entry is None:
                 continue
             for span, problem, fix in problems(entry):
-                yield self.diagnostic(ctx, span, file=name, problem=problem, fix=fix)
+                yield self.diagnostic(ctx, span, file=name, problem=problem, remedy=fix)
         for name in ctx.misnamed_version_files:
             meant = "runtime.txt" if "runtime" in name.lower() else ".python-version"
-            yield self.diagnostic(ctx, Span(name), file=repr(name) if name != name.strip() else name, problem=f"is a misspelled {meant}", fix=f"rename it to {meant}")
+            yield self.diagnostic(ctx, Span(name), file=repr(name) if name != name.strip() else name, problem=f"is a misspelled {meant}", remedy=f"rename it to {meant}")

@@ -2,9 +2,26 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..ftypes import Context, DictValue, Diagnostic, Literal, Span, Value
+from ..ftypes import UNSAFE, AddRequirement, AddStatement, Context, DictValue, Diagnostic, Fix, Literal, Span, Value
 from ..rule import Case, Rule
 from ._values import setting, unique_spans
+
+UPDATE = 'DATABASES["default"].update(dj_database_url.config(conn_max_age=600))'
+POSTGRES_DRIVERS = ("psycopg", "psycopg-binary", "psycopg2", "psycopg2-binary", "psycopg-c")
+
+
+def database_url_fix(site: Span) -> Fix:
+    """Keep sqlite for local work, and let DATABASE_URL replace it where it is set."""
+    return Fix(
+        UNSAFE,
+        "add DATABASES[\"default\"].update(dj_database_url.config(conn_max_age=600)) with its import, and "
+        "dj-database-url and psycopg[binary] to requirements.txt if missing; then `heroku addons:create heroku-postgresql`",
+        intents=(
+            AddStatement(site, UPDATE, ("dj_database_url",), "Heroku Postgres sets DATABASE_URL; where it is set, it replaces sqlite."),
+            AddRequirement("dj-database-url"),
+            AddRequirement("psycopg[binary]", POSTGRES_DRIVERS),
+        ),
+    )
 
 
 def sqlite_engine(value: Value) -> Span | None:
@@ -34,8 +51,14 @@ class SqliteDatabase(Rule):
     error. Heroku Postgres sets `DATABASE_URL`; the settings must read it.
 
     ## Fix safety
-    No automatic fix yet. Adding `DATABASES["default"].update(dj_database_url.config(
-    conn_max_age=600))` needs a new requirement and a database, so such a fix is unsafe.
+    The fix keeps sqlite for local work and adds, after the last statement that sets
+    `DATABASES`, the tutorial's `DATABASES["default"].update(dj_database_url.config(
+    conn_max_age=600))` with `import dj_database_url`, and appends `dj-database-url`
+    and `psycopg[binary]` (unless a psycopg package is there) to `requirements.txt`.
+    Where `DATABASE_URL` is unset, `dj_database_url.config()` returns `{}` and nothing
+    changes. It is unsafe: new dependencies (unpinned: pin what you test with), and a
+    database to create (`heroku addons:create heroku-postgresql`) and migrate. There
+    is no fix without a `requirements.txt`.
 
     ## References
     - Heroku Dev Center, "Heroku Postgres" and "The Dyno Filesystem".
@@ -44,6 +67,7 @@ class SqliteDatabase(Rule):
 
     code = "DJH501"
     name = "sqlite-database"
+    fixable = True
     message = "DATABASES uses sqlite and nothing lets DATABASE_URL replace it: the data is lost on every dyno restart; use dj_database_url.config(default=...)"
 
     INVALID = [
@@ -52,6 +76,22 @@ class SqliteDatabase(Rule):
                 "mysite/settings.py": 'DATABASES = {\n    "default": {\n        "ENGINE": "django.db.backends.sqlite3",\n        "NAME": "db.sqlite3",\n    }\n}\n'
             },
             expect=["mysite/settings.py:3"],
+            fixed={
+                "mysite/settings.py": 'import dj_database_url\n\nDATABASES = {\n    "default": {\n        "ENGINE": "django.db.backends.sqlite3",\n        "NAME": "db.sqlite3",\n    }\n}\n\n# Heroku Postgres sets DATABASE_URL; where it is set, it replaces sqlite.\nDATABASES["default"].update(dj_database_url.config(conn_max_age=600))\n'
+            },
+            unsafe=True,
+        ),
+        Case(
+            {
+                "mysite/settings.py": "from pathlib import Path\n\nBASE_DIR = Path(__file__).resolve().parent.parent\n\nDATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': BASE_DIR / 'db.sqlite3'}}\n\nTIME_ZONE = 'UTC'\n",
+                "requirements.txt": "Django==5.2.8\ngunicorn==23.0.0\n",
+            },
+            expect=["mysite/settings.py:5"],
+            fixed={
+                "mysite/settings.py": "from pathlib import Path\nimport dj_database_url\n\nBASE_DIR = Path(__file__).resolve().parent.parent\n\nDATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': BASE_DIR / 'db.sqlite3'}}\n\n# Heroku Postgres sets DATABASE_URL; where it is set, it replaces sqlite.\nDATABASES[\"default\"].update(dj_database_url.config(conn_max_age=600))\n\nTIME_ZONE = 'UTC'\n",
+                "requirements.txt": "Django==5.2.8\ngunicorn==23.0.0\ndj-database-url\npsycopg[binary]\n",
+            },
+            unsafe=True,
         ),
     ]
     VALID = [
@@ -79,5 +119,6 @@ class SqliteDatabase(Rule):
         spans = [sqlite_engine(v) for v in binding.values]
         if not spans or any(s is None for s in spans):
             return
+        fix = database_url_fix(binding.sites[-1]) if binding.sites else None
         for span in unique_spans([s for s in spans if s is not None]):
-            yield self.diagnostic(ctx, span)
+            yield self.diagnostic(ctx, span, fix=fix)

@@ -40,7 +40,7 @@ class DotenvCommitted(Rule):
 
     code = "DJH603"
     name = "dotenv-committed"
-    message = "{path} {state}: its secrets end up in the repository for good; {fix}"
+    message = "{path} {state}: its secrets end up in the repository for good; {remedy}"
 
     INVALID = [
         Case({".gitignore": ".env  # local secrets\n", ".env": DOTENV}, expect=[".gitignore:1"]),
@@ -59,11 +59,11 @@ class DotenvCommitted(Rule):
             if dotenv.comment_trap is not None:
                 line = dotenv.comment_trap.line
                 state = f"is not ignored (.gitignore line {line} has a trailing comment, and gitignore has none: the line matches nothing)"
-                yield self.diagnostic(ctx, dotenv.comment_trap, path=path, state=state, fix="move the comment to a line of its own")
+                yield self.diagnostic(ctx, dotenv.comment_trap, path=path, state=state, remedy="move the comment to a line of its own")
             elif dotenv.ignored_by is not None:
                 state = "is tracked by git although .gitignore ignores it"
                 fix = f"run `git rm --cached {path}`, commit, and rotate every secret in it"
-                yield self.diagnostic(ctx, Span(path), path=path, state=state, fix=fix)
+                yield self.diagnostic(ctx, Span(path), path=path, state=state, remedy=fix)
             else:
                 state = "is not ignored, so `git add` commits it" if ctx.in_git else "is not ignored by .gitignore, so git would commit it"
-                yield self.diagnostic(ctx, Span(path), path=path, state=state, fix=f"add {path.rsplit('/', 1)[-1]} to .gitignore")
+                yield self.diagnostic(ctx, Span(path), path=path, state=state, remedy=f"add {path.rsplit('/', 1)[-1]} to .gitignore")

@@ -37,7 +37,7 @@ class PackageManagerConflict(Rule):
 
     code = "DJH605"
     name = "package-manager-conflict"
-    message = "{problem}: Heroku's Python build fails; {fix}"
+    message = "{problem}: Heroku's Python build fails; {remedy}"
 
     INVALID = [
         Case({"poetry.lock": LOCK, "pyproject.toml": '[tool.poetry.dependencies]\npython = "^3.13"\ndjango = "^5.2"\n'}, expect=["poetry.lock:1"], show=TREE),
@@ -55,15 +55,15 @@ class PackageManagerConflict(Rule):
         present = [name for name in LOCK_FILES if name in root]
         for name in present[1:]:
             yield self.diagnostic(
-                ctx, Span(name), problem=f"{name} and {present[0]} are both at the build root", fix="keep the files of one package manager and delete the others"
+                ctx, Span(name), problem=f"{name} and {present[0]} are both at the build root", remedy="keep the files of one package manager and delete the others"
             )
         if "Pipfile" in root and not present:
-            yield self.diagnostic(ctx, Span("Pipfile"), problem="the Pipfile has no Pipfile.lock", fix="run `pipenv lock` and commit Pipfile.lock")
+            yield self.diagnostic(ctx, Span("Pipfile"), problem="the Pipfile has no Pipfile.lock", remedy="run `pipenv lock` and commit Pipfile.lock")
         for folder in ctx.committed_venvs:
             how = "is tracked or not ignored by git" if ctx.in_git else "is not ignored by .gitignore, so git would commit it"
             yield self.diagnostic(
                 ctx,
                 Span(f"{folder}/pyvenv.cfg"),
                 problem=f"the virtualenv {folder}/ {how}",
-                fix=f"run `git rm -r --cached {folder}` and add {folder}/ to .gitignore",
+                remedy=f"run `git rm -r --cached {folder}` and add {folder}/ to .gitignore",
             )

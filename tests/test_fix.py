@@ -1,0 +1,533 @@
+"""The guarantees of `djhlint --fix`: it repairs what it can and never damages a file.
+
+The before/after pair of every fix lives with its rule (test_rule_examples.py); here are
+the promises that hold for all of them: bytes outside the edit, encodings and line ends
+kept; atomic writes keeping the mode; no overwrite of a file that changed or is
+read-only; overlapping fixes in rounds; broken fixes caught; unparsable files and
+anything outside the project left alone; --diff writing nothing; the report.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from django_heroku_lint import engine, writer
+from django_heroku_lint.engine import Options, lint
+from django_heroku_lint.fixer import resolve_all, run_fixes
+from django_heroku_lint.ftypes import Edit, Fix, Span
+from django_heroku_lint.rule import Rule
+from django_heroku_lint.rules import ALL_RULES
+from django_heroku_lint.rules._baseline import SETTINGS
+
+from .helpers import codes, git, run_cli, snapshot
+
+REPO = Path(__file__).resolve().parent.parent
+TUTORIAL = REPO / "examples" / "tutorial"
+
+DEBUG_UNCAST = "from decouple import config\n\nDEBUG = config('DEBUG', default=False)\n"
+DEBUG_CAST = "from decouple import config\n\nDEBUG = config('DEBUG', default=False, cast=bool)\n"
+# The baseline settings, clean but for DEBUG.
+SETTINGS_UNCAST = SETTINGS.replace('config("DEBUG", default=False, cast=bool)', 'config("DEBUG", default=False)')
+assert SETTINGS_UNCAST != SETTINGS
+
+
+def fix(root: Path, *args: str):
+    return run_cli(["--fix", *args, str(root)])
+
+
+# ---------------------------------------------------------------------- bytes and encodings
+
+
+def test_bom_crlf_and_missing_final_newline_are_kept(make_project):
+    settings = b"\xef\xbb\xbf" + DEBUG_UNCAST.replace("\n", "\r\n").rstrip("\r\n").encode()
+    procfile = "\ufeffweb: gunicorn mysite.wsgi\r\nrelease: python manage.py migrate".encode()
+    root = make_project({"mysite/settings.py": settings, "Procfile": procfile})
+    before = snapshot(root)
+    result = fix(root, "--select", "DJH103,DJH302")
+    assert result.exit_code == 0, result.output
+    after = snapshot(root)
+    assert after["mysite/settings.py"] == b"\xef\xbb\xbf" + DEBUG_CAST.replace("\n", "\r\n").rstrip("\r\n").encode()
+    assert after["Procfile"] == "\ufeffweb: gunicorn mysite.wsgi --log-file -\r\nrelease: python manage.py migrate".encode()
+    assert {k: v for k, v in after.items() if k not in ("mysite/settings.py", "Procfile")} == {
+        k: v for k, v in before.items() if k not in ("mysite/settings.py", "Procfile")
+    }
+
+
+def test_a_crlf_list_keeps_its_line_ends_and_comments_when_an_entry_moves(make_project):
+    middleware = (
+        "MIDDLEWARE = [\r\n"
+        "    'django.middleware.security.SecurityMiddleware',  # first\r\n"
+        "    'django.middleware.common.CommonMiddleware',\r\n"
+        "    # static files\r\n"
+        "    'whitenoise.middleware.WhiteNoiseMiddleware',  # keep\r\n"
+        "]"
+    )
+    root = make_project({"mysite/settings.py": middleware})
+    assert fix(root, "--select", "DJH202").exit_code == 0
+    assert (root / "mysite/settings.py").read_bytes() == (
+        "MIDDLEWARE = [\r\n"
+        "    'django.middleware.security.SecurityMiddleware',  # first\r\n"
+        "    # static files\r\n"
+        "    'whitenoise.middleware.WhiteNoiseMiddleware',  # keep\r\n"
+        "    'django.middleware.common.CommonMiddleware',\r\n"
+        "]"
+    ).encode()
+
+
+def test_a_coding_cookie_is_kept(make_project):
+    text = "# -*- coding: latin-1 -*-\n# Réglages\n" + DEBUG_UNCAST
+    root = make_project({"mysite/settings.py": text.encode("latin-1")})
+    assert fix(root, "--select", "DJH103").exit_code == 0
+    expected = "# -*- coding: latin-1 -*-\n# Réglages\n" + DEBUG_CAST
+    assert (root / "mysite/settings.py").read_bytes() == expected.encode("latin-1")
+
+
+def test_the_file_mode_is_kept(make_project):
+    root = make_project({"mysite/settings.py": DEBUG_UNCAST})
+    settings = root / "mysite/settings.py"
+    settings.chmod(0o640)
+    assert fix(root, "--select", "DJH103").exit_code == 0
+    assert stat.S_IMODE(settings.stat().st_mode) == 0o640
+    assert settings.read_text() == DEBUG_CAST
+    assert [p.name for p in settings.parent.iterdir() if p.name.endswith(writer.TEMP_SUFFIX)] == []
+
+
+# ---------------------------------------------------------------------- renames
+
+
+def test_case_only_rename(make_project):
+    root = make_project({"Procfile": None, "procfile": "web: gunicorn mysite.wsgi --log-file -\n"})
+    assert fix(root).exit_code == 0
+    assert sorted(p.name for p in root.iterdir() if p.name.lower() == "procfile") == ["Procfile"]
+    assert (root / "Procfile").read_text() == "web: gunicorn mysite.wsgi --log-file -\n"
+
+
+class CaseInsensitiveOs:
+    """``os`` as a case-insensitive file system shows it to the writer: names that differ
+    only in case are one file, and renaming one to the other directly does nothing."""
+
+    def __init__(self) -> None:
+        self.renames: list[tuple[str, str]] = []
+        outer = self
+
+        class Path_:
+            def __getattr__(self, name):
+                return getattr(os.path, name)
+
+            def lexists(self, path):
+                return outer.find(path) is not None
+
+            def samefile(self, a, b):
+                return outer.find(a) == outer.find(b) and outer.find(a) is not None
+
+        self.path = Path_()
+
+    def __getattr__(self, name):
+        return getattr(os, name)
+
+    def find(self, path) -> str | None:
+        path = str(path)
+        folder, _, name = path.rpartition("/")
+        try:
+            for entry in os.listdir(folder):
+                if entry.lower() == name.lower():
+                    return f"{folder}/{entry}"
+        except OSError:
+            return None
+        return None
+
+    def link(self, source, target):
+        if self.find(target) is not None:
+            raise FileExistsError(17, "File exists", str(target))
+        os.link(source, target)
+
+    def rename(self, source, target):
+        self.renames.append((str(source), str(target)))
+        if str(source).lower() == str(target).lower() and str(source) != str(target):
+            return  # some case-insensitive file systems ignore a case-only rename
+        os.rename(source, target)
+
+
+def test_case_only_rename_goes_through_a_temporary_name(make_project, monkeypatch):
+    root = make_project({"Procfile": None, "procfile": "web: gunicorn mysite.wsgi --log-file -\n"})
+    fake = CaseInsensitiveOs()
+    monkeypatch.setattr(writer, "os", fake)
+    assert fix(root).exit_code == 0
+    assert sorted(p.name for p in root.iterdir() if p.name.lower() == "procfile") == ["Procfile"]
+    assert len(fake.renames) == 2
+    (first_from, first_to), (second_from, second_to) = fake.renames
+    assert first_from.endswith("/procfile") and second_to.endswith("/Procfile") and first_to == second_from
+    assert [p for p in root.iterdir() if p.name.startswith(".procfile")] == []
+
+
+def test_a_rename_never_replaces_a_file(make_project):
+    root = make_project({"Procfile": None, "Procfile.txt": "web: gunicorn mysite.wsgi --log-file -\n"})
+    options = Options(paths=[str(root)])
+    result = lint(options)
+    (root / "Procfile").write_text("web: waitress-serve mysite.wsgi:application\n")  # meanwhile
+    outcome = run_fixes(result, options)
+    assert outcome.fixed == 0
+    assert [e for e in outcome.errors if "Procfile: already exists" in e]
+    assert (root / "Procfile").read_text() == "web: waitress-serve mysite.wsgi:application\n"
+    assert (root / "Procfile.txt").exists()
+
+
+# ---------------------------------------------------------------------- --diff
+
+
+def test_diff_writes_nothing_and_exits_1(make_project):
+    root = make_project({"Procfile": None, "Procfile.txt": "web: gunicorn mysite.wsgi\n", ".python-version": None, "mysite/settings.py": DEBUG_UNCAST})
+    before = snapshot(root)
+    result = run_cli(["--diff", "--unsafe-fixes", str(root)])
+    assert result.exit_code == 1
+    assert snapshot(root) == before
+    out = result.stdout
+    assert "rename from " in out and "rename to " in out
+    assert "new file mode 100644" in out and "+3.14\n" in out
+    assert "-DEBUG = config('DEBUG', default=False)\n+DEBUG = config('DEBUG', default=False, cast=bool)\n" in out
+    assert "+web: gunicorn mysite.wsgi --log-file -\n" in out
+
+
+def test_diff_is_empty_and_exits_0_when_there_is_nothing_to_fix(make_project):
+    root = make_project()
+    result = run_cli(["--diff", str(root)])
+    assert result.exit_code == 0 and result.stdout == ""
+
+
+def test_diff_leaves_out_unsafe_fixes_unless_asked(make_project):
+    root = make_project({".python-version": None})
+    assert run_cli(["--diff", str(root)]).stdout == ""
+    assert "+3.14" in run_cli(["--diff", "--unsafe-fixes", str(root)]).stdout
+
+
+# ---------------------------------------------------------------------- never overwrite
+
+
+def test_a_file_changed_after_reading_is_not_overwritten(make_project):
+    root = make_project({"mysite/settings.py": DEBUG_UNCAST})
+    options = Options(paths=[str(root)])
+    result = lint(options)
+    edited = DEBUG_UNCAST + "TIME_ZONE = 'UTC'\n"
+    (root / "mysite/settings.py").write_text(edited)  # the user saves meanwhile
+    outcome = run_fixes(result, options)
+    assert (root / "mysite/settings.py").read_text() == edited
+    assert outcome.errors == ["mysite/settings.py: changed since djhlint read it; not overwritten"]
+    assert outcome.fixed == 0
+
+
+def test_a_file_changed_while_writing_is_not_overwritten(make_project, monkeypatch):
+    root = make_project({"mysite/settings.py": DEBUG_UNCAST})
+    settings = root / "mysite/settings.py"
+    edited = DEBUG_UNCAST + "TIME_ZONE = 'UTC'\n"
+    real = writer._temp_file
+
+    def racing(folder, name, data):
+        temp = real(folder, name, data)
+        settings.write_text(edited)  # the user saves after the checks, before the rename
+        return temp
+
+    monkeypatch.setattr(writer, "_temp_file", racing)
+    result = fix(root, "--select", "DJH103")
+    assert settings.read_text() == edited
+    assert "mysite/settings.py: changed since djhlint read it; not overwritten" in result.stderr
+    assert [p.name for p in settings.parent.iterdir() if p.name.endswith(writer.TEMP_SUFFIX)] == []
+
+
+def test_a_read_only_file_is_left_and_the_other_fixes_apply(make_project):
+    root = make_project({"mysite/settings.py": SETTINGS_UNCAST, "Procfile": "web: gunicorn mysite.wsgi\n"})
+    settings = root / "mysite/settings.py"
+    settings.chmod(0o444)
+    try:
+        result = fix(root)
+        assert settings.read_text() == SETTINGS_UNCAST
+        assert (root / "Procfile").read_text() == "web: gunicorn mysite.wsgi --log-file -\n"
+        errors = [line for line in result.stderr.splitlines() if line.startswith("djhlint: error:")]
+        assert errors == ["djhlint: error: mysite/settings.py: the file is read-only; its fixes were not applied"]
+        assert result.exit_code == 1
+        assert codes(root) == ["DJH103"]
+    finally:
+        settings.chmod(0o644)
+
+
+def test_a_fix_across_files_waits_for_all_of_them(make_project):
+    """DJH201 edits the settings and requirements.txt: a read-only requirements.txt stops both."""
+    settings = "INSTALLED_APPS = ['django.contrib.staticfiles']\nMIDDLEWARE = ['django.middleware.security.SecurityMiddleware']\n"
+    root = make_project({"mysite/settings.py": settings, "requirements.txt": "Django==5.2.8\n"})
+    (root / "requirements.txt").chmod(0o444)
+    try:
+        result = fix(root, "--unsafe-fixes", "--select", "DJH201")
+        assert (root / "mysite/settings.py").read_text() == settings
+        assert "requirements.txt: the file is read-only" in result.stderr
+    finally:
+        (root / "requirements.txt").chmod(0o644)
+
+
+# ---------------------------------------------------------------------- rounds and idempotence
+
+
+def test_overlapping_fixes_are_applied_in_rounds(make_project):
+    """Both fixes add an import at the top of the file: the second waits a round."""
+    settings = "SECRET_KEY = 'k3y'\n\nDATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': 'db.sqlite3'}}\n"
+    root = make_project({"mysite/settings.py": settings})
+    result = fix(root, "--unsafe-fixes", "--select", "DJH102,DJH501")
+    assert result.exit_code == 0, result.output
+    assert "(2 fixed, 0 remaining)" in result.stderr
+    assert (root / "mysite/settings.py").read_text() == (
+        "import os\n"
+        "import dj_database_url\n"
+        "\n"
+        "SECRET_KEY = os.environ['SECRET_KEY']\n"
+        "\n"
+        "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': 'db.sqlite3'}}\n"
+        "\n"
+        "# Heroku Postgres sets DATABASE_URL; where it is set, it replaces sqlite.\n"
+        'DATABASES["default"].update(dj_database_url.config(conn_max_age=600))\n'
+    )
+
+
+def test_a_second_fix_run_changes_nothing(make_project):
+    root = make_project({"Procfile": None, "procfile": "web: cd . && gunicorn mysite.wsgi\n", ".python-version": None, "mysite/settings.py": SETTINGS_UNCAST})
+    fix(root, "--unsafe-fixes")
+    once = snapshot(root)
+    again = fix(root, "--unsafe-fixes")
+    assert snapshot(root) == once
+    assert again.exit_code == 0 and "All checks passed." in again.stderr
+
+
+# ---------------------------------------------------------------------- broken fixes
+
+
+class BreaksTheFile(Rule):
+    """A rule whose fix leaves invalid Python: the fix stage must catch it."""
+
+    code, name, message = "DJH990", "breaks-the-file", "test rule"
+
+    def check(self, ctx):
+        if ctx.settings is not None:
+            span = Span("mysite/settings.py", 1, 1, 1, 1)
+            yield self.diagnostic(ctx, span, fix=Fix("safe", "break it", edits=(Edit.replace(span, "def ("),)))
+
+
+class FixesNothing(Rule):
+    """A rule whose fix leaves its own diagnostic in place."""
+
+    code, name, message = "DJH991", "fixes-nothing", "test rule"
+
+    def check(self, ctx):
+        if "mysite/settings.py" in ctx.files:
+            span = Span("mysite/settings.py", 1, 1, 1, 1)
+            yield self.diagnostic(ctx, span, fix=Fix("safe", "add a comment", edits=(Edit.replace(span, "# hello\n"),)))
+
+
+class EditsOutside(Rule):
+    """A rule whose fix names files outside the project, or a link leading out of it."""
+
+    code, name, message = "DJH992", "edits-outside", "test rule"
+
+    def check(self, ctx):
+        for target in ("../outside.txt", "mysite/link.py"):
+            edit = Edit.create(target, "x\n") if target.startswith("..") else Edit.replace(Span(target, 1, 1, 1, 1), "# x\n")
+            yield self.diagnostic(ctx, Span("mysite/settings.py"), fix=Fix("safe", "escape", edits=(edit,)))
+
+
+class EditsBrokenFile(Rule):
+    code, name, message = "DJH993", "edits-broken-file", "test rule"
+
+    def check(self, ctx):
+        span = Span("mysite/broken.py", 1, 1, 1, 1)
+        yield self.diagnostic(ctx, span, fix=Fix("safe", "touch it", edits=(Edit.replace(span, "# x\n"),)))
+
+
+@pytest.fixture
+def extra_rules(monkeypatch):
+    monkeypatch.setattr(engine, "ALL_RULES", [*ALL_RULES, BreaksTheFile, FixesNothing, EditsOutside, EditsBrokenFile])
+
+
+def test_a_fix_that_breaks_the_code_is_an_internal_error_and_not_written(make_project, extra_rules):
+    root = make_project({"Procfile": "web: gunicorn mysite.wsgi\n"})
+    settings = (root / "mysite/settings.py").read_bytes()
+    result = fix(root, "--select", "DJH990,DJH302")
+    assert result.exit_code == 2
+    assert "djhlint: error: internal error: the DJH990 fix for mysite/settings.py:1:1 left mysite/settings.py unparsable" in result.stderr
+    assert (root / "mysite/settings.py").read_bytes() == settings
+    assert (root / "Procfile").read_text() == "web: gunicorn mysite.wsgi --log-file -\n"
+
+
+def test_a_fix_that_leaves_its_diagnostic_is_an_internal_error(make_project, extra_rules):
+    root = make_project()
+    before = snapshot(root)
+    result = fix(root, "--select", "DJH991")
+    assert result.exit_code == 2
+    assert "internal error: the DJH991 fix for mysite/settings.py:1:1 did not remove the DJH991 diagnostic it fixes" in result.stderr
+    assert snapshot(root) == before
+
+
+def test_nothing_outside_the_project_is_written(make_project, tmp_path, extra_rules):
+    root = make_project()
+    outside = tmp_path / "elsewhere.py"
+    outside.write_text("x = 1\n")
+    (root / "mysite/link.py").symlink_to(outside)
+    fix(root, "--select", "DJH992")
+    assert not (tmp_path / "outside.txt").exists()
+    assert outside.read_text() == "x = 1\n"
+    assert (root / "mysite/link.py").is_symlink()
+
+
+def test_a_file_that_does_not_parse_is_never_touched(make_project, extra_rules):
+    root = make_project({"mysite/broken.py": "def (\n"})
+    result = fix(root, "--select", "DJH993")
+    assert (root / "mysite/broken.py").read_text() == "def (\n"
+    assert result.exit_code == 1
+
+
+def test_a_settings_module_that_does_not_parse_is_never_touched(make_project):
+    broken = "DEBUG = config('DEBUG', default=False\nSECRET_KEY = 'x'\n"
+    root = make_project({"mysite/settings.py": broken})
+    result = fix(root, "--unsafe-fixes")
+    assert (root / "mysite/settings.py").read_text() == broken
+    assert result.exit_code == 1 and codes(root) == ["DJH000"]
+
+
+# ---------------------------------------------------------------------- the report
+
+
+def test_markers_and_summary(make_project):
+    root = make_project({"mysite/settings.py": DEBUG_UNCAST, ".python-version": None})
+    result = run_cli([str(root)])
+    lines = result.stdout.splitlines()
+    assert any(": DJH103 [*] DEBUG" in line for line in lines)
+    assert any(": DJH401 no .python-version" in line for line in lines)  # unsafe: no marker
+    assert "[*] 1 fixable with the `--fix` option (1 hidden fix can be enabled with the `--unsafe-fixes` option)." in result.stderr
+    unsafe = run_cli(["--unsafe-fixes", str(root)])
+    assert any(": DJH401 [*] no .python-version" in line for line in unsafe.stdout.splitlines())
+    assert "[*] 2 fixable with `--fix --unsafe-fixes`." in unsafe.stderr
+
+
+def test_fix_reports_what_remains(make_project):
+    root = make_project({"mysite/settings.py": SETTINGS_UNCAST, ".python-version": None})
+    result = fix(root)
+    assert result.exit_code == 1
+    assert "Found 2 problems (1 fixed, 1 remaining)." in result.stderr
+    assert "No fixes available (1 hidden fix can be enabled with the `--unsafe-fixes` option)." in result.stderr
+    assert [line.split(": ")[1].split()[0] for line in result.stdout.splitlines()] == ["DJH401"]
+    assert fix(root, "--unsafe-fixes").exit_code == 0
+
+
+def test_json_fix_field(make_project):
+    root = make_project({"Procfile": None, "Procfile.txt": "web: gunicorn mysite.wsgi --log-file -\n", ".python-version": None, "mysite/settings.py": DEBUG_UNCAST})
+    result = run_cli(["--output-format", "json", str(root)])
+    items = {item["code"]: item for item in json.loads(result.stdout)}
+    assert items["DJH103"]["fix"] == {
+        "applicability": "safe",
+        "message": "add cast=bool to the config() call",
+        "edits": [
+            {
+                "kind": "replace",
+                "filename": str(root / "mysite/settings.py"),
+                "location": {"row": 3, "column": 38},
+                "end_location": {"row": 3, "column": 38},
+                "content": ", cast=bool",
+            }
+        ],
+    }
+    assert items["DJH301"]["fix"]["edits"] == [
+        {"kind": "rename", "filename": str(root / "Procfile.txt"), "new_filename": str(root / "Procfile")}
+    ]
+    assert items["DJH401"]["fix"]["applicability"] == "unsafe"
+    assert items["DJH401"]["fix"]["edits"] == [{"kind": "create", "filename": str(root / ".python-version"), "content": "3.14\n"}]
+
+
+def test_a_fix_nobody_can_carry_out_is_not_offered(make_project):
+    """django_heroku.settings() adds the wildcard: there is no literal to rewrite."""
+    root = make_project({"mysite/settings.py": "import django_heroku\n\nALLOWED_HOSTS = []\ndjango_heroku.settings(locals())\n"})
+    result = lint(Options(paths=[str(root)], select=["DJH101"]))
+    resolve_all(result)
+    assert [d.fix for d in result.diagnostics] == [None]
+
+
+# ---------------------------------------------------------------------- the tutorial, end to end
+
+
+def test_the_tutorial_project(tmp_path):
+    """The project as the tutorial leaves it: --fix --unsafe-fixes leaves only what has no
+    fix, a second run changes nothing, and git shows only the intended edits."""
+    root = tmp_path / "tutorial"
+    shutil.copytree(TUTORIAL, root)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "as the tutorial leaves it")
+    first = lint(Options(paths=[str(root)]))
+    resolve_all(first)
+    without_fix = sorted((d.code, d.span.file) for d in first.diagnostics if d.fix is None)
+
+    result = fix(root, "--unsafe-fixes")
+    remaining = lint(Options(paths=[str(root)]))
+    assert sorted((d.code, d.span.file) for d in remaining.diagnostics) == without_fix
+    assert result.exit_code == (1 if without_fix else 0), result.output
+
+    once = snapshot(root)
+    fix(root, "--unsafe-fixes")
+    assert snapshot(root) == once
+
+    git(root, "add", "-A")
+    diff = subprocess.run(
+        ["git", "diff", "--cached", "-M", "--no-color", "--no-ext-diff", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+    diff = "".join(line for line in diff.splitlines(keepends=True) if not line.startswith("index "))
+    assert diff == (REPO / "tests/data/tutorial-fix.diff").read_text()
+
+
+# ---------------------------------------------------------------------- the pre-commit hooks
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_the_pre_commit_hooks(tmp_path):
+    """Both hooks through real `pre-commit try-repo`: djhlint-fix repairs the safe
+    fixes (the hook fails, as files changed), djhlint then reports what remains."""
+    root = tmp_path / "app"
+    shutil.copytree(TUTORIAL, root)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "as the tutorial leaves it")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "PRE_COMMIT_COLOR": "never"}
+
+    def try_repo(hook: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), hook, "--all-files", "--verbose"],
+            cwd=root, env=env, capture_output=True, text=True, timeout=900,
+        )
+
+    fixing = try_repo("djhlint-fix")
+    assert fixing.returncode == 1, fixing.stdout + fixing.stderr
+    assert "files were modified by this hook" in fixing.stdout
+    assert (root / "Procfile").read_text() == "web: gunicorn mysite.wsgi --log-file -\n"
+    assert not (root / "Procfile.txt").exists()
+    settings = (root / "mysite/settings.py").read_text()
+    assert "DEBUG = config('DEBUG', default=False, cast=bool)" in settings
+    assert "default='dj9oh154y8eh320QZX3%0h2_23adg39asj293i'" in settings  # unsafe: left alone
+    assert not (root / ".python-version").exists()
+
+    git(root, "add", "-A")
+    checking = try_repo("djhlint")
+    assert checking.returncode == 1
+    assert "DJH102" in checking.stdout and "DJH202" not in checking.stdout
+    again = try_repo("djhlint-fix")
+    assert again.returncode == 1 and "files were modified by this hook" not in again.stdout
+
+
+def test_the_readme_documents_every_fix():
+    section = (REPO / "README.md").read_text(encoding="utf-8").split("## Fixes", 1)[1]
+    for rule in ALL_RULES:
+        if rule.fixable:
+            assert f"{rule.code} {rule.name}" in section, f"README's Fixes section lacks {rule.code}"
+    assert "djhlint-fix" in section and "--unsafe-fixes" in section and "--diff" in section
+    hooks = (REPO / ".pre-commit-hooks.yaml").read_text()
+    assert "id: djhlint-fix\n" in hooks and "entry: djhlint --fix\n" in hooks
