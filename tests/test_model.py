@@ -97,6 +97,26 @@ def test_generated_secrets(make_project, source):
     assert value(make_project, source, "X").kind == "generated"
 
 
+
+@pytest.mark.parametrize(
+    ("source", "pathlib"),
+    [
+        ("from pathlib import Path\nX = Path(__file__).resolve().parent.parent\n", True),
+        ("from pathlib import Path\nX = Path(__file__).resolve().parents[1]\n", True),
+        ("import pathlib\nX = pathlib.Path(__file__).absolute().parent\n", True),
+        ("from pathlib import Path\nBASE = Path.cwd()\nX = BASE / 'app'\n", True),
+        ("from pathlib import Path\nBASE = Path(__file__).parent\nX = BASE.parent\n", True),
+        ("import os\nX = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))\n", False),
+        ("import os\nBASE = os.getcwd()\nX = BASE / 'app'\n", False),
+    ],
+)
+def test_a_pathlib_path_is_told_apart_from_a_string_path(make_project, source, pathlib):
+    result = value(make_project, source, "X")
+    assert isinstance(result, Unknown)
+    assert (result.text == "pathlib.Path") == pathlib
+    if pathlib:
+        assert result.kind == "path"
+
 # ---------------------------------------------------------------- list and dict operations
 
 

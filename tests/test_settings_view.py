@@ -96,10 +96,10 @@ def test_split_settings_values_and_sites(split):
     assert settings["SECURE_SSL_REDIRECT"]["description"] == "True"
     assert settings["STATIC_ROOT"]["alternatives"][0] == {
         "kind": "unknown",
-        "description": "unknown: a path built at run time",
+        "description": "unknown: a pathlib.Path built at run time",
         "location": {"file": "mysite/settings/base.py", "line": 40, "column": 15},
         "hint": "path",
-        "text": "",
+        "text": "pathlib.Path",
     }
 
 

@@ -25,7 +25,7 @@ from . import __version__
 from . import ftypes
 from .ftypes import ParseError, SettingsModel, Span
 
-FORMAT = 1
+FORMAT = 2
 CACHE_DIR_NAME = ".djhlint_cache"
 # Only the project's own plain dataclasses can come out of an entry.
 TYPES: dict[str, type] = {

@@ -115,8 +115,9 @@ class EnvRead:
 @dataclass(eq=False)
 class Unknown:
     """Something djhlint cannot evaluate.  ``kind`` hints at its type where known:
-    ``bool`` (a comparison, ``not``, ``in``), ``generated`` (a random secret), ``path``,
-    ``call:<qualified name>`` or ``""``."""
+    ``bool`` (a comparison, ``not``, ``in``), ``generated`` (a random secret), ``path``
+    (with ``text`` ``"pathlib.Path"`` when it certainly is one, such as
+    ``Path(__file__).resolve().parent``), ``call:<qualified name>`` or ``""``."""
 
     span: Span
     kind: str = ""

@@ -39,6 +39,10 @@ GENERATED = ("get_random_secret_key", "token_urlsafe", "token_hex", "token_bytes
 BOOL_PARSERS = ("strtobool", "str2bool", "str_to_bool", "to_bool", "as_bool", "parse_bool", "asbool", "is_true", "truthy")
 STRING_METHODS = ("lower", "upper", "strip", "lstrip", "rstrip", "casefold", "title", "replace")
 PATH_CALLS = ("os.path.join", "os.path.abspath", "os.path.dirname", "pathlib.Path", "Path")
+# A pathlib.Path is told apart from an os.path string: ``BASE_DIR / "x"`` needs one.
+PATHLIB = "pathlib.Path"
+PATHLIB_CALLS = ("pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath", "pathlib.Path.cwd", "pathlib.Path.home")
+PATHLIB_METHODS = ("resolve", "absolute", "expanduser", "joinpath", "with_name", "with_stem", "with_suffix", "relative_to")
 DJANGO_ENVIRON_DEFAULT_POSITION = {  # methods of environ.Env whose second positional argument is the default
     "str": "str", "bool": "bool", "int": "int", "float": "float", "json": "json", "url": "str", "path": "str",
     "db": "db", "db_url": "db", "cache": "cache", "cache_url": "cache", "email": "email", "email_url": "email",
@@ -142,6 +146,11 @@ class SpanMaker:
         span = Span(self.path)
         self.wanted.setdefault(node, []).append(span)
         return span
+
+
+def _is_pathlib(value: Value) -> bool:
+    """True when ``value`` is certainly a ``pathlib.Path`` (``Path(__file__).resolve().parent``)."""
+    return isinstance(value, Unknown) and value.kind == "path" and value.text == PATHLIB
 
 
 def _dedupe(values: Iterable[Value]) -> tuple[Value, ...]:
@@ -693,7 +702,7 @@ class ModuleRunner:
             return Unknown(span)
         if isinstance(node, cst.BinaryOperation):
             if isinstance(node.operator, cst.Divide):
-                return Unknown(span, "path")
+                return Unknown(span, "path", PATHLIB if _is_pathlib(self.eval(node.left)) else "")
             if isinstance(node.operator, cst.Add):
                 left, right = self.eval(node.left), self.eval(node.right)
                 if isinstance(left, Literal) and isinstance(right, Literal) and isinstance(left.value, str) and isinstance(right.value, str):
@@ -703,7 +712,10 @@ class ModuleRunner:
         if isinstance(node, cst.IfExp):
             return Unknown(span, "alternatives")
         if isinstance(node, cst.Attribute):
-            return Unknown(span, "attribute", self.qualname(node) or "")
+            qual = self.qualname(node)
+            if qual is None and node.attr.value == "parent" and _is_pathlib(self.eval(node.value)):
+                return Unknown(span, "path", PATHLIB)
+            return Unknown(span, "attribute", qual or "")
         return Unknown(span)
 
     def eval_subscript(self, node: cst.Subscript, span: Span) -> Value:
@@ -712,6 +724,8 @@ class ModuleRunner:
         if qual == "os.environ":
             var = self.eval(key) if key is not None else None
             return EnvRead("os.environ[]", var.value if isinstance(var, Literal) and isinstance(var.value, str) else None, span)
+        if isinstance(node.value, cst.Attribute) and node.value.attr.value == "parents" and _is_pathlib(self.eval(node.value.value)):
+            return Unknown(span, "path", PATHLIB)
         base = self.eval(node.value)
         if isinstance(base, DictValue) and key is not None:
             k = self.eval(key)
@@ -786,6 +800,8 @@ class ModuleRunner:
             return Unknown(span, "call:dj_database_url.parse")
         if last in GENERATED:
             return Unknown(span, "generated", qual)
+        if qual in PATHLIB_CALLS:
+            return Unknown(span, "path", PATHLIB)
         if qual in PATH_CALLS:
             return Unknown(span, "path")
         # A conversion applied to an environment read.
@@ -813,6 +829,8 @@ class ModuleRunner:
                 if method == "split":
                     return dataclasses.replace(receiver, span=span, cast="list")
                 return dataclasses.replace(receiver, span=span, cast="unknown")
+            if method in PATHLIB_METHODS and _is_pathlib(receiver):
+                return Unknown(span, "path", PATHLIB)
             if isinstance(receiver, Literal) and isinstance(receiver.value, str) and method == "split":
                 sep_value = self.eval(positional[0]) if positional else None
                 sep = sep_value.value if isinstance(sep_value, Literal) and isinstance(sep_value.value, str) else None

@@ -154,6 +154,8 @@ def _explain_unknown(value: Unknown) -> str:
     hint = UNKNOWN_HINTS.get(kind, kind or "not evaluated")
     if kind == "generated" and value.text:
         hint += f" by {value.text}(...)"
+    elif kind == "path" and value.text:
+        hint = f"a {value.text} built at run time"
     elif value.text:
         hint += f": {value.text}"
     return f"unknown: {hint}"
