@@ -208,6 +208,96 @@ def test_diff_leaves_out_unsafe_fixes_unless_asked(make_project):
     assert "+3.14" in run_cli(["--diff", "--unsafe-fixes", str(root)]).stdout
 
 
+def test_diff_shows_a_deletion_as_all_lines_removed(make_project):
+    root = make_project({".python-version": None, "runtime.txt": "python-3.12.7\n"})
+    before = snapshot(root)
+    result = run_cli(["--diff", "."], cwd=root)
+    assert result.exit_code == 1
+    assert snapshot(root) == before
+    assert result.stdout == (
+        "diff --git a/.python-version b/.python-version\n"
+        "new file mode 100644\n"
+        "--- /dev/null\n"
+        "+++ b/.python-version\n"
+        "@@ -0,0 +1 @@\n"
+        "+3.12\n"
+        "diff --git a/runtime.txt b/runtime.txt\n"
+        "deleted file mode 100644\n"
+        "--- a/runtime.txt\n"
+        "+++ /dev/null\n"
+        "@@ -1 +0,0 @@\n"
+        "-python-3.12.7\n"
+    )
+    assert "Would fix 1 problem." in result.stderr
+
+
+def test_diff_shows_a_utf16_file_saved_as_utf8_as_binary(make_project):
+    root = make_project({"requirements.txt": "Django==5.2.8\ngunicorn\n".encode("utf-16")})
+    result = run_cli(["--diff", "--select", "DJH602", "."], cwd=root)
+    assert result.exit_code == 1
+    assert result.stdout == "diff --git a/requirements.txt b/requirements.txt\nBinary files a/requirements.txt and b/requirements.txt differ\n"
+
+
+# ---------------------------------------------------------------------- deletions
+
+
+def test_a_deletion_waits_for_the_other_writes_of_its_fix(make_project, monkeypatch):
+    """DJH402 writes .python-version, then deletes runtime.txt: if the write fails, the
+    deletion does not happen."""
+    root = make_project({".python-version": None, "runtime.txt": "python-3.12.7\n"})
+    real = writer._create
+
+    def failing(path, data):
+        if path.name == ".python-version":
+            raise writer.WriteError("disk full")
+        return real(path, data)
+
+    monkeypatch.setattr(writer, "_create", failing)
+    result = fix(root)
+    assert (root / "runtime.txt").read_text() == "python-3.12.7\n"
+    assert not (root / ".python-version").exists()
+    errors = [line for line in result.stderr.splitlines() if line.startswith("djhlint: error:")]
+    assert errors == [
+        "djhlint: error: .python-version: disk full",
+        "djhlint: error: runtime.txt: not deleted, as .python-version could not be written",
+    ]
+    assert result.exit_code == 1 and codes(root) == ["DJH402"]
+
+
+def test_a_file_changed_after_reading_is_not_deleted(make_project):
+    root = make_project({"runtime.txt": "python-3.13\n"})
+    options = Options(paths=[str(root)])
+    result = lint(options)
+    (root / "runtime.txt").write_text("python-3.12\n")  # the user saves meanwhile
+    outcome = run_fixes(result, options)
+    assert (root / "runtime.txt").read_text() == "python-3.12\n"
+    assert outcome.errors == ["runtime.txt: changed since djhlint read it; not deleted"]
+    assert outcome.fixed == 0
+
+
+def test_a_read_only_file_is_not_deleted_and_its_fix_waits(make_project):
+    root = make_project({".python-version": None, "runtime.txt": "python-3.12.7\n"})
+    runtime = root / "runtime.txt"
+    runtime.chmod(0o444)
+    try:
+        result = fix(root)
+        assert runtime.read_text() == "python-3.12.7\n"
+        assert not (root / ".python-version").exists()  # the fix is one: it waits whole
+        assert "djhlint: error: runtime.txt: the file is read-only; its fixes were not applied" in result.stderr
+        assert result.exit_code == 1
+    finally:
+        runtime.chmod(0o644)
+
+
+def test_a_deletion_removes_the_file(make_project):
+    root = make_project({"runtime.txt": "python-3.13\n"})
+    before = snapshot(root)
+    result = fix(root)
+    assert result.exit_code == 0, result.output
+    assert "Found 1 problem (1 fixed, 0 remaining)." in result.stderr
+    assert snapshot(root) == {k: v for k, v in before.items() if k != "runtime.txt"}
+
+
 # ---------------------------------------------------------------------- never overwrite
 
 
@@ -338,6 +428,16 @@ class EditsOutside(Rule):
             yield self.diagnostic(ctx, Span("mysite/settings.py"), fix=Fix("safe", "escape", edits=(edit,)))
 
 
+class DeletesOutside(Rule):
+    """A rule whose fix deletes files outside the project, or a link leading out of it."""
+
+    code, name, message = "DJH994", "deletes-outside", "test rule"
+
+    def check(self, ctx):
+        for target in ("../outside.txt", "mysite/link.py", "/etc/hostname"):
+            yield self.diagnostic(ctx, Span("mysite/settings.py"), fix=Fix("safe", "escape", edits=(Edit.delete(target),)))
+
+
 class EditsBrokenFile(Rule):
     code, name, message = "DJH993", "edits-broken-file", "test rule"
 
@@ -348,7 +448,7 @@ class EditsBrokenFile(Rule):
 
 @pytest.fixture
 def extra_rules(monkeypatch):
-    monkeypatch.setattr(engine, "ALL_RULES", [*ALL_RULES, BreaksTheFile, FixesNothing, EditsOutside, EditsBrokenFile])
+    monkeypatch.setattr(engine, "ALL_RULES", [*ALL_RULES, BreaksTheFile, FixesNothing, EditsOutside, DeletesOutside, EditsBrokenFile])
 
 
 def test_a_fix_that_breaks_the_code_is_an_internal_error_and_not_written(make_project, extra_rules):
@@ -378,6 +478,16 @@ def test_nothing_outside_the_project_is_written(make_project, tmp_path, extra_ru
     fix(root, "--select", "DJH992")
     assert not (tmp_path / "outside.txt").exists()
     assert outside.read_text() == "x = 1\n"
+    assert (root / "mysite/link.py").is_symlink()
+
+
+def test_nothing_outside_the_project_is_deleted(make_project, tmp_path, extra_rules):
+    root = make_project()
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep\n")
+    (root / "mysite/link.py").symlink_to(outside)
+    fix(root, "--select", "DJH994")
+    assert outside.read_text() == "keep\n"
     assert (root / "mysite/link.py").is_symlink()
 
 
@@ -443,6 +553,21 @@ def test_json_fix_field(make_project):
     ]
     assert items["DJH401"]["fix"]["applicability"] == "unsafe"
     assert items["DJH401"]["fix"]["edits"] == [{"kind": "create", "filename": str(root / ".python-version"), "content": "3.14\n"}]
+
+
+def test_json_fix_field_deletes_and_rewrites(make_project):
+    root = make_project({".python-version": None, "runtime.txt": "python-3.12.7\n", "requirements.txt": "gunicorn\n".encode("utf-16")})
+    result = run_cli(["--output-format", "json", str(root)])
+    items = {item["code"]: item for item in json.loads(result.stdout)}
+    assert items["DJH402"]["fix"]["edits"] == [
+        {"kind": "create", "filename": str(root / ".python-version"), "content": "3.12\n"},
+        {"kind": "delete", "filename": str(root / "runtime.txt")},
+    ]
+    assert items["DJH602"]["fix"] == {
+        "applicability": "safe",
+        "message": "save requirements.txt as UTF-8",
+        "edits": [{"kind": "rewrite", "filename": str(root / "requirements.txt"), "content": "gunicorn\n"}],
+    }
 
 
 def test_a_fix_nobody_can_carry_out_is_not_offered(make_project):

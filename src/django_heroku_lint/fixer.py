@@ -48,7 +48,8 @@ class State:
     base: Project
     contents: dict[str, bytes] = field(default_factory=dict)  # changed and created files
     origins: dict[str, str | None] = field(default_factory=dict)  # path -> original path (None: created)
-    removed: frozenset[str] = frozenset()  # files renamed away
+    removed: frozenset[str] = frozenset()  # files renamed away or deleted
+    deleted: frozenset[str] = frozenset()  # files of the disk the fixes delete, by their original path
 
     def read(self, rel: str) -> bytes | ParseError:
         if rel in self.contents:
@@ -75,11 +76,16 @@ class State:
             if origin == path and before == self.contents[path]:
                 continue
             changes.append(FileChange(path, origin, before, self.contents[path]))
+        for origin in sorted(self.deleted):  # last: a deletion waits for the other writes
+            before = self.base.read(origin)
+            if isinstance(before, ParseError):  # pragma: no cover - a file the fixes delete was readable
+                continue
+            changes.append(FileChange(origin, origin, before, None))
         return changes
 
     def apply(self, fixes: list[Fix]) -> "State":
         """A new state with the fixes' edits applied (they must not overlap)."""
-        contents, origins, removed = dict(self.contents), dict(self.origins), set(self.removed)
+        contents, origins, removed, deleted = dict(self.contents), dict(self.origins), set(self.removed), set(self.deleted)
         by_file: dict[str, list[Edit]] = {}
         for fix in fixes:
             for edit in fix.edits:
@@ -108,10 +114,23 @@ class State:
         for fix in fixes:
             for edit in fix.edits:
                 if edit.kind == "create":
-                    if edit.file in self.files or edit.file in contents:
+                    if edit.file in self.files or edit.file in contents or edit.file in deleted:
                         raise Skip(f"{edit.file} already exists")
                     contents[edit.file] = edit.content.encode("utf-8")
                     origins[edit.file] = None
+                elif edit.kind == "rewrite":
+                    if edit.file not in self.files or edit.file in removed:
+                        raise Skip(f"no {edit.file} to rewrite")
+                    contents[edit.file] = edit.content.encode("utf-8")
+                    origins.setdefault(edit.file, edit.file)
+                elif edit.kind == "delete":
+                    if edit.file not in self.files or edit.file in removed:
+                        raise Skip(f"no {edit.file} to delete")
+                    contents.pop(edit.file, None)
+                    origin = origins.pop(edit.file, edit.file)
+                    if origin is not None:
+                        deleted.add(origin)
+                    removed.add(edit.file)
                 elif edit.kind == "rename":
                     new = edit.new_file or ""
                     if edit.file not in self.files or new in self.files or new in contents:
@@ -125,7 +144,7 @@ class State:
                     contents[new] = data
                     origins[new] = origins.pop(edit.file, edit.file)
                     removed.add(edit.file)
-        return State(self.base, contents, origins, frozenset(removed))
+        return State(self.base, contents, origins, frozenset(removed), frozenset(deleted))
 
     def _source(self, path: str) -> TextSource:
         source = load_source(path, self.read(path))
@@ -335,6 +354,13 @@ def run_fixes(result: LintResult, options: Options, unsafe: bool = False, write_
         outcome.internal_error = outcome.internal_error or plan.internal_error
         written: set[str] = set()
         for change in changes:
+            if write_files and change.deleted:
+                # A deletion comes last, and only once every other file of its fixes is written.
+                partners = {f for _, fix in plan.applied if change.path in _files_of(fix) for f in _files_of(fix)}
+                missing = sorted(partners - written - {change.path})
+                if missing:
+                    write_errors.append(f"{change.path}: not deleted, as {', '.join(missing)} could not be written")
+                    continue
             if write_files:
                 try:
                     write(project, change)
@@ -366,7 +392,9 @@ def resolve_all(result: LintResult) -> None:
 
 
 def render_diff(changes: list[tuple[Path, FileChange]]) -> str:
-    """A unified diff of the changes, in git's format (renames and new files included)."""
+    """A unified diff of the changes, in git's format (renames, new and deleted files
+    included; a file with NUL bytes on either side, such as UTF-16, shows as binary, as
+    in git)."""
     out: list[str] = []
     for root, change in changes:
         new_name = relative_path(str(root / change.path))
@@ -374,14 +402,21 @@ def render_diff(changes: list[tuple[Path, FileChange]]) -> str:
         out.append(f"diff --git a/{old_name} b/{new_name}\n")
         if change.origin is None:
             out.append("new file mode 100644\n")
+        elif change.deleted:
+            out.append("deleted file mode 100644\n")
         elif change.origin != change.path:
             out.append(f"rename from {old_name}\nrename to {new_name}\n")
         if change.before == change.after:
             continue
-        old_lines = (change.before or b"").decode("utf-8", "replace").splitlines(keepends=True)
-        new_lines = change.after.decode("utf-8", "replace").splitlines(keepends=True)
         from_name = f"a/{old_name}" if change.origin is not None else "/dev/null"
-        for line in difflib.unified_diff(old_lines, new_lines, from_name, f"b/{new_name}", n=3):
+        to_name = "/dev/null" if change.deleted else f"b/{new_name}"
+        old_text, new_text = _diff_text(change.before or b""), _diff_text(change.after or b"")
+        if old_text is None or new_text is None:
+            out.append(f"Binary files {from_name} and {to_name} differ\n")
+            continue
+        old_lines = old_text.splitlines(keepends=True)
+        new_lines = new_text.splitlines(keepends=True)
+        for line in difflib.unified_diff(old_lines, new_lines, from_name, to_name, n=3):
             if line.startswith(("---", "+++", "@@")):
                 out.append(line if line.endswith("\n") else line + "\n")
             elif line.endswith("\n") or line.endswith("\r"):
@@ -389,3 +424,11 @@ def render_diff(changes: list[tuple[Path, FileChange]]) -> str:
             else:
                 out.append(line + "\n\\ No newline at end of file\n")
     return "".join(out)
+
+
+def _diff_text(data: bytes) -> str | None:
+    """The text a diff shows, or ``None`` for bytes git calls binary: with NUL bytes, as
+    in UTF-16 (other bytes that are not UTF-8 show as replacement characters)."""
+    if b"\x00" in data:
+        return None
+    return data.decode("utf-8", "replace")

@@ -38,11 +38,12 @@ from .ftypes import (
     MoveElement,
     ParseError,
     ReadEnv,
+    Reencode,
     ReplaceString,
     Span,
     UseMethod,
 )
-from .parse import PythonFile, decode_text, parse_python
+from .parse import PythonFile, decode_text, parse_python, utf16_text
 
 TRUTHY = ("1", "true", "yes", "on")  # what decouple's cast=bool reads as true
 REQUIREMENTS = "requirements.txt"
@@ -264,6 +265,17 @@ def resolve(fix: Fix, read: Reader, files: frozenset[str]) -> Fix | None:
         python_done: set[str] = set()
         texts: dict[str, tuple[TextSource, str]] = {}  # path -> (original, current text)
         for intent in fix.intents:
+            if isinstance(intent, Reencode):
+                path = intent.file
+                if path in touched or path in python_done or path in texts:
+                    raise Unresolvable("two edits of one file in one fix")
+                data = read(path)
+                text = None if isinstance(data, ParseError) else utf16_text(data)
+                if text is None:
+                    raise Unresolvable("not a UTF-16 text file")
+                edits.append(Edit.rewrite(path, text))
+                touched.add(path)
+                continue
             if isinstance(intent, AddRequirement):
                 path = REQUIREMENTS
                 if path in touched or path not in files:

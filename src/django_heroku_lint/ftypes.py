@@ -431,8 +431,11 @@ class Edit:
     """One change to one file of the build; paths are relative to the build root.
 
     ``kind`` is ``"replace"`` (the text of ``span`` becomes ``content``; an empty span
-    inserts), ``"create"`` (a new file ``file`` holding ``content``) or ``"rename"``
-    (``file`` becomes ``new_file``, its content unchanged).
+    inserts), ``"create"`` (a new file ``file`` holding ``content``), ``"rename"``
+    (``file`` becomes ``new_file``, its content unchanged), ``"rewrite"`` (the whole of
+    ``file``, whatever its encoding, becomes ``content`` written as UTF-8: for a file
+    that is not UTF-8 text, where a span means nothing) or ``"delete"`` (``file`` is
+    removed; it goes only once the fix's other files are written).
     """
 
     kind: str
@@ -452,6 +455,14 @@ class Edit:
     @classmethod
     def rename(cls, file: str, new_file: str) -> "Edit":
         return cls("rename", file, None, "", new_file)
+
+    @classmethod
+    def rewrite(cls, file: str, content: str) -> "Edit":
+        return cls("rewrite", file, None, content)
+
+    @classmethod
+    def delete(cls, file: str) -> "Edit":
+        return cls("delete", file)
 
 
 @dataclass(frozen=True)
@@ -553,9 +564,17 @@ class AddRequirement:
     satisfied_by: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Reencode:
+    """A UTF-16 text file (with its byte order mark) is written again as UTF-8 without
+    one, its text unchanged: a ``rewrite`` edit."""
+
+    file: str
+
+
 Intent = Union[
     AddKeyword, UseMethod, CompareEnvString, DropFallback, ReadEnv, ReplaceString, MoveElement, InsertElement,
-    AddStatement, AddRequirement,
+    AddStatement, AddRequirement, Reencode,
 ]
 
 
@@ -579,9 +598,13 @@ class Fix:
 class FileChange:
     """What the fixes do to one file, end to end: ``origin`` is the path it had (``None``
     when the fixes create it), ``path`` the one it ends with; ``before`` is the content
-    as it was read, ``after`` the content to write."""
+    as it was read, ``after`` the content to write (``None`` when the fixes delete it)."""
 
     path: str
     origin: str | None
     before: bytes | None
-    after: bytes
+    after: bytes | None
+
+    @property
+    def deleted(self) -> bool:
+        return self.after is None

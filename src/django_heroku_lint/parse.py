@@ -18,10 +18,29 @@ if TYPE_CHECKING:  # LibCST is imported only when a Python file is actually pars
 NOQA_RE = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 
 
+UTF16_TEXT = "file is UTF-16 encoded (a PowerShell redirect?); save it as UTF-8"
+UTF16_MIXED = "file starts as UTF-16 but does not decode as UTF-16 (a line appended as UTF-8?); save it as UTF-8"
+
+
+def utf16_text(data: bytes) -> str | None:
+    """The text of a UTF-16 file with a byte order mark, when all of it decodes as UTF-16
+    and encodes back to the same bytes; ``None`` otherwise."""
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    codec = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
+    try:
+        text = data[2:].decode(codec)
+    except UnicodeDecodeError:
+        return None
+    if "\x00" in text or data[:2] + text.encode(codec) != data:
+        return None  # UTF-32, or bytes that do not round-trip
+    return text
+
+
 def decode_text(data: bytes, path: str) -> str | ParseError:
     """Decode a text file as Heroku reads it: UTF-8, without a byte order mark."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return ParseError(Span(path), "file is UTF-16 encoded (a PowerShell redirect?); save it as UTF-8")
+        return ParseError(Span(path), UTF16_TEXT if utf16_text(data) is not None else UTF16_MIXED)
     if b"\x00" in data:
         return ParseError(Span(path), "file is binary (it contains NUL bytes), not text")
     try:

@@ -450,7 +450,7 @@ def fix_json(fix: Fix | None, build_root: str) -> dict[str, Any] | None:
             item["location"] = {"row": e.span.line, "column": e.span.col}
             item["end_location"] = {"row": e.span.end_line, "column": e.span.end_col}
             item["content"] = e.content
-        elif e.kind == "create":
+        elif e.kind in ("create", "rewrite"):
             item["content"] = e.content
         elif e.kind == "rename":
             item["new_filename"] = os.path.join(build_root, e.new_file or "")

@@ -6,7 +6,9 @@ again: if it changed since djhlint read it, it is left alone.  A read-only file,
 symbolic link, or a path that leads outside the build root is never written.  A new
 file is created only if nothing has that name; a rename never replaces another file,
 and a rename that only changes case goes through a temporary name, so it also works
-on case-insensitive file systems (macOS, Windows).
+on case-insensitive file systems (macOS, Windows).  A file is deleted only if it is
+still what djhlint read, and (``fixer.py`` sees to it) only after the other files of
+its fix are written.
 
 Errors are one line each (``WriteError``); a failed write leaves the file as it was.
 """
@@ -54,12 +56,12 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _unchanged(project: Project, rel: str, before: bytes | None) -> None:
+def _unchanged(project: Project, rel: str, before: bytes | None, action: str = "overwritten") -> None:
     current = project.read_fresh(rel)
     if isinstance(current, ParseError):
         raise WriteError(f"cannot read it again before writing ({current.reason})")
     if current != before:
-        raise WriteError("changed since djhlint read it; not overwritten")
+        raise WriteError(f"changed since djhlint read it; not {action}")
 
 
 def preflight(project: Project, change: FileChange) -> str | None:
@@ -69,10 +71,13 @@ def preflight(project: Project, change: FileChange) -> str | None:
         source = None
         if change.origin is not None:
             source = _target(project, change.origin)
-            _unchanged(project, change.origin, change.before)
+            _unchanged(project, change.origin, change.before, "deleted" if change.deleted else "overwritten")
             if _read_only(source):
                 raise WriteError("the file is read-only; its fixes were not applied")
-        if change.origin != change.path:
+        if change.deleted:
+            if source is not None and not os.access(source.parent, os.W_OK):
+                raise WriteError("its folder is read-only")
+        elif change.origin != change.path:
             name = change.path
             target = _target(project, change.path)
             if os.path.lexists(target) and not (source is not None and _same_file(source, target)):
@@ -91,7 +96,10 @@ def write(project: Project, change: FileChange) -> None:
     name = change.origin or change.path
     try:
         if change.origin is None:
-            _create(_target(project, change.path), change.after)
+            _create(_target(project, change.path), change.after or b"")
+            return
+        if change.after is None:
+            _delete(project, change.origin, change.before)
             return
         if change.origin != change.path:
             _unchanged(project, change.origin, change.before)
@@ -137,6 +145,15 @@ def _replace(project: Project, rel: str, before: bytes | None, after: bytes) -> 
         if os.path.lexists(temp):
             os.unlink(temp)
         raise
+
+
+def _delete(project: Project, rel: str, before: bytes | None) -> None:
+    """Delete ``rel`` if it is still what djhlint read."""
+    path = _target(project, rel)
+    if _read_only(path):
+        raise WriteError("the file is read-only; its fixes were not applied")
+    _unchanged(project, rel, before, "deleted")
+    os.unlink(path)
 
 
 def _umask() -> int:

@@ -2,10 +2,18 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..ftypes import Context, Diagnostic, Span
+from ..ftypes import SAFE, Context, Diagnostic, Edit, Fix, Span
 from ..pythons import recommended
 from ..rule import TREE, Case, Rule
-from ._versions import requested
+from ._versions import Requested, requested
+
+
+def same_python(runtime: Requested, following: Requested) -> bool:
+    """True when Heroku builds the same Python from ``.python-version`` as from runtime.txt:
+    the same version, or the same major version with no patch level in ``.python-version``."""
+    pinned = runtime.text.removeprefix("python-")
+    major_minor = f"{following.major_minor[0]}.{following.major_minor[1]}"
+    return following.text == pinned or (following.text == major_minor and following.major_minor == runtime.major_minor)
 
 
 class RuntimeTxtDeprecated(Rule):
@@ -22,9 +30,15 @@ class RuntimeTxtDeprecated(Rule):
     holding just `3.14` it gets security patches without edits.
 
     ## Fix safety
-    No automatic fix yet. The intended fix writes `.python-version` with the same
-    major.minor version and deletes `runtime.txt`; it is safe, as Heroku builds the
-    same Python (the newest patch release of that version, which is what it recommends).
+    The fix writes `.python-version` holding the major version of `runtime.txt`
+    (`python-3.12.7` gives `3.12`) and deletes `runtime.txt`, once `.python-version` is
+    written. It is safe: Heroku builds the same Python version, at its newest patch
+    release, which is what Heroku recommends and what brings security fixes.
+
+    When `.python-version` already exists, the fix only deletes `runtime.txt`, and only
+    if both ask for the same Python (`3.12` beside `python-3.12.7`, or the very same
+    version); if they disagree, which one is meant is yours to say, so there is no fix.
+    Nor is there one for a `runtime.txt` Heroku cannot read.
 
     ## References
     - Heroku Dev Center, "Specifying a Python Version".
@@ -35,9 +49,23 @@ class RuntimeTxtDeprecated(Rule):
     name = "runtime-txt-deprecated"
     message = "runtime.txt is deprecated and Heroku will make it a build error{uv}; {remedy}"
 
+    fixable = True
+
     INVALID = [
-        Case({".python-version": None, "runtime.txt": "python-3.12.7\n"}, expect=["runtime.txt:1"], show="runtime.txt"),
-        Case({"runtime.txt": "python-3.13\n"}, expect=["runtime.txt:1"], show=TREE),
+        Case(
+            {".python-version": None, "runtime.txt": "python-3.12.7\n"},
+            expect=["runtime.txt:1"],
+            show="runtime.txt",
+            fixed={".python-version": "3.12\n", "runtime.txt": None},
+        ),
+        Case({"runtime.txt": "python-3.13\n"}, expect=["runtime.txt:1"], show=TREE, fixed={"runtime.txt": None}),
+        Case(
+            {".python-version": "3.13\n", "runtime.txt": "python-3.12.7\n"},
+            expect=["runtime.txt:1"],
+            show=TREE,
+            note="no fix: the two files disagree",
+        ),
+        Case({".python-version": None, "runtime.txt": "python-3.12 \n3.13\n"}, expect=["runtime.txt:1"], note="no fix: two versions"),
     ]
     VALID = [
         Case({".python-version": "3.13\n"}, show=TREE),
@@ -52,8 +80,14 @@ class RuntimeTxtDeprecated(Rule):
         span = found.span if found else (entry.versions[0][1] if entry.versions else Span("runtime.txt"))
         uv = " (with uv.lock it already is one)" if "uv.lock" in ctx.files else ""
         following = requested(ctx.version_files[".python-version"]) if ".python-version" in ctx.version_files else None
+        fix = None
         if following is not None:
-            fix = f"delete runtime.txt (Heroku then builds the {following.text} of .python-version)"
+            remedy = f"delete runtime.txt (Heroku then builds the {following.text} of .python-version)"
+            if found is not None and same_python(found, following):
+                fix = Fix(SAFE, f"delete runtime.txt: .python-version asks for the same Python ({following.text})", edits=(Edit.delete("runtime.txt"),))
         else:
-            fix = f"write .python-version holding {version} and delete runtime.txt"
-        yield self.diagnostic(ctx, span, uv=uv, remedy=fix)
+            remedy = f"write .python-version holding {version} and delete runtime.txt"
+            if found is not None and ".python-version" not in ctx.files:
+                edits = (Edit.create(".python-version", f"{version}\n"), Edit.delete("runtime.txt"))
+                fix = Fix(SAFE, f"write .python-version holding {version} and delete runtime.txt", edits=edits)
+        yield self.diagnostic(ctx, span, fix=fix, uv=uv, remedy=remedy)

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..ftypes import Context, Diagnostic, ParseError, Span
+from ..ftypes import SAFE, Context, Diagnostic, Edit, Fix, ParseError, Reencode, Span
+from ..parse import UTF16_MIXED, UTF16_TEXT
 from ..requirements import LOCK_FILES
 from ..rule import TREE, Case, Rule
 
@@ -12,6 +13,11 @@ REQUIREMENTS = "Django==5.2.8\ndj-database-url==3.0.1\ngunicorn==23.0.0\npsycopg
 def explain(error: ParseError) -> str:
     reason = error.reason
     file = error.span.file
+    if reason == UTF16_MIXED:
+        return (
+            f"{file} starts as UTF-16 but has bytes that are not (a line appended as UTF-8 to a PowerShell redirect?): "
+            "pip cannot decode it and the push is rejected; save it as UTF-8"
+        )
     if "UTF-16" in reason:
         return (
             f"{file} is UTF-16 (a PowerShell `>` redirect), which pip reads only while every line stays UTF-16 "
@@ -42,8 +48,16 @@ class RequirementsUnreadable(Rule):
     tools refuse UTF-16 from the start. A missing `-r` include stops pip too.
 
     ## Fix safety
-    No automatic fix yet. The intended fix re-encodes a UTF-16 file as UTF-8; it is safe,
-    as the text is unchanged. Renaming a misnamed file is left to the author.
+    For a UTF-16 file, the fix writes the same text again as UTF-8, without a byte order
+    mark, keeping its line ends. It is safe: pip reads exactly the same requirements. A
+    file that is only partly UTF-16 (a line appended as UTF-8) gets no fix, as part of
+    its text would have to be guessed.
+
+    For a misnamed file, the fix renames it to `requirements.txt`. It is safe too: the
+    file already lists what the author wants installed, and without it Heroku finds no
+    package manager file and rejects the push, so the rename cannot stop an app that
+    runs. There is no fix when several files look like `requirements.txt`, or a
+    `Pipfile` is there too: which one is meant is the author's call.
 
     ## References
     - pip, "Requirements File Format: Encoding".
@@ -55,10 +69,39 @@ class RequirementsUnreadable(Rule):
     name = "requirements-unreadable"
     message = "the requirements cannot be installed: {detail}"
 
+    fixable = True
+
     INVALID = [
-        Case({"requirements.txt": REQUIREMENTS.encode("utf-16")}, expect=["requirements.txt:1"], show=TREE),
-        Case({"requirements.txt": None, "requirement.txt": REQUIREMENTS}, expect=["requirement.txt:1"], show=TREE),
+        Case(
+            {"requirements.txt": REQUIREMENTS.encode("utf-16")},
+            expect=["requirements.txt:1"],
+            show=TREE,
+            fixed={"requirements.txt": REQUIREMENTS},
+        ),
+        Case(
+            {"requirements.txt": None, "requirement.txt": REQUIREMENTS},
+            expect=["requirement.txt:1"],
+            show=TREE,
+            fixed={"requirement.txt": None, "requirements.txt": REQUIREMENTS},
+        ),
         Case({"requirements.txt": "-r requirements/base.txt\n"}, expect=["requirements.txt:1"]),
+        Case(
+            {"requirements.txt": b"\xfe\xff" + REQUIREMENTS.replace("\n", "\r\n").encode("utf-16-be")},
+            expect=["requirements.txt:1"],
+            fixed={"requirements.txt": REQUIREMENTS.replace("\n", "\r\n")},
+            note="big-endian with CRLF line ends, as PowerShell writes them: the line ends stay",
+        ),
+        Case(
+            {"requirements.txt": REQUIREMENTS.encode("utf-16") + b"gunicorn\n"},
+            expect=["requirements.txt:1"],
+            note="no fix: the last line was appended as UTF-8",
+        ),
+        Case(
+            {"requirements.txt": None, "requirement.txt": REQUIREMENTS, "Requirements.txt": REQUIREMENTS},
+            expect=["Requirements.txt:1", "requirement.txt:1"],
+            show=TREE,
+            note="no fix: which one is meant?",
+        ),
     ]
     VALID = [
         Case({"requirements.txt": REQUIREMENTS}, show=TREE),
@@ -67,10 +110,17 @@ class RequirementsUnreadable(Rule):
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
         for error in ctx.requirements_errors:
-            yield self.diagnostic(ctx, error.span, detail=explain(error))
+            fix = None
+            if error.reason == UTF16_TEXT:
+                fix = Fix(SAFE, f"save {error.span.file} as UTF-8", intents=(Reencode(error.span.file),))
+            yield self.diagnostic(ctx, error.span, fix=fix, detail=explain(error))
         if any(name in ctx.files for name in LOCK_FILES):
             return
-        for name in ctx.misnamed_requirements:
+        names = ctx.misnamed_requirements
+        for name in names:
             shown = repr(name) if name != name.strip() else name
             detail = f"{shown} is not read by Heroku, which looks for requirements.txt, so nothing is installed; rename it to requirements.txt"
-            yield self.diagnostic(ctx, Span(name), detail=detail)
+            fix = None
+            if len(names) == 1 and "Pipfile" not in ctx.files:
+                fix = Fix(SAFE, f"rename {shown} to requirements.txt", edits=(Edit.rename(name, "requirements.txt"),))
+            yield self.diagnostic(ctx, Span(name), fix=fix, detail=detail)
