@@ -480,6 +480,38 @@ def _string(value: str, quote: str = '"') -> cst.SimpleString:
     return cst.SimpleString(f"{quote}{body}{quote}")
 
 
+def module_quote(module: cst.Module) -> str:
+    """The quote the module's one-line strings mostly use; ``"`` on a tie."""
+    counts: Counter[str] = Counter()
+
+    class Visitor(cst.CSTVisitor):
+        def visit_SimpleString(self, node: cst.SimpleString) -> None:
+            if node.quote in ('"', "'"):
+                counts[node.quote] += 1
+
+    module.visit(Visitor())
+    return "'" if counts["'"] > counts['"'] else '"'
+
+
+class _Requote(cst.CSTTransformer):
+    """Plain one-line strings in the given quote (new code only: its text is ours)."""
+
+    def __init__(self, quote: str) -> None:
+        self.quote = quote
+
+    def leave_SimpleString(self, original_node: cst.SimpleString, updated_node: cst.SimpleString) -> cst.SimpleString:
+        if updated_node.prefix or updated_node.quote not in ('"', "'"):
+            return updated_node
+        value = updated_node.evaluated_value
+        if not isinstance(value, str):  # pragma: no cover - no prefix means str
+            return updated_node
+        return _string(value, self.quote).with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
+
+
+def requote(node: cst.CSTNode, quote: str) -> cst.CSTNode:
+    return node.visit(_Requote(quote))
+
+
 def _container(source: PythonSource, value: cst.CSTNode) -> tuple[cst.CSTNode, int]:
     element = source.parents.get(value)
     if not isinstance(element, (cst.Element, cst.StarredElement)) or element.value is not value:
@@ -796,6 +828,8 @@ def _add_statement(source: PythonSource, intent: AddStatement) -> cst.Module:
     site = source.node_at(intent.site, cst.CSTNode)
     top = source.top_index(site)
     statement = cst.parse_statement(intent.code)
+    if intent.match_quotes:
+        statement = requote(statement, module_quote(source.module))
     if intent.comment:
         statement = statement.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine(comment=cst.Comment(f"# {intent.comment}"))])
     body = list(source.module.body)

@@ -547,12 +547,14 @@ class InsertElement:
 @dataclass(frozen=True)
 class AddStatement:
     """``code`` (one statement) goes after the top-level statement holding ``site``;
-    each module of ``imports`` is imported at the top first unless it already is."""
+    each module of ``imports`` is imported at the top first unless it already is.
+    With ``match_quotes``, the strings of ``code`` take the quotes the module mostly uses."""
 
     site: Span
     code: str
     imports: tuple[str, ...] = ()
     comment: str = ""  # a comment line above the new statement
+    match_quotes: bool = False
 
 
 @dataclass(frozen=True)

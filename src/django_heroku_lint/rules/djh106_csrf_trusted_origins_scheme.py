@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
-from ..ftypes import Context, Diagnostic, ListValue, Literal
+from ..ftypes import SAFE, Context, Diagnostic, Fix, ListValue, Literal, ReplaceString
 from ..requirements import may_reach
 from ..rule import Case, Rule
 from ._values import setting, unique_spans
+
+# A host, a ".domain" or "*.domain", and an optional port: what gets a scheme.
+HOST_RE = re.compile(r"^(?:\*?\.)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::\d+)?$")
 
 
 class CsrfTrustedOriginsScheme(Rule):
@@ -24,9 +28,14 @@ class CsrfTrustedOriginsScheme(Rule):
     apps over HTTPS, so `https://` is the scheme to add.
 
     ## Fix safety
-    No automatic fix yet. The intended fix prefixes the entry with `https://` (a leading
-    dot becoming `https://*.`); it is safe, because an entry without a scheme matches
-    nothing on Django 4.0 and later.
+    The fix prefixes the entry with `https://`, keeping its quotes: `"myapp.herokuapp.com"`
+    becomes `"https://myapp.herokuapp.com"`, and a leading dot, Django 3.2's way of
+    saying "and its subdomains", becomes `https://*.`. It is safe: on Django 4.0 and
+    later an entry without a scheme matches nothing, so the author's origin is trusted
+    as meant, over the HTTPS that Heroku serves. The rule is silent where the declared
+    Django is older, and pip installs the newest Django a looser declaration allows.
+    An entry that is not a plain host (a path, a stray character, an `"*"` alone) gets no
+    fix: what it means is not clear.
 
     ## References
     - Django 4.0 release notes, "CSRF_TRUSTED_ORIGINS changes"; Django, "CSRF_TRUSTED_ORIGINS".
@@ -37,11 +46,23 @@ class CsrfTrustedOriginsScheme(Rule):
     name = "csrf-trusted-origins-scheme"
     message = 'CSRF_TRUSTED_ORIGINS entry "{entry}" has no scheme: Django 4.0+ stops manage.py with 4_0.E001 and rejects posts from it (403); write "{fixed}"'
 
+    fixable = True
+
     INVALID = [
-        Case({"mysite/settings.py": 'CSRF_TRUSTED_ORIGINS = ["myapp.herokuapp.com"]\n'}, expect=["mysite/settings.py:1"]),
         Case(
-            {"mysite/settings.py": 'CSRF_TRUSTED_ORIGINS = ["https://myapp.herokuapp.com", ".example.com"]\n'},
+            {"mysite/settings.py": 'CSRF_TRUSTED_ORIGINS = ["myapp.herokuapp.com"]\n'},
             expect=["mysite/settings.py:1"],
+            fixed={"mysite/settings.py": 'CSRF_TRUSTED_ORIGINS = ["https://myapp.herokuapp.com"]\n'},
+        ),
+        Case(
+            {"mysite/settings.py": "CSRF_TRUSTED_ORIGINS = [\n    'https://myapp.herokuapp.com',\n    '.example.com',  # and its subdomains\n]\n"},
+            expect=["mysite/settings.py:3"],
+            fixed={"mysite/settings.py": "CSRF_TRUSTED_ORIGINS = [\n    'https://myapp.herokuapp.com',\n    'https://*.example.com',  # and its subdomains\n]\n"},
+        ),
+        Case(
+            {"mysite/settings.py": 'CSRF_TRUSTED_ORIGINS = ["myapp.herokuapp.com/admin"]\n'},
+            expect=["mysite/settings.py:1"],
+            note="no fix: a path is not a host, so what is meant is left to the author",
         ),
     ]
     VALID = [
@@ -70,4 +91,5 @@ class CsrfTrustedOriginsScheme(Rule):
         for span in unique_spans(list(found)):
             entry = found[span]
             fixed = "https://*" + entry if entry.startswith(".") else "https://" + entry
-            yield self.diagnostic(ctx, span, entry=entry, fixed=fixed)
+            fix = Fix(SAFE, f'write "{fixed}"', intents=(ReplaceString(span, entry, fixed),)) if HOST_RE.match(entry) else None
+            yield self.diagnostic(ctx, span, fix=fix, entry=entry, fixed=fixed)

@@ -2,9 +2,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..ftypes import Context, Diagnostic, Process
+from ..ftypes import SAFE, AddStatement, Context, Diagnostic, Fix, Process
 from ..rule import Case, Rule
 from ._values import setting, true_when_deployed
+
+HEADER = 'SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")'
+UVICORN = "web: uvicorn mysite.asgi:application --host 0.0.0.0 --port $PORT\n"
 
 
 def trusts_forwarded_proto(process: Process) -> bool:
@@ -41,10 +44,12 @@ class SslRedirectLoop(Rule):
     HTTP again: the browser stops with "too many redirects" and the site is down.
 
     ## Fix safety
-    No automatic fix yet. The intended fix adds
-    `SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")` after the redirect
-    setting; it is safe on Heroku, whose router always sets that header and strips any
-    the client sends.
+    The fix adds `SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")` on the
+    line after the statement that turns the redirect on (after the whole `if` block
+    when it sits in one), in the same module and in the quotes the module mostly uses.
+    It is safe on Heroku, whose router always sets that header and overwrites any the
+    client sends, so Django learns the truth and the redirect loop ends; nothing else
+    changes for requests that really are HTTPS.
 
     ## References
     - Django, "SECURE_PROXY_SSL_HEADER" and "SECURE_SSL_REDIRECT".
@@ -56,28 +61,43 @@ class SslRedirectLoop(Rule):
     name = "ssl-redirect-loop"
     message = 'SECURE_SSL_REDIRECT is on but Django never learns the request was HTTPS ({server} ignores X-Forwarded-Proto): every request redirects forever; add SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")'
 
+    fixable = True
+
     INVALID = [
         Case(
-            {
-                "mysite/settings.py": "SECURE_SSL_REDIRECT = True\n",
-                "Procfile": "web: uvicorn mysite.asgi:application --host 0.0.0.0 --port $PORT\n",
-            },
+            {"mysite/settings.py": "SECURE_SSL_REDIRECT = True\n", "Procfile": UVICORN},
             expect=["mysite/settings.py:1"],
+            fixed={"mysite/settings.py": "SECURE_SSL_REDIRECT = True\n" + HEADER + "\n"},
         ),
         Case(
             {
-                "mysite/settings.py": "SECURE_SSL_REDIRECT = True\n",
+                "mysite/settings.py": "import os\n\nSECURE_SSL_REDIRECT = True\nSESSION_COOKIE_SECURE = True\n\nTIME_ZONE = 'UTC'\nLANGUAGE_CODE = 'en-us'\n",
                 "Procfile": "web: daphne mysite.asgi:application --port $PORT --bind 0.0.0.0\n",
             },
-            expect=["mysite/settings.py:1"],
+            expect=["mysite/settings.py:3"],
+            fixed={
+                "mysite/settings.py": "import os\n\nSECURE_SSL_REDIRECT = True\nSECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')\n"
+                "SESSION_COOKIE_SECURE = True\n\nTIME_ZONE = 'UTC'\nLANGUAGE_CODE = 'en-us'\n"
+            },
+            note="in the module's quotes",
+        ),
+        Case(
+            {
+                "mysite/settings.py": 'from decouple import config\n\nif not config("LOCAL", default=False, cast=bool):\n    SECURE_SSL_REDIRECT = True\nelse:\n    SECURE_SSL_REDIRECT = True\nDEBUG = False\n',
+                "Procfile": UVICORN,
+            },
+            expect=["mysite/settings.py:6"],
+            fixed={
+                "mysite/settings.py": 'from decouple import config\n\nif not config("LOCAL", default=False, cast=bool):\n    SECURE_SSL_REDIRECT = True\nelse:\n    SECURE_SSL_REDIRECT = True\n'
+                + HEADER
+                + "\nDEBUG = False\n"
+            },
+            note="after the whole if block",
         ),
     ]
     VALID = [
         Case(
-            {
-                "mysite/settings.py": 'SECURE_SSL_REDIRECT = True\nSECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")\n',
-                "Procfile": "web: uvicorn mysite.asgi:application --host 0.0.0.0 --port $PORT\n",
-            }
+            {"mysite/settings.py": "SECURE_SSL_REDIRECT = True\n" + HEADER + "\n", "Procfile": UVICORN}
         ),
         Case({"mysite/settings.py": "SECURE_SSL_REDIRECT = True\n", "Procfile": "web: gunicorn mysite.wsgi --log-file -\n"}),
         Case(
@@ -99,4 +119,6 @@ class SslRedirectLoop(Rule):
         web = ctx.procfile.process("web") if ctx.procfile else None
         if web is None or web.server is None or trusts_forwarded_proto(web):
             return
-        yield self.diagnostic(ctx, binding.sites[-1], server=web.server)
+        site = binding.sites[-1]
+        fix = Fix(SAFE, f"add {HEADER}", intents=(AddStatement(site, HEADER, match_quotes=True),))
+        yield self.diagnostic(ctx, site, fix=fix, server=web.server)
