@@ -180,6 +180,65 @@ def test_a_rename_never_replaces_a_file(make_project):
     assert (root / "Procfile.txt").exists()
 
 
+# ---------------------------------------------------------------------- new code in the module's style
+
+
+DJANGO_5 = "Django==5.2.8\ngunicorn==23.0.0\nwhitenoise==6.11.0\n"
+
+
+def test_a_new_storages_dict_keeps_crlf_and_the_module_indent(make_project):
+    settings = 'if True:\r\n\tX = 1\r\nSTATICFILES_STORAGE = "x.Storage"  # keep\r\n'
+    root = make_project({"mysite/settings.py": settings, "requirements.txt": DJANGO_5})
+    assert fix(root, "--select", "DJH204").exit_code == 0
+    assert (root / "mysite/settings.py").read_bytes() == (
+        'if True:\r\n\tX = 1\r\nSTORAGES = {\r\n'
+        '\t"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},\r\n'
+        '\t"staticfiles": {"BACKEND": "x.Storage"},\r\n}  # keep\r\n'
+    ).encode()
+
+
+def test_a_removed_first_statement_leaves_no_blank_line_at_the_top(make_project):
+    root = make_project({"mysite/settings.py": 'STATICFILES_STORAGE = "x.Storage"\n\nSTORAGES = {}\n', "requirements.txt": DJANGO_5})
+    assert fix(root, "--select", "DJH204").exit_code == 0
+    assert (root / "mysite/settings.py").read_text() == (
+        'STORAGES = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}, "staticfiles": {"BACKEND": "x.Storage"}}\n'
+    )
+
+
+SPLIT_WSGI = "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings.production')\n"
+SPLIT_BASE = "from pathlib import Path\n\nBASE_DIR = Path(__file__).resolve().parent.parent.parent\nINSTALLED_APPS = ['django.contrib.staticfiles']\n"
+
+
+def split_settings(base: str, production: str) -> dict:
+    return {
+        "mysite/settings.py": None,
+        "mysite/settings/__init__.py": "",
+        "mysite/settings/base.py": base,
+        "mysite/settings/production.py": production,
+        "mysite/wsgi.py": SPLIT_WSGI,
+    }
+
+
+def test_static_root_goes_after_static_url_in_split_settings(make_project):
+    root = make_project(split_settings(SPLIT_BASE + "STATIC_URL = '/static/'\n", "from .base import *\n\nDEBUG = False\n"))
+    assert fix(root, "--select", "DJH203").exit_code == 0
+    assert (root / "mysite/settings/base.py").read_text() == SPLIT_BASE + "STATIC_URL = '/static/'\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n"
+
+    root = make_project(split_settings(SPLIT_BASE, "from .base import *\n\nSTATIC_URL = '/static/'\nDEBUG = False\n"), subdir="two")
+    assert fix(root, "--select", "DJH203").exit_code == 0
+    assert (root / "mysite/settings/base.py").read_text() == SPLIT_BASE
+    assert (root / "mysite/settings/production.py").read_text() == (
+        "from .base import *\n\nSTATIC_URL = '/static/'\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\nDEBUG = False\n"
+    )
+
+
+def test_no_static_root_fix_before_base_dir_is_set(make_project):
+    settings = "from pathlib import Path\nINSTALLED_APPS = ['django.contrib.staticfiles']\nSTATIC_URL = '/static/'\nBASE_DIR = Path(__file__).resolve().parent.parent\n"
+    root = make_project({"mysite/settings.py": settings})
+    result = lint(Options(paths=[str(root)], select=["DJH203"]))
+    assert [d.fix for d in result.diagnostics] == [None]
+
+
 # ---------------------------------------------------------------------- --diff
 
 

@@ -26,6 +26,7 @@ from typing import Callable, Iterator, Sequence
 import libcst as cst
 
 from .ftypes import (
+    AddDictEntry,
     AddKeyword,
     AddRequirement,
     AddStatement,
@@ -36,10 +37,12 @@ from .ftypes import (
     InsertElement,
     Intent,
     MoveElement,
+    MoveToStorages,
     ParseError,
     ReadEnv,
     Reencode,
     ReplaceString,
+    ReplaceValue,
     Span,
     UseMethod,
 )
@@ -309,7 +312,7 @@ def resolve(fix: Fix, read: Reader, files: frozenset[str]) -> Fix | None:
 
 
 def _intent_file(intent: Intent) -> str:
-    for name in ("call", "read", "value", "string", "item", "anchor", "site"):
+    for name in ("call", "read", "value", "string", "item", "anchor", "site", "dict"):
         span = getattr(intent, name, None)
         if isinstance(span, Span):
             return span.file
@@ -345,7 +348,8 @@ def _set_ws(ws: cst.BaseParenthesizableWhitespace, first_line: cst.TrailingWhite
 
 
 class _Layout:
-    """The slots of a sequence: items, separators and the whitespace holding comments."""
+    """The slots of a sequence (a list, tuple, set or dict display, or call arguments):
+    items, separators and the whitespace holding comments."""
 
     def __init__(self, node: cst.CSTNode) -> None:
         self.node = node
@@ -355,12 +359,12 @@ class _Layout:
             self.open_ws = node.whitespace_before_args
         elif isinstance(node, cst.List):
             self.items, self.open_ws, self.close_ws = list(node.elements), node.lbracket.whitespace_after, node.rbracket.whitespace_before
-        elif isinstance(node, cst.Set):
+        elif isinstance(node, (cst.Set, cst.Dict)):
             self.items, self.open_ws, self.close_ws = list(node.elements), node.lbrace.whitespace_after, node.rbrace.whitespace_before
         elif isinstance(node, cst.Tuple) and node.lpar and node.rpar:
             self.items, self.open_ws, self.close_ws = list(node.elements), node.lpar[-1].whitespace_after, node.rpar[0].whitespace_before
         else:
-            raise Unresolvable("not a list display")
+            raise Unresolvable("not a list or dict display")
         if any(not isinstance(item.comma, cst.Comma) for item in self.items[:-1]):
             raise Unresolvable("a separator is missing")  # pragma: no cover - every middle item has a comma
         n = len(self.items)
@@ -455,7 +459,7 @@ class _Layout:
             return node.with_changes(args=new_items, whitespace_before_args=open_ws)
         if isinstance(node, cst.List):
             return node.with_changes(elements=new_items, lbracket=node.lbracket.with_changes(whitespace_after=open_ws), rbracket=node.rbracket.with_changes(whitespace_before=close_ws))
-        if isinstance(node, cst.Set):
+        if isinstance(node, (cst.Set, cst.Dict)):
             return node.with_changes(elements=new_items, lbrace=node.lbrace.with_changes(whitespace_after=open_ws), rbrace=node.rbrace.with_changes(whitespace_before=close_ws))
         lpar, rpar = list(node.lpar), list(node.rpar)
         lpar[-1] = lpar[-1].with_changes(whitespace_after=open_ws)
@@ -840,6 +844,103 @@ def _add_statement(source: PythonSource, intent: AddStatement) -> cst.Module:
     return module
 
 
+def _replace_value(source: PythonSource, intent: ReplaceValue) -> cst.Module:
+    node = source.node_at(intent.value, cst.BaseExpression)
+    new = requote(cst.parse_expression(intent.code), module_quote(source.module))
+    if node.lpar:
+        new = new.with_changes(lpar=node.lpar, rpar=node.rpar)
+    return source.module.deep_replace(node, new)
+
+
+def _key_of(element: cst.BaseDictElement) -> object:
+    if isinstance(element, cst.DictElement) and isinstance(element.key, (cst.SimpleString, cst.ConcatenatedString)):
+        return element.key.evaluated_value
+    return None
+
+
+def _dict_with(node: cst.Dict, key: str, code: str, first: bool, quote: str | None = None) -> cst.Dict:
+    """``node`` with the entry ``key: code``, in the quotes of its first key (or ``quote``)."""
+    if any(_key_of(element) == key for element in node.elements):
+        raise Unresolvable("the key is there already")
+    if quote is None:
+        keys = [e.key for e in node.elements if isinstance(e, cst.DictElement)]
+        quote = _quote(keys[0]) if keys else '"'
+    entry = requote(cst.parse_expression(f"{{{_string(key, quote).value}: {code}}}"), quote)
+    assert isinstance(entry, cst.Dict)
+    new_item = entry.elements[0]
+    n = len(node.elements)
+    order: list[int | None] = [None, *range(n)] if first else [*range(n), None]
+    rebuilt = _Layout(node).rebuild(order, new_item)
+    assert isinstance(rebuilt, cst.Dict)
+    return rebuilt
+
+
+def _add_dict_entry(source: PythonSource, intent: AddDictEntry) -> cst.Module:
+    node = source.node_at(intent.dict, cst.Dict)
+    return source.module.deep_replace(node, _dict_with(node, intent.key, intent.code, intent.first))
+
+
+FILE_SYSTEM_STORAGE = "django.core.files.storage.FileSystemStorage"
+
+
+def _assignment_line(source: PythonSource, name: cst.Name) -> tuple[cst.Assign, cst.SimpleStatementLine]:
+    """The ``NAME = value`` statement a target name belongs to, when it is a module-level
+    line of its own with one target."""
+    target = source.parents.get(name)
+    assign = source.parents.get(target) if isinstance(target, cst.AssignTarget) else None
+    line = source.parents.get(assign) if isinstance(assign, cst.Assign) else None
+    if not isinstance(assign, cst.Assign) or len(assign.targets) != 1 or not isinstance(line, cst.SimpleStatementLine):
+        raise Unresolvable("not a plain assignment")
+    if len(line.body) != 1 or source.parents.get(line) is not source.module:
+        raise Unresolvable("not a module-level statement of its own")
+    return assign, line
+
+
+def _move_to_storages(source: PythonSource, intent: MoveToStorages) -> cst.Module:
+    name = source.node_at(intent.setting, cst.Name)
+    assign, line = _assignment_line(source, name)
+    literal = source.node_at(intent.value, (cst.SimpleString, cst.ConcatenatedString))
+    if assign.value is not literal or not isinstance(literal.evaluated_value, str):
+        raise Unresolvable("not a string literal")
+    backend = source.module.code_for_node(literal)  # the string as written
+    quote = _quote(literal)
+    default = f"{{{_string('BACKEND', quote).value}: {_string(FILE_SYSTEM_STORAGE, quote).value}}}"
+    static = f"{{{_string('BACKEND', quote).value}: {backend}}}"
+    if intent.storages is None:
+        indent = source.module.default_indent
+        code = (
+            f"STORAGES = {{\n{indent}{_string('default', quote).value}: {default},\n"
+            f"{indent}{_string('staticfiles', quote).value}: {static},\n}}"
+        )
+        statement = cst.parse_statement(code)
+        assert isinstance(statement, cst.SimpleStatementLine)
+        return source.module.deep_replace(assign, statement.body[0])
+    storages = source.node_at(intent.storages, cst.Dict)
+    index = source.top_index(line)
+    if source.top_index(storages) == index:
+        raise Unresolvable("both in one statement")
+    if any(empty.comment is not None for empty in line.leading_lines) or line.trailing_whitespace.comment is not None:
+        raise Unresolvable("the statement's comment would be lost")
+    keys = [e.key for e in storages.elements if isinstance(e, cst.DictElement)]
+    key_quote = _quote(keys[0]) if keys else quote
+    static = f"{{{_string('BACKEND', key_quote).value}: {backend}}}"
+    new = _dict_with(storages, "staticfiles", static, first=False, quote=key_quote)
+    if intent.add_default:
+        new = _dict_with(new, "default", default, first=True, quote=key_quote)
+    module = source.module.deep_replace(storages, new)
+    body = list(module.body)
+    removed = body.pop(index)
+    if index < len(body):  # the next statement takes the removed one's place and spacing
+        lines = list(body[index].leading_lines)
+        if index == 0:
+            while lines and lines[0].comment is None:
+                lines.pop(0)  # no blank line at the top of the module
+        elif not lines:
+            lines = list(removed.leading_lines)
+        body[index] = body[index].with_changes(leading_lines=lines)
+    return module.with_changes(body=body)
+
+
 RESOLVERS: dict[type, Callable] = {
     AddKeyword: _add_keyword,
     UseMethod: _use_method,
@@ -850,6 +951,9 @@ RESOLVERS: dict[type, Callable] = {
     MoveElement: _move_element,
     InsertElement: _insert_element,
     AddStatement: _add_statement,
+    ReplaceValue: _replace_value,
+    AddDictEntry: _add_dict_entry,
+    MoveToStorages: _move_to_storages,
 }
 
 

@@ -126,6 +126,18 @@ class Unknown:
 
 Value = Union[Literal, ListValue, DictValue, EnvRead, Unknown]
 
+PATHLIB = "pathlib.Path"
+
+
+def is_path(value: Value | None) -> bool:
+    """True when ``value`` is a filesystem path built at run time (a ``str`` or a ``pathlib.Path``)."""
+    return isinstance(value, Unknown) and value.kind == "path"
+
+
+def is_pathlib(value: Value | None) -> bool:
+    """True when ``value`` is certainly a ``pathlib.Path``, such as ``Path(__file__).resolve().parent``."""
+    return is_path(value) and value.text == PATHLIB  # type: ignore[union-attr]
+
 
 def plain(value: Value | None) -> Any:
     """The Python data a fully literal value stands for; raises ``ValueError`` otherwise."""
@@ -558,12 +570,37 @@ class AddStatement:
 
 
 @dataclass(frozen=True)
-class AddRequirement:
-    """``name`` is appended to the build root's ``requirements.txt`` unless it, or one of
-    ``satisfied_by``, is already required there."""
+class ReplaceValue:
+    """The expression at ``value`` becomes ``code`` (Python source of an expression),
+    its strings in the quotes the module mostly uses."""
 
-    name: str
-    satisfied_by: tuple[str, ...] = ()
+    value: Span
+    code: str
+
+
+@dataclass(frozen=True)
+class AddDictEntry:
+    """The entry ``key: code`` goes first (or last) in the dict display at ``dict``,
+    unless the key is there already; the strings take the quotes of the dict's keys."""
+
+    dict: Span
+    key: str
+    code: str  # Python source of the value
+    first: bool = True
+
+
+@dataclass(frozen=True)
+class MoveToStorages:
+    """``STATICFILES_STORAGE = "X"`` (``setting`` is its name, ``value`` the string)
+    becomes the ``"staticfiles"`` entry of ``STORAGES``: of the dict display at
+    ``storages``, in the same module, when there is one (the old statement goes), else
+    of a new ``STORAGES`` in its place with Django's ``"default"`` beside it.  With
+    ``add_default``, the existing dict gains that ``"default"`` too."""
+
+    setting: Span
+    value: Span
+    storages: Span | None = None
+    add_default: bool = False
 
 
 @dataclass(frozen=True)
@@ -574,9 +611,18 @@ class Reencode:
     file: str
 
 
+@dataclass(frozen=True)
+class AddRequirement:
+    """``name`` is appended to the build root's ``requirements.txt`` unless it, or one of
+    ``satisfied_by``, is already required there."""
+
+    name: str
+    satisfied_by: tuple[str, ...] = ()
+
+
 Intent = Union[
     AddKeyword, UseMethod, CompareEnvString, DropFallback, ReadEnv, ReplaceString, MoveElement, InsertElement,
-    AddStatement, AddRequirement, Reencode,
+    AddStatement, ReplaceValue, AddDictEntry, MoveToStorages, AddRequirement, Reencode,
 ]
 
 

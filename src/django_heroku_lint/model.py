@@ -16,6 +16,7 @@ from typing import Callable, Iterable, Sequence
 import libcst as cst
 
 from .ftypes import (
+    PATHLIB,
     Binding,
     DictValue,
     EnvRead,
@@ -28,6 +29,7 @@ from .ftypes import (
     Span,
     Unknown,
     Value,
+    is_pathlib,
 )
 from .parse import PythonFile, fill_positions
 
@@ -39,8 +41,7 @@ GENERATED = ("get_random_secret_key", "token_urlsafe", "token_hex", "token_bytes
 BOOL_PARSERS = ("strtobool", "str2bool", "str_to_bool", "to_bool", "as_bool", "parse_bool", "asbool", "is_true", "truthy")
 STRING_METHODS = ("lower", "upper", "strip", "lstrip", "rstrip", "casefold", "title", "replace")
 PATH_CALLS = ("os.path.join", "os.path.abspath", "os.path.dirname", "pathlib.Path", "Path")
-# A pathlib.Path is told apart from an os.path string: ``BASE_DIR / "x"`` needs one.
-PATHLIB = "pathlib.Path"
+# A pathlib.Path (ftypes.PATHLIB) is told apart from an os.path string: ``BASE_DIR / "x"`` needs one.
 PATHLIB_CALLS = ("pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath", "pathlib.Path.cwd", "pathlib.Path.home")
 PATHLIB_METHODS = ("resolve", "absolute", "expanduser", "joinpath", "with_name", "with_stem", "with_suffix", "relative_to")
 DJANGO_ENVIRON_DEFAULT_POSITION = {  # methods of environ.Env whose second positional argument is the default
@@ -146,11 +147,6 @@ class SpanMaker:
         span = Span(self.path)
         self.wanted.setdefault(node, []).append(span)
         return span
-
-
-def _is_pathlib(value: Value) -> bool:
-    """True when ``value`` is certainly a ``pathlib.Path`` (``Path(__file__).resolve().parent``)."""
-    return isinstance(value, Unknown) and value.kind == "path" and value.text == PATHLIB
 
 
 def _dedupe(values: Iterable[Value]) -> tuple[Value, ...]:
@@ -702,7 +698,7 @@ class ModuleRunner:
             return Unknown(span)
         if isinstance(node, cst.BinaryOperation):
             if isinstance(node.operator, cst.Divide):
-                return Unknown(span, "path", PATHLIB if _is_pathlib(self.eval(node.left)) else "")
+                return Unknown(span, "path", PATHLIB if is_pathlib(self.eval(node.left)) else "")
             if isinstance(node.operator, cst.Add):
                 left, right = self.eval(node.left), self.eval(node.right)
                 if isinstance(left, Literal) and isinstance(right, Literal) and isinstance(left.value, str) and isinstance(right.value, str):
@@ -713,7 +709,7 @@ class ModuleRunner:
             return Unknown(span, "alternatives")
         if isinstance(node, cst.Attribute):
             qual = self.qualname(node)
-            if qual is None and node.attr.value == "parent" and _is_pathlib(self.eval(node.value)):
+            if qual is None and node.attr.value == "parent" and is_pathlib(self.eval(node.value)):
                 return Unknown(span, "path", PATHLIB)
             return Unknown(span, "attribute", qual or "")
         return Unknown(span)
@@ -724,7 +720,7 @@ class ModuleRunner:
         if qual == "os.environ":
             var = self.eval(key) if key is not None else None
             return EnvRead("os.environ[]", var.value if isinstance(var, Literal) and isinstance(var.value, str) else None, span)
-        if isinstance(node.value, cst.Attribute) and node.value.attr.value == "parents" and _is_pathlib(self.eval(node.value.value)):
+        if isinstance(node.value, cst.Attribute) and node.value.attr.value == "parents" and is_pathlib(self.eval(node.value.value)):
             return Unknown(span, "path", PATHLIB)
         base = self.eval(node.value)
         if isinstance(base, DictValue) and key is not None:
@@ -829,7 +825,7 @@ class ModuleRunner:
                 if method == "split":
                     return dataclasses.replace(receiver, span=span, cast="list")
                 return dataclasses.replace(receiver, span=span, cast="unknown")
-            if method in PATHLIB_METHODS and _is_pathlib(receiver):
+            if method in PATHLIB_METHODS and is_pathlib(receiver):
                 return Unknown(span, "path", PATHLIB)
             if isinstance(receiver, Literal) and isinstance(receiver.value, str) and method == "split":
                 sep_value = self.eval(positional[0]) if positional else None

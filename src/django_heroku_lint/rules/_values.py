@@ -122,3 +122,22 @@ def true_when_deployed(value: Value) -> Span | None:
 def declare_in(ctx: Context) -> str:
     installer = ctx.requirements.installer if ctx.requirements else "requirements.txt"
     return DECLARE_IN.get(installer, installer)
+
+
+def bound_before(ctx: Context, binding: Binding, span: Span) -> bool:
+    """True when the name ``binding`` holds is set by a single statement that runs before
+    the code at ``span``: earlier in the same module, or in a module star-imported (at
+    any depth) by an import that comes before ``span``."""
+    if ctx.settings is None or len(binding.sites) != 1 or binding.maybe_unset:
+        return False
+    site = binding.sites[0]
+    refs = {ref.path: ref for ref in ctx.settings.chain}
+    file, position = site.file, (site.line, site.col)
+    seen: set[str] = set()
+    while file != span.file:
+        ref = refs.get(file)
+        if ref is None or ref.site is None or file in seen:
+            return False
+        seen.add(file)
+        file, position = ref.site.file, (ref.site.line, ref.site.col)
+    return position < (span.line, span.col)

@@ -2,11 +2,35 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..ftypes import Context, Literal, Diagnostic, Span
+from ..ftypes import SAFE, AddStatement, Binding, Context, Diagnostic, Fix, Literal, ReplaceValue, Span, is_path, is_pathlib
 from ..rule import Case, Rule
-from ._values import DJANGO_STORAGES, setting, settings_span, static_backend, staticfiles_installed
+from ._values import DJANGO_STORAGES, bound_before, setting, settings_span, static_backend, staticfiles_installed
 
 APPS = 'INSTALLED_APPS = [\n    "django.contrib.auth",\n    "django.contrib.contenttypes",\n    "django.contrib.staticfiles",\n]\n'
+PATHLIB_BASE = "from pathlib import Path\n\nBASE_DIR = Path(__file__).resolve().parent.parent\n\n"
+OS_BASE = "import os\n\nBASE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))\n\n"
+PATHLIB_ROOT = 'BASE_DIR / "staticfiles"'
+OS_ROOT = 'os.path.join(BASE_DIR, "staticfiles")'
+
+
+def static_root_fix(ctx: Context, root: Binding | None, url: Binding | None) -> tuple[str, Fix | None]:
+    """The value to suggest for STATIC_ROOT, and the fix that writes it when ``BASE_DIR``
+    is a path set before the place it goes: the unset ``None``/``""`` itself, or the line
+    after ``STATIC_URL``."""
+    base = setting(ctx, "BASE_DIR")
+    value = base.certain if base is not None else None
+    if base is None or not is_path(value):
+        return PATHLIB_ROOT, None
+    code, imports = (PATHLIB_ROOT, ()) if is_pathlib(value) else (OS_ROOT, ("os",))
+    message = f"set STATIC_ROOT = {code}"
+    if root is not None:
+        if len(root.sites) != 1 or root.certain is None or not bound_before(ctx, base, root.certain.span):
+            return code, None
+        return code, Fix(SAFE, message, intents=(ReplaceValue(root.certain.span, code),))
+    if url is None or not url.sites or not bound_before(ctx, base, url.sites[-1]):
+        return code, None
+    statement = AddStatement(url.sites[-1], f"STATIC_ROOT = {code}", imports=imports, match_quotes=True)
+    return code, Fix(SAFE, message, intents=(statement,))
 
 
 class StaticRootMissing(Rule):
@@ -26,9 +50,17 @@ class StaticRootMissing(Rule):
     STATIC_ROOT setting to a filesystem path") and the push is rejected.
 
     ## Fix safety
-    No automatic fix yet. The intended fix adds `STATIC_ROOT = BASE_DIR / "staticfiles"`,
-    only when `BASE_DIR` is a `pathlib.Path`; it is safe, as that folder is where
-    Heroku's reference app collects to and nothing reads it but the static files server.
+    When `BASE_DIR` is a `pathlib.Path` (`Path(__file__).resolve().parent.parent`, as
+    Django's project template writes it), the fix sets
+    `STATIC_ROOT = BASE_DIR / "staticfiles"`; when it is an `os.path` string (the
+    template before Django 3.1), `STATIC_ROOT = os.path.join(BASE_DIR, "staticfiles")`,
+    importing `os` if needed. The new line goes right after `STATIC_URL`, in the quotes
+    the module mostly uses; a `STATIC_ROOT = None` or `""` gets the value in place.
+
+    It is safe: the folder is where Heroku's reference app collects to, nothing reads
+    it but the static files server, and collectstatic then succeeds. There is no fix
+    when `BASE_DIR` is anything else or is set after the place the line would go, or
+    when `STATIC_URL` is unset (the app needs it as well: set both by hand).
 
     ## References
     - Django, "STATIC_ROOT" and "Deploying static files".
@@ -37,11 +69,34 @@ class StaticRootMissing(Rule):
 
     code = "DJH203"
     name = "static-root-missing"
-    message = 'STATIC_ROOT is not set but django.contrib.staticfiles is installed: collectstatic fails during the build and the push is rejected; add STATIC_ROOT = BASE_DIR / "staticfiles"'
+    message = "STATIC_ROOT is not set but django.contrib.staticfiles is installed: collectstatic fails during the build and the push is rejected; add STATIC_ROOT = {code}"
+    fixable = True
 
     INVALID = [
-        Case({"mysite/settings.py": APPS + '\nSTATIC_URL = "static/"\n'}, expect=["mysite/settings.py:7"]),
-        Case({"mysite/settings.py": APPS + '\nSTATIC_URL = "static/"\nSTATIC_ROOT = None\n'}, expect=["mysite/settings.py:8"]),
+        Case(
+            {"mysite/settings.py": PATHLIB_BASE + APPS + '\nSTATIC_URL = "static/"\n'},
+            expect=["mysite/settings.py:11"],
+            fixed={"mysite/settings.py": PATHLIB_BASE + APPS + '\nSTATIC_URL = "static/"\nSTATIC_ROOT = BASE_DIR / "staticfiles"\n'},
+        ),
+        Case(
+            {"mysite/settings.py": PATHLIB_BASE.replace('"', "'") + APPS.replace('"', "'") + "\nSTATIC_URL = '/static/'\nSTATIC_ROOT = None  # TODO\n"},
+            expect=["mysite/settings.py:12"],
+            fixed={
+                "mysite/settings.py": PATHLIB_BASE.replace('"', "'") + APPS.replace('"', "'") + "\nSTATIC_URL = '/static/'\nSTATIC_ROOT = BASE_DIR / 'staticfiles'  # TODO\n"
+            },
+            note="in place, in the module's quotes",
+        ),
+        Case(
+            {"mysite/settings.py": OS_BASE + APPS + '\nSTATIC_URL = "/static/"\n\nUSE_TZ = True\n'},
+            expect=["mysite/settings.py:11"],
+            fixed={"mysite/settings.py": OS_BASE + APPS + '\nSTATIC_URL = "/static/"\nSTATIC_ROOT = os.path.join(BASE_DIR, "staticfiles")\n\nUSE_TZ = True\n'},
+            note="an os.path BASE_DIR",
+        ),
+        Case(
+            {"mysite/settings.py": "BASE_DIR = '/app'\n\n" + APPS + '\nSTATIC_URL = "static/"\n'},
+            expect=["mysite/settings.py:9"],
+            note="no fix: BASE_DIR is not a path built from the project's location",
+        ),
     ]
     VALID = [
         Case(
@@ -77,4 +132,5 @@ class StaticRootMissing(Rule):
             span = root.sites[-1]
         else:
             return
-        yield self.diagnostic(ctx, span)
+        code, fix = static_root_fix(ctx, root, setting(ctx, "STATIC_URL"))
+        yield self.diagnostic(ctx, span, fix=fix, code=code)

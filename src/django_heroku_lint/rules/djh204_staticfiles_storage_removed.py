@@ -2,12 +2,34 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..ftypes import Context, DictValue, Diagnostic
+from ..ftypes import SAFE, Binding, Context, DictValue, Diagnostic, Fix, Literal, MoveToStorages
 from ..requirements import certainly_at_least
 from ..rule import Case, Rule
 from ._values import setting
 
-SETTINGS = 'STATICFILES_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"\n'
+BACKEND = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+SETTINGS = f'STATICFILES_STORAGE = "{BACKEND}"\n'
+DEFAULT = '"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}'
+
+
+def storages_fix(legacy: Binding, storages: Binding | None) -> Fix | None:
+    """Move a literal STATICFILES_STORAGE into STORAGES, when both sit where one edit
+    can carry it out: a lone module-level assignment, and no STORAGES or one literal dict
+    of the same module."""
+    value = legacy.certain
+    if len(legacy.sites) != 1 or not isinstance(value, Literal) or not isinstance(value.value, str):
+        return None
+    site = legacy.sites[0]
+    if storages is None:
+        return Fix(SAFE, "replace it with STORAGES, keeping Django's default storage", intents=(MoveToStorages(site, value.span),))
+    current = storages.certain
+    if not isinstance(current, DictValue) or current.span.file != site.file:
+        return None
+    if not all(isinstance(k, Literal) for k, _ in current.entries):
+        return None
+    add_default = current.get("default") is None
+    message = 'move it into STORAGES["staticfiles"]' + (", adding Django's default storage" if add_default else "")
+    return Fix(SAFE, message, intents=(MoveToStorages(site, value.span, current.span, add_default),))
 
 
 class StaticfilesStorageRemoved(Rule):
@@ -26,10 +48,19 @@ class StaticfilesStorageRemoved(Rule):
     build. Nothing warns.
 
     ## Fix safety
-    No automatic fix yet. The intended fix moves the backend into
+    With no `STORAGES`, the fix replaces the assignment with
     `STORAGES = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": ...}}`, keeping an existing `"default"` entry; it is safe,
-    as it restores what the project asked for on every supported Django.
+    "staticfiles": {"BACKEND": ...}}`, one entry a line, keeping the comments around it;
+    `"default"` is Django's own, which setting `STORAGES` would otherwise drop. With a
+    literal `STORAGES` dict in the same module, the backend becomes its `"staticfiles"`
+    entry (and Django's `"default"` is added when missing) and the old line goes.
+
+    It is safe: it restores what the project asked for, on every Django since 4.2. With
+    a manifest storage such as WhiteNoise's, collectstatic again checks that every file
+    a stylesheet references exists, as it did before the upgrade to 5.1. There is no
+    fix when the value is not a string literal, when the setting is assigned more than
+    once, when `STORAGES` is built in another way or in another module, or when the
+    line to remove carries a comment.
 
     ## References
     - Django 4.2 release notes, "Custom file storages"; Django 5.1 release notes, "Features removed in 5.1".
@@ -41,9 +72,39 @@ class StaticfilesStorageRemoved(Rule):
     name = "staticfiles-storage-removed"
     message = 'STATICFILES_STORAGE is ignored by Django 5.1+, which {file} declares: static files lose compression and cache-busting names; set the backend in STORAGES["staticfiles"]["BACKEND"] instead'
 
+    fixable = True
+
     INVALID = [
-        Case({"mysite/settings.py": SETTINGS}, expect=["mysite/settings.py:1"]),
-        Case({"mysite/settings.py": SETTINGS, "requirements.txt": "Django>=5.1,<6\ngunicorn\nwhitenoise\n"}, expect=["mysite/settings.py:1"]),
+        Case(
+            {"mysite/settings.py": SETTINGS},
+            expect=["mysite/settings.py:1"],
+            fixed={"mysite/settings.py": f'STORAGES = {{\n    {DEFAULT},\n    "staticfiles": {{"BACKEND": "{BACKEND}"}},\n}}\n'},
+        ),
+        Case(
+            {
+                "mysite/settings.py": "STATIC_URL = '/static/'\n\n# Simplified static file serving.\nSTATICFILES_STORAGE = 'whitenoise.storage.CompressedManifestStaticFilesStorage'\n",
+                "requirements.txt": "Django>=5.1,<6\ngunicorn\nwhitenoise\n",
+            },
+            expect=["mysite/settings.py:4"],
+            fixed={
+                "mysite/settings.py": "STATIC_URL = '/static/'\n\n# Simplified static file serving.\nSTORAGES = {\n    'default': {'BACKEND': 'django.core.files.storage.FileSystemStorage'},\n"
+                "    'staticfiles': {'BACKEND': 'whitenoise.storage.CompressedManifestStaticFilesStorage'},\n}\n"
+            },
+            note="the comment stays, and so do the quotes",
+        ),
+        Case(
+            {"mysite/settings.py": 'STORAGES = {\n    "default": {"BACKEND": "storages.backends.s3.S3Storage"},\n}\n\n' + SETTINGS + 'STATIC_URL = "static/"\n'},
+            expect=["mysite/settings.py:5"],
+            fixed={
+                "mysite/settings.py": f'STORAGES = {{\n    "default": {{"BACKEND": "storages.backends.s3.S3Storage"}},\n    "staticfiles": {{"BACKEND": "{BACKEND}"}},\n}}\n\nSTATIC_URL = "static/"\n'
+            },
+            note="merged into the existing STORAGES, whose default stays",
+        ),
+        Case(
+            {"mysite/settings.py": 'STORAGES = {}\nSTATICFILES_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"  # WhiteNoise\n'},
+            expect=["mysite/settings.py:2"],
+            note="no fix: the comment on the line to remove would be lost",
+        ),
     ]
     VALID = [
         Case(
@@ -68,4 +129,4 @@ class StaticfilesStorageRemoved(Rule):
         storages = setting(ctx, "STORAGES")
         if storages is not None and not all(isinstance(v, DictValue) and v.get("staticfiles") is None for v in storages.values):
             return
-        yield self.diagnostic(ctx, site, file=django.span.file)
+        yield self.diagnostic(ctx, site, fix=storages_fix(binding, storages), file=django.span.file)

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..ftypes import Context, DictValue, Diagnostic, Literal
+from ..ftypes import SAFE, AddDictEntry, Context, DictValue, Diagnostic, Fix, Literal
 from ..rule import Case, Rule
 from ._values import setting
 
 STATIC = '"staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}'
+DEFAULT_BACKEND = '{"BACKEND": "django.core.files.storage.FileSystemStorage"}'
+DEFAULT = f'"default": {DEFAULT_BACKEND}'
 
 
 class StoragesMissingDefault(Rule):
@@ -23,11 +25,12 @@ class StoragesMissingDefault(Rule):
     500 in production, often on a page nobody tested.
 
     ## Fix safety
-    No automatic fix yet. The intended fix adds
-    `"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}`, Django's
-    own default; it is safe, as it restores what Django used before `STORAGES` was set.
-    (On Heroku that storage is the dyno's ephemeral disk: user uploads need S3 or the
-    like, which is a separate decision.)
+    The fix adds `"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}`,
+    Django's own default, as the first entry of the `STORAGES` dict, in the layout and
+    quotes of its other entries. It is safe, as it restores what Django used before
+    `STORAGES` was set. (On Heroku that storage is the dyno's ephemeral disk: user
+    uploads need S3 or the like, which is a separate decision.) There is no fix when
+    `STORAGES` may hold several values (it is set under an `if`).
 
     ## References
     - Django, "STORAGES".
@@ -38,8 +41,25 @@ class StoragesMissingDefault(Rule):
     name = "storages-missing-default"
     message = 'STORAGES has no "default" entry: file uploads and default_storage raise InvalidStorageError; add "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}'
 
+    fixable = True
+
     INVALID = [
-        Case({"mysite/settings.py": "STORAGES = {\n    " + STATIC + ",\n}\n"}, expect=["mysite/settings.py:1"]),
+        Case(
+            {"mysite/settings.py": "STORAGES = {\n    " + STATIC + ",\n}\n"},
+            expect=["mysite/settings.py:1"],
+            fixed={"mysite/settings.py": "STORAGES = {\n    " + DEFAULT + ",\n    " + STATIC + ",\n}\n"},
+        ),
+        Case(
+            {"mysite/settings.py": "STORAGES = {" + STATIC.replace('"', "'") + "}  # WhiteNoise\n"},
+            expect=["mysite/settings.py:1"],
+            fixed={"mysite/settings.py": "STORAGES = {" + DEFAULT.replace('"', "'") + ", " + STATIC.replace('"', "'") + "}  # WhiteNoise\n"},
+            note="on one line, in the dict's quotes",
+        ),
+        Case(
+            {"mysite/settings.py": "import os\n\nif os.environ.get('AWS_BUCKET'):\n    STORAGES = {'staticfiles': {'BACKEND': 'storages.backends.s3.S3Storage'}}\nelse:\n    STORAGES = {" + STATIC + "}\n"},
+            expect=["mysite/settings.py:6"],
+            note="no fix: STORAGES has two values",
+        ),
     ]
     VALID = [
         Case(
@@ -61,4 +81,9 @@ class StoragesMissingDefault(Rule):
                 return
             if not all(isinstance(k, Literal) for k, _ in value.entries) or value.get("default") is not None:
                 return
-        yield self.diagnostic(ctx, binding.sites[-1])
+        fix = None
+        value = binding.certain
+        if isinstance(value, DictValue):
+            entry = AddDictEntry(value.span, "default", DEFAULT_BACKEND)
+            fix = Fix(SAFE, "add Django's default storage as STORAGES[\"default\"]", intents=(entry,))
+        yield self.diagnostic(ctx, binding.sites[-1], fix=fix)
