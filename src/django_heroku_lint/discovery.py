@@ -8,6 +8,7 @@ would deploy.  Outside git the tree is walked, skipping ``.git``, ``node_modules
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import os
 import stat
@@ -119,14 +120,47 @@ def _walk_files(root: Path) -> list[str]:
             continue
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
         files.extend(prefix + name for name in filenames)
-    return files
+    return sorted(files)
 
 
-def _skipped(rel: str, venvs: tuple[str, ...]) -> bool:
-    parts = rel.split("/")
-    if any(part in SKIP_DIRS for part in parts[:-1]):
-        return True
-    return any(rel.startswith(v + "/") for v in venvs)
+def _skipped_folder(folder: str, venvs: frozenset[str]) -> str:
+    """The outermost folder on ``folder``'s path (itself included) that is never read, or ""."""
+    path = ""
+    for part in folder.split("/") if folder else ():
+        path = f"{path}/{part}" if path else part
+        if part in SKIP_DIRS or path in venvs:
+            return path
+    return ""
+
+
+def _deployable(listed: list[str], venvs: frozenset[str]) -> list[str]:
+    """The files of a sorted listing outside skipped folders, still sorted.
+
+    Each folder is judged once, and a skipped folder is stepped over with one
+    bisection, so a committed node_modules costs next to nothing.
+    """
+    kept: list[str] = []
+    verdicts: dict[str, str] = {}
+    index, count = 0, len(listed)
+    while index < count:
+        rel = listed[index]
+        folder = rel.rpartition("/")[0]
+        skipped = verdicts.get(folder)
+        if skipped is None:
+            skipped = verdicts[folder] = _skipped_folder(folder, venvs)
+        if skipped:
+            index = bisect.bisect_left(listed, skipped + "0", index)  # "0" sorts right after "/"
+            continue
+        kept.append(rel)
+        index += 1
+    return kept
+
+
+def _under(files: list[str], folder: str) -> list[str]:
+    """The files of a sorted list below ``folder`` (all of them for the root), found by bisection."""
+    if not folder:
+        return files
+    return files[bisect.bisect_left(files, folder + "/") : bisect.bisect_left(files, folder + "0")]
 
 
 def _has_markers(files: set[str], folder: str) -> bool:
@@ -177,9 +211,10 @@ def find_projects(paths: list[str], exclude: list[str] | None = None) -> list[Pr
             listings[top] = (listed, in_git)
         listed, in_git = listings[top]
         venvs = tuple(sorted(f.rpartition("/")[0] for f in listed if f.endswith("/pyvenv.cfg")))
-        all_files = [f for f in listed if not _skipped(f, venvs)]
+        all_files = _deployable(listed, frozenset(venvs))
         file_set = set(all_files)
         manages = sorted(f.rpartition("/")[0] for f in all_files if f == "manage.py" or f.endswith("/manage.py"))
+        procfile_folders: set[str] | None = None  # folders holding a Procfile-like file, when needed
         rel_given = "" if given == top else given.relative_to(top).as_posix() if _is_relative_to(given, top) else ""
         rel_start = rel_given if given.is_dir() else rel_given.rpartition("/")[0]
         chosen = [d for d in manages if d in _ancestors(rel_start)]
@@ -194,17 +229,17 @@ def find_projects(paths: list[str], exclude: list[str] | None = None) -> list[Pr
         for project_dir in chosen:
             root_rel = ""
             if not top_has_markers:
+                if procfile_folders is None:
+                    procfile_folders = {f.rpartition("/")[0] for f in all_files if _procfile_like(f)}
                 for folder in _ancestors(project_dir):
-                    if _has_markers(file_set, folder) or any(
-                        _procfile_like(f) for f in all_files if f.rpartition("/")[0] == folder
-                    ):
+                    if _has_markers(file_set, folder) or folder in procfile_folders:
                         root_rel = folder
                         break
             key = (top, root_rel + "::" + project_dir)
             if key in projects:
                 continue
             prefix = root_rel + "/" if root_rel else ""
-            files = [f[len(prefix):] for f in all_files if f.startswith(prefix)]
+            files = [f[len(prefix):] for f in _under(all_files, root_rel)]
             if exclude:
                 files = [f for f in files if not _excluded(f, exclude)]
             rel_project = project_dir[len(prefix):] if project_dir.startswith(prefix) else project_dir
