@@ -140,8 +140,18 @@ def merge_envs(before: dict[str, Binding], branches: Sequence[dict[str, Binding]
     names: dict[str, None] = {}
     for env in branches:
         names.update(dict.fromkeys(env))
-    merged: dict[str, Binding] = {}
-    for name in names:
+    # A name no branch rebound or deleted keeps its binding as it is; only the changed
+    # names are joined, so a module of many ``if`` blocks is not names x blocks slow
+    # loops.  Assigning an existing key keeps the order of ``names``.
+    changed: set[str] = set()
+    for env in branches:
+        if env is not before:
+            changed.update([name for name, binding in env.items() if before.get(name) is not binding])
+            changed.update(before.keys() - env.keys())
+    merged = {name: before.get(name) for name in names}
+    for name in changed:
+        if name not in merged:
+            continue
         bindings = [env.get(name) for env in branches]
         present = [b for b in bindings if b is not None]
         first = present[0]
