@@ -98,7 +98,7 @@ def fill_positions(module: "cst.Module", wanted: dict["cst.CSTNode", list[Span]]
     state = PositionState(
         default_indent=module.default_indent,
         default_newline=module.default_newline,
-        wanted=wanted,
+        wanted={id(node): spans for node, spans in wanted.items()},
     )
     try:
         module._codegen(state)
