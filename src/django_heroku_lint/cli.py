@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import traceback
 
 import click
 
@@ -91,6 +90,8 @@ def check(
         sys.exit(EXIT_ERROR)
     except Exception as exc:  # an internal error: one line, unless --verbose
         if verbose:
+            import traceback
+
             traceback.print_exc()
         _error(f"internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback)")
         sys.exit(EXIT_ERROR)

@@ -7,11 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10
-    import tomli as tomllib
-
 KNOWN_KEYS = ("select", "ignore", "settings-module", "exclude")
 
 
@@ -32,6 +27,10 @@ def load_config(build_root: Path) -> Config:
     path = build_root / "pyproject.toml"
     if not path.is_file():
         return Config()
+    if sys.version_info >= (3, 11):  # imported here: most projects have no pyproject.toml
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10
+        import tomli as tomllib
     try:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)
