@@ -109,6 +109,10 @@ class SettingsInterpreter:
         try:
             runner = ModuleRunner(self, module, path, parsed)
             runner.run()
+        except RecursionError:  # a long ``a or b or ...`` (LibCST nests it) or star imports chained hundreds deep
+            reason = "the module nests too deeply to interpret (a very long expression, or star imports chained too deep)"
+            self.errors.append(ParseError(Span(path), reason))
+            return None
         finally:
             self.stack.pop()
         fill_positions(parsed.module, runner.spans.wanted)
