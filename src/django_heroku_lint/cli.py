@@ -18,6 +18,21 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+def _write(text: str) -> None:
+    """Print to stdout; a file name that is not valid UTF-8 goes out as its own bytes."""
+    try:
+        sys.stdout.write(text)
+    except UnicodeEncodeError:  # a surrogate-escaped file name on a strict UTF-8 stream
+        encoding = sys.stdout.encoding or "utf-8"
+        try:
+            data = text.encode(encoding, "surrogateescape")
+        except UnicodeEncodeError:
+            data = text.encode(encoding, "backslashreplace")
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
 def _error(message: str) -> None:
     click.echo(f"djhlint: error: {message}", err=True)
 
@@ -96,7 +111,7 @@ def check(
         _error(f"internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback)")
         sys.exit(EXIT_ERROR)
     diagnostics = result.diagnostics
-    sys.stdout.write(render(diagnostics, output_format))
+    _write(render(diagnostics, output_format))
     if not quiet:
         click.echo(summary(diagnostics), err=True)
     sys.exit(EXIT_PROBLEMS if diagnostics and not exit_zero else EXIT_CLEAN)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Sequence
 
 from .engine import relative_path
 from .ftypes import Diagnostic
 
 FORMATS = ("concise", "json")
+SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 def concise(diagnostics: Sequence[Diagnostic]) -> str:
@@ -32,7 +34,10 @@ def as_json(diagnostics: Sequence[Diagnostic]) -> str:
         }
         for d in diagnostics
     ]
-    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(items, indent=2, ensure_ascii=False)
+    # A file name that is not valid UTF-8 holds lone surrogates: escape them as JSON
+    # does (json.loads gives the same name back), so the output stays valid UTF-8.
+    return SURROGATE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 def summary(diagnostics: Sequence[Diagnostic]) -> str:
