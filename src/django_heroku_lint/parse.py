@@ -20,6 +20,9 @@ if TYPE_CHECKING:  # LibCST is imported only when a Python file is actually pars
 # (``a + a + ...``, ``x.a.a...``, ``f()()...``).  Python itself refuses brackets nested
 # past 200 and expressions deeper than about 3,000 levels.  A cheap scan of the bytes
 # picks out the files that might come near that; only those are checked exactly.
+# LibCST needs about 1 KiB of memory per byte of source and a second per 30 KiB: a
+# bigger module is refused rather than parsed (settings modules are rarely past 50 KiB).
+MAX_PYTHON_BYTES = 256 * 1024
 MAX_BRACKETS = 200  # Python's own limit ("too many nested parentheses")
 MAX_DEPTH = 1000  # deeper trees are refused: LibCST needs about a second at this depth
 _SCANNED = b"()[]{}\n\\.+-*/%@&|^~"
@@ -141,6 +144,11 @@ def parse_python(data: bytes, path: str) -> PythonFile | ParseError:
         return ParseError(Span(path), "file is UTF-16 encoded; Python source must be UTF-8")
     if b"\x00" in data:
         return ParseError(Span(path), "file is binary (it contains NUL bytes), not Python source")
+    if len(data) > MAX_PYTHON_BYTES:
+        return ParseError(
+            Span(path),
+            f"file is too large to parse ({len(data) // 1024} KiB; djhlint parses Python modules up to {MAX_PYTHON_BYTES // 1024} KiB)",
+        )
     too_deep = _too_deep(data, path)
     if too_deep is not None:
         return too_deep
