@@ -30,10 +30,18 @@ class Layout:
     errors: list[ParseError]
 
 
+# A Procfile or a version file is a few lines: past this it is not one, and parsing
+# it line by line would cost seconds and hundreds of MiB.
+MAX_TEXT_BYTES = 64 * 1024
+
+
 def _text(project: Project, rel: str, errors: list[ParseError]) -> str | None:
     data = project.read(rel)
     if isinstance(data, ParseError):
         errors.append(data)
+        return None
+    if len(data) > MAX_TEXT_BYTES:
+        errors.append(ParseError(Span(rel), f"file is too large ({len(data) // 1024} KiB) for a file of a few lines"))
         return None
     text = decode_text(data, rel)
     if isinstance(text, ParseError):
