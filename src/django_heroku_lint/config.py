@@ -38,6 +38,8 @@ def load_config(build_root: Path) -> Config:
         raise ConfigError(f"{path}: cannot read the file: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply") from None
     section = data.get("tool", {}).get("djhlint")
     if section is None:
         return Config()

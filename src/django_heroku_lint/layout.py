@@ -96,7 +96,7 @@ def read_layout(project: Project) -> Layout:
             try:
                 lock = json.loads(data.decode("utf-8"))
                 lock_python = lock.get("_meta", {}).get("requires", {}).get("python_version")
-            except (ValueError, AttributeError, UnicodeDecodeError):
+            except (ValueError, AttributeError, UnicodeDecodeError, RecursionError):  # RecursionError: nested thousands deep
                 lock_python = None
     app_env: dict[str, str] = {}
     if "app.json" in root:
@@ -110,7 +110,7 @@ def read_layout(project: Project) -> Layout:
                         value = value.get("value")
                     if isinstance(value, str):
                         app_env[key] = value
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: arrays nested thousands deep
                 pass
     return Layout(procfile, misnamed, versions, lock_python, app_env, errors)
 
