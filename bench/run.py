@@ -8,10 +8,13 @@ a slow moment of the machine hits all of them alike), and prints Markdown tables
 medians, ratios and peak RSS, then the issue's targets with pass or miss.
 
 Whole-process times are wall-clock times of a fresh process, from spawn to exit.
-Peak RSS is ``ru_maxrss`` from ``os.wait4`` of that one process: the largest
-resident set of the process or of any child it waited for (such as ``git``), not
-their sum.  In-process times (LibCST's parse, djhlint's model build, discovery)
-are measured with ``time.perf_counter`` in this process, once the imports are done.
+Peak RSS is the command's ``ru_maxrss``: the largest resident set of the process or
+of any child it waited for (such as ``git``), not their sum.  A child process is
+charged the resident set of whoever forked it, so the command runs under GNU time
+(``/usr/bin/time -f %M``), a small process, when it is installed; otherwise the
+figure comes from ``os.wait4`` and includes this script's own 20-odd MiB.
+In-process times (LibCST's parse, djhlint's model build, discovery) are measured
+with ``time.perf_counter`` in this process, once the imports are done.
 """
 
 from __future__ import annotations
@@ -86,12 +89,17 @@ def base_env() -> dict[str, str]:
     return env
 
 
+GNU_TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") and sys.platform.startswith("linux") else None
+RSS_FILE = Path(tempfile.gettempdir()) / f"djhlint-bench-rss-{os.getpid()}"
+
+
 def run_once(command: Command, check: bool = False) -> tuple[float, int]:
     """One run: (wall seconds, peak RSS in KiB).  ``check`` fails loudly on a bad exit code."""
     env = {**base_env(), **command.env}
     out = subprocess.PIPE if check else subprocess.DEVNULL
+    argv = command.argv if check or GNU_TIME is None else [GNU_TIME, "-f", "%M", "-o", str(RSS_FILE), *command.argv]
     start = time.perf_counter()
-    proc = subprocess.Popen(command.argv, cwd=command.cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out)
+    proc = subprocess.Popen(argv, cwd=command.cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out)
     if check:
         stdout, stderr = proc.communicate()
         elapsed = time.perf_counter() - start
@@ -104,6 +112,8 @@ def run_once(command: Command, check: bool = False) -> tuple[float, int]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in command.ok:
         sys.exit(f"bench: {command.label!r} exited {proc.returncode}")
+    if GNU_TIME is not None:
+        return elapsed, int(RSS_FILE.read_text().split()[-1])
     maxrss = usage.ru_maxrss // 1024 if sys.platform == "darwin" else usage.ru_maxrss  # bytes on macOS
     return elapsed, maxrss
 
@@ -579,13 +589,18 @@ def in_process_monorepo(project: ProjectBench, rounds: int) -> dict[str, float]:
     from django_heroku_lint import engine
     from django_heroku_lint.discovery import find_projects
 
+    from django_heroku_lint import discovery
+
     names = {f.name for f in dataclasses.fields(engine.Options)}
     extra = {"no_cache": True} if "no_cache" in names else {"cache": False} if "cache" in names else {}
     paths = [str(project.root)]
-    times = interleaved(
-        {"discovery": lambda: find_projects(paths), "lint": lambda: engine.lint(engine.Options(paths=paths, **extra))},
-        rounds,
-    )
+    functions = {
+        "discovery": lambda: find_projects(paths),
+        "lint": lambda: engine.lint(engine.Options(paths=paths, **extra)),
+    }
+    if hasattr(discovery, "_git_files"):  # the part of discovery that is git listing the files
+        functions["git"] = lambda: discovery._git_files(project.root.resolve())
+    times = interleaved(functions, rounds)
     return {name: median_ms(values) for name, values in times.items()}
 
 
@@ -621,6 +636,7 @@ def report(projects: list[ProjectBench], big: dict[str, float], mono: dict[str, 
         f"| `libcst.parse_module` of the 5,000-line module | {big['parse']:.1f} |",
         f"| djhlint's model build of that project (parse, settings model, positions) | {big['model']:.1f} |",
         f"| monorepo: `find_projects` (discovery) | {mono['discovery']:.0f} |",
+        *([f"| monorepo: of which `git ls-files` (listing and deletions) | {mono['git']:.0f} |"] if "git" in mono else []),
         f"| monorepo: the whole `lint` (discovery included) | {mono['lint']:.0f} |",
     ]
 
@@ -679,6 +695,7 @@ def main() -> None:
         command = "python bench/run.py" + (" --quick" if args.quick else "") + (f" --rounds {args.rounds}" if args.rounds else "")
         print(report(projects, big, mono, rounds, cache, command), end="")
     finally:
+        RSS_FILE.unlink(missing_ok=True)
         if args.keep:
             log(f"inputs kept in {workdir}")
         else:
