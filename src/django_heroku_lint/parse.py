@@ -15,14 +15,14 @@ from .ftypes import ParseError, Span
 if TYPE_CHECKING:  # LibCST is imported only when a Python file is actually parsed
     import libcst as cst
 
+# LibCST needs about 1 KiB of memory per byte of source and a second per 30 KiB: a
+# bigger module is refused rather than parsed (settings modules are rarely past 50 KiB).
+MAX_PYTHON_BYTES = 256 * 1024
 # LibCST's native parser overflows the C stack (the process dies) on brackets nested
 # a few thousand deep, and its time grows with the square of an expression's depth
 # (``a + a + ...``, ``x.a.a...``, ``f()()...``).  Python itself refuses brackets nested
 # past 200 and expressions deeper than about 3,000 levels.  A cheap scan of the bytes
 # picks out the files that might come near that; only those are checked exactly.
-# LibCST needs about 1 KiB of memory per byte of source and a second per 30 KiB: a
-# bigger module is refused rather than parsed (settings modules are rarely past 50 KiB).
-MAX_PYTHON_BYTES = 256 * 1024
 MAX_BRACKETS = 200  # Python's own limit ("too many nested parentheses")
 MAX_DEPTH = 1000  # deeper trees are refused: LibCST needs about a second at this depth
 _SCANNED = b"()[]{}\n\\.+-*/%@&|^~"
@@ -76,10 +76,12 @@ def noqa_map(text: str) -> dict[int, frozenset[str] | None]:
 
 
 def _rough_nesting(data: bytes) -> tuple[int, int]:
-    """Upper bounds of the bracket depth and of the links chained in one statement.
+    """Rough bounds of the bracket depth and of the links chained in one statement.
 
-    Strings and comments count too, so the bounds can only be too high.  The loop
-    runs over the few bytes that matter (brackets, operators, dots, newlines).
+    The loop runs over the few bytes that matter (brackets, operators, dots,
+    newlines), strings and comments included, so the figures are mostly too high;
+    they fall short only where strings or comments inside a deep expression hold
+    closing brackets of their own, which no real settings module does.
     """
     marks = data.translate(None, _NOT_SCANNED)
     if len(marks) <= MAX_BRACKETS and sum(data.count(k) for k in _KEYWORD_CHAINS) <= MAX_BRACKETS:
@@ -93,9 +95,10 @@ def _rough_nesting(data: bytes) -> tuple[int, int]:
             if depth > deepest:
                 deepest = depth
         elif char in _CLOSE:
-            depth -= 1
+            if depth:  # a stray ")" in a string or comment must not hide the brackets after it
+                depth -= 1
         elif char == _NEWLINE:
-            if depth <= 0 and previous != _BACKSLASH:
+            if depth == 0 and previous != _BACKSLASH:
                 if chain > longest:
                     longest = chain
                 depth = chain = 0
