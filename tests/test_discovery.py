@@ -98,6 +98,21 @@ def test_git_lists_tracked_and_unignored_files(make_project):
     assert "mysite/local_settings.py" not in project.files
 
 
+def test_a_tracked_file_deleted_from_the_work_tree_is_gone(make_project):
+    root = make_project({"venv/pyvenv.cfg": "", "venv/x.py": "", "docs/a.md": ""})
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "init")
+    (root / ".python-version").unlink()
+    (root / "venv" / "pyvenv.cfg").unlink()  # no longer a virtualenv
+    (root / "docs" / "a.md").unlink()
+    (root / "docs").rmdir()
+    (project,) = find_projects([str(root)])
+    assert ".python-version" not in project.files and "docs/a.md" not in project.files
+    assert "venv/x.py" in project.files and project.venv_dirs == ()
+    assert codes(root) == ["DJH401"]
+
+
 def test_a_git_ignored_local_module_is_skipped(make_project):
     root = make_project(
         {

@@ -96,8 +96,32 @@ def _git_files(top: Path) -> list[str] | None:
     listed = run("--cached", "--others", "--exclude-standard")
     if listed is None:
         return None
-    deleted = set(run("--deleted") or ())
-    return sorted(set(listed) - deleted)
+    return sorted(set(listed))  # a tracked file deleted from the work tree is still listed: see _present
+
+
+def _present(top: Path, files: list[str]) -> list[str]:
+    """The files of a git listing that are in the work tree.
+
+    Git lists a tracked file after it was deleted; asking it (``ls-files --deleted``)
+    costs an lstat of every tracked file, node_modules included.  Here each folder of
+    the files kept is listed once, and only a name missing from its folder's listing (a
+    deleted file, or the name in another case or normalization on a macOS disk) gets
+    an lstat of its own.
+    """
+    folders: dict[str, frozenset[str]] = {}
+    kept = []
+    for rel in files:
+        folder, _, name = rel.rpartition("/")
+        names = folders.get(folder)
+        if names is None:
+            try:
+                names = frozenset(os.listdir(top / folder if folder else top))
+            except OSError:
+                names = frozenset()
+            folders[folder] = names
+        if name in names or os.path.lexists(top / rel):
+            kept.append(rel)
+    return kept
 
 
 def _walk_files(root: Path) -> list[str]:
@@ -188,7 +212,7 @@ def _procfile_like(name: str) -> bool:
 def find_projects(paths: list[str], exclude: list[str] | None = None) -> list[Project]:
     """The Django projects the given paths name, each with its build root and files."""
     projects: dict[tuple[Path, str], Project] = {}
-    listings: dict[Path, tuple[list[str], bool]] = {}
+    listings: dict[Path, tuple[list[str], tuple[str, ...], bool]] = {}
     for raw in paths or ["."]:
         given = Path(raw)
         if not given.exists():
@@ -208,10 +232,11 @@ def find_projects(paths: list[str], exclude: list[str] | None = None) -> list[Pr
             listed = _git_files(top) if in_git else None
             if listed is None:
                 listed, in_git = _walk_files(top), False
-            listings[top] = (listed, in_git)
-        listed, in_git = listings[top]
-        venvs = tuple(sorted(f.rpartition("/")[0] for f in listed if f.endswith("/pyvenv.cfg")))
-        all_files = _deployable(listed, frozenset(venvs))
+            venv_cfgs = [f for f in listed if f.endswith("/pyvenv.cfg")]
+            venvs = tuple(sorted(f.rpartition("/")[0] for f in (_present(top, venv_cfgs) if in_git else venv_cfgs)))
+            kept = _deployable(listed, frozenset(venvs))
+            listings[top] = (_present(top, kept) if in_git else kept, venvs, in_git)
+        all_files, venvs, in_git = listings[top]
         file_set = set(all_files)
         manages = sorted(f.rpartition("/")[0] for f in all_files if f == "manage.py" or f.endswith("/manage.py"))
         procfile_folders: set[str] | None = None  # folders holding a Procfile-like file, when needed
