@@ -60,6 +60,35 @@ def test_virtualenvs_and_node_modules_are_never_read(make_project):
     assert diagnostics(root) == []
 
 
+def test_skipping_a_folder_keeps_its_namesakes(make_project):
+    # Skipped folders are stepped over in the sorted listing: names that sort right
+    # beside them ("node_modules-x", "venv.py", "venv2/") must survive.
+    root = make_project(
+        {
+            "venv/pyvenv.cfg": "",
+            "venv/x.py": "",
+            "venv.py": "",
+            "venv2/a.py": "",
+            "node_modules/a.js": "",
+            "node_modules-x/a.js": "",
+            "node_modules.txt": "",
+            "web/node_modules/b.js": "",
+            "web/src/c.js": "",
+        }
+    )
+    for in_git in (False, True):
+        if in_git:
+            git(root, "init", "-q")
+            git(root, "add", "-A")
+            git(root, "commit", "-qm", "init")
+        (project,) = find_projects([str(root)])
+        kept = {f for f in project.files if not f.startswith(("mysite/", "manage.py"))}
+        assert kept == {
+            "Procfile", ".python-version", "requirements.txt", "venv.py", "venv2/a.py",
+            "node_modules-x/a.js", "node_modules.txt", "web/src/c.js",
+        }
+
+
 def test_git_lists_tracked_and_unignored_files(make_project):
     root = make_project({".gitignore": "mysite/local_settings.py\n", "mysite/local_settings.py": "X = 1\n"})
     git(root, "init", "-q")
@@ -70,6 +99,21 @@ def test_git_lists_tracked_and_unignored_files(make_project):
     assert project.in_git
     assert "untracked.txt" in project.files
     assert "mysite/local_settings.py" not in project.files
+
+
+def test_a_tracked_file_deleted_from_the_work_tree_is_gone(make_project):
+    root = make_project({"venv/pyvenv.cfg": "", "venv/x.py": "", "docs/a.md": ""})
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "init")
+    (root / ".python-version").unlink()
+    (root / "venv" / "pyvenv.cfg").unlink()  # no longer a virtualenv
+    (root / "docs" / "a.md").unlink()
+    (root / "docs").rmdir()
+    (project,) = find_projects([str(root)])
+    assert ".python-version" not in project.files and "docs/a.md" not in project.files
+    assert "venv/x.py" in project.files and project.venv_dirs == ()
+    assert codes(root) == ["DJH401"]
 
 
 def test_a_git_ignored_local_module_is_skipped(make_project):

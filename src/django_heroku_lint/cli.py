@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import traceback
 
 import click
 
@@ -20,6 +19,21 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
     if not values:
         return None
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _write(text: str) -> None:
+    """Print to stdout; a file name that is not valid UTF-8 goes out as its own bytes."""
+    try:
+        sys.stdout.write(text)
+    except UnicodeEncodeError:  # a surrogate-escaped file name on a strict UTF-8 stream
+        encoding = sys.stdout.encoding or "utf-8"
+        try:
+            data = text.encode(encoding, "surrogateescape")
+        except UnicodeEncodeError:
+            data = text.encode(encoding, "backslashreplace")
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
 
 
 def _error(message: str) -> None:
@@ -149,15 +163,17 @@ def check(
         sys.exit(EXIT_ERROR)
     except Exception as exc:  # an internal error: one line, unless --verbose
         if verbose:
+            import traceback
+
             traceback.print_exc()
         _error(f"internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback)")
         sys.exit(EXIT_ERROR)
     diagnostics = result.diagnostics
     color = output_format in COLOR_FORMATS and use_color(sys.stdout)
     if statistics:
-        sys.stdout.write(statistics_report(diagnostics, output_format, color=color, unsafe_fixes=unsafe_fixes))
+        _write(statistics_report(diagnostics, output_format, color=color, unsafe_fixes=unsafe_fixes))
     else:
-        sys.stdout.write(render(diagnostics, output_format, ALL_RULES, color=color, unsafe_fixes=unsafe_fixes))
+        _write(render(diagnostics, output_format, ALL_RULES, color=color, unsafe_fixes=unsafe_fixes))
     if not quiet:
         click.echo(summary(diagnostics, unsafe_fixes, fixed), err=True)
     if internal_error:

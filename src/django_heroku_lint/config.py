@@ -7,11 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10
-    import tomli as tomllib
-
 KNOWN_KEYS = ("select", "ignore", "settings-module", "exclude")
 
 
@@ -28,10 +23,21 @@ class Config:
     source: str | None = None  # the file the configuration came from
 
 
+def toml_parser():  # type: ignore[no-untyped-def]
+    """``tomllib``, or ``tomli`` before Python 3.11: imported when a TOML file is read,
+    since most projects have none."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10
+        import tomli as tomllib
+    return tomllib
+
+
 def load_config(build_root: Path) -> Config:
     path = build_root / "pyproject.toml"
     if not path.is_file():
         return Config()
+    tomllib = toml_parser()
     try:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)
@@ -39,6 +45,8 @@ def load_config(build_root: Path) -> Config:
         raise ConfigError(f"{path}: cannot read the file: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply") from None
     section = data.get("tool", {}).get("djhlint")
     if section is None:
         return Config()

@@ -8,6 +8,7 @@ would deploy.  Outside git the tree is walked, skipping ``.git``, ``node_modules
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import os
 import stat
@@ -101,8 +102,32 @@ def _git_files(top: Path) -> list[str] | None:
     listed = run("--cached", "--others", "--exclude-standard")
     if listed is None:
         return None
-    deleted = set(run("--deleted") or ())
-    return sorted(set(listed) - deleted)
+    return sorted(set(listed))  # a tracked file deleted from the work tree is still listed: see _present
+
+
+def _present(top: Path, files: list[str]) -> list[str]:
+    """The files of a git listing that are in the work tree.
+
+    Git lists a tracked file after it was deleted; asking it (``ls-files --deleted``)
+    costs an lstat of every tracked file, node_modules included.  Here each folder of
+    the files kept is listed once, and only a name missing from its folder's listing (a
+    deleted file, or the name in another case or normalization on a macOS disk) gets
+    an lstat of its own.
+    """
+    folders: dict[str, frozenset[str]] = {}
+    kept = []
+    for rel in files:
+        folder, _, name = rel.rpartition("/")
+        names = folders.get(folder)
+        if names is None:
+            try:
+                names = frozenset(os.listdir(top / folder if folder else top))
+            except OSError:
+                names = frozenset()
+            folders[folder] = names
+        if name in names or os.path.lexists(top / rel):
+            kept.append(rel)
+    return kept
 
 
 def _walk_files(root: Path) -> list[str]:
@@ -125,14 +150,47 @@ def _walk_files(root: Path) -> list[str]:
             continue
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
         files.extend(prefix + name for name in filenames)
-    return files
+    return sorted(files)
 
 
-def _skipped(rel: str, venvs: tuple[str, ...]) -> bool:
-    parts = rel.split("/")
-    if any(part in SKIP_DIRS for part in parts[:-1]):
-        return True
-    return any(rel.startswith(v + "/") for v in venvs)
+def _skipped_folder(folder: str, venvs: frozenset[str]) -> str:
+    """The outermost folder on ``folder``'s path (itself included) that is never read, or ""."""
+    path = ""
+    for part in folder.split("/") if folder else ():
+        path = f"{path}/{part}" if path else part
+        if part in SKIP_DIRS or path in venvs:
+            return path
+    return ""
+
+
+def _deployable(listed: list[str], venvs: frozenset[str]) -> list[str]:
+    """The files of a sorted listing outside skipped folders, still sorted.
+
+    Each folder is judged once, and a skipped folder is stepped over with one
+    bisection, so a committed node_modules costs next to nothing.
+    """
+    kept: list[str] = []
+    verdicts: dict[str, str] = {}
+    index, count = 0, len(listed)
+    while index < count:
+        rel = listed[index]
+        folder = rel.rpartition("/")[0]
+        skipped = verdicts.get(folder)
+        if skipped is None:
+            skipped = verdicts[folder] = _skipped_folder(folder, venvs)
+        if skipped:
+            index = bisect.bisect_left(listed, skipped + "0", index)  # "0" sorts right after "/"
+            continue
+        kept.append(rel)
+        index += 1
+    return kept
+
+
+def _under(files: list[str], folder: str) -> list[str]:
+    """The files of a sorted list below ``folder`` (all of them for the root), found by bisection."""
+    if not folder:
+        return files
+    return files[bisect.bisect_left(files, folder + "/") : bisect.bisect_left(files, folder + "0")]
 
 
 def _has_markers(files: set[str], folder: str) -> bool:
@@ -160,7 +218,7 @@ def _procfile_like(name: str) -> bool:
 def find_projects(paths: list[str], exclude: list[str] | None = None) -> list[Project]:
     """The Django projects the given paths name, each with its build root and files."""
     projects: dict[tuple[Path, str], Project] = {}
-    listings: dict[Path, tuple[list[str], bool]] = {}
+    listings: dict[Path, tuple[list[str], tuple[str, ...], bool]] = {}
     for raw in paths or ["."]:
         given = Path(raw)
         if not given.exists():
@@ -180,12 +238,14 @@ def find_projects(paths: list[str], exclude: list[str] | None = None) -> list[Pr
             listed = _git_files(top) if in_git else None
             if listed is None:
                 listed, in_git = _walk_files(top), False
-            listings[top] = (listed, in_git)
-        listed, in_git = listings[top]
-        venvs = tuple(sorted(f.rpartition("/")[0] for f in listed if f.endswith("/pyvenv.cfg")))
-        all_files = [f for f in listed if not _skipped(f, venvs)]
+            venv_cfgs = [f for f in listed if f.endswith("/pyvenv.cfg")]
+            venvs = tuple(sorted(f.rpartition("/")[0] for f in (_present(top, venv_cfgs) if in_git else venv_cfgs)))
+            kept = _deployable(listed, frozenset(venvs))
+            listings[top] = (_present(top, kept) if in_git else kept, venvs, in_git)
+        all_files, venvs, in_git = listings[top]
         file_set = set(all_files)
         manages = sorted(f.rpartition("/")[0] for f in all_files if f == "manage.py" or f.endswith("/manage.py"))
+        procfile_folders: set[str] | None = None  # folders holding a Procfile-like file, when needed
         rel_given = "" if given == top else given.relative_to(top).as_posix() if _is_relative_to(given, top) else ""
         rel_start = rel_given if given.is_dir() else rel_given.rpartition("/")[0]
         chosen = [d for d in manages if d in _ancestors(rel_start)]
@@ -200,17 +260,17 @@ def find_projects(paths: list[str], exclude: list[str] | None = None) -> list[Pr
         for project_dir in chosen:
             root_rel = ""
             if not top_has_markers:
+                if procfile_folders is None:
+                    procfile_folders = {f.rpartition("/")[0] for f in all_files if _procfile_like(f)}
                 for folder in _ancestors(project_dir):
-                    if _has_markers(file_set, folder) or any(
-                        _procfile_like(f) for f in all_files if f.rpartition("/")[0] == folder
-                    ):
+                    if _has_markers(file_set, folder) or folder in procfile_folders:
                         root_rel = folder
                         break
             key = (top, root_rel + "::" + project_dir)
             if key in projects:
                 continue
             prefix = root_rel + "/" if root_rel else ""
-            files = [f[len(prefix):] for f in all_files if f.startswith(prefix)]
+            files = [f[len(prefix):] for f in _under(all_files, root_rel)]
             if exclude:
                 files = [f for f in files if not _excluded(f, exclude)]
             rel_project = project_dir[len(prefix):] if project_dir.startswith(prefix) else project_dir

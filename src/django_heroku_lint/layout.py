@@ -52,10 +52,18 @@ class Layout:
     python_pins: list[PythonPin] = field(default_factory=list)
 
 
+# A Procfile or a version file is a few lines: past this it is not one, and parsing
+# it line by line would cost seconds and hundreds of MiB.
+MAX_TEXT_BYTES = 64 * 1024
+
+
 def _text(project: Project, rel: str, errors: list[ParseError]) -> str | None:
     data = project.read(rel)
     if isinstance(data, ParseError):
         errors.append(data)
+        return None
+    if len(data) > MAX_TEXT_BYTES:
+        errors.append(ParseError(Span(rel), f"file is too large ({len(data) // 1024} KiB) for a file of a few lines"))
         return None
     text = decode_text(data, rel)
     if isinstance(text, ParseError):
@@ -118,7 +126,7 @@ def read_layout(project: Project) -> Layout:
                 lock_python = lock.get("_meta", {}).get("requires", {}).get("python_version")
                 if isinstance(lock_python, str):
                     lock_python_span = _search_span("Pipfile.lock", lock_text, re.compile(r'"python_version"\s*:\s*"[^"]*"'))
-            except (ValueError, AttributeError, UnicodeDecodeError):
+            except (ValueError, AttributeError, UnicodeDecodeError, RecursionError):  # RecursionError: nested thousands deep
                 lock_python = None
     app_env: dict[str, str] = {}
     app_buildpacks: list[str] | None = None
@@ -136,7 +144,7 @@ def read_layout(project: Project) -> Layout:
                 packs = app.get("buildpacks") if isinstance(app, dict) else None
                 if isinstance(packs, list):
                     app_buildpacks = [p.get("url", "") if isinstance(p, dict) else str(p) for p in packs]
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: arrays nested thousands deep
                 pass
     buildpacks_file = None
     if ".buildpacks" in root:
@@ -283,7 +291,9 @@ def _quiet_text(project: Project, rel: str) -> str | None:
 def _toml(text: str | None) -> dict | None:
     if text is None:
         return None
-    from .config import tomllib
+    from .config import toml_parser
+
+    tomllib = toml_parser()
 
     try:
         data = tomllib.loads(text.lstrip("\ufeff"))

@@ -15,6 +15,22 @@ from .ftypes import ParseError, Span
 if TYPE_CHECKING:  # LibCST is imported only when a Python file is actually parsed
     import libcst as cst
 
+# LibCST needs about 1 KiB of memory per byte of source and a second per 30 KiB: a
+# bigger module is refused rather than parsed (settings modules are rarely past 50 KiB).
+MAX_PYTHON_BYTES = 256 * 1024
+# LibCST's native parser overflows the C stack (the process dies) on brackets nested
+# a few thousand deep, and its time grows with the square of an expression's depth
+# (``a + a + ...``, ``x.a.a...``, ``f()()...``).  Python itself refuses brackets nested
+# past 200 and expressions deeper than about 3,000 levels.  A cheap scan of the bytes
+# picks out the files that might come near that; only those are checked exactly.
+MAX_BRACKETS = 200  # Python's own limit ("too many nested parentheses")
+MAX_DEPTH = 1000  # deeper trees are refused: LibCST needs about a second at this depth
+_SCANNED = b"()[]{}\n\\.+-*/%@&|^~"
+_NOT_SCANNED = bytes(sorted(set(range(256)) - set(_SCANNED)))
+_OPEN, _CLOSE = frozenset(b"([{"), frozenset(b")]}")
+_NEWLINE, _BACKSLASH = ord("\n"), ord("\\")
+_KEYWORD_CHAINS = (b"not not", b" else ", b"lambda")  # chains of "not", "x if c else y", lambdas
+
 NOQA_RE = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 
 
@@ -78,6 +94,70 @@ def noqa_map(text: str) -> dict[int, frozenset[str] | None]:
     return result
 
 
+def _rough_nesting(data: bytes) -> tuple[int, int]:
+    """Rough bounds of the bracket depth and of the links chained in one statement.
+
+    The loop runs over the few bytes that matter (brackets, operators, dots,
+    newlines), strings and comments included, so the figures are mostly too high;
+    they fall short only where strings or comments inside a deep expression hold
+    closing brackets of their own, which no real settings module does.
+    """
+    marks = data.translate(None, _NOT_SCANNED)
+    if len(marks) <= MAX_BRACKETS and sum(data.count(k) for k in _KEYWORD_CHAINS) <= MAX_BRACKETS:
+        return 0, 0
+    depth = deepest = chain = longest = 0
+    previous = 0
+    for char in marks:
+        if char in _OPEN:  # also a link of a chain of calls or subscripts
+            depth += 1
+            chain += 1
+            if depth > deepest:
+                deepest = depth
+        elif char in _CLOSE:
+            if depth:  # a stray ")" in a string or comment must not hide the brackets after it
+                depth -= 1
+        elif char == _NEWLINE:
+            if depth == 0 and previous != _BACKSLASH:
+                if chain > longest:
+                    longest = chain
+                depth = chain = 0
+        elif char != _BACKSLASH:
+            chain += 1
+        previous = char
+    return deepest, max(longest, chain, sum(data.count(k) for k in _KEYWORD_CHAINS))
+
+
+def _too_deep(data: bytes, path: str) -> ParseError | None:
+    """A ParseError when the module nests deeper than LibCST can safely parse."""
+    brackets, chain = _rough_nesting(data)
+    if brackets <= MAX_BRACKETS // 2 and chain <= MAX_DEPTH // 2:
+        return None
+    import ast
+
+    try:
+        tree = ast.parse(data)
+    except SyntaxError as exc:
+        if brackets <= MAX_BRACKETS:
+            return None  # no crash to fear: let LibCST say what is wrong
+        line = exc.lineno or 1
+        col = exc.offset or 1
+        return ParseError(Span(path, line, col, line, col + 1), f"syntax error: {exc.msg}")
+    except (RecursionError, MemoryError):
+        return ParseError(Span(path), "the file is nested too deeply to parse")
+    except ValueError:  # bytes Python cannot decode: LibCST reports them
+        return None
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            line = getattr(node, "lineno", 1)
+            return ParseError(
+                Span(path, line, 1, line, 2), f"an expression is nested more than {MAX_DEPTH} levels deep: too deep to parse"
+            )
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return None
+
+
 def parse_python(data: bytes, path: str) -> PythonFile | ParseError:
     """Parse a Python module with LibCST, honouring a BOM or a coding cookie."""
     import libcst as cst
@@ -86,6 +166,14 @@ def parse_python(data: bytes, path: str) -> PythonFile | ParseError:
         return ParseError(Span(path), "file is UTF-16 encoded; Python source must be UTF-8")
     if b"\x00" in data:
         return ParseError(Span(path), "file is binary (it contains NUL bytes), not Python source")
+    if len(data) > MAX_PYTHON_BYTES:
+        return ParseError(
+            Span(path),
+            f"file is too large to parse ({len(data) // 1024} KiB; djhlint parses Python modules up to {MAX_PYTHON_BYTES // 1024} KiB)",
+        )
+    too_deep = _too_deep(data, path)
+    if too_deep is not None:
+        return too_deep
     try:
         module = cst.parse_module(data)
     except cst.ParserSyntaxError as exc:
@@ -117,7 +205,7 @@ def fill_positions(module: "cst.Module", wanted: dict["cst.CSTNode", list[Span]]
     state = PositionState(
         default_indent=module.default_indent,
         default_newline=module.default_newline,
-        wanted=wanted,
+        wanted={id(node): spans for node, spans in wanted.items()},
     )
     try:
         module._codegen(state)

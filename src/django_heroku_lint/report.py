@@ -36,6 +36,7 @@ GITLAB_SEVERITY = {"error": "major", "warning": "minor", "note": "info"}
 GITHUB_COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 
 Rules = Sequence[Any]  # the rules registry: Rule classes (code, name, url(), docs() ...)
+SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 # --------------------------------------------------------------------------- paths
@@ -235,12 +236,18 @@ def _json_item(d: Diagnostic) -> dict[str, Any]:
 
 def as_json(diagnostics: Sequence[Diagnostic]) -> str:
     items = [_json_item(d) for d in diagnostics]
-    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+    return _escape_surrogates(json.dumps(items, indent=2, ensure_ascii=False)) + "\n"
+
+
+def _escape_surrogates(text: str) -> str:
+    """A file name that is not valid UTF-8 holds lone surrogates: escape them as JSON
+    does (json.loads gives the same name back), so the output stays valid UTF-8."""
+    return SURROGATE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def json_lines(diagnostics: Sequence[Diagnostic]) -> str:
     """The ``json`` objects, one a line (JSON Lines), for streaming consumers."""
-    return "".join(json.dumps(_json_item(d), ensure_ascii=False) + "\n" for d in diagnostics)
+    return "".join(_escape_surrogates(json.dumps(_json_item(d), ensure_ascii=False)) + "\n" for d in diagnostics)
 
 
 # --------------------------------------------------------------------------- GitHub Actions

@@ -12,17 +12,12 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-import sys
 from typing import Any
 
+from .config import toml_parser
 from .discovery import Project
 from .ftypes import ParseError, Requirement, Requirements, Span
 from .parse import decode_text
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10
-    import tomli as tomllib
 
 # The files Heroku installs from, in the order this linter names them when there are several.
 LOCK_FILES = ("requirements.txt", "Pipfile.lock", "poetry.lock", "uv.lock")
@@ -278,9 +273,10 @@ class _Reader:
         text = self.text(rel)
         if text is None:
             return None
+        tomllib = toml_parser()
         try:
             return tomllib.loads(text)
-        except tomllib.TOMLDecodeError:
+        except (tomllib.TOMLDecodeError, RecursionError):
             return None  # the declaration is incomplete; the package manager reports the syntax
 
     def pipfile_lock(self, rel: str) -> None:
@@ -288,7 +284,7 @@ class _Reader:
         text = self.text(rel)
         try:
             data = json.loads(text) if text is not None else None
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested thousands deep
             data = None
         if not isinstance(data, dict) or not isinstance(data.get("default", {}), dict):
             self.result.complete = False
