@@ -40,6 +40,17 @@ def _error(message: str) -> None:
     click.echo(f"djhlint: error: {message}", err=True)
 
 
+def cache_options(command):  # type: ignore[no-untyped-def]
+    """``--no-cache`` and ``--cache-dir``, shared by the commands that build the settings model."""
+    command = click.option(
+        "--cache-dir",
+        type=click.Path(file_okay=False),
+        envvar="DJHLINT_CACHE_DIR",
+        help="Where to keep the cache (default: .djhlint_cache in the build root; env DJHLINT_CACHE_DIR).",
+    )(command)
+    return click.option("--no-cache", is_flag=True, help="Do not read or write the settings-model cache.")(command)
+
+
 class DefaultGroup(click.Group):
     """``djhlint [PATH ...]`` runs ``check``; ``djhlint rule ...`` runs the subcommand."""
 
@@ -81,13 +92,7 @@ def main() -> None:
 )
 @click.option("--settings-module", metavar="MODULE", help="The deployed settings module (dotted), instead of guessing it.")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
-@click.option("--no-cache", is_flag=True, help="Do not read or write the settings-model cache.")
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False),
-    envvar="DJHLINT_CACHE_DIR",
-    help="Where to keep the cache (default: .djhlint_cache in the build root; env DJHLINT_CACHE_DIR).",
-)
+@cache_options
 @click.option("--fix", is_flag=True, help="Apply the safe fixes, then report what remains.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply (with --fix or --diff) and mark the unsafe fixes.")
 @click.option("--diff", is_flag=True, help="Print a diff of what the fixes would change and write nothing; exit 1 if there is any.")
@@ -210,13 +215,7 @@ def rule(code: str | None, show_all: bool) -> None:
     help="text for people; json for programs (the shape is documented in the README).",
 )
 @click.option("--settings-module", metavar="MODULE", help="The deployed settings module (dotted), instead of guessing it.")
-@click.option("--no-cache", is_flag=True, help="Do not read or write the settings-model cache.")
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False),
-    envvar="DJHLINT_CACHE_DIR",
-    help="Where to keep the cache (default: .djhlint_cache in the build root; env DJHLINT_CACHE_DIR).",
-)
+@cache_options
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors.")
 def settings(
     paths: tuple[str, ...], output_format: str, settings_module: str | None, no_cache: bool, cache_dir: str | None, verbose: bool

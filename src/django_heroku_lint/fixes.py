@@ -46,6 +46,7 @@ from .ftypes import (
     Span,
     UseMethod,
 )
+from .model import dotted_name as _dotted
 from .parse import PythonFile, decode_text, parse_python, utf16_text
 
 TRUTHY = ("1", "true", "yes", "on")  # what decouple's cast=bool reads as true
@@ -553,15 +554,6 @@ def _imports_module(statement: cst.CSTNode, name: str) -> bool:
                 if alias.asname is None and _dotted(alias.name) == name:
                     return True
     return False
-
-
-def _dotted(node: cst.CSTNode | None) -> str | None:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = _dotted(node.value)
-        return f"{base}.{node.attr.value}" if base else None
-    return None
 
 
 def ensure_import(module: cst.Module, name: str, before: int) -> cst.Module:

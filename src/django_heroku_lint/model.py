@@ -335,7 +335,7 @@ class ModuleRunner:
             self.exec_call_statement(small.value)
         elif isinstance(small, cst.Import):
             for alias in small.names:
-                dotted = _dotted(alias.name)
+                dotted = dotted_name(alias.name)
                 if dotted is None:
                     continue
                 self.note_import(dotted, small)
@@ -523,7 +523,7 @@ class ModuleRunner:
 
     def absolute_module(self, node: cst.ImportFrom) -> str | None:
         dots = len(node.relative)
-        dotted = _dotted(node.module) if node.module is not None else ""
+        dotted = dotted_name(node.module) if node.module is not None else ""
         if dotted is None:
             return None
         if dots == 0:
@@ -545,7 +545,7 @@ class ModuleRunner:
             if isinstance(node.names, cst.ImportStar):
                 return
             for alias in node.names:
-                dotted = _dotted(alias.name)
+                dotted = dotted_name(alias.name)
                 if dotted is None:
                     continue
                 local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else dotted
@@ -580,7 +580,7 @@ class ModuleRunner:
                     self.env[n] = result.env[n]
         else:
             for alias in node.names:
-                imported = _dotted(alias.name)
+                imported = dotted_name(alias.name)
                 if imported is None:
                     continue
                 local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else imported
@@ -893,24 +893,25 @@ def _string_value(node: cst.SimpleString) -> str | bytes | None:
     return node.evaluated_value
 
 
-def _dotted(node: cst.BaseExpression | None) -> str | None:
+def dotted_name(node: cst.CSTNode | None) -> str | None:
+    """``a.b.c`` for a Name or an Attribute chain, else None."""
     if isinstance(node, cst.Name):
         return node.value
     if isinstance(node, cst.Attribute):
-        base = _dotted(node.value)
+        base = dotted_name(node.value)
         return f"{base}.{node.attr.value}" if base else None
     return None
 
 
 def _import_text(node: cst.ImportFrom) -> str:
     """``from .base import *`` as written, on one line."""
-    module = (_dotted(node.module) or "?") if node.module is not None else ""
+    module = (dotted_name(node.module) or "?") if node.module is not None else ""
     source = "." * len(node.relative) + module
     if isinstance(node.names, cst.ImportStar):
         names = "*"
     else:
         names = ", ".join(
-            (_dotted(alias.name) or "?") + (f" as {alias.asname.name.value}" if alias.asname and isinstance(alias.asname.name, cst.Name) else "")
+            (dotted_name(alias.name) or "?") + (f" as {alias.asname.name.value}" if alias.asname and isinstance(alias.asname.name, cst.Name) else "")
             for alias in node.names
         )
     return f"from {source} import {names}"
