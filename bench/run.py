@@ -636,7 +636,7 @@ def report(projects: list[ProjectBench], big: dict[str, float], mono: dict[str, 
         f"| `libcst.parse_module` of the 5,000-line module | {big['parse']:.1f} |",
         f"| djhlint's model build of that project (parse, settings model, positions) | {big['model']:.1f} |",
         f"| monorepo: `find_projects` (discovery) | {mono['discovery']:.0f} |",
-        *([f"| monorepo: of which `git ls-files` (listing and deletions) | {mono['git']:.0f} |"] if "git" in mono else []),
+        *([f"| monorepo: of which `git ls-files` (the listing) | {mono['git']:.0f} |"] if "git" in mono else []),
         f"| monorepo: the whole `lint` (discovery included) | {mono['lint']:.0f} |",
     ]
 

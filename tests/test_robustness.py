@@ -56,37 +56,51 @@ class Run:
     rss_mib: float
 
 
+# Runs djhlint as ``python -m django_heroku_lint`` does, then writes the process's peak
+# resident set (VmHWM, which counts only what came after exec: ru_maxrss would charge
+# the child with the test process's own memory at the fork) where the test reads it.
+PEAK_RSS_WRAPPER = """
+import atexit, os, runpy, sys
+
+def report():
+    with open("/proc/self/status") as status, open(os.environ["DJHLINT_TEST_PEAK_RSS"], "w") as out:
+        out.write(next(line.split()[1] for line in status if line.startswith("VmHWM:")))
+
+atexit.register(report)
+sys.argv[0] = "djhlint"
+runpy.run_module("django_heroku_lint", run_name="__main__")
+"""
+
+
 def run_djhlint(args: list[str], cwd: Path, timeout: float = 60, env: dict[str, str] | None = None) -> Run:
-    """djhlint in a child process, killed after ``timeout``; peak RSS from ``os.wait4``.
+    """djhlint in a child process, killed after ``timeout``, with its peak RSS where /proc has it.
 
     A child process, so that a crash in native code (a segfault) or a hang fails the
-    test instead of taking the test run down with it.  The child is charged the test
-    process's resident set at the fork too, so a bound on its peak RSS errs safe.
+    test instead of taking the test run down with it.
     """
-    out_path, err_path = cwd / ".djhlint-test-stdout", cwd / ".djhlint-test-stderr"
+    out_path, err_path, rss_path = (cwd / f".djhlint-test-{name}" for name in ("stdout", "stderr", "rss"))
+    measure = os.path.exists("/proc/self/status")
+    argv = ["-c", PEAK_RSS_WRAPPER] if measure else ["-m", "django_heroku_lint"]
     start = time.perf_counter()
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "django_heroku_lint", *args],
-            cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env={**os.environ, **(env or {})},
+            [sys.executable, *argv, *args],
+            cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+            env={**os.environ, **(env or {}), "DJHLINT_TEST_PEAK_RSS": str(rss_path)},
         )
         timer = threading.Timer(timeout, proc.kill)
         timer.start()
         try:
-            if hasattr(os, "wait4"):
-                _, status, usage = os.wait4(proc.pid, 0)
-                proc.returncode, rss_kib = os.waitstatus_to_exitcode(status), usage.ru_maxrss
-            else:  # pragma: no cover - Windows: no peak RSS
-                proc.wait()
-                rss_kib = 0
+            proc.wait()
         finally:
             timer.cancel()
     seconds = time.perf_counter() - start
     stdout, stderr = out_path.read_bytes(), err_path.read_bytes().decode("utf-8", "replace")
-    out_path.unlink()
-    err_path.unlink()
+    rss_mib = int(rss_path.read_text()) / 1024 if measure and rss_path.exists() else 0.0
+    for path in (out_path, err_path, rss_path):
+        path.unlink(missing_ok=True)
     assert seconds < timeout, f"djhlint {args} did not finish in {timeout} s"
-    return Run(proc.returncode, stdout, stderr, seconds, rss_kib / (1024 * 1024 if sys.platform == "darwin" else 1024))
+    return Run(proc.returncode, stdout, stderr, seconds, rss_mib)
 
 
 def ended_cleanly(run: Run, codes: tuple[int, ...] = (0, 1)) -> None:
