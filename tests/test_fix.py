@@ -715,3 +715,34 @@ def test_the_readme_documents_every_fix():
     assert "djhlint-fix" in section and "--unsafe-fixes" in section and "--diff" in section
     hooks = (REPO / ".pre-commit-hooks.yaml").read_text()
     assert "id: djhlint-fix\n" in hooks and "entry: djhlint --fix\n" in hooks
+
+
+# ---------------------------------------------------------------------- two runs at once
+
+
+def test_two_fix_runs_at_once_never_leave_a_half_written_or_mixed_file(tmp_path):
+    """Two `djhlint --fix --unsafe-fixes` on one project at the same time: every file ends
+    either as it was or as one run wrote it whole, Python files parse, and a third run
+    finds nothing left to fix."""
+    import libcst
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "tutorial"
+    for attempt in range(3):
+        root = tmp_path / f"run{attempt}"
+        shutil.copytree(example, root, ignore=shutil.ignore_patterns(".djhlint_cache"))
+        command = [sys.executable, "-m", "django_heroku_lint", "--fix", "--unsafe-fixes", "--no-cache", str(root)]
+        runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+        results = [(run.wait(timeout=120), run.stderr.read().decode()) for run in runs]
+        for code, stderr in results:
+            assert code in (0, 1, 2), stderr
+            assert "Traceback" not in stderr
+        files = snapshot(root)
+        assert not [name for name in files if ".tmp" in name or name.endswith("~")], "a temporary file was left behind"
+        for name, data in files.items():
+            if name.endswith(".py"):
+                libcst.parse_module(data)  # never half-written
+        settings = files["mysite/settings.py"].decode()
+        assert settings.count("WhiteNoiseMiddleware") == 1  # moved once, not duplicated or lost
+        assert ("Procfile" in files) != ("Procfile.txt" in files)
+        final = run_cli(["--fix", "--unsafe-fixes", "--no-cache", str(root)])
+        assert final.exit_code == 0, final.output  # whatever the two runs left, nothing is broken
