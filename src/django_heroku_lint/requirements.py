@@ -297,14 +297,22 @@ class _Reader:
             exact = version[2:] if version.startswith("==") else None
             self.add(normalize(name), _line_span(rel, text or "", rf'^\s*"{re.escape(name)}"\s*:'), version, exact, extras)
 
-    def pipfile(self, rel: str) -> None:
+    def toml_source(self, rel: str) -> tuple[dict[str, Any], str] | None:
+        """A TOML declaration and its text, counted as a source; None (and the declaration
+        incomplete) when it cannot be read."""
         assert self.result is not None
         data = self.toml(rel)
         if data is None:
             self.result.complete = False
-            return
+            return None
         self.result.sources.append(rel)
-        text = self.text(rel) or ""
+        return data, self.text(rel) or ""
+
+    def pipfile(self, rel: str) -> None:
+        found = self.toml_source(rel)
+        if found is None:
+            return
+        data, text = found
         packages = data.get("packages")
         for name, value in (packages.items() if isinstance(packages, dict) else []):
             spec = _spec_of(value)
@@ -312,13 +320,10 @@ class _Reader:
 
     def package_lock(self, rel: str) -> None:
         """``poetry.lock`` and ``uv.lock``: ``[[package]]`` tables with a name and a version."""
-        assert self.result is not None
-        data = self.toml(rel)
-        if data is None:
-            self.result.complete = False
+        found = self.toml_source(rel)
+        if found is None:
             return
-        self.result.sources.append(rel)
-        text = self.text(rel) or ""
+        data, text = found
         for package in data.get("package", []):
             if not isinstance(package, dict) or not isinstance(package.get("name"), str):
                 continue

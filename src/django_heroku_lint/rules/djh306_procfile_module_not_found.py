@@ -53,6 +53,20 @@ def module_file(files: frozenset[str], root: str, module: str) -> str | None:
     return None
 
 
+
+# The baseline project moved into backend/, the Procfile left at the build root.
+IN_BACKEND: dict[str, str | None] = {
+    "manage.py": None,
+    "mysite/__init__.py": None,
+    "mysite/settings.py": None,
+    "mysite/urls.py": None,
+    "mysite/wsgi.py": None,
+    "backend/manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n',
+    "backend/mysite/__init__.py": "",
+    "backend/mysite/settings.py": "DEBUG = False\n",
+    "backend/mysite/wsgi.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n',
+}
+
 class ProcfileModuleNotFound(Rule):
     """
     ## What it does
@@ -87,15 +101,7 @@ class ProcfileModuleNotFound(Rule):
         Case(
             {
                 "Procfile": "web: gunicorn mysite.wsgi --log-file -\n",
-                "manage.py": None,
-                "mysite/__init__.py": None,
-                "mysite/settings.py": None,
-                "mysite/urls.py": None,
-                "mysite/wsgi.py": None,
-                "backend/manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n',
-                "backend/mysite/__init__.py": "",
-                "backend/mysite/settings.py": "DEBUG = False\n",
-                "backend/mysite/wsgi.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n',
+                **IN_BACKEND,
             },
             expect=["Procfile:1"],
         ),
@@ -105,15 +111,7 @@ class ProcfileModuleNotFound(Rule):
         Case(
             {
                 "Procfile": "web: gunicorn --chdir backend mysite.wsgi --log-file -\n",
-                "manage.py": None,
-                "mysite/__init__.py": None,
-                "mysite/settings.py": None,
-                "mysite/urls.py": None,
-                "mysite/wsgi.py": None,
-                "backend/manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n',
-                "backend/mysite/__init__.py": "",
-                "backend/mysite/settings.py": "DEBUG = False\n",
-                "backend/mysite/wsgi.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n',
+                **IN_BACKEND,
             }
         ),
         Case({"Procfile": "web: cd src && uvicorn mysite.asgi:application --port $PORT\n", "src/mysite/__init__.py": "", "src/mysite/asgi.py": ""}),
