@@ -17,13 +17,15 @@ import dataclasses
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
-from typing import Any
 
 from . import __version__
 from . import ftypes
 from .ftypes import ParseError, SettingsModel, Span
+
+TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
+if TYPE_CHECKING:
+    from typing import Any
 
 FORMAT = 2
 CACHE_DIR_NAME = ".djhlint_cache"
@@ -183,6 +185,8 @@ class SettingsCache:
         try:
             _prepare(self.folder)
             target.parent.mkdir(parents=True, exist_ok=True)
+            import tempfile  # only when writing: a warm run never needs it
+
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:

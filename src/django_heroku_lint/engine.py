@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from .cache import CACHE_DIR_NAME, Entry, Recorder, SettingsCache
 from .config import Config, ConfigError, load_config, select_rules

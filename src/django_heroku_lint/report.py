@@ -18,12 +18,18 @@ import os
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence, TextIO
 
 from . import __version__
 from .ftypes import SAFE, Diagnostic, Fix
 from .rule import REPOSITORY_URL
+
+TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
+if TYPE_CHECKING:
+    from typing import Any, TextIO
+
+    Rules = Sequence[Any]  # the rules registry: Rule classes (code, name, url(), docs() ...)
 
 FORMATS = ("concise", "full", "json", "json-lines", "github", "sarif", "gitlab", "junit")
 COLOR_FORMATS = ("concise", "full")
@@ -35,7 +41,6 @@ DEFAULT_LEVEL = "error"
 GITLAB_SEVERITY = {"error": "major", "warning": "minor", "note": "info"}
 GITHUB_COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 
-Rules = Sequence[Any]  # the rules registry: Rule classes (code, name, url(), docs() ...)
 SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 

@@ -12,12 +12,15 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from typing import Any
 
 from .config import toml_parser
 from .discovery import Project
 from .ftypes import ParseError, Requirement, Requirements, Span
 from .parse import decode_text
+
+TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
+if TYPE_CHECKING:
+    from typing import Any
 
 # The files Heroku installs from, in the order this linter names them when there are several.
 LOCK_FILES = ("requirements.txt", "Pipfile.lock", "poetry.lock", "uv.lock")

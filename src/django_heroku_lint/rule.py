@@ -9,13 +9,15 @@ behaviour cannot drift apart.
 
 from __future__ import annotations
 
-import inspect
 import re
-import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import ClassVar, Iterator
 
 from .ftypes import Context, Diagnostic, Fix, Span
+
+TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
+if TYPE_CHECKING:
+    from typing import ClassVar
 
 TREE = "project files"
 # The one place the project's address is written: diagnostics' ``url``, SARIF's help
@@ -89,6 +91,8 @@ class Rule:
     @classmethod
     def sections(cls) -> dict[str, str]:
         """The docstring's sections by heading, with Example and Use instead from the cases."""
+        import inspect  # the docs are for `djhlint rule` and the generated pages, not a lint run
+
         doc = inspect.cleandoc(cls.__doc__ or "")
         sections: dict[str, str] = {}
         current = None
@@ -129,6 +133,8 @@ class Rule:
 
 
 def _example_block(name: str, text: str, prose: str) -> str:
+    import textwrap
+
     language = "python" if name.endswith(".py") else ""
     title = "The project's files" if name == TREE else f"`{name}`"
     block = f"{title}:\n\n```{language}\n{textwrap.dedent(text).strip()}\n```"

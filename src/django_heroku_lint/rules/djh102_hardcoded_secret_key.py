@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..ftypes import UNSAFE, Context, Diagnostic, DropFallback, EnvRead, Fix, Literal, ReadEnv, Span, Value
 from ..rule import Case, Rule

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..ftypes import SAFE, UNSAFE, AddKeyword, CompareEnvString, Context, Diagnostic, EnvRead, Fix, Literal, UseMethod
 from ..rule import Case, Rule

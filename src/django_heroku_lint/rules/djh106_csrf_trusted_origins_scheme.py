@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..ftypes import SAFE, Context, Diagnostic, Fix, ListValue, Literal, ReplaceString
 from ..requirements import may_reach

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..ftypes import SAFE, Context, Diagnostic, Fix, ListValue, Literal, MoveElement, Span
 from ..rule import Case, Rule

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..ftypes import SAFE, AddStatement, Binding, Context, Diagnostic, Fix, Literal, ReplaceValue, Span, is_path, is_pathlib
 from ..rule import Case, Rule

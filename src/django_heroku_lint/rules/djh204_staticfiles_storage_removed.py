@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..ftypes import SAFE, Binding, Context, DictValue, Diagnostic, Fix, Literal, MoveToStorages
 from ..requirements import certainly_at_least

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..ftypes import SAFE, AddDictEntry, Context, DictValue, Diagnostic, Fix, Literal
 from ..rule import Case, Rule

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import shlex
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..ftypes import SAFE, Context, Diagnostic, Edit, Fix, Process, Span
 from ..procfile import has_log_file

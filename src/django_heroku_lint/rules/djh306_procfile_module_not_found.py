@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import posixpath
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..ftypes import Context, Diagnostic, Process
 from ..rule import Case, Rule

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..ftypes import Context, Diagnostic, Span, VersionFile
 from ..pythons import parse_version, recommended

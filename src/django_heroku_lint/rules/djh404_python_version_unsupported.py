@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..ftypes import Context, Diagnostic
 from ..pythons import DEPRECATED, END_OF_LIFE, recommended, status

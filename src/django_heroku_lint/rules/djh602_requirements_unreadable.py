@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..ftypes import SAFE, Context, Diagnostic, Edit, Fix, ParseError, Reencode, Span
 from ..parse import UTF16_MIXED, UTF16_TEXT
