@@ -7,37 +7,9 @@ import sys
 import click
 
 from . import __version__
+from .commands import EXIT_CLEAN, EXIT_ERROR, EXIT_PROBLEMS, FORMATS  # noqa: F401  (re-exported)
 
-EXIT_CLEAN, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
-EDIT_FORMATS = ("json", "json-lines")  # formats that print each fix's edits
-# The output formats, spelled out so that `djhlint --help` does not import the reporters.
-FORMATS = ("concise", "full", "json", "json-lines", "github", "sarif", "gitlab", "junit")
 COMMANDS = ("check", "rule", "settings")
-
-
-def _split(values: tuple[str, ...]) -> list[str] | None:
-    if not values:
-        return None
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
-
-
-def _write(text: str) -> None:
-    """Print to stdout; a file name that is not valid UTF-8 goes out as its own bytes."""
-    try:
-        sys.stdout.write(text)
-    except UnicodeEncodeError:  # a surrogate-escaped file name on a strict UTF-8 stream
-        encoding = sys.stdout.encoding or "utf-8"
-        try:
-            data = text.encode(encoding, "surrogateescape")
-        except UnicodeEncodeError:
-            data = text.encode(encoding, "backslashreplace")
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-
-
-def _error(message: str) -> None:
-    click.echo(f"djhlint: error: {message}", err=True)
 
 
 def cache_options(command):  # type: ignore[no-untyped-def]
@@ -117,73 +89,14 @@ def check(
     verbose: bool,
 ) -> None:
     """Lint the Django projects under PATHS (default: the current folder)."""
-    if explain:
-        sys.exit(_print_rule(explain))
-    if show_settings:
-        fmt = "json" if output_format in ("json", "json-lines") else "text"
-        sys.exit(_print_settings(paths, settings_module, fmt, verbose, cache=not no_cache, cache_dir=cache_dir))
-    from .config import ConfigError
-    from .discovery import DiscoveryError
-    from .engine import Options, lint
-    from .report import COLOR_FORMATS, render, summary, use_color
-    from .report import statistics as statistics_report
-    from .rules import ALL_RULES
+    from . import commands
 
-    options = Options(
-        paths=list(paths) or ["."],
-        select=_split(select),
-        ignore=_split(ignore),
-        settings_module=settings_module,
-        log=(lambda message: click.echo(message, err=True)) if verbose else None,
-        cache=not no_cache,
-        cache_dir=cache_dir,
+    sys.exit(
+        commands.check(
+            paths, select, ignore, exit_zero, output_format, statistics, show_settings, settings_module,
+            explain, no_cache, cache_dir, fix, unsafe_fixes, diff, quiet, verbose,
+        )
     )
-    fixed, internal_error = 0, False
-    try:
-        result = lint(options)
-        if fix or diff:
-            from .fixer import render_diff, run_fixes
-
-            outcome = run_fixes(result, options, unsafe=unsafe_fixes, write_files=not diff)
-            for message in outcome.errors:
-                _error(message)
-            internal_error = outcome.internal_error
-            if diff:
-                sys.stdout.write(render_diff(outcome.changes))
-                if not quiet:
-                    count = outcome.fixed
-                    click.echo(f"Would fix {count} problem{'s' if count != 1 else ''}." if count else "No fixes to apply.", err=True)
-                sys.exit(EXIT_ERROR if internal_error else EXIT_PROBLEMS if outcome.changes else EXIT_CLEAN)
-            fixed = outcome.fixed
-            if outcome.changes:
-                result = lint(options)  # what is left, read back from disk
-        if output_format in EDIT_FORMATS and any(d.fix is not None and not d.fix.resolved for d in result.diagnostics):
-            # The JSON formats show each fix's edits; working them out needs LibCST, which the
-            # other formats (and a warm run) never load: their [*] marks the fix on offer.
-            from .fixer import resolve_all
-
-            resolve_all(result)
-    except (DiscoveryError, ConfigError) as exc:
-        _error(str(exc))
-        sys.exit(EXIT_ERROR)
-    except Exception as exc:  # an internal error: one line, unless --verbose
-        if verbose:
-            import traceback
-
-            traceback.print_exc()
-        _error(f"internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback)")
-        sys.exit(EXIT_ERROR)
-    diagnostics = result.diagnostics
-    color = output_format in COLOR_FORMATS and use_color(sys.stdout)
-    if statistics:
-        _write(statistics_report(diagnostics, output_format, color=color, unsafe_fixes=unsafe_fixes))
-    else:
-        _write(render(diagnostics, output_format, ALL_RULES, color=color, unsafe_fixes=unsafe_fixes))
-    if not quiet:
-        click.echo(summary(diagnostics, unsafe_fixes, fixed), err=True)
-    if internal_error:
-        sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_PROBLEMS if diagnostics and not exit_zero else EXIT_CLEAN)
 
 
 @main.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -202,7 +115,9 @@ def rule(code: str | None, show_all: bool) -> None:
         for r in ALL_RULES:
             click.echo(f"{r.code:<7} {r.name:<{width}} {'yes' if r.fixable else '-'}")
         return
-    sys.exit(_print_rule(code))
+    from .commands import print_rule
+
+    sys.exit(print_rule(code))
 
 
 @main.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -227,38 +142,7 @@ def settings(
     understands it: a literal, an environment read (variable, fallback, cast) or
     unknown, the alternatives when it is set under a condition, and where it was set.
     """
-    sys.exit(_print_settings(paths, settings_module, output_format, verbose, cache=not no_cache, cache_dir=cache_dir))
+    from .commands import print_settings
 
+    sys.exit(print_settings(paths, settings_module, output_format, verbose, cache=not no_cache, cache_dir=cache_dir))
 
-def _print_settings(
-    paths: tuple[str, ...], settings_module: str | None, fmt: str, verbose: bool, cache: bool = True, cache_dir: str | None = None
-) -> int:
-    from .config import ConfigError
-    from .discovery import DiscoveryError
-    from .engine import Options, inspect
-    from .settings_view import render
-
-    try:
-        options = Options(paths=list(paths) or ["."], settings_module=settings_module, cache=cache, cache_dir=cache_dir)
-        results = inspect(options)
-    except (DiscoveryError, ConfigError) as exc:
-        _error(str(exc))
-        return EXIT_ERROR
-    except Exception as exc:  # an internal error: one line, unless --verbose
-        if verbose:
-            traceback.print_exc()
-        _error(f"internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback)")
-        return EXIT_ERROR
-    sys.stdout.write(render([result.context for result in results], fmt))
-    return EXIT_CLEAN
-
-
-def _print_rule(code: str) -> int:
-    from .rules import get_rule
-
-    found = get_rule(code)
-    if found is None:
-        _error(f"unknown rule {code!r}; `djhlint rule` lists them")
-        return EXIT_ERROR
-    click.echo(found.docs(), nl=False)
-    return EXIT_CLEAN

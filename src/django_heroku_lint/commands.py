@@ -1,0 +1,183 @@
+"""What the ``djhlint`` commands do, apart from parsing their command lines.
+
+Both front ends call these functions: the click interface in :mod:`cli` and the hand
+parser in :mod:`entry`, which handles the common ``djhlint [OPTIONS] [PATHS]`` line of a
+pre-commit hook or a CI step without importing click.  Nothing here imports click.
+"""
+
+from __future__ import annotations
+
+import sys
+
+EXIT_CLEAN, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
+EDIT_FORMATS = ("json", "json-lines")  # formats that print each fix's edits
+# The output formats, spelled out so that `djhlint --help` does not import the reporters.
+FORMATS = ("concise", "full", "json", "json-lines", "github", "sarif", "gitlab", "junit")
+
+
+def split_codes(values: tuple[str, ...] | list[str]) -> list[str] | None:
+    """``("DJH1,DJH2", "DJH3")`` -> ``["DJH1", "DJH2", "DJH3"]``; nothing given -> None."""
+    if not values:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _emit(stream, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Write text; a file name that is not valid UTF-8 goes out as its own bytes."""
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:  # a surrogate-escaped file name on a strict stream
+        encoding = stream.encoding or "utf-8"
+        try:
+            data = text.encode(encoding, "surrogateescape")
+        except UnicodeEncodeError:
+            data = text.encode(encoding, "backslashreplace")
+        stream.flush()
+        stream.buffer.write(data)
+    stream.flush()
+
+
+def write(text: str) -> None:
+    """Print to stdout."""
+    _emit(sys.stdout, text)
+
+
+def say(message: str) -> None:
+    """A line on stderr: the summary, --verbose notes, errors."""
+    _emit(sys.stderr, message + "\n")
+
+
+def error(message: str) -> None:
+    say(f"djhlint: error: {message}")
+
+
+def _internal_error(exc: Exception, verbose: bool) -> None:
+    """An internal error: one line, unless --verbose asks for the traceback."""
+    if verbose:
+        import traceback
+
+        traceback.print_exc()
+    error(f"internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback)")
+
+
+def check(
+    paths: tuple[str, ...] | list[str] = (),
+    select: tuple[str, ...] | list[str] = (),
+    ignore: tuple[str, ...] | list[str] = (),
+    exit_zero: bool = False,
+    output_format: str = "concise",
+    statistics: bool = False,
+    show_settings: bool = False,
+    settings_module: str | None = None,
+    explain: str | None = None,
+    no_cache: bool = False,
+    cache_dir: str | None = None,
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+    diff: bool = False,
+    quiet: bool = False,
+    verbose: bool = False,
+) -> int:
+    """``djhlint check``: lint, maybe fix, print; returns the exit code."""
+    if explain:
+        return print_rule(explain)
+    if show_settings:
+        fmt = "json" if output_format in EDIT_FORMATS else "text"
+        return print_settings(paths, settings_module, fmt, verbose, cache=not no_cache, cache_dir=cache_dir)
+    from .config import ConfigError
+    from .discovery import DiscoveryError
+    from .engine import Options, lint
+    from .report import COLOR_FORMATS, render, summary, use_color
+    from .report import statistics as statistics_report
+    from .rules import ALL_RULES
+
+    options = Options(
+        paths=list(paths) or ["."],
+        select=split_codes(select),
+        ignore=split_codes(ignore),
+        settings_module=settings_module,
+        log=say if verbose else None,
+        cache=not no_cache,
+        cache_dir=cache_dir,
+    )
+    fixed, internal_error = 0, False
+    try:
+        result = lint(options)
+        if fix or diff:
+            from .fixer import render_diff, run_fixes
+
+            outcome = run_fixes(result, options, unsafe=unsafe_fixes, write_files=not diff)
+            for message in outcome.errors:
+                error(message)
+            internal_error = outcome.internal_error
+            if diff:
+                write(render_diff(outcome.changes))
+                if not quiet:
+                    count = outcome.fixed
+                    say(f"Would fix {count} problem{'s' if count != 1 else ''}." if count else "No fixes to apply.")
+                return EXIT_ERROR if internal_error else EXIT_PROBLEMS if outcome.changes else EXIT_CLEAN
+            fixed = outcome.fixed
+            if outcome.changes:
+                result = lint(options)  # what is left, read back from disk
+        if output_format in EDIT_FORMATS and any(d.fix is not None and not d.fix.resolved for d in result.diagnostics):
+            # The JSON formats show each fix's edits; working them out needs LibCST, which the
+            # other formats (and a warm run) never load: their [*] marks the fix on offer.
+            from .fixer import resolve_all
+
+            resolve_all(result)
+    except (DiscoveryError, ConfigError) as exc:
+        error(str(exc))
+        return EXIT_ERROR
+    except Exception as exc:
+        _internal_error(exc, verbose)
+        return EXIT_ERROR
+    diagnostics = result.diagnostics
+    color = output_format in COLOR_FORMATS and use_color(sys.stdout)
+    if statistics:
+        write(statistics_report(diagnostics, output_format, color=color, unsafe_fixes=unsafe_fixes))
+    else:
+        write(render(diagnostics, output_format, ALL_RULES, color=color, unsafe_fixes=unsafe_fixes))
+    if not quiet:
+        say(summary(diagnostics, unsafe_fixes, fixed))
+    if internal_error:
+        return EXIT_ERROR
+    return EXIT_PROBLEMS if diagnostics and not exit_zero else EXIT_CLEAN
+
+
+def print_settings(
+    paths: tuple[str, ...] | list[str],
+    settings_module: str | None,
+    fmt: str,
+    verbose: bool,
+    cache: bool = True,
+    cache_dir: str | None = None,
+) -> int:
+    """``djhlint settings``: what djhlint believes the deployed settings hold."""
+    from .config import ConfigError
+    from .discovery import DiscoveryError
+    from .engine import Options, inspect
+    from .settings_view import render
+
+    try:
+        options = Options(paths=list(paths) or ["."], settings_module=settings_module, cache=cache, cache_dir=cache_dir)
+        results = inspect(options)
+    except (DiscoveryError, ConfigError) as exc:
+        error(str(exc))
+        return EXIT_ERROR
+    except Exception as exc:
+        _internal_error(exc, verbose)
+        return EXIT_ERROR
+    write(render([result.context for result in results], fmt))
+    return EXIT_CLEAN
+
+
+def print_rule(code: str) -> int:
+    """A rule's documentation (``--explain``, ``djhlint rule CODE``)."""
+    from .rules import get_rule
+
+    found = get_rule(code)
+    if found is None:
+        error(f"unknown rule {code!r}; `djhlint rule` lists them")
+        return EXIT_ERROR
+    write(found.docs())
+    return EXIT_CLEAN
