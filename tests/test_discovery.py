@@ -148,6 +148,54 @@ def test_several_projects_in_a_monorepo(tmp_path):
     assert [(c, p) for c, p, _ in diagnostics(tmp_path, select=["DJH101"])] == [("DJH101", "mysite/settings.py")]
 
 
+
+def committed_monorepo(root):
+    """Two services with a Procfile each, and a committed node_modules, all in one repository."""
+    for service in ("one", "two"):
+        write_tree(root / "services" / service, project_files({}))
+    write_tree(root, {"README.md": "", "frontend/node_modules/pkg/index.js": "", "frontend/node_modules/pkg/manage.py": ""})
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "init")
+    return root
+
+
+def test_in_git_only_the_builds_linted_are_listed(tmp_path, monkeypatch):
+    from django_heroku_lint import discovery
+
+    root = committed_monorepo(tmp_path)
+    walked = []
+    real = discovery._git_list
+    monkeypatch.setattr(discovery, "_git_list", lambda top, *args: walked.append(args) or real(top, *args))
+    found = discovery.locate_projects([str(root)])
+    assert [(item.build_root, item.project_dir) for item in found] == [("services/one", "services/one"), ("services/two", "services/two")]
+    assert walked == [("--cached", "--", "*manage.py", "*pyvenv.cfg")]  # the index alone: no walk of the work tree
+    projects = discovery.list_projects(found)
+    assert "--others" in walked[1] and walked[1][-2:] == (":(literal)services/one", ":(literal)services/two")
+    assert all(not f.startswith("frontend") for p in projects for f in p.files)
+    assert sorted(p.build_root.name for p in projects) == ["one", "two"]
+
+
+def test_a_project_git_does_not_track_yet_is_found_by_its_folder(tmp_path):
+    root = committed_monorepo(tmp_path)
+    write_tree(root / "services" / "three", project_files({"mysite/settings.py": 'ALLOWED_HOSTS = ["*"]\n'}))
+    assert sorted(p.build_root.name for p in find_projects([str(root)])) == ["one", "two"]  # tracked projects only
+    (project,) = find_projects([str(root / "services" / "three")])
+    assert project.build_root.name == "three" and "mysite/settings.py" in project.files
+    assert codes(root / "services" / "three", select=["DJH101"]) == ["DJH101"]
+
+
+def test_a_listed_build_keeps_untracked_files_and_drops_deleted_ones(tmp_path):
+    root = committed_monorepo(tmp_path)
+    one = root / "services" / "one"
+    (one / "mysite" / "local.py").write_text("X = 1\n")
+    (one / ".python-version").unlink()
+    (project,) = find_projects([str(one)])
+    assert "mysite/local.py" in project.files and ".python-version" not in project.files
+    (root / "services" / "two" / "manage.py").unlink()  # a tracked manage.py deleted: no project there
+    assert [p.build_root.name for p in find_projects([str(root)])] == ["one"]
+
+
 # ---------------------------------------------------------------- which settings module
 
 

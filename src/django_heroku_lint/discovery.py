@@ -4,6 +4,10 @@ This is the only stage that reads the disk.  Inside a git repository the files a
 what git lists (tracked, plus untracked files that are not ignored): what a commit
 would deploy.  Outside git the tree is walked, skipping ``.git``, ``node_modules``,
 ``__pycache__``, ``site-packages`` and virtualenvs (any folder holding ``pyvenv.cfg``).
+
+In a repository whose top holds no build file (a monorepo of services), the projects
+are found in git's index and only the builds linted are listed: the cost follows the
+projects, not the size of the repository.  See :class:`_Tree`.
 """
 
 from __future__ import annotations
@@ -86,23 +90,58 @@ def _git_toplevel(start: Path) -> Path | None:
     return Path(out.stdout.strip()).resolve()
 
 
-def _git_files(top: Path) -> list[str] | None:
-    def run(*args: str) -> list[str] | None:
-        try:
-            out = subprocess.run(
-                ["git", "-C", str(top), "-c", "core.quotepath=off", "ls-files", "-z", *args],
-                capture_output=True, check=False, stdin=subprocess.DEVNULL,
-            )
-        except OSError:
-            return None
-        if out.returncode != 0:
-            return None
-        return [p for p in out.stdout.decode("utf-8", "surrogateescape").split("\0") if p]
+def _git_list(top: Path, *args: str) -> list[str] | None:
+    """``git ls-files -z ARGS`` in ``top``: the paths, or None when git fails."""
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(top), "-c", "core.quotepath=off", "ls-files", "-z", *args],
+            capture_output=True, check=False, stdin=subprocess.DEVNULL,
+        )
+    except OSError:
+        return None
+    if out.returncode != 0:
+        return None
+    return [p for p in out.stdout.decode("utf-8", "surrogateescape").split("\0") if p]
 
-    listed = run("--cached", "--others", "--exclude-standard")
+
+def _git_files(top: Path, folders: list[str] | None = None) -> list[str] | None:
+    """What a commit would hold (tracked, plus untracked files not ignored), sorted: of the
+    whole work tree, or only below ``folders`` (relative, POSIX), which git walks alone."""
+    listed = _git_list(top, "--cached", "--others", "--exclude-standard", "--", *(_literal(f) for f in folders or ()))
     if listed is None:
         return None
     return sorted(set(listed))  # a tracked file deleted from the work tree is still listed: see _present
+
+
+def _git_present(top: Path, folders: list[str]) -> list[str] | None:
+    """What a commit would hold below ``folders``, sorted, without the tracked files deleted
+    from the work tree: git itself checks each tracked file (``--deleted``), which is cheap
+    when the folders are the builds linted, not the whole work tree."""
+    listed = _git_list(top, "--cached", "--others", "--deleted", "-t", "--exclude-standard", "--", *map(_literal, folders))
+    if listed is None:
+        return None
+    deleted = {entry[2:] for entry in listed if entry.startswith("R ")}
+    return sorted({entry[2:] for entry in listed if not entry.startswith("R ")} - deleted)
+
+
+def _tracked_projects(top: Path) -> list[str] | None:
+    """The folders holding a tracked ``manage.py``, from git's index alone (no walk of the
+    work tree), left out when deleted or inside a skipped folder; None when git fails."""
+    listed = _git_list(top, "--cached", "--", "*manage.py", "*pyvenv.cfg")
+    if listed is None:
+        return None
+    venvs = frozenset(f.rpartition("/")[0] for f in listed if f.endswith("/pyvenv.cfg"))
+    folders = set()
+    for rel in listed:
+        folder, _, name = rel.rpartition("/")
+        if name == "manage.py" and not _skipped_folder(folder, venvs) and os.path.isfile(top / rel):
+            folders.add(folder)
+    return sorted(folders)
+
+
+def _literal(folder: str) -> str:
+    """A pathspec naming exactly this folder (the whole work tree for "")."""
+    return f":(literal){folder}" if folder else "."
 
 
 def _present(top: Path, files: list[str]) -> list[str]:
@@ -215,10 +254,120 @@ def _procfile_like(name: str) -> bool:
     return base == "procfile" or base.startswith("procfile.")
 
 
-def find_projects(paths: list[str], exclude: list[str] | None = None) -> list[Project]:
-    """The Django projects the given paths name, each with its build root and files."""
-    projects: dict[tuple[Path, str], Project] = {}
-    listings: dict[Path, tuple[list[str], tuple[str, ...], bool]] = {}
+class _Tree:
+    """One work tree (a git repository, else the folder walked) and what is known of its files.
+
+    In git, the projects are first found in the index alone (the tracked ``manage.py``
+    files), and only the build roots of the projects linted are then listed, in one git
+    call: a monorepo's other folders (its node_modules, its other services) are never
+    walked.  A build root is then the nearest folder holding a build file on disk.  When
+    git tracks no ``manage.py`` where a path points (a project not added yet, or git
+    failing), or outside git, the whole tree is listed, and everything is judged from
+    that listing.
+    """
+
+    def __init__(self, top: Path, in_git: bool) -> None:
+        self.top, self.in_git = top, in_git
+        self.listed_all = False
+        self.files: list[str] = []  # sorted: the whole tree's, or the build roots' listed so far
+        self.file_set: set[str] = set()
+        self.venvs: tuple[str, ...] = ()
+        self.names: dict[str, frozenset[str]] = {}  # a folder's entries on disk, when judged from disk
+        self.manages: list[str] = []
+        # A build file at the top makes the top every project's build root, so the whole
+        # tree is listed anyway: one git call then, not two.
+        if in_git and not self._is_root(""):
+            self.manages = _tracked_projects(top) or []
+        if not self.manages:
+            self.list_all()
+
+    def _keep(self, listed: list[str], check_present: bool) -> None:
+        venv_cfgs = [f for f in listed if f.endswith("/pyvenv.cfg")]
+        self.venvs = tuple(sorted(f.rpartition("/")[0] for f in (_present(self.top, venv_cfgs) if check_present else venv_cfgs)))
+        kept = _deployable(listed, frozenset(self.venvs))
+        self.files = _present(self.top, kept) if check_present else kept
+        self.file_set = set(self.files)
+
+    def list_all(self) -> None:
+        if self.listed_all:
+            return
+        listed = _git_files(self.top) if self.in_git else None
+        if listed is None:
+            listed, self.in_git = _walk_files(self.top), False
+        self._keep(listed, self.in_git)
+        self.listed_all = True
+        self.manages = sorted(f.rpartition("/")[0] for f in self.files if f == "manage.py" or f.endswith("/manage.py"))
+        self.procfile_folders = {f.rpartition("/")[0] for f in self.files if _procfile_like(f)}
+
+    def choose(self, rel_start: str) -> list[str]:
+        """The projects a path means: the innermost one holding it, else every one below it."""
+        chosen = _choose(self.manages, rel_start)
+        if not chosen and not self.listed_all:
+            self.list_all()  # perhaps a project git does not track yet
+            chosen = _choose(self.manages, rel_start)
+        return chosen
+
+    def _is_root(self, folder: str) -> bool:
+        if self.listed_all:
+            return _has_markers(self.file_set, folder) or folder in self.procfile_folders
+        names = self.names.get(folder)
+        if names is None:
+            try:
+                names = frozenset(os.listdir(self.top / folder if folder else self.top))
+            except OSError:
+                names = frozenset()
+            self.names[folder] = names
+        return bool(names & BUILD_MARKERS) or any(_procfile_like(name) for name in names)
+
+    def build_root(self, project_dir: str) -> str:
+        """Where Heroku builds the project: the top when it holds a build file, else the
+        nearest folder above the project that holds one, else the top."""
+        if self._is_root(""):
+            return ""
+        for folder in _ancestors(project_dir):
+            if self._is_root(folder):
+                return folder
+        return ""
+
+    def list_roots(self, roots: set[str]) -> None:
+        """Make sure the files below these build roots are known."""
+        if self.listed_all:
+            return
+        if "" in roots:
+            self.list_all()
+            return
+        listed = _git_present(self.top, sorted(roots))
+        if listed is None:
+            self.list_all()
+            return
+        self._keep(listed, False)
+
+
+def _choose(manages: list[str], rel_start: str) -> list[str]:
+    chosen = [d for d in manages if d in _ancestors(rel_start)]
+    if chosen:
+        return chosen[-1:]  # the innermost project holding the path
+    prefix = rel_start + "/" if rel_start else ""
+    return [d for d in manages if d.startswith(prefix) or rel_start == ""]
+
+
+@dataclass
+class Located:
+    """A project found, before the files of its build are listed."""
+
+    tree: _Tree
+    build_root: str  # relative to the work tree's top, POSIX; "" for the top
+    project_dir: str  # the folder holding manage.py, relative to the top
+
+
+def locate_projects(paths: list[str]) -> list[Located]:
+    """The Django projects the given paths name, and the build root of each.
+
+    In git this reads the index and a few folders, whatever the size of the work tree;
+    the files of the builds are listed afterwards, by :func:`list_projects`.
+    """
+    trees: dict[Path, _Tree] = {}
+    found: list[Located] = []
     for raw in paths or ["."]:
         given = Path(raw)
         if not given.exists():
@@ -234,54 +383,47 @@ def find_projects(paths: list[str], exclude: list[str] | None = None) -> list[Pr
                 if (folder / "manage.py").is_file():
                     top = folder
                     break
-        if top not in listings:
-            listed = _git_files(top) if in_git else None
-            if listed is None:
-                listed, in_git = _walk_files(top), False
-            venv_cfgs = [f for f in listed if f.endswith("/pyvenv.cfg")]
-            venvs = tuple(sorted(f.rpartition("/")[0] for f in (_present(top, venv_cfgs) if in_git else venv_cfgs)))
-            kept = _deployable(listed, frozenset(venvs))
-            listings[top] = (_present(top, kept) if in_git else kept, venvs, in_git)
-        all_files, venvs, in_git = listings[top]
-        file_set = set(all_files)
-        manages = sorted(f.rpartition("/")[0] for f in all_files if f == "manage.py" or f.endswith("/manage.py"))
-        procfile_folders: set[str] | None = None  # folders holding a Procfile-like file, when needed
+        tree = trees.get(top)
+        if tree is None:
+            tree = trees[top] = _Tree(top, in_git)
         rel_given = "" if given == top else given.relative_to(top).as_posix() if _is_relative_to(given, top) else ""
         rel_start = rel_given if given.is_dir() else rel_given.rpartition("/")[0]
-        chosen = [d for d in manages if d in _ancestors(rel_start)]
-        if chosen:
-            chosen = chosen[-1:]  # the innermost project holding the path
-        else:
-            prefix = rel_start + "/" if rel_start else ""
-            chosen = [d for d in manages if d.startswith(prefix) or rel_start == ""]
+        chosen = tree.choose(rel_start)
         if not chosen:
             raise DiscoveryError(f"{raw}: no Django project found (no manage.py)")
-        top_has_markers = _has_markers(file_set, "") or any(_procfile_like(f) for f in all_files if "/" not in f)
-        for project_dir in chosen:
-            root_rel = ""
-            if not top_has_markers:
-                if procfile_folders is None:
-                    procfile_folders = {f.rpartition("/")[0] for f in all_files if _procfile_like(f)}
-                for folder in _ancestors(project_dir):
-                    if _has_markers(file_set, folder) or folder in procfile_folders:
-                        root_rel = folder
-                        break
-            key = (top, root_rel + "::" + project_dir)
-            if key in projects:
-                continue
-            prefix = root_rel + "/" if root_rel else ""
-            files = [f[len(prefix):] for f in _under(all_files, root_rel)]
-            if exclude:
-                files = [f for f in files if not _excluded(f, exclude)]
-            rel_project = project_dir[len(prefix):] if project_dir.startswith(prefix) else project_dir
-            projects[key] = Project(
-                build_root=top / root_rel if root_rel else top,
-                project_dir=rel_project,
-                files=frozenset(files),
-                in_git=in_git,
-                venv_dirs=tuple(v[len(prefix):] for v in venvs if v.startswith(prefix)),
-            )
+        found.extend(Located(tree, tree.build_root(project_dir), project_dir) for project_dir in chosen)
+    return found
+
+
+def list_projects(found: list[Located], exclude: list[str] | None = None) -> list[Project]:
+    """The projects located, each with the files of its build: one git call per work tree."""
+    trees = {id(item.tree): item.tree for item in found}
+    for tree in trees.values():
+        tree.list_roots({item.build_root for item in found if item.tree is tree})
+    projects: dict[tuple[Path, str], Project] = {}
+    for item in found:
+        tree, root_rel, project_dir = item.tree, item.build_root, item.project_dir
+        key = (tree.top, root_rel + "::" + project_dir)
+        if key in projects:
+            continue
+        prefix = root_rel + "/" if root_rel else ""
+        files = [f[len(prefix):] for f in _under(tree.files, root_rel)]
+        if exclude:
+            files = [f for f in files if not _excluded(f, exclude)]
+        rel_project = project_dir[len(prefix):] if project_dir.startswith(prefix) else project_dir
+        projects[key] = Project(
+            build_root=tree.top / root_rel if root_rel else tree.top,
+            project_dir=rel_project,
+            files=frozenset(files),
+            in_git=tree.in_git,
+            venv_dirs=tuple(v[len(prefix):] for v in tree.venvs if v.startswith(prefix)),
+        )
     return list(projects.values())
+
+
+def find_projects(paths: list[str], exclude: list[str] | None = None) -> list[Project]:
+    """The Django projects the given paths name, each with its build root and files."""
+    return list_projects(locate_projects(paths), exclude)
 
 
 def _is_relative_to(path: Path, other: Path) -> bool:
