@@ -14,14 +14,18 @@ so two runs sharing a cache never see a half-written entry.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 from pathlib import Path
 
 from . import __version__
 from . import ftypes
-from .ftypes import ParseError, SettingsModel, Span
+from .ftypes import Data, ParseError, SettingsModel, Span
+
+try:  # hashlib loads OpenSSL (a few ms of every run) to offer BLAKE2, which CPython builds in
+    from _blake2 import blake2b
+except ImportError:  # a Python without the built-in module
+    from hashlib import blake2b
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
 if TYPE_CHECKING:
@@ -38,7 +42,7 @@ TYPES: dict[str, type] = {
 
 
 def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return blake2b(data, digest_size=16).hexdigest()
 
 
 # ---------------------------------------------------------------------- JSON codec
@@ -92,8 +96,8 @@ def _decode(obj: Any) -> Any:
 # ---------------------------------------------------------------------- the cache
 
 
-@dataclasses.dataclass
-class Entry:
+@dataclasses.dataclass(repr=False, eq=False)
+class Entry(Data):
     settings: SettingsModel | None
     errors: list[ParseError]
     noqa: dict[str, dict[int, frozenset[str] | None]]
@@ -129,7 +133,7 @@ class SettingsCache:
 
     def _path(self, key: str) -> Path:
         assert self.folder is not None
-        return self.folder / f"v{FORMAT}" / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"
+        return self.folder / f"v{FORMAT}" / f"{blake2b(key.encode(), digest_size=16).hexdigest()}.json"
 
     @staticmethod
     def key(build_root: str, module: str, path: str, reason: str, roots: list[str]) -> str:

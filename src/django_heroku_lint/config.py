@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Iterable
+
+from .ftypes import Data
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
 if TYPE_CHECKING:
@@ -18,8 +20,8 @@ class ConfigError(Exception):
     """Bad configuration or arguments: reported in one line, exit code 2."""
 
 
-@dataclass
-class Config:
+@dataclass(repr=False, eq=False)
+class Config(Data):
     select: list[str] | None = None
     ignore: list[str] = field(default_factory=list)
     settings_module: str | None = None

@@ -20,7 +20,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .ftypes import ParseError, Span
+from .ftypes import Data, ParseError, Span
 
 SKIP_DIRS = frozenset({".git", "node_modules", "__pycache__", "site-packages", ".hg", ".svn", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".djhlint_cache"})
 # Files Heroku's Python build reads at the root of the app: where one sits, the app starts.
@@ -34,8 +34,8 @@ class DiscoveryError(Exception):
     """A PATH that cannot be linted: missing, or holding no Django project."""
 
 
-@dataclass
-class Project:
+@dataclass(repr=False, eq=False)
+class Project(Data):
     """One Django project (a folder holding ``manage.py``) and the build around it."""
 
     build_root: Path  # absolute
@@ -351,8 +351,8 @@ def _choose(manages: list[str], rel_start: str) -> list[str]:
     return [d for d in manages if d.startswith(prefix) or rel_start == ""]
 
 
-@dataclass
-class Located:
+@dataclass(repr=False, eq=False)
+class Located(Data):
     """A project found, before the files of its build are listed."""
 
     tree: _Tree

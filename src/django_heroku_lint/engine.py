@@ -9,14 +9,14 @@ from collections.abc import Callable
 from .cache import CACHE_DIR_NAME, Entry, Recorder, SettingsCache
 from .config import Config, ConfigError, load_config, select_rules
 from .discovery import Project, _excluded, find_projects
-from .ftypes import Context, Diagnostic, ParseError, SettingsModel
+from .ftypes import Context, Data, Diagnostic, ParseError, SettingsModel
 from .layout import ModuleIndex, choose_settings_module, committed_files, entry_points, read_layout, settings_module_set_by
 from .parse import noqa_map
 from .rules import ALL_RULES
 
 
-@dataclass
-class Options:
+@dataclass(repr=False, eq=False)
+class Options(Data):
     paths: list[str] = field(default_factory=lambda: ["."])
     select: list[str] | None = None
     ignore: list[str] | None = None
@@ -26,15 +26,15 @@ class Options:
     cache_dir: str | None = None  # default: .djhlint_cache in each build root
 
 
-@dataclass
-class ProjectResult:
+@dataclass(repr=False, eq=False)
+class ProjectResult(Data):
     project: Project
     context: Context
     diagnostics: list[Diagnostic]
 
 
-@dataclass
-class LintResult:
+@dataclass(repr=False, eq=False)
+class LintResult(Data):
     projects: list[ProjectResult]
 
     @property

@@ -14,13 +14,13 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from .ftypes import Span
+from .ftypes import Data, Span
 
 TRAILING_COMMENT_RE = re.compile(r"^(?P<pattern>\S.*?)[ \t]+#")
 
 
-@dataclass
-class IgnorePattern:
+@dataclass(repr=False, eq=False)
+class IgnorePattern(Data):
     base: str  # the folder of the .gitignore, relative to the build root ("" for the root)
     text: str  # the pattern as written, without the trailing spaces git drops
     negated: bool

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from .discovery import Project
-from .ftypes import DotenvFile, EntryPoint, ParseError, Procfile, PythonPin, Requirements, Span, VersionFile
+from .ftypes import Data, DotenvFile, EntryPoint, ParseError, Procfile, PythonPin, Requirements, Span, VersionFile
 from .gitignore import GitIgnore
 from .parse import decode_text, split_lines
 from .procfile import parse_procfile
@@ -34,8 +34,8 @@ SETDEFAULT_RE = re.compile(
 )
 
 
-@dataclass
-class Layout:
+@dataclass(repr=False, eq=False)
+class Layout(Data):
     procfile: Procfile | None
     misnamed_procfiles: list[str]
     version_files: dict[str, VersionFile]
@@ -349,8 +349,8 @@ def setdefault_module(project: Project, rel: str) -> str | None:
     return match.group("module") if match else None
 
 
-@dataclass
-class SettingsChoice:
+@dataclass(repr=False, eq=False)
+class SettingsChoice(Data):
     module: str
     path: str
     reason: str

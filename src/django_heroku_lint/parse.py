@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .ftypes import ParseError, Span
+from .ftypes import Data, ParseError, Span
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
 if TYPE_CHECKING:  # LibCST is imported only when a Python file is actually parsed
@@ -75,8 +75,8 @@ def split_lines(text: str) -> list[str]:
     return text.splitlines()
 
 
-@dataclass
-class PythonFile:
+@dataclass(repr=False, eq=False)
+class PythonFile(Data):
     path: str
     module: "cst.Module"
     noqa: dict[int, frozenset[str] | None] = field(default_factory=dict)  # line -> codes (None: all)

@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .ftypes import FrozenData
+
 SUPPORTED, DEPRECATED, END_OF_LIFE = "supported", "deprecated", "end-of-life"
 
 
-@dataclass(frozen=True)
-class PythonStatus:
+@dataclass(repr=False, eq=False)
+class PythonStatus(FrozenData):
     status: str  # SUPPORTED, DEPRECATED or END_OF_LIFE
     date: str = ""  # for DEPRECATED the removal date, for END_OF_LIFE when it was removed
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .ftypes import Context, Diagnostic, Fix, Span
+from .ftypes import Context, Data, Diagnostic, Fix, Span
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
 if TYPE_CHECKING:
@@ -27,8 +27,8 @@ DOCS_BASE_URL = f"{REPOSITORY_URL}/blob/main/docs/rules"
 SECTIONS = ("What it does", "Why it breaks on Heroku", "Example", "Use instead", "Fix safety", "References")
 
 
-@dataclass
-class Case:
+@dataclass(repr=False, eq=False)
+class Case(Data):
     """An example project: ``files`` override the baseline project (a ``None`` text deletes a file).
 
     ``expect`` lists the diagnostics an invalid case must produce, as ``"path:line"``;
