@@ -8,6 +8,8 @@ pre-commit hook or a CI step without importing click.  Nothing here imports clic
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
 EDIT_FORMATS = ("json", "json-lines")  # formats that print each fix's edits
@@ -51,13 +53,31 @@ def error(message: str) -> None:
     say(f"djhlint: error: {message}")
 
 
-def _internal_error(exc: Exception, verbose: bool) -> None:
-    """An internal error: one line, unless --verbose asks for the traceback."""
-    if verbose:
-        import traceback
+class _Reported(Exception):
+    """An error already told to the user in one line: the command exits 2."""
 
-        traceback.print_exc()
-    error(f"internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback)")
+
+@contextmanager
+def _one_line_errors(verbose: bool) -> Iterator[None]:
+    """A missing path, a bad configuration or an internal error becomes one line on stderr
+    (an internal error's traceback too, with --verbose) and :class:`_Reported`."""
+    from .config import ConfigError
+    from .discovery import DiscoveryError
+
+    try:
+        yield
+    except (DiscoveryError, ConfigError) as exc:
+        error(str(exc))
+        raise _Reported from exc
+    except BrokenPipeError:  # the reader went away: not djhlint's error
+        raise
+    except Exception as exc:
+        if verbose:
+            import traceback
+
+            traceback.print_exc()
+        error(f"internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback)")
+        raise _Reported from exc
 
 
 def check(
@@ -84,8 +104,6 @@ def check(
     if show_settings:
         fmt = "json" if output_format in EDIT_FORMATS else "text"
         return print_settings(paths, settings_module, fmt, verbose, cache=not no_cache, cache_dir=cache_dir)
-    from .config import ConfigError
-    from .discovery import DiscoveryError
     from .engine import Options, lint
     from .report import COLOR_FORMATS, render, summary, use_color
     from .report import statistics as statistics_report
@@ -102,34 +120,31 @@ def check(
     )
     fixed, internal_error = 0, False
     try:
-        result = lint(options)
-        if fix or diff:
-            from .fixer import render_diff, run_fixes
+        with _one_line_errors(verbose):
+            result = lint(options)
+            if fix or diff:
+                from .fixer import render_diff, run_fixes
 
-            outcome = run_fixes(result, options, unsafe=unsafe_fixes, write_files=not diff)
-            for message in outcome.errors:
-                error(message)
-            internal_error = outcome.internal_error
-            if diff:
-                write(render_diff(outcome.changes))
-                if not quiet:
-                    count = outcome.fixed
-                    say(f"Would fix {count} problem{'s' if count != 1 else ''}." if count else "No fixes to apply.")
-                return EXIT_ERROR if internal_error else EXIT_PROBLEMS if outcome.changes else EXIT_CLEAN
-            fixed = outcome.fixed
-            if outcome.changes:
-                result = lint(options)  # what is left, read back from disk
-        if output_format in EDIT_FORMATS and any(d.fix is not None and not d.fix.resolved for d in result.diagnostics):
-            # The JSON formats show each fix's edits; working them out needs LibCST, which the
-            # other formats (and a warm run) never load: their [*] marks the fix on offer.
-            from .fixer import resolve_all
+                outcome = run_fixes(result, options, unsafe=unsafe_fixes, write_files=not diff)
+                for message in outcome.errors:
+                    error(message)
+                internal_error = outcome.internal_error
+                if diff:
+                    write(render_diff(outcome.changes))
+                    if not quiet:
+                        count = outcome.fixed
+                        say(f"Would fix {count} problem{'s' if count != 1 else ''}." if count else "No fixes to apply.")
+                    return EXIT_ERROR if internal_error else EXIT_PROBLEMS if outcome.changes else EXIT_CLEAN
+                fixed = outcome.fixed
+                if outcome.changes:
+                    result = lint(options)  # what is left, read back from disk
+            if output_format in EDIT_FORMATS and any(d.fix is not None and not d.fix.resolved for d in result.diagnostics):
+                # The JSON formats show each fix's edits; working them out needs LibCST, which the
+                # other formats (and a warm run) never load: their [*] marks the fix on offer.
+                from .fixer import resolve_all
 
-            resolve_all(result)
-    except (DiscoveryError, ConfigError) as exc:
-        error(str(exc))
-        return EXIT_ERROR
-    except Exception as exc:
-        _internal_error(exc, verbose)
+                resolve_all(result)
+    except _Reported:
         return EXIT_ERROR
     diagnostics = result.diagnostics
     color = output_format in COLOR_FORMATS and use_color(sys.stdout)
@@ -153,19 +168,13 @@ def print_settings(
     cache_dir: str | None = None,
 ) -> int:
     """``djhlint settings``: what djhlint believes the deployed settings hold."""
-    from .config import ConfigError
-    from .discovery import DiscoveryError
     from .engine import Options, inspect
     from .settings_view import render
 
     try:
-        options = Options(paths=list(paths) or ["."], settings_module=settings_module, cache=cache, cache_dir=cache_dir)
-        results = inspect(options)
-    except (DiscoveryError, ConfigError) as exc:
-        error(str(exc))
-        return EXIT_ERROR
-    except Exception as exc:
-        _internal_error(exc, verbose)
+        with _one_line_errors(verbose):
+            results = inspect(Options(paths=list(paths) or ["."], settings_module=settings_module, cache=cache, cache_dir=cache_dir))
+    except _Reported:
         return EXIT_ERROR
     write(render([result.context for result in results], fmt))
     return EXIT_CLEAN
