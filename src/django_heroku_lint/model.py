@@ -130,7 +130,7 @@ class SettingsInterpreter:
             return None
         finally:
             self.stack.pop()
-        fill_positions(parsed.module, runner.spans.wanted)
+        fill_positions(parsed.module, runner.spans.wanted, parsed.text)
         result = ModuleResult(
             env=runner.env,
             chain=runner.chain + [ModuleRef(module, path)],
