@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 from contextlib import contextmanager
+from itertools import islice
 from typing import Callable, Iterable, Sequence
 
 import libcst as cst
@@ -180,13 +181,23 @@ def _collecting(paused: list[bool]):  # type: ignore[no-untyped-def]
 
 
 class SpanMaker:
+    """Hands out the spans of nodes, to be filled once the module has run.
+
+    Keyed by ``id(node)`` (the module keeps its nodes alive): a LibCST node hashes
+    through a Python-level ``__hash__``.
+    """
+
     def __init__(self, path: str) -> None:
         self.path = path
-        self.wanted: dict[cst.CSTNode, list[Span]] = {}
+        self.wanted: dict[int, list[Span]] = {}
 
     def __call__(self, node: cst.CSTNode) -> Span:
         span = Span(self.path)
-        self.wanted.setdefault(node, []).append(span)
+        spans = self.wanted.get(id(node))
+        if spans is None:
+            self.wanted[id(node)] = [span]
+        else:
+            spans.append(span)
         return span
 
 
@@ -197,20 +208,35 @@ def _dedupe(values: Iterable[Value]) -> tuple[Value, ...]:
     return tuple(seen.values())
 
 
-def merge_envs(before: dict[str, Binding], branches: Sequence[dict[str, Binding]]) -> dict[str, Binding]:
-    """Join the environments of alternative branches into one."""
-    names: dict[str, None] = {}
-    for env in branches:
-        names.update(dict.fromkeys(env))
+def merge_envs(
+    before: dict[str, Binding], branches: Sequence[dict[str, Binding]], touched: set[str] | None = None
+) -> dict[str, Binding]:
+    """Join the environments of alternative branches into one.
+
+    ``touched`` holds every name the branches bound (a superset of the names they
+    changed), when they deleted none: each branch's names are then those of
+    ``before``, in the same order, followed by its new ones.  Without it the changed
+    names are found by comparing every name of every branch.
+    """
     # A name no branch rebound or deleted keeps its binding as it is; only the changed
     # names are joined, so a module of many ``if`` blocks is not names x blocks slow
     # loops.  Assigning an existing key keeps the order of ``names``.
-    changed: set[str] = set()
-    for env in branches:
-        if env is not before:
-            changed.update([name for name, binding in env.items() if before.get(name) is not binding])
-            changed.update(before.keys() - env.keys())
-    merged = {name: before.get(name) for name in names}
+    if touched is not None:
+        merged: dict[str, Binding | None] = dict(before)
+        for env in branches:
+            if len(env) > len(before):  # its new names, in order, after the names of ``before``
+                merged.update(dict.fromkeys(islice(env, len(before), None)))  # type: ignore[arg-type]
+        changed: Iterable[str] = touched
+    else:
+        names: dict[str, None] = {}
+        for env in branches:
+            names.update(dict.fromkeys(env))
+        changed = set()
+        for env in branches:
+            if env is not before:
+                changed.update([name for name, binding in env.items() if before.get(name) is not binding])
+                changed.update(before.keys() - env.keys())
+        merged = {name: before.get(name) for name in names}
     for name in changed:
         if name not in merged:
             continue
@@ -228,7 +254,7 @@ def merge_envs(before: dict[str, Binding], branches: Sequence[dict[str, Binding]
         if len(values) > MAX_ALTERNATIVES:
             values = (Unknown(values[-1].span, "too-many-alternatives"),)
         merged[name] = Binding(values=values, sites=sites, maybe_unset=maybe_unset)
-    return merged
+    return merged  # type: ignore[return-value]
 
 
 class ModuleRunner:
@@ -248,6 +274,10 @@ class ModuleRunner:
         self.imports: list[ImportRef] = []  # third-party imports, in execution order
         self.django_heroku_calls: list[Span] = []
         self.guard = 0  # > 0 inside try, an undecided if, a loop or match: the code may not run
+        # Since the innermost fork (alternative branches about to run): the names bound,
+        # and whether a name was deleted (which reorders the names: see merge_envs).
+        self.touched: set[str] = set()
+        self.deleted = False
         self.package = module if owner.loader.is_package(path) else module.rpartition(".")[0]
 
     # ------------------------------------------------------------------ statements
@@ -272,7 +302,7 @@ class ModuleRunner:
             finally:
                 self.guard -= 1
         elif isinstance(stmt, (cst.For, cst.While)):
-            before = dict(self.env)
+            before, outer = self.fork()
             self.guard += 1
             try:
                 self.exec_block(stmt.body.body)
@@ -280,13 +310,13 @@ class ModuleRunner:
                     self.exec_block(stmt.orelse.body.body)
             finally:
                 self.guard -= 1
-            self.env = merge_envs(before, [before, self.env])
+            self.join(before, [before, self.env], outer)
         elif isinstance(stmt, cst.With):
             self.exec_block(stmt.body.body)
         elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
             self.bind(stmt.name.value, (Unknown(self.spans(stmt.name), "definition"),), self.spans(stmt.name))
         elif isinstance(stmt, cst.Match):
-            before = dict(self.env)
+            before, outer = self.fork()
             branches = []
             for case in stmt.cases:
                 self.env = dict(before)
@@ -297,7 +327,21 @@ class ModuleRunner:
                     self.guard -= 1
                 branches.append(self.env)
             branches.append(before)
-            self.env = merge_envs(before, branches)
+            self.join(before, branches, outer)
+
+    def fork(self) -> tuple[dict[str, Binding], tuple[set[str], bool]]:
+        """Before alternative branches run: a copy of the names, and the outer journal."""
+        outer = (self.touched, self.deleted)
+        self.touched, self.deleted = set(), False
+        return dict(self.env), outer
+
+    def join(self, before: dict[str, Binding], branches: list[dict[str, Binding]] | None, outer: tuple[set[str], bool]) -> None:
+        """After the branches: merge their names (``None``: keep these), restore the outer journal."""
+        if branches is not None:
+            self.env = merge_envs(before, branches, None if self.deleted else self.touched)
+        touched, deleted = outer
+        touched.update(self.touched)
+        self.touched, self.deleted = touched, deleted or self.deleted
 
     def exec_if(self, stmt: cst.If) -> None:
         test = self.truth(stmt.test)
@@ -307,7 +351,7 @@ class ModuleRunner:
         if test is False:
             self.exec_else(stmt.orelse)
             return
-        before = dict(self.env)
+        before, outer = self.fork()
         self.guard += 1
         try:
             self.exec_block(stmt.body.body)
@@ -316,7 +360,7 @@ class ModuleRunner:
             self.exec_else(stmt.orelse)
         finally:
             self.guard -= 1
-        self.env = merge_envs(before, [taken, self.env])
+        self.join(before, [taken, self.env], outer)
 
     def exec_else(self, orelse: cst.If | cst.Else | None) -> None:
         if isinstance(orelse, cst.If):
@@ -325,17 +369,18 @@ class ModuleRunner:
             self.exec_block(orelse.body.body)
 
     def exec_try(self, body, handlers, orelse, finalbody) -> None:  # type: ignore[no-untyped-def]
-        before = dict(self.env)
+        before, outer = self.fork()
         self.exec_block(body)
         if orelse is not None:
             self.exec_block(orelse.body.body)
+        branches = None
         if handlers and not self.cannot_raise(body):
             branches = [self.env]
             for handler in handlers:
                 self.env = dict(before)
                 self.exec_block(handler.body.body)
                 branches.append(self.env)
-            self.env = merge_envs(before, branches)
+        self.join(before, branches, outer)
         if finalbody is not None:
             self.exec_block(finalbody.body.body)
 
@@ -387,6 +432,7 @@ class ModuleRunner:
             for element in _targets(small.target):
                 if isinstance(element, cst.Name):
                     self.env.pop(element.value, None)
+                    self.deleted = True
 
     def assign(self, target: cst.BaseExpression, values: tuple[Value, ...], value_node: cst.BaseExpression) -> None:
         if isinstance(target, cst.Name):
@@ -412,6 +458,7 @@ class ModuleRunner:
 
     def bind(self, name: str, values: tuple[Value, ...], site: Span) -> None:
         self.env[name] = Binding(values=values, sites=(site,), maybe_unset=False)
+        self.touched.add(name)
 
     def change(self, name: str, fn: Callable[[Value], Value], site: Span) -> None:
         """Apply ``fn`` to every alternative of ``name`` (a list or dict operation)."""
@@ -421,6 +468,7 @@ class ModuleRunner:
         self.env[name] = Binding(
             values=tuple(fn(v) for v in binding.values), sites=binding.sites + (site,), maybe_unset=binding.maybe_unset
         )
+        self.touched.add(name)
 
     def update_path(self, name: str, keys: list[str | None], fn: Callable[[Value], Value], site: Span) -> None:
         def go(value: Value, depth: int) -> Value:
@@ -615,6 +663,7 @@ class ModuleRunner:
             for n in names:
                 if n in result.env:
                     self.env[n] = result.env[n]
+                    self.touched.add(n)
         else:
             for alias in node.names:
                 imported = dotted_name(alias.name)
@@ -623,6 +672,7 @@ class ModuleRunner:
                 local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else imported
                 if imported in result.env:
                     self.env[local] = result.env[imported]
+                    self.touched.add(local)
 
     def note_import(self, dotted: str, node: cst.CSTNode) -> None:
         """Remember a third-party import (project modules are followed, not recorded)."""
@@ -674,96 +724,118 @@ class ModuleRunner:
 
     def eval_alts(self, node: cst.BaseExpression) -> tuple[Value, ...]:
         """The alternatives an expression may evaluate to."""
-        if isinstance(node, cst.IfExp):
-            return _dedupe(self.eval_alts(node.body) + self.eval_alts(node.orelse))
-        if isinstance(node, cst.Name) and node.value in self.env:
-            binding = self.env[node.value]
+        kind = type(node)
+        if kind is cst.IfExp:
+            return _dedupe(self.eval_alts(node.body) + self.eval_alts(node.orelse))  # type: ignore[attr-defined]
+        if kind is cst.Name and node.value in self.env:  # type: ignore[attr-defined]
+            binding = self.env[node.value]  # type: ignore[attr-defined]
             return binding.values
         return (self.eval(node),)
 
     def eval(self, node: cst.BaseExpression) -> Value:
-        span = self.spans(node)
-        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-            value = _string_value(node) if isinstance(node, cst.SimpleString) else node.evaluated_value
-            if isinstance(value, str):
-                return Literal(value, span)
-            return Unknown(span, "bytes" if value is not None else "str")
-        if isinstance(node, cst.FormattedString):
-            return Unknown(span, "str", "f-string")
-        if isinstance(node, cst.Integer):
-            try:
-                return Literal(int(node.value.replace("_", ""), 0), span)
-            except ValueError:
-                return Unknown(span, "int")
-        if isinstance(node, cst.Float):
-            return Literal(float(node.value.replace("_", "")), span)
-        if isinstance(node, cst.Name):
-            if node.value in ("True", "False", "None"):
-                return Literal({"True": True, "False": False, "None": None}[node.value], span)
-            binding = self.env.get(node.value)
-            if binding is not None and len(binding.values) == 1:
-                return binding.values[0]
-            return Unknown(span, "name", node.value)
-        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
-            kind = {cst.List: "list", cst.Tuple: "tuple", cst.Set: "set"}[type(node)]
-            items: list[Value] = []
-            for element in node.elements:
-                if isinstance(element, cst.StarredElement):
-                    inner = self.eval(element.value)
-                    if isinstance(inner, ListValue):
-                        items.extend(inner.items)
-                    else:
-                        items.append(Unknown(self.spans(element), "starred"))
+        # One dictionary look-up instead of a chain of isinstance checks (LibCST's node
+        # classes are ABCs, so every check that fails is slow), and a span only for the
+        # values that keep one.
+        method = _EVALUATORS.get(type(node))
+        if method is None:
+            return Unknown(self.spans(node))
+        return method(self, node)
+
+    def _eval_string(self, node: cst.SimpleString | cst.ConcatenatedString) -> Value:
+        value = _string_value(node) if type(node) is cst.SimpleString else node.evaluated_value  # type: ignore[arg-type]
+        if isinstance(value, str):
+            return Literal(value, self.spans(node))
+        return Unknown(self.spans(node), "bytes" if value is not None else "str")
+
+    def _eval_fstring(self, node: cst.FormattedString) -> Value:
+        return Unknown(self.spans(node), "str", "f-string")
+
+    def _eval_integer(self, node: cst.Integer) -> Value:
+        try:
+            return Literal(int(node.value.replace("_", ""), 0), self.spans(node))
+        except ValueError:
+            return Unknown(self.spans(node), "int")
+
+    def _eval_float(self, node: cst.Float) -> Value:
+        return Literal(float(node.value.replace("_", "")), self.spans(node))
+
+    def _eval_name(self, node: cst.Name) -> Value:
+        name = node.value
+        if name in _CONSTANTS:
+            return Literal(_CONSTANTS[name], self.spans(node))
+        binding = self.env.get(name)
+        if binding is not None and len(binding.values) == 1:
+            return binding.values[0]
+        return Unknown(self.spans(node), "name", name)
+
+    def _eval_sequence(self, node: cst.List | cst.Tuple | cst.Set) -> Value:
+        items: list[Value] = []
+        for element in node.elements:
+            if type(element) is cst.StarredElement:
+                inner = self.eval(element.value)
+                if isinstance(inner, ListValue):
+                    items.extend(inner.items)
                 else:
-                    items.append(self.eval(element.value))
-            return ListValue(tuple(items), span, kind)
-        if isinstance(node, cst.Dict):
-            entries: list[tuple[Value, Value]] = []
-            for element in node.elements:
-                if isinstance(element, cst.StarredDictElement):
-                    inner = self.eval(element.value)
-                    if isinstance(inner, DictValue):
-                        entries.extend(inner.entries)
-                    else:
-                        entries.append((Unknown(self.spans(element), "starred"), Unknown(self.spans(element), "starred")))
+                    items.append(Unknown(self.spans(element), "starred"))
+            else:
+                items.append(self.eval(element.value))
+        return ListValue(tuple(items), self.spans(node), _SEQUENCE_KINDS[type(node)])
+
+    def _eval_dict(self, node: cst.Dict) -> Value:
+        entries: list[tuple[Value, Value]] = []
+        for element in node.elements:
+            if type(element) is cst.StarredDictElement:
+                inner = self.eval(element.value)
+                if isinstance(inner, DictValue):
+                    entries.extend(inner.entries)
                 else:
-                    entries.append((self.eval(element.key), self.eval(element.value)))
-            return DictValue(tuple(entries), span)
-        if isinstance(node, cst.Subscript):
-            return self.eval_subscript(node, span)
-        if isinstance(node, cst.Call):
-            return self.eval_call(node, span)
-        if isinstance(node, cst.BooleanOperation):
-            left = self.eval(node.left)
-            if isinstance(node.operator, cst.Or) and isinstance(left, EnvRead) and left.default is None:
-                return dataclasses.replace(left, span=span, default=self.eval(node.right), fallback_via="or")
-            return Unknown(span, "bool" if isinstance(node.operator, cst.And) else "")
-        if isinstance(node, (cst.Comparison,)):
-            return Unknown(span, "bool")
-        if isinstance(node, cst.UnaryOperation):
-            if isinstance(node.operator, cst.Not):
-                return Unknown(span, "bool")
-            inner = self.eval(node.expression)
-            if isinstance(node.operator, cst.Minus) and isinstance(inner, Literal) and isinstance(inner.value, (int, float)):
-                return Literal(-inner.value, span)
-            return Unknown(span)
-        if isinstance(node, cst.BinaryOperation):
-            if isinstance(node.operator, cst.Divide):
-                return Unknown(span, "path", PATHLIB if is_pathlib(self.eval(node.left)) else "")
-            if isinstance(node.operator, cst.Add):
-                left, right = self.eval(node.left), self.eval(node.right)
-                if isinstance(left, Literal) and isinstance(right, Literal) and isinstance(left.value, str) and isinstance(right.value, str):
-                    return Literal(left.value + right.value, span)
-                return _concat(left, right, span)
-            return Unknown(span)
-        if isinstance(node, cst.IfExp):
-            return Unknown(span, "alternatives")
-        if isinstance(node, cst.Attribute):
-            qual = self.qualname(node)
-            if qual is None and node.attr.value == "parent" and is_pathlib(self.eval(node.value)):
-                return Unknown(span, "path", PATHLIB)
-            return Unknown(span, "attribute", qual or "")
-        return Unknown(span)
+                    entries.append((Unknown(self.spans(element), "starred"), Unknown(self.spans(element), "starred")))
+            else:
+                entries.append((self.eval(element.key), self.eval(element.value)))  # type: ignore[union-attr]
+        return DictValue(tuple(entries), self.spans(node))
+
+    def _eval_subscript(self, node: cst.Subscript) -> Value:
+        return self.eval_subscript(node, self.spans(node))
+
+    def _eval_call(self, node: cst.Call) -> Value:
+        return self.eval_call(node, self.spans(node))
+
+    def _eval_boolean(self, node: cst.BooleanOperation) -> Value:
+        left = self.eval(node.left)
+        if type(node.operator) is cst.Or and isinstance(left, EnvRead) and left.default is None:
+            span = self.spans(node)
+            return dataclasses.replace(left, span=span, default=self.eval(node.right), fallback_via="or")
+        return Unknown(self.spans(node), "bool" if type(node.operator) is cst.And else "")
+
+    def _eval_comparison(self, node: cst.Comparison) -> Value:
+        return Unknown(self.spans(node), "bool")
+
+    def _eval_unary(self, node: cst.UnaryOperation) -> Value:
+        if type(node.operator) is cst.Not:
+            return Unknown(self.spans(node), "bool")
+        inner = self.eval(node.expression)
+        if type(node.operator) is cst.Minus and isinstance(inner, Literal) and isinstance(inner.value, (int, float)):
+            return Literal(-inner.value, self.spans(node))
+        return Unknown(self.spans(node))
+
+    def _eval_binary(self, node: cst.BinaryOperation) -> Value:
+        if type(node.operator) is cst.Divide:
+            return Unknown(self.spans(node), "path", PATHLIB if is_pathlib(self.eval(node.left)) else "")
+        if type(node.operator) is cst.Add:
+            left, right = self.eval(node.left), self.eval(node.right)
+            if isinstance(left, Literal) and isinstance(right, Literal) and isinstance(left.value, str) and isinstance(right.value, str):
+                return Literal(left.value + right.value, self.spans(node))
+            return _concat(left, right, self.spans(node))
+        return Unknown(self.spans(node))
+
+    def _eval_ifexp(self, node: cst.IfExp) -> Value:
+        return Unknown(self.spans(node), "alternatives")
+
+    def _eval_attribute(self, node: cst.Attribute) -> Value:
+        qual = self.qualname(node)
+        if qual is None and node.attr.value == "parent" and is_pathlib(self.eval(node.value)):
+            return Unknown(self.spans(node), "path", PATHLIB)
+        return Unknown(self.spans(node), "attribute", qual or "")
 
     def eval_subscript(self, node: cst.Subscript, span: Span) -> Value:
         qual = self.qualname(node.value)
@@ -899,6 +971,30 @@ class ModuleRunner:
                 return "str"
             return "unknown"
         return _cast_name(self.qualname(node) or "") or "unknown"
+
+
+_CONSTANTS = {"True": True, "False": False, "None": None}
+_SEQUENCE_KINDS = {cst.List: "list", cst.Tuple: "tuple", cst.Set: "set"}
+_EVALUATORS: dict[type, Callable[[ModuleRunner, cst.BaseExpression], Value]] = {
+    cst.SimpleString: ModuleRunner._eval_string,
+    cst.ConcatenatedString: ModuleRunner._eval_string,
+    cst.FormattedString: ModuleRunner._eval_fstring,
+    cst.Integer: ModuleRunner._eval_integer,
+    cst.Float: ModuleRunner._eval_float,
+    cst.Name: ModuleRunner._eval_name,
+    cst.List: ModuleRunner._eval_sequence,
+    cst.Tuple: ModuleRunner._eval_sequence,
+    cst.Set: ModuleRunner._eval_sequence,
+    cst.Dict: ModuleRunner._eval_dict,
+    cst.Subscript: ModuleRunner._eval_subscript,
+    cst.Call: ModuleRunner._eval_call,
+    cst.BooleanOperation: ModuleRunner._eval_boolean,
+    cst.Comparison: ModuleRunner._eval_comparison,
+    cst.UnaryOperation: ModuleRunner._eval_unary,
+    cst.BinaryOperation: ModuleRunner._eval_binary,
+    cst.IfExp: ModuleRunner._eval_ifexp,
+    cst.Attribute: ModuleRunner._eval_attribute,
+}  # type: ignore[dict-item]
 
 
 # ---------------------------------------------------------------------- helpers
