@@ -97,15 +97,17 @@ class OffsetState(CodegenState):
 
     def after_codegen(self, node) -> None:  # type: ignore[no-untyped-def]
         if id(node) in self.walk.wanted:  # type: ignore[union-attr]
-            self.walk.found.append((id(node), self.stack.pop(), self.pos))  # type: ignore[union-attr]
+            self.walk.found[id(node)] = (self.stack.pop(), self.pos)  # type: ignore[union-attr]
 
 
 class _Walk:
     """What the walk carries: the nodes wanted, what it found, the indentation."""
 
+    __slots__ = ("wanted", "found", "indents", "indent", "default_indent", "default_newline", "last_newline")
+
     def __init__(self, module: cst.Module, wanted: dict) -> None:
         self.wanted = wanted
-        self.found: list[tuple[int, int, int]] = []  # (id, start, end)
+        self.found: dict[int, tuple[int, int]] = {}  # id -> (start, end)
         self.indents: list[str] = []
         self.indent = 0  # the length of the indentation tokens
         self.default_indent = module.default_indent
@@ -129,6 +131,7 @@ class _Walk:
 _SW = cst.SimpleWhitespace
 _PW = cst.ParenthesizedWhitespace
 _COMMA = cst.Comma
+_LEAVES = frozenset((cst.Name, cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary))  # a token, maybe parenthesized
 
 
 def _ws(node: cst.CSTNode, pos: int, w: _Walk) -> int:
@@ -201,19 +204,17 @@ _UNARY = frozenset((cst.BitInvert, cst.Minus, cst.Not, cst.Plus))
 
 def _node(node: cst.CSTNode, pos: int, w: _Walk) -> int:
     """Any node generated without arguments: an expression, a statement, a block."""
-    handler = _HANDLERS.get(type(node))
-    if handler is None:
+    kind = type(node)
+    if kind in _LEAVES and not node.lpar:  # type: ignore[attr-defined]
+        end = pos + len(node.value)  # type: ignore[attr-defined]
         if id(node) in w.wanted:
-            start = pos
-            pos = w.generic(node, pos)
-            w.found.append((id(node), start, pos))
-            return pos
-        return w.generic(node, pos)
-    if id(node) in w.wanted:
-        end = handler(node, pos, w)
-        w.found.append((id(node), pos, end))
+            w.found[id(node)] = (pos, end)
         return end
-    return handler(node, pos, w)
+    handler = _HANDLERS.get(kind)
+    end = handler(node, pos, w) if handler is not None else w.generic(node, pos)
+    if id(node) in w.wanted:
+        w.found[id(node)] = (pos, end)
+    return end
 
 
 def _comma(comma: object, pos: int, w: _Walk, default_comma: bool, default_whitespace: bool = True) -> int:
@@ -230,27 +231,52 @@ def _comma(comma: object, pos: int, w: _Walk, default_comma: bool, default_white
 
 
 def _element(node: cst.CSTNode, pos: int, w: _Walk, default_comma: bool, default_whitespace: bool) -> int:
-    """An element of a list, tuple, set or dict display."""
+    """An element of a list, tuple, set or dict display (the hottest path: leaves inline)."""
     start = pos
     kind = type(node)
-    if kind is cst.Element:
-        pos = _node(node.value, pos, w)  # type: ignore[attr-defined]
-    elif kind is cst.DictElement:
-        pos = _node(node.key, pos, w)  # type: ignore[attr-defined]
-        pos = _ws(node.whitespace_before_colon, pos, w) + 1  # type: ignore[attr-defined]
-        pos = _ws(node.whitespace_after_colon, pos, w)  # type: ignore[attr-defined]
-        pos = _node(node.value, pos, w)  # type: ignore[attr-defined]
+    wanted = w.wanted
+    if kind is cst.DictElement:
+        key = node.key  # type: ignore[attr-defined]
+        if type(key) in _LEAVES and not key.lpar:
+            end = pos + len(key.value)
+            if id(key) in wanted:
+                w.found[id(key)] = (pos, end)
+            pos = end
+        else:
+            pos = _node(key, pos, w)
+        ws = node.whitespace_before_colon  # type: ignore[attr-defined]
+        pos = (pos + len(ws.value) if type(ws) is _SW else _ws(ws, pos, w)) + 1
+        ws = node.whitespace_after_colon  # type: ignore[attr-defined]
+        pos = pos + len(ws.value) if type(ws) is _SW else _ws(ws, pos, w)
+        value = node.value  # type: ignore[attr-defined]
+    elif kind is cst.Element:
+        value = node.value  # type: ignore[attr-defined]
     elif kind is cst.StarredDictElement:
-        pos = _ws(node.whitespace_before_value, pos + 2, w)  # type: ignore[attr-defined]
-        pos = _node(node.value, pos, w)  # type: ignore[attr-defined]
+        ws = node.whitespace_before_value
+        pos = pos + 2 + len(ws.value) if type(ws) is _SW else _ws(ws, pos + 2, w)
+        value = node.value  # type: ignore[attr-defined]
     else:  # a StarredElement (parenthesized), or anything new
         pos = w.generic(node, pos, default_comma=default_comma, default_comma_whitespace=default_whitespace)
-        if id(node) in w.wanted:
-            w.found.append((id(node), start, pos))
+        if id(node) in wanted:
+            w.found[id(node)] = (start, pos)
         return pos
-    pos = _comma(node.comma, pos, w, default_comma, default_whitespace)  # type: ignore[attr-defined]
-    if id(node) in w.wanted:
-        w.found.append((id(node), start, pos))
+    if type(value) in _LEAVES and not value.lpar:
+        end = pos + len(value.value)
+        if id(value) in wanted:
+            w.found[id(value)] = (pos, end)
+        pos = end
+    else:
+        pos = _node(value, pos, w)
+    comma = node.comma  # type: ignore[attr-defined]
+    if type(comma) is _COMMA:
+        ws = comma.whitespace_before
+        pos = pos + len(ws.value) if type(ws) is _SW else _ws(ws, pos, w)
+        ws = comma.whitespace_after
+        pos = pos + 1 + len(ws.value) if type(ws) is _SW else _ws(ws, pos + 1, w)
+    else:
+        pos = _comma(comma, pos, w, default_comma, default_whitespace)
+    if id(node) in wanted:
+        w.found[id(node)] = (start, pos)
     return pos
 
 
@@ -283,45 +309,57 @@ def _token(node, pos: int, w: _Walk) -> int:  # type: ignore[no-untyped-def]
 
 
 def _concatenated(node: cst.ConcatenatedString, pos: int, w: _Walk) -> int:
-    pos = _lpar(node, pos, w)
+    if node.lpar:
+        pos = _lpar(node, pos, w)
     pos = _node(node.left, pos, w)
-    pos = _ws(node.whitespace_between, pos, w)
+    ws = node.whitespace_between
+    pos = pos + len(ws.value) if type(ws) is _SW else _ws(ws, pos, w)
     pos = _node(node.right, pos, w)
-    return _rpar(node, pos, w)
+    return _rpar(node, pos, w) if node.rpar else pos
 
 
 def _braced(node, pos: int, w: _Walk) -> int:  # type: ignore[no-untyped-def]
     """Dict and Set displays."""
-    pos = _lpar(node, pos, w)
-    pos = _ws(node.lbrace.whitespace_after, pos + 1, w)
+    if node.lpar:
+        pos = _lpar(node, pos, w)
+    ws = node.lbrace.whitespace_after
+    pos = pos + 1 + len(ws.value) if type(ws) is _SW else _ws(ws, pos + 1, w)
     pos = _elements(node.elements, pos, w)
-    pos = _ws(node.rbrace.whitespace_before, pos, w) + 1
-    return _rpar(node, pos, w)
+    ws = node.rbrace.whitespace_before
+    pos = (pos + len(ws.value) if type(ws) is _SW else _ws(ws, pos, w)) + 1
+    return _rpar(node, pos, w) if node.rpar else pos
 
 
 def _list(node: cst.List, pos: int, w: _Walk) -> int:
-    pos = _lpar(node, pos, w)
-    pos = _ws(node.lbracket.whitespace_after, pos + 1, w)
+    if node.lpar:
+        pos = _lpar(node, pos, w)
+    ws = node.lbracket.whitespace_after
+    pos = pos + 1 + len(ws.value) if type(ws) is _SW else _ws(ws, pos + 1, w)
     pos = _elements(node.elements, pos, w)
-    pos = _ws(node.rbracket.whitespace_before, pos, w) + 1
-    return _rpar(node, pos, w)
+    ws = node.rbracket.whitespace_before
+    pos = (pos + len(ws.value) if type(ws) is _SW else _ws(ws, pos, w)) + 1
+    return _rpar(node, pos, w) if node.rpar else pos
 
 
 def _tuple(node: cst.Tuple, pos: int, w: _Walk) -> int:
-    pos = _lpar(node, pos, w)
+    if node.lpar:
+        pos = _lpar(node, pos, w)
     elements = node.elements
     if len(elements) == 1:
         pos = _element(elements[0], pos, w, True, False)
     else:
         pos = _elements(elements, pos, w)
-    return _rpar(node, pos, w)
+    return _rpar(node, pos, w) if node.rpar else pos
 
 
 def _call(node: cst.Call, pos: int, w: _Walk) -> int:
-    pos = _lpar(node, pos, w)
+    if node.lpar:
+        pos = _lpar(node, pos, w)
     pos = _node(node.func, pos, w)
-    pos = _ws(node.whitespace_after_func, pos, w) + 1
-    pos = _ws(node.whitespace_before_args, pos, w)
+    ws = node.whitespace_after_func
+    pos = (pos + len(ws.value) if type(ws) is _SW else _ws(ws, pos, w)) + 1
+    ws = node.whitespace_before_args
+    pos = pos + len(ws.value) if type(ws) is _SW else _ws(ws, pos, w)
     args = node.args
     last = len(args) - 1
     wanted = w.wanted
@@ -331,7 +369,8 @@ def _call(node: cst.Call, pos: int, w: _Walk) -> int:
             pos = w.generic(arg, pos, default_comma=index != last)
         else:
             pos += len(arg.star)
-            pos = _ws(arg.whitespace_after_star, pos, w)
+            ws = arg.whitespace_after_star
+            pos = pos + len(ws.value) if type(ws) is _SW else _ws(ws, pos, w)
             if arg.keyword is not None:
                 pos = _node(arg.keyword, pos, w)
             equal = arg.equal
@@ -347,25 +386,30 @@ def _call(node: cst.Call, pos: int, w: _Walk) -> int:
                     pos += 2
             elif type(comma) is _COMMA:
                 pos = _comma(comma, pos, w, False)
-            pos = _ws(arg.whitespace_after_arg, pos, w)
+            ws = arg.whitespace_after_arg
+            pos = pos + len(ws.value) if type(ws) is _SW else _ws(ws, pos, w)
         if id(arg) in wanted:
-            w.found.append((id(arg), start, pos))
-    return _rpar(node, pos + 1, w)
+            w.found[id(arg)] = (start, pos)
+    return _rpar(node, pos + 1, w) if node.rpar else pos + 1
 
 
 def _attribute(node: cst.Attribute, pos: int, w: _Walk) -> int:
-    pos = _lpar(node, pos, w)
+    if node.lpar:
+        pos = _lpar(node, pos, w)
     pos = _node(node.value, pos, w)
     pos = _op(node.dot, pos, w)
     pos = _node(node.attr, pos, w)
-    return _rpar(node, pos, w)
+    return _rpar(node, pos, w) if node.rpar else pos
 
 
 def _subscript(node: cst.Subscript, pos: int, w: _Walk) -> int:
-    pos = _lpar(node, pos, w)
+    if node.lpar:
+        pos = _lpar(node, pos, w)
     pos = _node(node.value, pos, w)
-    pos = _ws(node.whitespace_after_value, pos, w)
-    pos = _ws(node.lbracket.whitespace_after, pos + 1, w)
+    ws = node.whitespace_after_value
+    pos = pos + len(ws.value) if type(ws) is _SW else _ws(ws, pos, w)
+    ws = node.lbracket.whitespace_after
+    pos = pos + 1 + len(ws.value) if type(ws) is _SW else _ws(ws, pos + 1, w)
     elements = node.slice
     last = len(elements) - 1
     for index, element in enumerate(elements):
@@ -375,43 +419,48 @@ def _subscript(node: cst.Subscript, pos: int, w: _Walk) -> int:
             if index_node.star is not None:
                 pos += len(index_node.star)
             if index_node.whitespace_after_star is not None:
-                pos = _ws(index_node.whitespace_after_star, pos, w)
+                ws = index_node.whitespace_after_star
+                pos = pos + len(ws.value) if type(ws) is _SW else _ws(ws, pos, w)
             pos = _node(index_node.value, pos, w)
         else:
             pos = _node(index_node, pos, w)
         pos = _comma(element.comma, pos, w, index != last)
         if id(element) in w.wanted:
-            w.found.append((id(element), start, pos))
-    pos = _ws(node.rbracket.whitespace_before, pos, w) + 1
-    return _rpar(node, pos, w)
+            w.found[id(element)] = (start, pos)
+    ws = node.rbracket.whitespace_before
+    pos = (pos + len(ws.value) if type(ws) is _SW else _ws(ws, pos, w)) + 1
+    return _rpar(node, pos, w) if node.rpar else pos
 
 
 def _comparison(node: cst.Comparison, pos: int, w: _Walk) -> int:
-    pos = _lpar(node, pos, w)
+    if node.lpar:
+        pos = _lpar(node, pos, w)
     pos = _node(node.left, pos, w)
     for target in node.comparisons:
         start = pos
         pos = _op(target.operator, pos, w)
         pos = _node(target.comparator, pos, w)
         if id(target) in w.wanted:
-            w.found.append((id(target), start, pos))
-    return _rpar(node, pos, w)
+            w.found[id(target)] = (start, pos)
+    return _rpar(node, pos, w) if node.rpar else pos
 
 
 def _binary(node, pos: int, w: _Walk) -> int:  # type: ignore[no-untyped-def]
     """BinaryOperation and BooleanOperation."""
-    pos = _lpar(node, pos, w)
+    if node.lpar:
+        pos = _lpar(node, pos, w)
     pos = _node(node.left, pos, w)
     pos = _op(node.operator, pos, w)
     pos = _node(node.right, pos, w)
-    return _rpar(node, pos, w)
+    return _rpar(node, pos, w) if node.rpar else pos
 
 
 def _unary(node: cst.UnaryOperation, pos: int, w: _Walk) -> int:
-    pos = _lpar(node, pos, w)
+    if node.lpar:
+        pos = _lpar(node, pos, w)
     pos = _op(node.operator, pos, w)
     pos = _node(node.expression, pos, w)
-    return _rpar(node, pos, w)
+    return _rpar(node, pos, w) if node.rpar else pos
 
 
 def _small(node: cst.CSTNode, pos: int, w: _Walk, default_semicolon: bool) -> int:
@@ -422,10 +471,12 @@ def _small(node: cst.CSTNode, pos: int, w: _Walk, default_semicolon: bool) -> in
         for target in node.targets:  # type: ignore[attr-defined]
             target_start = pos
             pos = _node(target.target, pos, w)
-            pos = _ws(target.whitespace_before_equal, pos, w) + 1
-            pos = _ws(target.whitespace_after_equal, pos, w)
+            ws = target.whitespace_before_equal
+            pos = (pos + len(ws.value) if type(ws) is _SW else _ws(ws, pos, w)) + 1
+            ws = target.whitespace_after_equal
+            pos = pos + len(ws.value) if type(ws) is _SW else _ws(ws, pos, w)
             if id(target) in w.wanted:
-                w.found.append((id(target), target_start, pos))
+                w.found[id(target)] = (target_start, pos)
         pos = _node(node.value, pos, w)  # type: ignore[attr-defined]
     elif kind is cst.AugAssign:
         pos = _node(node.target, pos, w)  # type: ignore[attr-defined]
@@ -436,7 +487,7 @@ def _small(node: cst.CSTNode, pos: int, w: _Walk, default_semicolon: bool) -> in
     else:
         pos = w.generic(node, pos, default_semicolon=default_semicolon)
         if id(node) in w.wanted:
-            w.found.append((id(node), start, pos))
+            w.found[id(node)] = (start, pos)
         return pos
     semicolon = node.semicolon  # type: ignore[attr-defined]
     if semicolon is _DEFAULT:
@@ -445,7 +496,7 @@ def _small(node: cst.CSTNode, pos: int, w: _Walk, default_semicolon: bool) -> in
     elif type(semicolon) is cst.Semicolon:
         pos = _op(semicolon, pos, w)
     if id(node) in w.wanted:
-        w.found.append((id(node), start, pos))
+        w.found[id(node)] = (start, pos)
     return pos
 
 
@@ -491,9 +542,11 @@ def _if(node: cst.If, pos: int, w: _Walk, is_elif: bool = False) -> int:
     for line in node.leading_lines:
         pos = _empty_line(line, pos, w)
     pos += w.indent + (4 if is_elif else 2)
-    pos = _ws(node.whitespace_before_test, pos, w)
+    ws = node.whitespace_before_test
+    pos = pos + len(ws.value) if type(ws) is _SW else _ws(ws, pos, w)
     pos = _node(node.test, pos, w)
-    pos = _ws(node.whitespace_after_test, pos, w) + 1
+    ws = node.whitespace_after_test
+    pos = (pos + len(ws.value) if type(ws) is _SW else _ws(ws, pos, w)) + 1
     pos = _node(node.body, pos, w)
     orelse = node.orelse
     if orelse is not None:
@@ -504,12 +557,13 @@ def _if(node: cst.If, pos: int, w: _Walk, is_elif: bool = False) -> int:
             for line in orelse.leading_lines:
                 pos = _empty_line(line, pos, w)
             pos += w.indent + 4
-            pos = _ws(orelse.whitespace_before_colon, pos, w) + 1
+            ws = orelse.whitespace_before_colon
+            pos = (pos + len(ws.value) if type(ws) is _SW else _ws(ws, pos, w)) + 1
             pos = _node(orelse.body, pos, w)
         else:
             pos = w.generic(orelse, pos)
         if id(orelse) in w.wanted:
-            w.found.append((id(orelse), start, pos))
+            w.found[id(orelse)] = (start, pos)
     return pos
 
 
@@ -562,7 +616,7 @@ def offsets(module: cst.Module, wanted: dict, size: int, complete: bool = True) 
         pos -= w.last_newline
     if pos != size:
         return None
-    found = {key: (start, stop) for key, start, stop in w.found}
-    if complete and (len(found) != len(wanted) or any(key not in found for key in wanted)):
+    found = w.found
+    if complete and len(found) != len(wanted):  # only nodes wanted are found
         return None
     return found, end

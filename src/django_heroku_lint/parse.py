@@ -221,12 +221,17 @@ def fill_positions(module: "cst.Module", wanted: dict, text: str | None = None) 
         starts.extend(match.end() for match in _LINE_END.finditer(text))  # type: ignore[arg-type]
         if code_end > len(text):  # the newline LibCST adds, then drops, at the end of the module
             starts.append(code_end)
-        for key, (start, end) in found.items():
+        lines = len(starts)
+        for key, spans in by_id.items():
+            start, end = found[key]
             line = bisect_right(starts, start)
-            end_line = bisect_right(starts, end)
             col = start - starts[line - 1] + 1
-            end_col = end - starts[end_line - 1] + 1
-            for span in by_id[key]:
+            if line == lines or end < starts[line]:  # most nodes end on the line they start on
+                end_line, end_col = line, end - starts[line - 1] + 1
+            else:
+                end_line = bisect_right(starts, end, line)
+                end_col = end - starts[end_line - 1] + 1
+            for span in spans:
                 span.line, span.col, span.end_line, span.end_col = line, col, end_line, end_col
         return
     state = PositionState(default_indent=module.default_indent, default_newline=module.default_newline, wanted=by_id)
