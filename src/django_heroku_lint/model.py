@@ -278,6 +278,7 @@ class ModuleRunner:
         # and whether a name was deleted (which reorders the names: see merge_envs).
         self.touched: set[str] = set()
         self.deleted = False
+        self.key_indexes: dict[int, tuple[DictValue, dict[object, int]]] = {}  # see key_index
         self.package = module if owner.loader.is_package(path) else module.rpartition(".")[0]
 
     # ------------------------------------------------------------------ statements
@@ -478,15 +479,37 @@ class ModuleRunner:
             if not isinstance(value, DictValue) or key is None:
                 return Unknown(site, "changed")
             entries = list(value.entries)
-            for index, (k, v) in enumerate(entries):
-                if isinstance(k, Literal) and k.value == key:
-                    entries[index] = (k, go(v, depth + 1))
-                    break
+            index = self.key_index(value)
+            found = index.get(key)
+            if found is not None:  # the first entry with that key
+                k, v = entries[found]
+                entries[found] = (k, go(v, depth + 1))
             else:
                 entries.append((Literal(key, site), go(Unknown(site, "unset"), depth + 1) if depth + 1 < len(keys) else fn(Unknown(site, "unset"))))
-            return DictValue(tuple(entries), value.span)
+                index = dict(index)
+                index[key] = len(entries) - 1
+            updated = DictValue(tuple(entries), value.span)
+            self.key_indexes.pop(id(value), None)  # rarely updated again (an else branch): then found afresh
+            self.key_indexes[id(updated)] = (updated, index)
+            return updated
 
         self.change(name, lambda v: go(v, 0), site)
+
+    def key_index(self, value: DictValue) -> dict[object, int]:
+        """Where each literal key of a dict display first appears among its entries.
+
+        Kept for the dicts this runner built, and handed on to the dict an update
+        derives from one: ``LOGGING["loggers"]["x"] = ...`` repeated for hundreds of
+        keys would otherwise look through all the keys added so far each time.
+        """
+        cached = self.key_indexes.get(id(value))
+        if cached is not None and cached[0] is value:
+            return cached[1]
+        index: dict[object, int] = {}
+        for position, (k, _) in enumerate(value.entries):
+            if isinstance(k, Literal):
+                index.setdefault(k.value, position)
+        return index
 
     def exec_augassign(self, node: cst.AugAssign) -> None:
         site = self.spans(node.target)
