@@ -756,109 +756,93 @@ class ModuleRunner:
         return (self.eval(node),)
 
     def eval(self, node: cst.BaseExpression) -> Value:
-        # One dictionary look-up instead of a chain of isinstance checks (LibCST's node
-        # classes are ABCs, so every check that fails is slow), and a span only for the
-        # values that keep one.
-        method = _EVALUATORS.get(type(node))
-        if method is None:
-            return Unknown(self.spans(node))
-        return method(self, node)
-
-    def _eval_string(self, node: cst.SimpleString | cst.ConcatenatedString) -> Value:
-        value = _string_value(node) if type(node) is cst.SimpleString else node.evaluated_value  # type: ignore[arg-type]
-        if isinstance(value, str):
-            return Literal(value, self.spans(node))
-        return Unknown(self.spans(node), "bytes" if value is not None else "str")
-
-    def _eval_fstring(self, node: cst.FormattedString) -> Value:
-        return Unknown(self.spans(node), "str", "f-string")
-
-    def _eval_integer(self, node: cst.Integer) -> Value:
-        try:
-            return Literal(int(node.value.replace("_", ""), 0), self.spans(node))
-        except ValueError:
-            return Unknown(self.spans(node), "int")
-
-    def _eval_float(self, node: cst.Float) -> Value:
-        return Literal(float(node.value.replace("_", "")), self.spans(node))
-
-    def _eval_name(self, node: cst.Name) -> Value:
-        name = node.value
-        if name in _CONSTANTS:
-            return Literal(_CONSTANTS[name], self.spans(node))
-        binding = self.env.get(name)
-        if binding is not None and len(binding.values) == 1:
-            return binding.values[0]
-        return Unknown(self.spans(node), "name", name)
-
-    def _eval_sequence(self, node: cst.List | cst.Tuple | cst.Set) -> Value:
-        items: list[Value] = []
-        for element in node.elements:
-            if type(element) is cst.StarredElement:
-                inner = self.eval(element.value)
-                if isinstance(inner, ListValue):
-                    items.extend(inner.items)
+        # Exact type checks (LibCST's node classes are ABCs, so every isinstance check
+        # that fails is slow; none of these classes has subclasses), a span only for the
+        # values that keep one, and one frame per level of nesting: a deep expression
+        # must not run out of stack sooner than it did.
+        kind = type(node)
+        if kind is cst.SimpleString or kind is cst.ConcatenatedString:
+            value = _string_value(node) if kind is cst.SimpleString else node.evaluated_value  # type: ignore[arg-type,union-attr]
+            if isinstance(value, str):
+                return Literal(value, self.spans(node))
+            return Unknown(self.spans(node), "bytes" if value is not None else "str")
+        if kind is cst.Name:
+            name = node.value  # type: ignore[attr-defined]
+            if name in _CONSTANTS:
+                return Literal(_CONSTANTS[name], self.spans(node))
+            binding = self.env.get(name)
+            if binding is not None and len(binding.values) == 1:
+                return binding.values[0]
+            return Unknown(self.spans(node), "name", name)
+        if kind is cst.Integer:
+            try:
+                return Literal(int(node.value.replace("_", ""), 0), self.spans(node))  # type: ignore[attr-defined]
+            except ValueError:
+                return Unknown(self.spans(node), "int")
+        if kind is cst.Dict:
+            entries: list[tuple[Value, Value]] = []
+            for element in node.elements:  # type: ignore[attr-defined]
+                if type(element) is cst.StarredDictElement:
+                    inner = self.eval(element.value)
+                    if isinstance(inner, DictValue):
+                        entries.extend(inner.entries)
+                    else:
+                        entries.append((Unknown(self.spans(element), "starred"), Unknown(self.spans(element), "starred")))
                 else:
-                    items.append(Unknown(self.spans(element), "starred"))
-            else:
-                items.append(self.eval(element.value))
-        return ListValue(tuple(items), self.spans(node), _SEQUENCE_KINDS[type(node)])
-
-    def _eval_dict(self, node: cst.Dict) -> Value:
-        entries: list[tuple[Value, Value]] = []
-        for element in node.elements:
-            if type(element) is cst.StarredDictElement:
-                inner = self.eval(element.value)
-                if isinstance(inner, DictValue):
-                    entries.extend(inner.entries)
+                    entries.append((self.eval(element.key), self.eval(element.value)))
+            return DictValue(tuple(entries), self.spans(node))
+        if kind is cst.List or kind is cst.Tuple or kind is cst.Set:
+            items: list[Value] = []
+            for element in node.elements:  # type: ignore[attr-defined]
+                if type(element) is cst.StarredElement:
+                    inner = self.eval(element.value)
+                    if isinstance(inner, ListValue):
+                        items.extend(inner.items)
+                    else:
+                        items.append(Unknown(self.spans(element), "starred"))
                 else:
-                    entries.append((Unknown(self.spans(element), "starred"), Unknown(self.spans(element), "starred")))
-            else:
-                entries.append((self.eval(element.key), self.eval(element.value)))  # type: ignore[union-attr]
-        return DictValue(tuple(entries), self.spans(node))
-
-    def _eval_subscript(self, node: cst.Subscript) -> Value:
-        return self.eval_subscript(node, self.spans(node))
-
-    def _eval_call(self, node: cst.Call) -> Value:
-        return self.eval_call(node, self.spans(node))
-
-    def _eval_boolean(self, node: cst.BooleanOperation) -> Value:
-        left = self.eval(node.left)
-        if type(node.operator) is cst.Or and isinstance(left, EnvRead) and left.default is None:
-            span = self.spans(node)
-            return dataclasses.replace(left, span=span, default=self.eval(node.right), fallback_via="or")
-        return Unknown(self.spans(node), "bool" if type(node.operator) is cst.And else "")
-
-    def _eval_comparison(self, node: cst.Comparison) -> Value:
-        return Unknown(self.spans(node), "bool")
-
-    def _eval_unary(self, node: cst.UnaryOperation) -> Value:
-        if type(node.operator) is cst.Not:
+                    items.append(self.eval(element.value))
+            return ListValue(tuple(items), self.spans(node), _SEQUENCE_KINDS[kind])
+        if kind is cst.Call:
+            return self.eval_call(node, self.spans(node))  # type: ignore[arg-type]
+        if kind is cst.Subscript:
+            return self.eval_subscript(node, self.spans(node))  # type: ignore[arg-type]
+        if kind is cst.Attribute:
+            qual = self.qualname(node)
+            if qual is None and node.attr.value == "parent" and is_pathlib(self.eval(node.value)):  # type: ignore[attr-defined]
+                return Unknown(self.spans(node), "path", PATHLIB)
+            return Unknown(self.spans(node), "attribute", qual or "")
+        if kind is cst.FormattedString:
+            return Unknown(self.spans(node), "str", "f-string")
+        if kind is cst.Float:
+            return Literal(float(node.value.replace("_", "")), self.spans(node))  # type: ignore[attr-defined]
+        if kind is cst.BooleanOperation:
+            left = self.eval(node.left)  # type: ignore[attr-defined]
+            if type(node.operator) is cst.Or and isinstance(left, EnvRead) and left.default is None:  # type: ignore[attr-defined]
+                span = self.spans(node)
+                return dataclasses.replace(left, span=span, default=self.eval(node.right), fallback_via="or")  # type: ignore[attr-defined]
+            return Unknown(self.spans(node), "bool" if type(node.operator) is cst.And else "")  # type: ignore[attr-defined]
+        if kind is cst.Comparison:
             return Unknown(self.spans(node), "bool")
-        inner = self.eval(node.expression)
-        if type(node.operator) is cst.Minus and isinstance(inner, Literal) and isinstance(inner.value, (int, float)):
-            return Literal(-inner.value, self.spans(node))
+        if kind is cst.UnaryOperation:
+            if type(node.operator) is cst.Not:  # type: ignore[attr-defined]
+                return Unknown(self.spans(node), "bool")
+            inner = self.eval(node.expression)  # type: ignore[attr-defined]
+            if type(node.operator) is cst.Minus and isinstance(inner, Literal) and isinstance(inner.value, (int, float)):  # type: ignore[attr-defined]
+                return Literal(-inner.value, self.spans(node))
+            return Unknown(self.spans(node))
+        if kind is cst.BinaryOperation:
+            if type(node.operator) is cst.Divide:  # type: ignore[attr-defined]
+                return Unknown(self.spans(node), "path", PATHLIB if is_pathlib(self.eval(node.left)) else "")  # type: ignore[attr-defined]
+            if type(node.operator) is cst.Add:  # type: ignore[attr-defined]
+                left, right = self.eval(node.left), self.eval(node.right)  # type: ignore[attr-defined]
+                if isinstance(left, Literal) and isinstance(right, Literal) and isinstance(left.value, str) and isinstance(right.value, str):
+                    return Literal(left.value + right.value, self.spans(node))
+                return _concat(left, right, self.spans(node))
+            return Unknown(self.spans(node))
+        if kind is cst.IfExp:
+            return Unknown(self.spans(node), "alternatives")
         return Unknown(self.spans(node))
-
-    def _eval_binary(self, node: cst.BinaryOperation) -> Value:
-        if type(node.operator) is cst.Divide:
-            return Unknown(self.spans(node), "path", PATHLIB if is_pathlib(self.eval(node.left)) else "")
-        if type(node.operator) is cst.Add:
-            left, right = self.eval(node.left), self.eval(node.right)
-            if isinstance(left, Literal) and isinstance(right, Literal) and isinstance(left.value, str) and isinstance(right.value, str):
-                return Literal(left.value + right.value, self.spans(node))
-            return _concat(left, right, self.spans(node))
-        return Unknown(self.spans(node))
-
-    def _eval_ifexp(self, node: cst.IfExp) -> Value:
-        return Unknown(self.spans(node), "alternatives")
-
-    def _eval_attribute(self, node: cst.Attribute) -> Value:
-        qual = self.qualname(node)
-        if qual is None and node.attr.value == "parent" and is_pathlib(self.eval(node.value)):
-            return Unknown(self.spans(node), "path", PATHLIB)
-        return Unknown(self.spans(node), "attribute", qual or "")
 
     def eval_subscript(self, node: cst.Subscript, span: Span) -> Value:
         qual = self.qualname(node.value)
@@ -998,26 +982,6 @@ class ModuleRunner:
 
 _CONSTANTS = {"True": True, "False": False, "None": None}
 _SEQUENCE_KINDS = {cst.List: "list", cst.Tuple: "tuple", cst.Set: "set"}
-_EVALUATORS: dict[type, Callable[[ModuleRunner, cst.BaseExpression], Value]] = {
-    cst.SimpleString: ModuleRunner._eval_string,
-    cst.ConcatenatedString: ModuleRunner._eval_string,
-    cst.FormattedString: ModuleRunner._eval_fstring,
-    cst.Integer: ModuleRunner._eval_integer,
-    cst.Float: ModuleRunner._eval_float,
-    cst.Name: ModuleRunner._eval_name,
-    cst.List: ModuleRunner._eval_sequence,
-    cst.Tuple: ModuleRunner._eval_sequence,
-    cst.Set: ModuleRunner._eval_sequence,
-    cst.Dict: ModuleRunner._eval_dict,
-    cst.Subscript: ModuleRunner._eval_subscript,
-    cst.Call: ModuleRunner._eval_call,
-    cst.BooleanOperation: ModuleRunner._eval_boolean,
-    cst.Comparison: ModuleRunner._eval_comparison,
-    cst.UnaryOperation: ModuleRunner._eval_unary,
-    cst.BinaryOperation: ModuleRunner._eval_binary,
-    cst.IfExp: ModuleRunner._eval_ifexp,
-    cst.Attribute: ModuleRunner._eval_attribute,
-}  # type: ignore[dict-item]
 
 
 # ---------------------------------------------------------------------- helpers

@@ -198,7 +198,7 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def fill_positions(module: "cst.Module", wanted: dict, text: str | None = None) -> None:
-    """Fill the spans of ``wanted`` nodes (a node, or its ``id()``, to a list of spans).
+    """Fill the spans of ``wanted`` nodes (nodes, or all their ``id()``, to lists of spans).
 
     LibCST's PositionProvider records every node of the module and costs about twice
     the parse.  With the module's ``text`` (what LibCST generates back), the offsets of
@@ -210,11 +210,11 @@ def fill_positions(module: "cst.Module", wanted: dict, text: str | None = None) 
         return
     from ._positions import PositionState, offsets
 
-    by_id = {node if isinstance(node, int) else id(node): spans for node, spans in wanted.items()}
+    by_id = wanted if isinstance(next(iter(wanted)), int) else {id(node): spans for node, spans in wanted.items()}
     try:
         measured = offsets(module, by_id, len(text)) if text is not None else None
-    except RecursionError:  # pragma: no cover - deeply nested expressions
-        return
+    except RecursionError:  # deeply nested expressions: code generation fills what it reaches
+        measured = None
     if measured is not None:
         found, code_end = measured
         starts = [0]
