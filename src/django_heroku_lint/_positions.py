@@ -21,14 +21,13 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst._maybe_sentinel import MaybeSentinel
 from libcst._nodes.internal import CodegenState
 
 from .ftypes import Span
 
 
 _NO_RECORD = nullcontext()
-_DEFAULT = MaybeSentinel.DEFAULT
+_DEFAULT = cst.MaybeSentinel.DEFAULT
 
 
 @dataclass

@@ -215,6 +215,8 @@ def fill_positions(module: "cst.Module", wanted: dict, text: str | None = None) 
         measured = offsets(module, by_id, len(text)) if text is not None else None
     except RecursionError:  # deeply nested expressions: code generation fills what it reaches
         measured = None
+    except (AttributeError, TypeError):  # a LibCST whose nodes are not the ones measured there
+        measured = None
     if measured is not None:
         found, code_end = measured
         starts = [0]
