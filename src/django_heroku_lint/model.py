@@ -486,28 +486,32 @@ class ModuleRunner:
         self.touched.add(name)
 
     def update_path(self, name: str, keys: list[str | None], fn: Callable[[Value], Value], site: Span) -> None:
-        def go(value: Value, depth: int) -> Value:
-            if depth == len(keys):
-                return fn(value)
-            key = keys[depth]
-            if not isinstance(value, DictValue) or key is None:
-                return Unknown(site, "changed")
-            entries = list(value.entries)
-            index = self.key_index(value)
-            found = index.get(key)
-            if found is not None:  # the first entry with that key
-                k, v = entries[found]
-                entries[found] = (k, go(v, depth + 1))
-            else:
-                entries.append((Literal(key, site), go(Unknown(site, "unset"), depth + 1) if depth + 1 < len(keys) else fn(Unknown(site, "unset"))))
-                index = dict(index)
-                index[key] = len(entries) - 1
-            updated = DictValue(tuple(entries), value.span)
-            self.key_indexes.pop(id(value), None)  # rarely updated again (an else branch): then found afresh
-            self.key_indexes[id(updated)] = (updated, index)
-            return updated
+        # A method, not a closure calling itself: that would be a reference cycle holding
+        # the runner, and through it the module's syntax tree, until the collector runs.
+        self.change(name, lambda v: self.updated(v, keys, 0, fn, site), site)
 
-        self.change(name, lambda v: go(v, 0), site)
+    def updated(self, value: Value, keys: list[str | None], depth: int, fn: Callable[[Value], Value], site: Span) -> Value:
+        """``value`` with ``fn`` applied at ``keys[depth:]`` (``DATABASES["default"]["NAME"]``)."""
+        if depth == len(keys):
+            return fn(value)
+        key = keys[depth]
+        if not isinstance(value, DictValue) or key is None:
+            return Unknown(site, "changed")
+        entries = list(value.entries)
+        index = self.key_index(value)
+        found = index.get(key)
+        if found is not None:  # the first entry with that key
+            k, v = entries[found]
+            entries[found] = (k, self.updated(v, keys, depth + 1, fn, site))
+        else:
+            unset = Unknown(site, "unset")
+            entries.append((Literal(key, site), self.updated(unset, keys, depth + 1, fn, site) if depth + 1 < len(keys) else fn(unset)))
+            index = dict(index)
+            index[key] = len(entries) - 1
+        updated = DictValue(tuple(entries), value.span)
+        self.key_indexes.pop(id(value), None)  # rarely updated again (an else branch): then found afresh
+        self.key_indexes[id(updated)] = (updated, index)
+        return updated
 
     def key_index(self, value: DictValue) -> dict[object, int]:
         """Where each literal key of a dict display first appears among its entries.
