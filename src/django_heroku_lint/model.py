@@ -157,9 +157,9 @@ def _pause_collection() -> bool:
 
     Running a module allocates thousands of small objects, which triggers a full
     collection: a walk over every object alive, the module's whole syntax tree
-    included (80,000-odd nodes for 5,000 lines), which costs about half the
-    interpretation.  The tree and the values hold no reference cycles worth collecting
-    before the model is built.  Returns whether it paused the collector.
+    included (80,000-odd nodes for 5,000 lines), which costs more than the
+    interpretation itself.  The tree and the values hold no reference cycles worth
+    collecting before the model is built.  Returns whether it paused the collector.
     """
     if not gc.isenabled():
         return False
@@ -171,9 +171,9 @@ def _resume_collection() -> None:
     """Let the collector run again, the objects the module's run made counted as old.
 
     They are the model, alive until the end of the run; left young, the first
-    allocation would have the collector walk all of them (a tenth of the
-    interpretation).  Freezing then unfreezing moves every tracked object to the
-    oldest generation without walking any (unless something else froze objects).
+    allocation would have the collector walk all of them, to free nothing.  Freezing
+    then unfreezing moves every tracked object to the oldest generation without
+    walking any (unless something else froze objects, which unfreezing would release).
     """
     if gc.get_freeze_count() == 0:
         gc.freeze()
