@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import os
 import platform
 import random
@@ -139,12 +140,18 @@ def median_ms(values: list[float]) -> float:
 
 
 def interleaved(functions: dict[str, Callable[[], object]], rounds: int) -> dict[str, list[float]]:
-    """In-process timings, alternating between the functions each round."""
+    """In-process timings, alternating between the functions each round.
+
+    Each call starts after a full collection: otherwise the garbage and the objects
+    one function leaves to the collector are walked in the other's time (the parse
+    and the model build each allocate hundreds of thousands of objects).
+    """
     results: dict[str, list[float]] = {name: [] for name in functions}
     for fn in functions.values():
         fn()  # warm up
     for _ in range(rounds):
         for name, fn in functions.items():
+            gc.collect()
             start = time.perf_counter()
             fn()
             results[name].append(time.perf_counter() - start)

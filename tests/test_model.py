@@ -300,3 +300,48 @@ def test_a_broken_base_makes_the_model_incomplete(make_project):
     files = {**SPLIT, "mysite/settings/base.py": "DEBUG = (\n"}
     settings = model(make_project, files)
     assert not settings.complete
+
+
+def test_the_model_keeps_no_syntax_tree_alive():
+    # The collector is paused while a module runs: a reference cycle through the
+    # interpreter would keep the module's whole syntax tree alive after the build.
+    import gc
+    import weakref
+
+    from django_heroku_lint.model import ModuleLoader, SettingsInterpreter
+    from django_heroku_lint.parse import parse_python
+
+    source = textwrap.dedent(
+        """\
+        import os
+        LOGGING = {"loggers": {}}
+        DATABASES = {"default": {}}
+        for name in ("a", "b"):
+            LOGGING["loggers"][name] = {"level": "INFO"}
+        if os.environ.get("X"):
+            DATABASES["default"]["NAME"] = "x"
+        else:
+            DATABASES["default"].update({"NAME": "y"})
+        MIDDLEWARE = ["a"]
+        MIDDLEWARE.append("b")
+        """
+    )
+    files = [parse_python(source.encode(), "mysite/settings.py")]
+    tree = weakref.ref(files[0])
+
+    class Loader(ModuleLoader):
+        def resolve(self, name):
+            return None
+
+        def load(self, path):
+            return files.pop()
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        settings = SettingsInterpreter(Loader()).build("mysite.settings", "mysite/settings.py", "test")
+        assert plain(settings.get("DATABASES").values[0]) == {"default": {"NAME": "x"}}
+        assert tree() is None
+    finally:
+        if enabled:
+            gc.enable()

@@ -11,6 +11,9 @@ modules are followed in order, so later assignments override earlier ones.
 from __future__ import annotations
 
 import dataclasses
+import gc
+from contextlib import contextmanager
+from itertools import islice
 from typing import Callable, Iterable, Sequence
 
 import libcst as cst
@@ -94,6 +97,7 @@ class SettingsInterpreter:
         self.cache: dict[str, ModuleResult] = {}
         self.stack: list[str] = []
         self.errors: list[ParseError] = []
+        self.paused: list[bool] = []  # for each module being run: whether it paused the garbage collector
 
     def build(self, module: str, path: str, reason: str) -> SettingsModel | None:
         result = self.run_module(module, path)
@@ -116,21 +120,27 @@ class SettingsInterpreter:
             return self.cache[module]
         if module in self.stack:  # an import cycle: Python would see a half-built module
             return ModuleResult(env={}, chain=[], complete=True)
-        parsed = self.loader.load(path)
+        with _collecting(self.paused):  # a module imported from the one being run is parsed as usual
+            parsed = self.loader.load(path)
         if isinstance(parsed, ParseError):
             self.errors.append(parsed)
             return None
         self.stack.append(module)
+        paused = _pause_collection()
+        self.paused.append(paused)
         try:
             runner = ModuleRunner(self, module, path, parsed)
             runner.run()
+            fill_positions(parsed.module, runner.spans.wanted, parsed.text)
         except RecursionError:  # a long ``a or b or ...`` (LibCST nests it) or star imports chained hundreds deep
             reason = "the module nests too deeply to interpret (a very long expression, or star imports chained too deep)"
             self.errors.append(ParseError(Span(path), reason))
             return None
         finally:
             self.stack.pop()
-        fill_positions(parsed.module, runner.spans.wanted)
+            self.paused.pop()
+            if paused:
+                _resume_collection()
         result = ModuleResult(
             env=runner.env,
             chain=runner.chain + [ModuleRef(module, path)],
@@ -142,14 +152,66 @@ class SettingsInterpreter:
         return result
 
 
+def _pause_collection() -> bool:
+    """Pause Python's cyclic garbage collector while a module is interpreted.
+
+    Running a module allocates thousands of small objects, which triggers a full
+    collection: a walk over every object alive, the module's whole syntax tree
+    included (80,000-odd nodes for 5,000 lines), which costs more than the
+    interpretation itself.  The tree and the values hold no reference cycles worth
+    collecting before the model is built.  Returns whether it paused the collector.
+    """
+    if not gc.isenabled():
+        return False
+    gc.disable()
+    return True
+
+
+def _resume_collection() -> None:
+    """Let the collector run again, the objects the module's run made counted as old.
+
+    They are the model, alive until the end of the run; left young, the first
+    allocation would have the collector walk all of them, to free nothing.  Freezing
+    then unfreezing moves every tracked object to the oldest generation without
+    walking any (unless something else froze objects, which unfreezing would release).
+    """
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
+    gc.enable()
+
+
+@contextmanager
+def _collecting(paused: list[bool]):  # type: ignore[no-untyped-def]
+    """Let the collector run again (a parse) when a module being run paused it."""
+    if not any(paused):
+        yield
+        return
+    gc.enable()
+    try:
+        yield
+    finally:
+        gc.disable()
+
+
 class SpanMaker:
+    """Hands out the spans of nodes, to be filled once the module has run.
+
+    Keyed by ``id(node)`` (the module keeps its nodes alive): a LibCST node hashes
+    through a Python-level ``__hash__``.
+    """
+
     def __init__(self, path: str) -> None:
         self.path = path
-        self.wanted: dict[cst.CSTNode, list[Span]] = {}
+        self.wanted: dict[int, list[Span]] = {}
 
     def __call__(self, node: cst.CSTNode) -> Span:
         span = Span(self.path)
-        self.wanted.setdefault(node, []).append(span)
+        spans = self.wanted.get(id(node))
+        if spans is None:
+            self.wanted[id(node)] = [span]
+        else:
+            spans.append(span)
         return span
 
 
@@ -160,20 +222,35 @@ def _dedupe(values: Iterable[Value]) -> tuple[Value, ...]:
     return tuple(seen.values())
 
 
-def merge_envs(before: dict[str, Binding], branches: Sequence[dict[str, Binding]]) -> dict[str, Binding]:
-    """Join the environments of alternative branches into one."""
-    names: dict[str, None] = {}
-    for env in branches:
-        names.update(dict.fromkeys(env))
+def merge_envs(
+    before: dict[str, Binding], branches: Sequence[dict[str, Binding]], touched: set[str] | None = None
+) -> dict[str, Binding]:
+    """Join the environments of alternative branches into one.
+
+    ``touched`` holds every name the branches bound (a superset of the names they
+    changed), when they deleted none: each branch's names are then those of
+    ``before``, in the same order, followed by its new ones.  Without it the changed
+    names are found by comparing every name of every branch.
+    """
     # A name no branch rebound or deleted keeps its binding as it is; only the changed
     # names are joined, so a module of many ``if`` blocks is not names x blocks slow
     # loops.  Assigning an existing key keeps the order of ``names``.
-    changed: set[str] = set()
-    for env in branches:
-        if env is not before:
-            changed.update([name for name, binding in env.items() if before.get(name) is not binding])
-            changed.update(before.keys() - env.keys())
-    merged = {name: before.get(name) for name in names}
+    if touched is not None:
+        merged: dict[str, Binding | None] = dict(before)
+        for env in branches:
+            if len(env) > len(before):  # its new names, in order, after the names of ``before``
+                merged.update(dict.fromkeys(islice(env, len(before), None)))  # type: ignore[arg-type]
+        changed: Iterable[str] = touched
+    else:
+        names: dict[str, None] = {}
+        for env in branches:
+            names.update(dict.fromkeys(env))
+        changed = set()
+        for env in branches:
+            if env is not before:
+                changed.update([name for name, binding in env.items() if before.get(name) is not binding])
+                changed.update(before.keys() - env.keys())
+        merged = {name: before.get(name) for name in names}
     for name in changed:
         if name not in merged:
             continue
@@ -191,7 +268,7 @@ def merge_envs(before: dict[str, Binding], branches: Sequence[dict[str, Binding]
         if len(values) > MAX_ALTERNATIVES:
             values = (Unknown(values[-1].span, "too-many-alternatives"),)
         merged[name] = Binding(values=values, sites=sites, maybe_unset=maybe_unset)
-    return merged
+    return merged  # type: ignore[return-value]
 
 
 class ModuleRunner:
@@ -211,6 +288,11 @@ class ModuleRunner:
         self.imports: list[ImportRef] = []  # third-party imports, in execution order
         self.django_heroku_calls: list[Span] = []
         self.guard = 0  # > 0 inside try, an undecided if, a loop or match: the code may not run
+        # Since the innermost fork (alternative branches about to run): the names bound,
+        # and whether a name was deleted (which reorders the names: see merge_envs).
+        self.touched: set[str] = set()
+        self.deleted = False
+        self.key_indexes: dict[int, tuple[DictValue, dict[object, int]]] = {}  # see key_index
         self.package = module if owner.loader.is_package(path) else module.rpartition(".")[0]
 
     # ------------------------------------------------------------------ statements
@@ -235,7 +317,7 @@ class ModuleRunner:
             finally:
                 self.guard -= 1
         elif isinstance(stmt, (cst.For, cst.While)):
-            before = dict(self.env)
+            before, outer = self.fork()
             self.guard += 1
             try:
                 self.exec_block(stmt.body.body)
@@ -243,13 +325,13 @@ class ModuleRunner:
                     self.exec_block(stmt.orelse.body.body)
             finally:
                 self.guard -= 1
-            self.env = merge_envs(before, [before, self.env])
+            self.join(before, [before, self.env], outer)
         elif isinstance(stmt, cst.With):
             self.exec_block(stmt.body.body)
         elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
             self.bind(stmt.name.value, (Unknown(self.spans(stmt.name), "definition"),), self.spans(stmt.name))
         elif isinstance(stmt, cst.Match):
-            before = dict(self.env)
+            before, outer = self.fork()
             branches = []
             for case in stmt.cases:
                 self.env = dict(before)
@@ -260,7 +342,21 @@ class ModuleRunner:
                     self.guard -= 1
                 branches.append(self.env)
             branches.append(before)
-            self.env = merge_envs(before, branches)
+            self.join(before, branches, outer)
+
+    def fork(self) -> tuple[dict[str, Binding], tuple[set[str], bool]]:
+        """Before alternative branches run: a copy of the names, and the outer journal."""
+        outer = (self.touched, self.deleted)
+        self.touched, self.deleted = set(), False
+        return dict(self.env), outer
+
+    def join(self, before: dict[str, Binding], branches: list[dict[str, Binding]] | None, outer: tuple[set[str], bool]) -> None:
+        """After the branches: merge their names (``None``: keep these), restore the outer journal."""
+        if branches is not None:
+            self.env = merge_envs(before, branches, None if self.deleted else self.touched)
+        touched, deleted = outer
+        touched.update(self.touched)
+        self.touched, self.deleted = touched, deleted or self.deleted
 
     def exec_if(self, stmt: cst.If) -> None:
         test = self.truth(stmt.test)
@@ -270,7 +366,7 @@ class ModuleRunner:
         if test is False:
             self.exec_else(stmt.orelse)
             return
-        before = dict(self.env)
+        before, outer = self.fork()
         self.guard += 1
         try:
             self.exec_block(stmt.body.body)
@@ -279,7 +375,7 @@ class ModuleRunner:
             self.exec_else(stmt.orelse)
         finally:
             self.guard -= 1
-        self.env = merge_envs(before, [taken, self.env])
+        self.join(before, [taken, self.env], outer)
 
     def exec_else(self, orelse: cst.If | cst.Else | None) -> None:
         if isinstance(orelse, cst.If):
@@ -288,17 +384,18 @@ class ModuleRunner:
             self.exec_block(orelse.body.body)
 
     def exec_try(self, body, handlers, orelse, finalbody) -> None:  # type: ignore[no-untyped-def]
-        before = dict(self.env)
+        before, outer = self.fork()
         self.exec_block(body)
         if orelse is not None:
             self.exec_block(orelse.body.body)
+        branches = None
         if handlers and not self.cannot_raise(body):
             branches = [self.env]
             for handler in handlers:
                 self.env = dict(before)
                 self.exec_block(handler.body.body)
                 branches.append(self.env)
-            self.env = merge_envs(before, branches)
+        self.join(before, branches, outer)
         if finalbody is not None:
             self.exec_block(finalbody.body.body)
 
@@ -350,6 +447,7 @@ class ModuleRunner:
             for element in _targets(small.target):
                 if isinstance(element, cst.Name):
                     self.env.pop(element.value, None)
+                    self.deleted = True
 
     def assign(self, target: cst.BaseExpression, values: tuple[Value, ...], value_node: cst.BaseExpression) -> None:
         if isinstance(target, cst.Name):
@@ -375,6 +473,7 @@ class ModuleRunner:
 
     def bind(self, name: str, values: tuple[Value, ...], site: Span) -> None:
         self.env[name] = Binding(values=values, sites=(site,), maybe_unset=False)
+        self.touched.add(name)
 
     def change(self, name: str, fn: Callable[[Value], Value], site: Span) -> None:
         """Apply ``fn`` to every alternative of ``name`` (a list or dict operation)."""
@@ -384,24 +483,51 @@ class ModuleRunner:
         self.env[name] = Binding(
             values=tuple(fn(v) for v in binding.values), sites=binding.sites + (site,), maybe_unset=binding.maybe_unset
         )
+        self.touched.add(name)
 
     def update_path(self, name: str, keys: list[str | None], fn: Callable[[Value], Value], site: Span) -> None:
-        def go(value: Value, depth: int) -> Value:
-            if depth == len(keys):
-                return fn(value)
-            key = keys[depth]
-            if not isinstance(value, DictValue) or key is None:
-                return Unknown(site, "changed")
-            entries = list(value.entries)
-            for index, (k, v) in enumerate(entries):
-                if isinstance(k, Literal) and k.value == key:
-                    entries[index] = (k, go(v, depth + 1))
-                    break
-            else:
-                entries.append((Literal(key, site), go(Unknown(site, "unset"), depth + 1) if depth + 1 < len(keys) else fn(Unknown(site, "unset"))))
-            return DictValue(tuple(entries), value.span)
+        # A method, not a closure calling itself: that would be a reference cycle holding
+        # the runner, and through it the module's syntax tree, until the collector runs.
+        self.change(name, lambda v: self.updated(v, keys, 0, fn, site), site)
 
-        self.change(name, lambda v: go(v, 0), site)
+    def updated(self, value: Value, keys: list[str | None], depth: int, fn: Callable[[Value], Value], site: Span) -> Value:
+        """``value`` with ``fn`` applied at ``keys[depth:]`` (``DATABASES["default"]["NAME"]``)."""
+        if depth == len(keys):
+            return fn(value)
+        key = keys[depth]
+        if not isinstance(value, DictValue) or key is None:
+            return Unknown(site, "changed")
+        entries = list(value.entries)
+        index = self.key_index(value)
+        found = index.get(key)
+        if found is not None:  # the first entry with that key
+            k, v = entries[found]
+            entries[found] = (k, self.updated(v, keys, depth + 1, fn, site))
+        else:
+            unset = Unknown(site, "unset")
+            entries.append((Literal(key, site), self.updated(unset, keys, depth + 1, fn, site) if depth + 1 < len(keys) else fn(unset)))
+            index = dict(index)
+            index[key] = len(entries) - 1
+        updated = DictValue(tuple(entries), value.span)
+        self.key_indexes.pop(id(value), None)  # rarely updated again (an else branch): then found afresh
+        self.key_indexes[id(updated)] = (updated, index)
+        return updated
+
+    def key_index(self, value: DictValue) -> dict[object, int]:
+        """Where each literal key of a dict display first appears among its entries.
+
+        Kept for the dicts this runner built, and handed on to the dict an update
+        derives from one: ``LOGGING["loggers"]["x"] = ...`` repeated for hundreds of
+        keys would otherwise look through all the keys added so far each time.
+        """
+        cached = self.key_indexes.get(id(value))
+        if cached is not None and cached[0] is value:
+            return cached[1]
+        index: dict[object, int] = {}
+        for position, (k, _) in enumerate(value.entries):
+            if isinstance(k, Literal):
+                index.setdefault(k.value, position)
+        return index
 
     def exec_augassign(self, node: cst.AugAssign) -> None:
         site = self.spans(node.target)
@@ -578,6 +704,7 @@ class ModuleRunner:
             for n in names:
                 if n in result.env:
                     self.env[n] = result.env[n]
+                    self.touched.add(n)
         else:
             for alias in node.names:
                 imported = dotted_name(alias.name)
@@ -586,6 +713,7 @@ class ModuleRunner:
                 local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else imported
                 if imported in result.env:
                     self.env[local] = result.env[imported]
+                    self.touched.add(local)
 
     def note_import(self, dotted: str, node: cst.CSTNode) -> None:
         """Remember a third-party import (project modules are followed, not recorded)."""
@@ -637,53 +765,42 @@ class ModuleRunner:
 
     def eval_alts(self, node: cst.BaseExpression) -> tuple[Value, ...]:
         """The alternatives an expression may evaluate to."""
-        if isinstance(node, cst.IfExp):
-            return _dedupe(self.eval_alts(node.body) + self.eval_alts(node.orelse))
-        if isinstance(node, cst.Name) and node.value in self.env:
-            binding = self.env[node.value]
+        kind = type(node)
+        if kind is cst.IfExp:
+            return _dedupe(self.eval_alts(node.body) + self.eval_alts(node.orelse))  # type: ignore[attr-defined]
+        if kind is cst.Name and node.value in self.env:  # type: ignore[attr-defined]
+            binding = self.env[node.value]  # type: ignore[attr-defined]
             return binding.values
         return (self.eval(node),)
 
     def eval(self, node: cst.BaseExpression) -> Value:
-        span = self.spans(node)
-        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-            value = _string_value(node) if isinstance(node, cst.SimpleString) else node.evaluated_value
+        # Exact type checks (LibCST's node classes are ABCs, so every isinstance check
+        # that fails is slow; none of these classes has subclasses), a span only for the
+        # values that keep one, and one frame per level of nesting: a deep expression
+        # must not run out of stack sooner than it did.
+        kind = type(node)
+        if kind is cst.SimpleString or kind is cst.ConcatenatedString:
+            value = _string_value(node) if kind is cst.SimpleString else node.evaluated_value  # type: ignore[arg-type,union-attr]
             if isinstance(value, str):
-                return Literal(value, span)
-            return Unknown(span, "bytes" if value is not None else "str")
-        if isinstance(node, cst.FormattedString):
-            return Unknown(span, "str", "f-string")
-        if isinstance(node, cst.Integer):
-            try:
-                return Literal(int(node.value.replace("_", ""), 0), span)
-            except ValueError:
-                return Unknown(span, "int")
-        if isinstance(node, cst.Float):
-            return Literal(float(node.value.replace("_", "")), span)
-        if isinstance(node, cst.Name):
-            if node.value in ("True", "False", "None"):
-                return Literal({"True": True, "False": False, "None": None}[node.value], span)
-            binding = self.env.get(node.value)
+                return Literal(value, self.spans(node))
+            return Unknown(self.spans(node), "bytes" if value is not None else "str")
+        if kind is cst.Name:
+            name = node.value  # type: ignore[attr-defined]
+            if name in _CONSTANTS:
+                return Literal(_CONSTANTS[name], self.spans(node))
+            binding = self.env.get(name)
             if binding is not None and len(binding.values) == 1:
                 return binding.values[0]
-            return Unknown(span, "name", node.value)
-        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
-            kind = {cst.List: "list", cst.Tuple: "tuple", cst.Set: "set"}[type(node)]
-            items: list[Value] = []
-            for element in node.elements:
-                if isinstance(element, cst.StarredElement):
-                    inner = self.eval(element.value)
-                    if isinstance(inner, ListValue):
-                        items.extend(inner.items)
-                    else:
-                        items.append(Unknown(self.spans(element), "starred"))
-                else:
-                    items.append(self.eval(element.value))
-            return ListValue(tuple(items), span, kind)
-        if isinstance(node, cst.Dict):
+            return Unknown(self.spans(node), "name", name)
+        if kind is cst.Integer:
+            try:
+                return Literal(int(node.value.replace("_", ""), 0), self.spans(node))  # type: ignore[attr-defined]
+            except ValueError:
+                return Unknown(self.spans(node), "int")
+        if kind is cst.Dict:
             entries: list[tuple[Value, Value]] = []
-            for element in node.elements:
-                if isinstance(element, cst.StarredDictElement):
+            for element in node.elements:  # type: ignore[attr-defined]
+                if type(element) is cst.StarredDictElement:
                     inner = self.eval(element.value)
                     if isinstance(inner, DictValue):
                         entries.extend(inner.entries)
@@ -691,42 +808,59 @@ class ModuleRunner:
                         entries.append((Unknown(self.spans(element), "starred"), Unknown(self.spans(element), "starred")))
                 else:
                     entries.append((self.eval(element.key), self.eval(element.value)))
-            return DictValue(tuple(entries), span)
-        if isinstance(node, cst.Subscript):
-            return self.eval_subscript(node, span)
-        if isinstance(node, cst.Call):
-            return self.eval_call(node, span)
-        if isinstance(node, cst.BooleanOperation):
-            left = self.eval(node.left)
-            if isinstance(node.operator, cst.Or) and isinstance(left, EnvRead) and left.default is None:
-                return dataclasses.replace(left, span=span, default=self.eval(node.right), fallback_via="or")
-            return Unknown(span, "bool" if isinstance(node.operator, cst.And) else "")
-        if isinstance(node, (cst.Comparison,)):
-            return Unknown(span, "bool")
-        if isinstance(node, cst.UnaryOperation):
-            if isinstance(node.operator, cst.Not):
-                return Unknown(span, "bool")
-            inner = self.eval(node.expression)
-            if isinstance(node.operator, cst.Minus) and isinstance(inner, Literal) and isinstance(inner.value, (int, float)):
-                return Literal(-inner.value, span)
-            return Unknown(span)
-        if isinstance(node, cst.BinaryOperation):
-            if isinstance(node.operator, cst.Divide):
-                return Unknown(span, "path", PATHLIB if is_pathlib(self.eval(node.left)) else "")
-            if isinstance(node.operator, cst.Add):
-                left, right = self.eval(node.left), self.eval(node.right)
-                if isinstance(left, Literal) and isinstance(right, Literal) and isinstance(left.value, str) and isinstance(right.value, str):
-                    return Literal(left.value + right.value, span)
-                return _concat(left, right, span)
-            return Unknown(span)
-        if isinstance(node, cst.IfExp):
-            return Unknown(span, "alternatives")
-        if isinstance(node, cst.Attribute):
+            return DictValue(tuple(entries), self.spans(node))
+        if kind is cst.List or kind is cst.Tuple or kind is cst.Set:
+            items: list[Value] = []
+            for element in node.elements:  # type: ignore[attr-defined]
+                if type(element) is cst.StarredElement:
+                    inner = self.eval(element.value)
+                    if isinstance(inner, ListValue):
+                        items.extend(inner.items)
+                    else:
+                        items.append(Unknown(self.spans(element), "starred"))
+                else:
+                    items.append(self.eval(element.value))
+            return ListValue(tuple(items), self.spans(node), _SEQUENCE_KINDS[kind])
+        if kind is cst.Call:
+            return self.eval_call(node, self.spans(node))  # type: ignore[arg-type]
+        if kind is cst.Subscript:
+            return self.eval_subscript(node, self.spans(node))  # type: ignore[arg-type]
+        if kind is cst.Attribute:
             qual = self.qualname(node)
-            if qual is None and node.attr.value == "parent" and is_pathlib(self.eval(node.value)):
-                return Unknown(span, "path", PATHLIB)
-            return Unknown(span, "attribute", qual or "")
-        return Unknown(span)
+            if qual is None and node.attr.value == "parent" and is_pathlib(self.eval(node.value)):  # type: ignore[attr-defined]
+                return Unknown(self.spans(node), "path", PATHLIB)
+            return Unknown(self.spans(node), "attribute", qual or "")
+        if kind is cst.FormattedString:
+            return Unknown(self.spans(node), "str", "f-string")
+        if kind is cst.Float:
+            return Literal(float(node.value.replace("_", "")), self.spans(node))  # type: ignore[attr-defined]
+        if kind is cst.BooleanOperation:
+            left = self.eval(node.left)  # type: ignore[attr-defined]
+            if type(node.operator) is cst.Or and isinstance(left, EnvRead) and left.default is None:  # type: ignore[attr-defined]
+                span = self.spans(node)
+                return dataclasses.replace(left, span=span, default=self.eval(node.right), fallback_via="or")  # type: ignore[attr-defined]
+            return Unknown(self.spans(node), "bool" if type(node.operator) is cst.And else "")  # type: ignore[attr-defined]
+        if kind is cst.Comparison:
+            return Unknown(self.spans(node), "bool")
+        if kind is cst.UnaryOperation:
+            if type(node.operator) is cst.Not:  # type: ignore[attr-defined]
+                return Unknown(self.spans(node), "bool")
+            inner = self.eval(node.expression)  # type: ignore[attr-defined]
+            if type(node.operator) is cst.Minus and isinstance(inner, Literal) and isinstance(inner.value, (int, float)):  # type: ignore[attr-defined]
+                return Literal(-inner.value, self.spans(node))
+            return Unknown(self.spans(node))
+        if kind is cst.BinaryOperation:
+            if type(node.operator) is cst.Divide:  # type: ignore[attr-defined]
+                return Unknown(self.spans(node), "path", PATHLIB if is_pathlib(self.eval(node.left)) else "")  # type: ignore[attr-defined]
+            if type(node.operator) is cst.Add:  # type: ignore[attr-defined]
+                left, right = self.eval(node.left), self.eval(node.right)  # type: ignore[attr-defined]
+                if isinstance(left, Literal) and isinstance(right, Literal) and isinstance(left.value, str) and isinstance(right.value, str):
+                    return Literal(left.value + right.value, self.spans(node))
+                return _concat(left, right, self.spans(node))
+            return Unknown(self.spans(node))
+        if kind is cst.IfExp:
+            return Unknown(self.spans(node), "alternatives")
+        return Unknown(self.spans(node))
 
     def eval_subscript(self, node: cst.Subscript, span: Span) -> Value:
         qual = self.qualname(node.value)
@@ -862,6 +996,10 @@ class ModuleRunner:
                 return "str"
             return "unknown"
         return _cast_name(self.qualname(node) or "") or "unknown"
+
+
+_CONSTANTS = {"True": True, "False": False, "None": None}
+_SEQUENCE_KINDS = {cst.List: "list", cst.Tuple: "tuple", cst.Set: "set"}
 
 
 # ---------------------------------------------------------------------- helpers

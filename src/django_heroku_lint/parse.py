@@ -7,6 +7,7 @@ result or a :class:`ParseError` with a one-line reason: a bad file never raises.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from .ftypes import Data, ParseError, Span
@@ -80,6 +81,7 @@ class PythonFile(Data):
     path: str
     module: "cst.Module"
     noqa: dict[int, frozenset[str] | None] = field(default_factory=dict)  # line -> codes (None: all)
+    text: str | None = None  # the decoded source, which LibCST generates back: positions are counted in it
 
 
 def noqa_map(text: str) -> dict[int, frozenset[str] | None]:
@@ -189,24 +191,52 @@ def parse_python(data: bytes, path: str) -> PythonFile | ParseError:
         text = data.decode(module.encoding, errors="replace")
     except LookupError:
         text = data.decode("utf-8", errors="replace")
-    return PythonFile(path=path, module=module, noqa=noqa_map(text))
+    return PythonFile(path=path, module=module, noqa=noqa_map(text), text=text)
 
 
-def fill_positions(module: "cst.Module", wanted: dict["cst.CSTNode", list[Span]]) -> None:
-    """Fill the spans of ``wanted`` nodes in one code-generation pass.
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def fill_positions(module: "cst.Module", wanted: dict, text: str | None = None) -> None:
+    """Fill the spans of ``wanted`` nodes (nodes, or all their ``id()``, to lists of spans).
 
     LibCST's PositionProvider records every node of the module and costs about twice
-    the parse; this pass records only the nodes a rule may point at.
+    the parse.  With the module's ``text`` (what LibCST generates back), the offsets of
+    the wanted nodes are measured along the tree and turned into lines and columns
+    (``_positions.offsets``); without it, or when that walk does not add up, one
+    code-generation pass records the wanted nodes.
     """
     if not wanted:
         return
-    from ._positions import PositionState
+    from ._positions import PositionState, offsets
 
-    state = PositionState(
-        default_indent=module.default_indent,
-        default_newline=module.default_newline,
-        wanted={id(node): spans for node, spans in wanted.items()},
-    )
+    by_id = wanted if isinstance(next(iter(wanted)), int) else {id(node): spans for node, spans in wanted.items()}
+    try:
+        measured = offsets(module, by_id, len(text)) if text is not None else None
+    except RecursionError:  # deeply nested expressions: code generation fills what it reaches
+        measured = None
+    except (AttributeError, TypeError):  # a LibCST whose nodes are not the ones measured there
+        measured = None
+    if measured is not None:
+        found, code_end = measured
+        starts = [0]
+        starts.extend(match.end() for match in _LINE_END.finditer(text))  # type: ignore[arg-type]
+        if code_end > len(text):  # the newline LibCST adds, then drops, at the end of the module
+            starts.append(code_end)
+        lines = len(starts)
+        for key, spans in by_id.items():
+            start, end = found[key]
+            line = bisect_right(starts, start)
+            col = start - starts[line - 1] + 1
+            if line == lines or end < starts[line]:  # most nodes end on the line they start on
+                end_line, end_col = line, end - starts[line - 1] + 1
+            else:
+                end_line = bisect_right(starts, end, line)
+                end_col = end - starts[end_line - 1] + 1
+            for span in spans:
+                span.line, span.col, span.end_line, span.end_col = line, col, end_line, end_col
+        return
+    state = PositionState(default_indent=module.default_indent, default_newline=module.default_newline, wanted=by_id)
     try:
         module._codegen(state)
     except RecursionError:  # pragma: no cover - deeply nested expressions
