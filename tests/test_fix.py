@@ -90,6 +90,25 @@ def test_a_coding_cookie_is_kept(make_project):
     assert (root / "mysite/settings.py").read_bytes() == expected.encode("latin-1")
 
 
+@pytest.mark.parametrize(
+    "settings",
+    [
+        b"\x0c" + DEBUG_UNCAST.encode(),  # a form feed (a page break) before a statement
+        DEBUG_UNCAST.replace("\n", "\r").encode(),  # lone CR line ends, the last one included
+    ],
+    ids=["form-feed", "cr"],
+)
+def test_a_file_libcst_does_not_reproduce_is_never_touched(make_project, settings):
+    """LibCST drops a form feed before a top-level statement and a final lone CR: writing
+    its rendering of such a file would change bytes no fix asked for."""
+    root = make_project({"mysite/settings.py": settings})
+    result = fix(root, "--select", "DJH103")
+    assert result.exit_code == 1, result.output
+    assert (root / "mysite/settings.py").read_bytes() == settings
+    (item,) = json.loads(run_cli(["--output-format", "json", "--select", "DJH103", str(root)]).stdout)
+    assert item["fix"] is None
+
+
 def test_the_file_mode_is_kept(make_project):
     root = make_project({"mysite/settings.py": DEBUG_UNCAST})
     settings = root / "mysite/settings.py"

@@ -5,7 +5,9 @@ concrete.  Its Python *intents* are carried out here with LibCST on the file as 
 now: the node the model's span names is found, a new node replaces it by identity, and
 the module's new code is compared with the old, line by line and then character by
 character, to give the smallest edits.  Everything outside them is kept byte for byte:
-LibCST round-trips formatting, comments, quotes, a byte order mark and CRLF line ends.
+LibCST round-trips formatting, comments, quotes, a byte order mark and CRLF line ends;
+a file it does not reproduce byte for byte (a form feed before a statement, a final lone
+CR) is never edited.
 
 An intent that cannot be carried out exactly (the node is not where the span says, a
 comment would be lost, the call has arguments the new form does not take) resolves to
@@ -155,13 +157,23 @@ def load_source(path: str, data: bytes | ParseError) -> TextSource | None:
         return None
     if is_python(path):
         parsed = parse_python(data, path)
-        if isinstance(parsed, ParseError):
+        if isinstance(parsed, ParseError) or not reproduces(parsed.module, data):
             return None
         return TextSource(path, parsed.module.code, parsed.module.encoding)
     text = decode_text(data, path)
     if isinstance(text, ParseError):
         return None
     return TextSource(path, text, "utf-8")
+
+
+def reproduces(module: cst.Module, data: bytes) -> bool:
+    """Whether LibCST renders the module as the file's own bytes.  It does not always: it
+    drops a form feed before a top-level statement, and a final lone CR.  The fixes write
+    LibCST's rendering, so such a file is never edited."""
+    try:
+        return module.bytes == data
+    except (UnicodeEncodeError, LookupError):  # pragma: no cover - the bytes decoded with this encoding
+        return False
 
 
 @dataclass
@@ -181,7 +193,7 @@ class PythonSource:
             raise Unresolvable(data.reason)
         source = _parsed(path, data)
         if source is None:
-            raise Unresolvable("the file does not parse")
+            raise Unresolvable("the file does not parse, or LibCST does not reproduce it")
         return source
 
     def _index(self) -> None:
@@ -220,7 +232,7 @@ def _parsed(path: str, data: bytes) -> PythonSource | None:
     """One parse and one position pass per file content, shared by all its fixes (LibCST
     trees are immutable, so sharing is safe)."""
     parsed = parse_python(data, path)
-    if not isinstance(parsed, PythonFile):
+    if not isinstance(parsed, PythonFile) or not reproduces(parsed.module, data):
         return None
     source = PythonSource(path, parsed.module)
     source._index()
