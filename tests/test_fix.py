@@ -376,6 +376,29 @@ def test_a_deletion_removes_the_file(make_project):
     assert snapshot(root) == {k: v for k, v in before.items() if k != "runtime.txt"}
 
 
+@pytest.mark.parametrize(
+    ("requirements", "left"),
+    [
+        ("-r base.txt\ngunicorn\n".encode(), "requirements.txt:1:1: DJH602 "),  # the include is missing
+        ("gunicorn\n".encode("utf-16"), None),  # UTF-16: the next round saves it as UTF-8
+    ],
+    ids=["missing-include", "utf-16"],
+)
+def test_a_renamed_file_may_show_problems_of_its_own(make_project, requirements, left):
+    """DJH602 renames requirement.txt; what pip would then find wrong inside it is a new
+    problem (of the same code), not a fix that failed."""
+    root = make_project({"requirements.txt": None, "requirement.txt": requirements})
+    result = fix(root, "--select", "DJH602")
+    assert "internal error" not in result.stderr, result.stderr
+    assert not (root / "requirement.txt").exists() and (root / "requirements.txt").exists()
+    if left is None:
+        assert result.exit_code == 0, result.output
+        assert (root / "requirements.txt").read_bytes() == b"gunicorn\n"
+    else:
+        assert result.exit_code == 1, result.output
+        assert [line.split(str(root) + "/")[1][: len(left)] for line in result.stdout.splitlines()] == [left]
+
+
 # ---------------------------------------------------------------------- never overwrite
 
 
