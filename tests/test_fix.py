@@ -224,6 +224,21 @@ def test_a_removed_first_statement_leaves_no_blank_line_at_the_top(make_project)
     )
 
 
+@pytest.mark.parametrize(
+    "future",
+    ['from __future__ import annotations; X = 1\n', '"""Settings."""; from __future__ import annotations\n'],
+    ids=["statement-after", "docstring-before"],
+)
+def test_a_new_import_goes_after_the_future_imports(make_project, future):
+    """A ``from __future__`` import must stay the first statement, even on a line it
+    shares with another one."""
+    root = make_project({"mysite/settings.py": future + "SECRET_KEY = 'k3y'\n"})
+    assert fix(root, "--unsafe-fixes", "--select", "DJH102").exit_code == 0
+    fixed = (root / "mysite/settings.py").read_text()
+    assert fixed == future + "import os\nSECRET_KEY = os.environ['SECRET_KEY']\n"
+    compile(fixed, "settings.py", "exec")
+
+
 SPLIT_WSGI = "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings.production')\n"
 SPLIT_BASE = "from pathlib import Path\n\nBASE_DIR = Path(__file__).resolve().parent.parent.parent\nINSTALLED_APPS = ['django.contrib.staticfiles']\n"
 

@@ -568,9 +568,18 @@ def _imports_module(statement: cst.CSTNode, name: str) -> bool:
     return False
 
 
+def _imports_future(statement: cst.CSTNode) -> bool:
+    return any(
+        isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None and _dotted(small.module) == "__future__"
+        for small in _statement_imports(statement)
+    )
+
+
 def ensure_import(module: cst.Module, name: str, before: int) -> cst.Module:
     """``import name`` at the top, unless a top-level statement before index ``before``
-    already imports it.  It joins the leading imports, else goes after the docstring."""
+    already imports it.  It joins the leading imports, else goes after the docstring;
+    always after the ``from __future__`` imports, which must come first (also on a line
+    they share with other statements)."""
     body = list(module.body)
     if any(_imports_module(statement, name) for statement in body[:before]):
         return module
@@ -578,6 +587,7 @@ def ensure_import(module: cst.Module, name: str, before: int) -> cst.Module:
     index = start
     while index < len(body) and _is_import_line(body[index]):
         index += 1
+    index = max([index, *(i + 1 for i, statement in enumerate(body) if _imports_future(statement))])
     new = cst.SimpleStatementLine(body=[cst.Import(names=[cst.ImportAlias(name=cst.parse_expression(name))])])
     if index == start:  # no import block to join: blank lines around the new one
         if start:
