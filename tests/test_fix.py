@@ -239,6 +239,27 @@ def test_a_new_import_goes_after_the_future_imports(make_project, future):
     compile(fixed, "settings.py", "exec")
 
 
+@pytest.mark.parametrize(
+    ("code", "settings", "fixed"),
+    [
+        (
+            "DJH103",
+            "DEBUG = bool(os.\n    environ.get('DEBUG'))\n",
+            "DEBUG = (os.\n    environ.get('DEBUG', '').lower() in ('1', 'true', 'yes', 'on'))\n",
+        ),
+        ("DJH102", "SECRET_KEY = (os.\n    environ.get('SECRET_KEY') or 'k3y')\n", "SECRET_KEY = (os.\n    environ['SECRET_KEY'])\n"),
+    ],
+    ids=["bool", "or"],
+)
+def test_a_fix_keeps_the_brackets_a_line_break_needs(make_project, code, settings, fixed):
+    """The brackets of bool() or of `(read or fallback)` let the read inside break a
+    line: the fix that removes them keeps brackets around it."""
+    root = make_project({"mysite/settings.py": "import os\n\n" + settings})
+    result = fix(root, "--unsafe-fixes", "--select", code)
+    assert result.exit_code == 0, result.output
+    assert (root / "mysite/settings.py").read_text() == "import os\n\n" + fixed
+
+
 SPLIT_WSGI = "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings.production')\n"
 SPLIT_BASE = "from pathlib import Path\n\nBASE_DIR = Path(__file__).resolve().parent.parent.parent\nINSTALLED_APPS = ['django.contrib.staticfiles']\n"
 

@@ -636,6 +636,12 @@ def _use_method(source: PythonSource, intent: UseMethod) -> cst.Module:
     return source.module.deep_replace(call, call.with_changes(func=func))
 
 
+def _breaks_line(source: PythonSource, node: cst.CSTNode) -> bool:
+    """Whether the node's code runs over lines: without brackets around it, it may not parse."""
+    code = source.module.code_for_node(node)
+    return "\n" in code or "\r" in code
+
+
 def _env_call(call: cst.CSTNode) -> cst.Call:
     """An ``os.environ.get(...)`` / ``os.getenv(...)`` / ``getenv(...)`` call."""
     if not isinstance(call, cst.Call) or any(arg.star for arg in call.args):
@@ -684,9 +690,12 @@ def _compare_env_string(source: PythonSource, intent: CompareEnvString) -> cst.M
     )
     comparison = cst.Comparison(left=lowered, comparisons=[cst.ComparisonTarget(operator=cst.In(), comparator=truthy)])
     parent = source.parents.get(outer)
+    # Brackets where the comparison needs them: inside a larger expression, and around a
+    # read that breaks a line inside bool()'s parentheses, which go with bool().
+    unwrapped_break = inner is not outer and _breaks_line(source, inner)
     if outer.lpar:
         comparison = comparison.with_changes(lpar=outer.lpar, rpar=outer.rpar)
-    elif not isinstance(parent, (cst.Assign, cst.AnnAssign, cst.IfExp)):
+    elif unwrapped_break or not isinstance(parent, (cst.Assign, cst.AnnAssign, cst.IfExp)):
         comparison = comparison.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
     return source.module.deep_replace(outer, comparison)
 
@@ -737,6 +746,8 @@ def _drop_fallback(source: PythonSource, intent: DropFallback) -> cst.Module:
         raise Unresolvable(f"no way to drop the fallback of {intent.api}")
     if call.lpar and isinstance(new, cst.Subscript):
         new = new.with_changes(lpar=call.lpar, rpar=call.rpar)
+    elif node is not call and node.lpar and not new.lpar and _breaks_line(source, new):
+        new = new.with_changes(lpar=node.lpar, rpar=node.rpar)  # the brackets of `(read or fallback)` hold a line break
     top = source.top_index(node)
     module = source.module.deep_replace(node, new)
     return ensure_import(module, "os", top) if needs_os else module
