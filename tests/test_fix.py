@@ -90,6 +90,25 @@ def test_a_coding_cookie_is_kept(make_project):
     assert (root / "mysite/settings.py").read_bytes() == expected.encode("latin-1")
 
 
+@pytest.mark.parametrize(
+    "settings",
+    [
+        b"\x0c" + DEBUG_UNCAST.encode(),  # a form feed (a page break) before a statement
+        DEBUG_UNCAST.replace("\n", "\r").encode(),  # lone CR line ends, the last one included
+    ],
+    ids=["form-feed", "cr"],
+)
+def test_a_file_libcst_does_not_reproduce_is_never_touched(make_project, settings):
+    """LibCST drops a form feed before a top-level statement and a final lone CR: writing
+    its rendering of such a file would change bytes no fix asked for."""
+    root = make_project({"mysite/settings.py": settings})
+    result = fix(root, "--select", "DJH103")
+    assert result.exit_code == 1, result.output
+    assert (root / "mysite/settings.py").read_bytes() == settings
+    (item,) = json.loads(run_cli(["--output-format", "json", "--select", "DJH103", str(root)]).stdout)
+    assert item["fix"] is None
+
+
 def test_the_file_mode_is_kept(make_project):
     root = make_project({"mysite/settings.py": DEBUG_UNCAST})
     settings = root / "mysite/settings.py"
@@ -203,6 +222,42 @@ def test_a_removed_first_statement_leaves_no_blank_line_at_the_top(make_project)
     assert (root / "mysite/settings.py").read_text() == (
         'STORAGES = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}, "staticfiles": {"BACKEND": "x.Storage"}}\n'
     )
+
+
+@pytest.mark.parametrize(
+    "future",
+    ['from __future__ import annotations; X = 1\n', '"""Settings."""; from __future__ import annotations\n'],
+    ids=["statement-after", "docstring-before"],
+)
+def test_a_new_import_goes_after_the_future_imports(make_project, future):
+    """A ``from __future__`` import must stay the first statement, even on a line it
+    shares with another one."""
+    root = make_project({"mysite/settings.py": future + "SECRET_KEY = 'k3y'\n"})
+    assert fix(root, "--unsafe-fixes", "--select", "DJH102").exit_code == 0
+    fixed = (root / "mysite/settings.py").read_text()
+    assert fixed == future + "import os\nSECRET_KEY = os.environ['SECRET_KEY']\n"
+    compile(fixed, "settings.py", "exec")
+
+
+@pytest.mark.parametrize(
+    ("code", "settings", "fixed"),
+    [
+        (
+            "DJH103",
+            "DEBUG = bool(os.\n    environ.get('DEBUG'))\n",
+            "DEBUG = (os.\n    environ.get('DEBUG', '').lower() in ('1', 'true', 'yes', 'on'))\n",
+        ),
+        ("DJH102", "SECRET_KEY = (os.\n    environ.get('SECRET_KEY') or 'k3y')\n", "SECRET_KEY = (os.\n    environ['SECRET_KEY'])\n"),
+    ],
+    ids=["bool", "or"],
+)
+def test_a_fix_keeps_the_brackets_a_line_break_needs(make_project, code, settings, fixed):
+    """The brackets of bool() or of `(read or fallback)` let the read inside break a
+    line: the fix that removes them keeps brackets around it."""
+    root = make_project({"mysite/settings.py": "import os\n\n" + settings})
+    result = fix(root, "--unsafe-fixes", "--select", code)
+    assert result.exit_code == 0, result.output
+    assert (root / "mysite/settings.py").read_text() == "import os\n\n" + fixed
 
 
 SPLIT_WSGI = "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings.production')\n"
@@ -355,6 +410,29 @@ def test_a_deletion_removes_the_file(make_project):
     assert result.exit_code == 0, result.output
     assert "Found 1 problem (1 fixed, 0 remaining)." in result.stderr
     assert snapshot(root) == {k: v for k, v in before.items() if k != "runtime.txt"}
+
+
+@pytest.mark.parametrize(
+    ("requirements", "left"),
+    [
+        ("-r base.txt\ngunicorn\n".encode(), "requirements.txt:1:1: DJH602 "),  # the include is missing
+        ("gunicorn\n".encode("utf-16"), None),  # UTF-16: the next round saves it as UTF-8
+    ],
+    ids=["missing-include", "utf-16"],
+)
+def test_a_renamed_file_may_show_problems_of_its_own(make_project, requirements, left):
+    """DJH602 renames requirement.txt; what pip would then find wrong inside it is a new
+    problem (of the same code), not a fix that failed."""
+    root = make_project({"requirements.txt": None, "requirement.txt": requirements})
+    result = fix(root, "--select", "DJH602")
+    assert "internal error" not in result.stderr, result.stderr
+    assert not (root / "requirement.txt").exists() and (root / "requirements.txt").exists()
+    if left is None:
+        assert result.exit_code == 0, result.output
+        assert (root / "requirements.txt").read_bytes() == b"gunicorn\n"
+    else:
+        assert result.exit_code == 1, result.output
+        assert [line.split(str(root) + "/")[1][: len(left)] for line in result.stdout.splitlines()] == [left]
 
 
 # ---------------------------------------------------------------------- never overwrite

@@ -246,11 +246,16 @@ def choose(state: State, diagnostics: list[Diagnostic], unsafe: bool, frozen: se
 def _verify(
     before_state: State, after_state: State, chosen: list[tuple[Diagnostic, Fix]], before: list[Diagnostic], after: list[Diagnostic]
 ) -> str | None:
-    """Why the round's fixes are wrong, or ``None``: every changed Python file parses, and
-    every fixed diagnostic is gone (its rule reports fewer problems by as many fixes)."""
+    """Why the round's fixes are wrong, or ``None``: every file the round changed parses
+    (Python) or decodes (text), and every fixed diagnostic is gone (its rule reports fewer
+    problems by as many fixes).  A renamed file is judged by its name only: its bytes are
+    not the rename's doing, and neither are the problems it shows under its new name, of
+    the same code maybe (DJH602 is both a misnamed requirements file and one pip cannot
+    read, UTF-16 or including a missing file)."""
+    renamed = {e.new_file: e.file for _, fix in chosen for e in fix.edits if e.kind == "rename" and e.new_file}
     for path, data in after_state.contents.items():
-        if before_state.contents.get(path) == data:
-            continue
+        if before_state.read(renamed.get(path, path)) == data:
+            continue  # not changed by this round (a renamed file keeps its bytes)
         if is_python(path):
             parsed = parse_python(data, path)
             if isinstance(parsed, ParseError):
@@ -258,7 +263,7 @@ def _verify(
         elif isinstance(decode_text(data, path), ParseError):
             return f"left {path} unreadable"
     counts_before = Counter(d.code for d in before)
-    counts_after = Counter(d.code for d in after)
+    counts_after = Counter(d.code for d in after if d.span.file not in renamed)
     for code, fixed in Counter(d.code for d, _ in chosen).items():
         if counts_after[code] > counts_before[code] - fixed:
             return f"did not remove the {code} diagnostic it fixes"

@@ -5,7 +5,9 @@ concrete.  Its Python *intents* are carried out here with LibCST on the file as 
 now: the node the model's span names is found, a new node replaces it by identity, and
 the module's new code is compared with the old, line by line and then character by
 character, to give the smallest edits.  Everything outside them is kept byte for byte:
-LibCST round-trips formatting, comments, quotes, a byte order mark and CRLF line ends.
+LibCST round-trips formatting, comments, quotes, a byte order mark and CRLF line ends;
+a file it does not reproduce byte for byte (a form feed before a statement, a final lone
+CR) is never edited.
 
 An intent that cannot be carried out exactly (the node is not where the span says, a
 comment would be lost, the call has arguments the new form does not take) resolves to
@@ -155,13 +157,23 @@ def load_source(path: str, data: bytes | ParseError) -> TextSource | None:
         return None
     if is_python(path):
         parsed = parse_python(data, path)
-        if isinstance(parsed, ParseError):
+        if isinstance(parsed, ParseError) or not reproduces(parsed.module, data):
             return None
         return TextSource(path, parsed.module.code, parsed.module.encoding)
     text = decode_text(data, path)
     if isinstance(text, ParseError):
         return None
     return TextSource(path, text, "utf-8")
+
+
+def reproduces(module: cst.Module, data: bytes) -> bool:
+    """Whether LibCST renders the module as the file's own bytes.  It does not always: it
+    drops a form feed before a top-level statement, and a final lone CR.  The fixes write
+    LibCST's rendering, so such a file is never edited."""
+    try:
+        return module.bytes == data
+    except (UnicodeEncodeError, LookupError):  # pragma: no cover - the bytes decoded with this encoding
+        return False
 
 
 @dataclass
@@ -181,7 +193,7 @@ class PythonSource:
             raise Unresolvable(data.reason)
         source = _parsed(path, data)
         if source is None:
-            raise Unresolvable("the file does not parse")
+            raise Unresolvable("the file does not parse, or LibCST does not reproduce it")
         return source
 
     def _index(self) -> None:
@@ -220,7 +232,7 @@ def _parsed(path: str, data: bytes) -> PythonSource | None:
     """One parse and one position pass per file content, shared by all its fixes (LibCST
     trees are immutable, so sharing is safe)."""
     parsed = parse_python(data, path)
-    if not isinstance(parsed, PythonFile):
+    if not isinstance(parsed, PythonFile) or not reproduces(parsed.module, data):
         return None
     source = PythonSource(path, parsed.module)
     source._index()
@@ -556,9 +568,18 @@ def _imports_module(statement: cst.CSTNode, name: str) -> bool:
     return False
 
 
+def _imports_future(statement: cst.CSTNode) -> bool:
+    return any(
+        isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None and _dotted(small.module) == "__future__"
+        for small in _statement_imports(statement)
+    )
+
+
 def ensure_import(module: cst.Module, name: str, before: int) -> cst.Module:
     """``import name`` at the top, unless a top-level statement before index ``before``
-    already imports it.  It joins the leading imports, else goes after the docstring."""
+    already imports it.  It joins the leading imports, else goes after the docstring;
+    always after the ``from __future__`` imports, which must come first (also on a line
+    they share with other statements)."""
     body = list(module.body)
     if any(_imports_module(statement, name) for statement in body[:before]):
         return module
@@ -566,6 +587,7 @@ def ensure_import(module: cst.Module, name: str, before: int) -> cst.Module:
     index = start
     while index < len(body) and _is_import_line(body[index]):
         index += 1
+    index = max([index, *(i + 1 for i, statement in enumerate(body) if _imports_future(statement))])
     new = cst.SimpleStatementLine(body=[cst.Import(names=[cst.ImportAlias(name=cst.parse_expression(name))])])
     if index == start:  # no import block to join: blank lines around the new one
         if start:
@@ -612,6 +634,12 @@ def _use_method(source: PythonSource, intent: UseMethod) -> cst.Module:
         raise Unresolvable("arguments the method does not take")
     func = cst.Attribute(value=call.func, attr=cst.Name(intent.method))
     return source.module.deep_replace(call, call.with_changes(func=func))
+
+
+def _breaks_line(source: PythonSource, node: cst.CSTNode) -> bool:
+    """Whether the node's code runs over lines: without brackets around it, it may not parse."""
+    code = source.module.code_for_node(node)
+    return "\n" in code or "\r" in code
 
 
 def _env_call(call: cst.CSTNode) -> cst.Call:
@@ -662,9 +690,12 @@ def _compare_env_string(source: PythonSource, intent: CompareEnvString) -> cst.M
     )
     comparison = cst.Comparison(left=lowered, comparisons=[cst.ComparisonTarget(operator=cst.In(), comparator=truthy)])
     parent = source.parents.get(outer)
+    # Brackets where the comparison needs them: inside a larger expression, and around a
+    # read that breaks a line inside bool()'s parentheses, which go with bool().
+    unwrapped_break = inner is not outer and _breaks_line(source, inner)
     if outer.lpar:
         comparison = comparison.with_changes(lpar=outer.lpar, rpar=outer.rpar)
-    elif not isinstance(parent, (cst.Assign, cst.AnnAssign, cst.IfExp)):
+    elif unwrapped_break or not isinstance(parent, (cst.Assign, cst.AnnAssign, cst.IfExp)):
         comparison = comparison.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
     return source.module.deep_replace(outer, comparison)
 
@@ -715,6 +746,8 @@ def _drop_fallback(source: PythonSource, intent: DropFallback) -> cst.Module:
         raise Unresolvable(f"no way to drop the fallback of {intent.api}")
     if call.lpar and isinstance(new, cst.Subscript):
         new = new.with_changes(lpar=call.lpar, rpar=call.rpar)
+    elif node is not call and node.lpar and not new.lpar and _breaks_line(source, new):
+        new = new.with_changes(lpar=node.lpar, rpar=node.rpar)  # the brackets of `(read or fallback)` hold a line break
     top = source.top_index(node)
     module = source.module.deep_replace(node, new)
     return ensure_import(module, "os", top) if needs_os else module
