@@ -583,9 +583,21 @@ class EditsBrokenFile(Rule):
         yield self.diagnostic(ctx, span, fix=Fix("safe", "touch it", edits=(Edit.replace(span, "# x\n"),)))
 
 
+class ImportsAboveTheFuture(Rule):
+    """A rule whose fix leaves code LibCST parses and CPython refuses: an import above ``from __future__``."""
+
+    code, name, message = "DJH995", "imports-above-the-future", "test rule"
+
+    def check(self, ctx):
+        if ctx.settings is not None:
+            span = Span("mysite/settings.py", 1, 1, 1, 1)
+            yield self.diagnostic(ctx, span, fix=Fix("safe", "import first", edits=(Edit.replace(span, "import os\n"),)))
+
+
 @pytest.fixture
 def extra_rules(monkeypatch):
-    monkeypatch.setattr(engine, "ALL_RULES", [*ALL_RULES, BreaksTheFile, FixesNothing, EditsOutside, DeletesOutside, EditsBrokenFile])
+    rules = [*ALL_RULES, BreaksTheFile, FixesNothing, EditsOutside, DeletesOutside, EditsBrokenFile, ImportsAboveTheFuture]
+    monkeypatch.setattr(engine, "ALL_RULES", rules)
 
 
 def test_a_fix_that_breaks_the_code_is_an_internal_error_and_not_written(make_project, extra_rules):
@@ -596,6 +608,15 @@ def test_a_fix_that_breaks_the_code_is_an_internal_error_and_not_written(make_pr
     assert "djhlint: error: internal error: the DJH990 fix for mysite/settings.py:1:1 left mysite/settings.py unparsable" in result.stderr
     assert (root / "mysite/settings.py").read_bytes() == settings
     assert (root / "Procfile").read_text() == "web: gunicorn mysite.wsgi --log-file -\n"
+
+
+def test_a_fix_python_refuses_to_compile_is_not_written(make_project, extra_rules):
+    root = make_project({"mysite/settings.py": "from __future__ import annotations\n\nALLOWED_HOSTS = ['example.com']\n"})
+    before = snapshot(root)
+    result = fix(root, "--select", "DJH995")
+    assert result.exit_code == 2
+    assert "the DJH995 fix for mysite/settings.py:1:1 left mysite/settings.py refused by Python's compiler" in result.stderr
+    assert snapshot(root) == before
 
 
 def test_a_fix_that_leaves_its_diagnostic_is_an_internal_error(make_project, extra_rules):

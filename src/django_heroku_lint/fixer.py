@@ -254,12 +254,15 @@ def _verify(
     read, UTF-16 or including a missing file)."""
     renamed = {e.new_file: e.file for _, fix in chosen for e in fix.edits if e.kind == "rename" and e.new_file}
     for path, data in after_state.contents.items():
-        if before_state.read(renamed.get(path, path)) == data:
+        old = before_state.read(renamed.get(path, path))
+        if old == data:
             continue  # not changed by this round (a renamed file keeps its bytes)
         if is_python(path):
             parsed = parse_python(data, path)
             if isinstance(parsed, ParseError):
                 return f"left {path} unparsable ({parsed.reason})"
+            if isinstance(old, bytes) and _compiles(old, path) and not _compiles(data, path):
+                return f"left {path} refused by Python's compiler"
         elif isinstance(decode_text(data, path), ParseError):
             return f"left {path} unreadable"
     counts_before = Counter(d.code for d in before)
@@ -268,6 +271,20 @@ def _verify(
         if counts_after[code] > counts_before[code] - fixed:
             return f"did not remove the {code} diagnostic it fixes"
     return None
+
+
+def _compiles(data: bytes, path: str) -> bool:
+    """Whether this Python compiles the module.  LibCST parses some code CPython refuses
+    (an import above ``from __future__ import ...``): a fix must not leave such code."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarnings of the user's code are not ours to show
+            compile(data, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
 
 
 def plan_project(result: ProjectResult, relint: Relint, unsafe: bool, frozen: set[str]) -> Plan:
