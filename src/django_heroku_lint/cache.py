@@ -98,6 +98,8 @@ def _decode(obj: Any) -> Any:
 
 @dataclasses.dataclass(repr=False, eq=False)
 class Entry(Data):
+    """What the settings model learned from a chain of modules: what the cache stores."""
+
     settings: SettingsModel | None
     errors: list[ParseError]
     noqa: dict[str, dict[int, frozenset[str] | None]]

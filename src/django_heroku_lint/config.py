@@ -22,6 +22,8 @@ class ConfigError(Exception):
 
 @dataclass(repr=False, eq=False)
 class Config(Data):
+    """A project's ``[tool.djhlint]`` settings."""
+
     select: list[str] | None = None
     ignore: list[str] = field(default_factory=list)
     settings_module: str | None = None

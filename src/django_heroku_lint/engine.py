@@ -17,6 +17,8 @@ from .rules import ALL_RULES
 
 @dataclass(repr=False, eq=False)
 class Options(Data):
+    """What a run was asked for: the paths, the rules and how to treat the cache."""
+
     paths: list[str] = field(default_factory=lambda: ["."])
     select: list[str] | None = None
     ignore: list[str] | None = None
@@ -28,6 +30,8 @@ class Options(Data):
 
 @dataclass(repr=False, eq=False)
 class ProjectResult(Data):
+    """One project, what djhlint understood of it and what the rules found."""
+
     project: Project
     context: Context
     diagnostics: list[Diagnostic]
@@ -35,6 +39,8 @@ class ProjectResult(Data):
 
 @dataclass(repr=False, eq=False)
 class LintResult(Data):
+    """Every project of a run."""
+
     projects: list[ProjectResult]
 
     @property

@@ -170,6 +170,8 @@ class _StateProject(Project):
 
 @dataclass
 class Plan:
+    """A project's round of fixes: what was applied, what remains, what went wrong."""
+
     state: State
     applied: list[tuple[Diagnostic, Fix]]  # each fixed diagnostic with its resolved fix
     remaining: list[Diagnostic]

@@ -271,6 +271,8 @@ class ImportRef(Data):
 
 @dataclass(repr=False, eq=False)
 class ModuleRef(Data):
+    """A module of the settings chain, and the import that ran it."""
+
     name: str  # dotted module name
     path: str  # relative to the build root
     imported_by: str | None = None  # the module whose import ran this one; None for the judged module
@@ -329,6 +331,8 @@ class ProcfileLine(Data):
 
 @dataclass(repr=False, eq=False)
 class Procfile(Data):
+    """The Procfile's processes, and the lines that are not ``name: command``."""
+
     path: str  # relative to the build root; may be a misnamed file
     processes: list[Process] = field(default_factory=list)
     bad_lines: list[ProcfileLine] = field(default_factory=list)
@@ -467,6 +471,8 @@ class Context(Data):
 
 @dataclass(repr=False, eq=False)
 class Diagnostic(Data):
+    """One problem a rule found, where it is, and how to fix it when it can be fixed."""
+
     code: str
     name: str
     message: str

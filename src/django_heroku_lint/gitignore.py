@@ -21,6 +21,8 @@ TRAILING_COMMENT_RE = re.compile(r"^(?P<pattern>\S.*?)[ \t]+#")
 
 @dataclass(repr=False, eq=False)
 class IgnorePattern(Data):
+    """One line of a .gitignore, compiled."""
+
     base: str  # the folder of the .gitignore, relative to the build root ("" for the root)
     text: str  # the pattern as written, without the trailing spaces git drops
     negated: bool

@@ -36,6 +36,8 @@ SETDEFAULT_RE = re.compile(
 
 @dataclass(repr=False, eq=False)
 class Layout(Data):
+    """The build files Heroku reads: Procfile, version files, requirements, app.json."""
+
     procfile: Procfile | None
     misnamed_procfiles: list[str]
     version_files: dict[str, VersionFile]
@@ -351,6 +353,8 @@ def setdefault_module(project: Project, rel: str) -> str | None:
 
 @dataclass(repr=False, eq=False)
 class SettingsChoice(Data):
+    """The settings module judged, and why djhlint believes it is the one deployed."""
+
     module: str
     path: str
     reason: str

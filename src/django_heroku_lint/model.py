@@ -82,6 +82,8 @@ class ModuleLoader:
 
 @dataclasses.dataclass
 class ModuleResult:
+    """What running one module of the chain left: its settings and what it imported."""
+
     env: dict[str, Binding]
     chain: list[ModuleRef]
     complete: bool

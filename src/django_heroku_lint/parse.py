@@ -78,6 +78,8 @@ def split_lines(text: str) -> list[str]:
 
 @dataclass(repr=False, eq=False)
 class PythonFile(Data):
+    """A parsed Python module and its noqa comments."""
+
     path: str
     module: "cst.Module"
     noqa: dict[int, frozenset[str] | None] = field(default_factory=dict)  # line -> codes (None: all)

@@ -17,6 +17,8 @@ SUPPORTED, DEPRECATED, END_OF_LIFE = "supported", "deprecated", "end-of-life"
 
 @dataclass(repr=False, eq=False)
 class PythonStatus(FrozenData):
+    """How Heroku treats a Python version."""
+
     status: str  # SUPPORTED, DEPRECATED or END_OF_LIFE
     date: str = ""  # for DEPRECATED the removal date, for END_OF_LIFE when it was removed
 
