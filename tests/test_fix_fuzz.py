@@ -155,16 +155,26 @@ OUTSIDE = [" ", "\t", "   ", " \\\n", " \\\n    ", "\\\n"]
 AFTER = {"(", "[", "{", ",", "=", ":", "+", "/", "|", "."}
 
 
-def reflow(code: str, choices: list[tuple[int, int]]) -> str:
-    """``code`` with odd whitespace after some operators: line breaks and comments inside
-    brackets, backslash continuations outside.  Unchanged if the result does not compile."""
+def _tokenized(code: str) -> tuple[list[tokenize.TokenInfo], list[int]] | None:
+    """The tokens of ``code`` and the offset where each of its lines starts; None if it
+    does not tokenize."""
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
     except (tokenize.TokenError, SyntaxError):
-        return code
+        return None
     starts = [0]
     for line in code.splitlines(keepends=True):
         starts.append(starts[-1] + len(line))
+    return tokens, starts
+
+
+def reflow(code: str, choices: list[tuple[int, int]]) -> str:
+    """``code`` with odd whitespace after some operators: line breaks and comments inside
+    brackets, backslash continuations outside.  Unchanged if the result does not compile."""
+    tokenized = _tokenized(code)
+    if tokenized is None:
+        return code
+    tokens, starts = tokenized
     spots: list[tuple[int, bool]] = []  # (offset after the operator, inside brackets)
     depth = strings = 0
     for token in tokens:
@@ -194,13 +204,10 @@ def reflow(code: str, choices: list[tuple[int, int]]) -> str:
 
 def trailing_comments(code: str, choices: list[tuple[int, str]]) -> str:
     """``code`` with comments at the end of some lines (before a NEWLINE or NL token)."""
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
-    except (tokenize.TokenError, SyntaxError):
+    tokenized = _tokenized(code)
+    if tokenized is None:
         return code
-    starts = [0]
-    for line in code.splitlines(keepends=True):
-        starts.append(starts[-1] + len(line))
+    tokens, starts = tokenized
     ends = [starts[t.start[0] - 1] + t.start[1] for t in tokens if t.type in (tokenize.NEWLINE, tokenize.NL) and t.string]
     if not ends:
         return code

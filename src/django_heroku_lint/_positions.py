@@ -317,27 +317,23 @@ def _concatenated(node: cst.ConcatenatedString, pos: int, w: _Walk) -> int:
     return _rpar(node, pos, w) if node.rpar else pos
 
 
-def _braced(node, pos: int, w: _Walk) -> int:  # type: ignore[no-untyped-def]
-    """Dict and Set displays."""
+def _display(node, after_open, before_close, pos: int, w: _Walk) -> int:  # type: ignore[no-untyped-def]
+    """A display between one-character brackets, given the whitespace inside each."""
     if node.lpar:
         pos = _lpar(node, pos, w)
-    ws = node.lbrace.whitespace_after
-    pos = pos + 1 + len(ws.value) if type(ws) is _SW else _ws(ws, pos + 1, w)
+    pos = pos + 1 + len(after_open.value) if type(after_open) is _SW else _ws(after_open, pos + 1, w)
     pos = _elements(node.elements, pos, w)
-    ws = node.rbrace.whitespace_before
-    pos = (pos + len(ws.value) if type(ws) is _SW else _ws(ws, pos, w)) + 1
+    pos = (pos + len(before_close.value) if type(before_close) is _SW else _ws(before_close, pos, w)) + 1
     return _rpar(node, pos, w) if node.rpar else pos
+
+
+def _braced(node, pos: int, w: _Walk) -> int:  # type: ignore[no-untyped-def]
+    """Dict and Set displays."""
+    return _display(node, node.lbrace.whitespace_after, node.rbrace.whitespace_before, pos, w)
 
 
 def _list(node: cst.List, pos: int, w: _Walk) -> int:
-    if node.lpar:
-        pos = _lpar(node, pos, w)
-    ws = node.lbracket.whitespace_after
-    pos = pos + 1 + len(ws.value) if type(ws) is _SW else _ws(ws, pos + 1, w)
-    pos = _elements(node.elements, pos, w)
-    ws = node.rbracket.whitespace_before
-    pos = (pos + len(ws.value) if type(ws) is _SW else _ws(ws, pos, w)) + 1
-    return _rpar(node, pos, w) if node.rpar else pos
+    return _display(node, node.lbracket.whitespace_after, node.rbracket.whitespace_before, pos, w)
 
 
 def _tuple(node: cst.Tuple, pos: int, w: _Walk) -> int:
