@@ -104,10 +104,10 @@ def _git_list(top: Path, *args: str) -> list[str] | None:
     return [p for p in out.stdout.decode("utf-8", "surrogateescape").split("\0") if p]
 
 
-def _git_files(top: Path, folders: list[str] | None = None) -> list[str] | None:
-    """What a commit would hold (tracked, plus untracked files not ignored), sorted: of the
-    whole work tree, or only below ``folders`` (relative, POSIX), which git walks alone."""
-    listed = _git_list(top, "--cached", "--others", "--exclude-standard", "--", *(_literal(f) for f in folders or ()))
+def _git_files(top: Path) -> list[str] | None:
+    """What a commit of the whole work tree would hold (tracked, plus untracked files not
+    ignored), sorted."""
+    listed = _git_list(top, "--cached", "--others", "--exclude-standard")
     if listed is None:
         return None
     return sorted(set(listed))  # a tracked file deleted from the work tree is still listed: see _present
@@ -117,7 +117,7 @@ def _git_present(top: Path, folders: list[str]) -> list[str] | None:
     """What a commit would hold below ``folders``, sorted, without the tracked files deleted
     from the work tree: git itself checks each tracked file (``--deleted``), which is cheap
     when the folders are the builds linted, not the whole work tree."""
-    listed = _git_list(top, "--cached", "--others", "--deleted", "-t", "--exclude-standard", "--", *map(_literal, folders))
+    listed = _git_list(top, "--cached", "--others", "--deleted", "-t", "--exclude-standard", "--", *(f":(literal){folder}" for folder in folders))
     if listed is None:
         return None
     deleted = {entry[2:] for entry in listed if entry.startswith("R ")}
@@ -139,9 +139,12 @@ def _tracked_projects(top: Path) -> list[str] | None:
     return sorted(folders)
 
 
-def _literal(folder: str) -> str:
-    """A pathspec naming exactly this folder (the whole work tree for "")."""
-    return f":(literal){folder}" if folder else "."
+def _entries(top: Path, folder: str) -> frozenset[str]:
+    """The names in a folder of the work tree ("" for the top); none if it cannot be listed."""
+    try:
+        return frozenset(os.listdir(top / folder if folder else top))
+    except OSError:
+        return frozenset()
 
 
 def _present(top: Path, files: list[str]) -> list[str]:
@@ -159,11 +162,7 @@ def _present(top: Path, files: list[str]) -> list[str]:
         folder, _, name = rel.rpartition("/")
         names = folders.get(folder)
         if names is None:
-            try:
-                names = frozenset(os.listdir(top / folder if folder else top))
-            except OSError:
-                names = frozenset()
-            folders[folder] = names
+            names = folders[folder] = _entries(top, folder)
         if name in names or os.path.lexists(top / rel):
             kept.append(rel)
     return kept
@@ -273,6 +272,7 @@ class _Tree:
         self.file_set: set[str] = set()
         self.venvs: tuple[str, ...] = ()
         self.names: dict[str, frozenset[str]] = {}  # a folder's entries on disk, when judged from disk
+        self.procfile_folders: set[str] = set()  # folders holding a Procfile-like file, once listed
         self.manages: list[str] = []
         # A build file at the top makes the top every project's build root, so the whole
         # tree is listed anyway: one git call then, not two.
@@ -312,11 +312,7 @@ class _Tree:
             return _has_markers(self.file_set, folder) or folder in self.procfile_folders
         names = self.names.get(folder)
         if names is None:
-            try:
-                names = frozenset(os.listdir(self.top / folder if folder else self.top))
-            except OSError:
-                names = frozenset()
-            self.names[folder] = names
+            names = self.names[folder] = _entries(self.top, folder)
         return bool(names & BUILD_MARKERS) or any(_procfile_like(name) for name in names)
 
     def build_root(self, project_dir: str) -> str:
