@@ -151,3 +151,15 @@ def test_help_version_and_errors_still_come_from_click(make_project):
     assert "--output-format" in run("--help").stdout
     bad = run("--output-format", "xml")
     assert bad.returncode == 2 and "Invalid value for '--output-format'" in bad.stderr
+
+
+@pytest.mark.parametrize("args", [[], ["--diff"]], ids=["diagnostics", "diff"])
+def test_a_reader_that_goes_away_ends_the_run_quietly(make_project, args):
+    """`djhlint | head`: the broken pipe exits 1 with no traceback, on the hand-parsed path."""
+    root = make_project({"Procfile": "web: gunicorn mysite.wsgi\n"})
+    command = [sys.executable, "-m", "django_heroku_lint", *args, str(root)]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # nobody reads: the first write fails
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    assert b"Traceback" not in stderr and b"internal error" not in stderr
