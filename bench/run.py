@@ -207,11 +207,8 @@ urlpatterns = [
 ]
 '''
 
-BASE = '''\
-from pathlib import Path
-
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-
+# Django's startproject apps and middleware; the 5,000-line module adds WhiteNoise.
+APPS_AND_MIDDLEWARE = '''\
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -223,14 +220,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+{whitenoise}    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+'''
+WHITENOISE = '    "whitenoise.middleware.WhiteNoiseMiddleware",\n'
 
+BASE = '''\
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+''' + APPS_AND_MIDDLEWARE.format(whitenoise="") + '''
 ROOT_URLCONF = "{package}.urls"
 WSGI_APPLICATION = "{package}.wsgi.application"
 
@@ -339,26 +344,7 @@ SECRET_KEY = os.environ["SECRET_KEY"]
 DEBUG = os.environ.get("DEBUG", "") == "1"
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "localhost").split(",")
 
-INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "django.contrib.staticfiles",
-]
-
-MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-]
-
+''' + APPS_AND_MIDDLEWARE.format(whitenoise=WHITENOISE) + '''
 ROOT_URLCONF = "mysite.urls"
 WSGI_APPLICATION = "mysite.wsgi.application"
 DATABASES = {"default": dj_database_url.config(conn_max_age=600)}
