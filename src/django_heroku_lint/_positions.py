@@ -165,13 +165,8 @@ def _trailing(node: cst.TrailingWhitespace, pos: int, w: _Walk) -> int:
 
 
 def _empty_line(node: cst.EmptyLine, pos: int, w: _Walk) -> int:
-    if node.indent:
-        pos += w.indent
-    ws = node.whitespace
-    pos += len(ws.value) if type(ws) is _SW else _ws(ws, pos, w) - pos
-    if node.comment is not None:
-        pos += len(node.comment.value)
-    return _newline(node.newline, pos, w)
+    """A trailing whitespace, comment and newline on a line of their own, maybe indented."""
+    return _trailing(node, pos + w.indent if node.indent else pos, w)  # type: ignore[arg-type]
 
 
 def _op(node: cst.CSTNode, pos: int, w: _Walk) -> int:

@@ -263,7 +263,7 @@ def _verify(
             parsed = parse_python(data, path)
             if isinstance(parsed, ParseError):
                 return f"left {path} unparsable ({parsed.reason})"
-            if isinstance(old, bytes) and _compiles(old, path) and not _compiles(data, path):
+            if not _compiles(data, path) and isinstance(old, bytes) and _compiles(old, path):
                 return f"left {path} refused by Python's compiler"
         elif isinstance(decode_text(data, path), ParseError):
             return f"left {path} unreadable"

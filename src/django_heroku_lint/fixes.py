@@ -179,7 +179,8 @@ def reproduces(module: cst.Module, data: bytes) -> bool:
 @dataclass
 class PythonSource:
     """A parsed Python file with the span and parent of every node, for finding the node a
-    model span names (the spans come from the same code-generation pass as the model's)."""
+    model span names.  Its spans come from LibCST's code generation, the model's from the
+    walk in ``_positions``: ``tests/test_positions.py`` keeps the two in agreement."""
 
     path: str
     module: cst.Module

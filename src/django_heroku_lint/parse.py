@@ -107,7 +107,8 @@ def _rough_nesting(data: bytes) -> tuple[int, int]:
     closing brackets of their own, which no real settings module does.
     """
     marks = data.translate(None, _NOT_SCANNED)
-    if len(marks) <= MAX_BRACKETS and sum(data.count(k) for k in _KEYWORD_CHAINS) <= MAX_BRACKETS:
+    keywords = sum(data.count(k) for k in _KEYWORD_CHAINS)
+    if len(marks) <= MAX_BRACKETS and keywords <= MAX_BRACKETS:
         return 0, 0
     depth = deepest = chain = longest = 0
     previous = 0
@@ -128,7 +129,7 @@ def _rough_nesting(data: bytes) -> tuple[int, int]:
         elif char != _BACKSLASH:
             chain += 1
         previous = char
-    return deepest, max(longest, chain, sum(data.count(k) for k in _KEYWORD_CHAINS))
+    return deepest, max(longest, chain, keywords)
 
 
 def _too_deep(data: bytes, path: str) -> ParseError | None:
