@@ -403,6 +403,19 @@ def test_a_read_only_file_is_not_deleted_and_its_fix_waits(make_project):
         runtime.chmod(0o644)
 
 
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root can write in any folder")
+def test_a_file_in_a_read_only_folder_is_not_deleted(make_project):
+    root = make_project({"runtime.txt": "python-3.13\n"})
+    root.chmod(0o555)
+    try:
+        result = fix(root)
+        assert (root / "runtime.txt").read_text() == "python-3.13\n"
+        assert "djhlint: error: runtime.txt: its folder is read-only" in result.stderr
+        assert result.exit_code == 1
+    finally:
+        root.chmod(0o755)
+
+
 def test_a_deletion_removes_the_file(make_project):
     root = make_project({"runtime.txt": "python-3.13\n"})
     before = snapshot(root)

@@ -345,3 +345,11 @@ def test_the_model_keeps_no_syntax_tree_alive():
     finally:
         if enabled:
             gc.enable()
+
+
+def test_a_name_deleted_in_one_branch_may_be_unset(make_project):
+    source = 'import os\nX = "a"\nY = "b"\nif os.environ.get("CI"):\n    del X\n    Y = "c"\n'
+    settings = model(make_project, {"mysite/settings.py": source})
+    x, y = settings.get("X"), settings.get("Y")
+    assert x.maybe_unset and [plain(v) for v in x.values] == ["a"]
+    assert not y.maybe_unset and sorted(plain(v) for v in y.values) == ["b", "c"]
