@@ -16,8 +16,9 @@ def test_readme_rules_table_is_current():
 
 def test_readme_shows_the_two_commands_near_the_top():
     head = README.read_text(encoding="utf-8")[:1500]
-    assert "python -m pip install . && djhlint examples/tutorial" in head
-    assert "python -m pip install '.[test]' && python -m pytest" in head
+    # In a virtualenv: a system Python that is externally managed (PEP 668) refuses `pip install`.
+    assert "python3 -m venv .venv && .venv/bin/python -m pip install . && .venv/bin/djhlint examples/tutorial" in head
+    assert "python3 -m venv .venv && .venv/bin/python -m pip install '.[test]' && .venv/bin/python -m pytest" in head
 
 
 def test_readme_example_output_is_current(monkeypatch):
