@@ -295,8 +295,9 @@ def test_without_a_private_secret_the_cache_is_off(make_project, tmp_path, flaw)
     else:
         (folder / "secret").write_bytes(b"short")
         (folder / "secret").chmod(0o600)
-    result = djhlint(str(root), xdg=home)
+    result = djhlint("--verbose", str(root), xdg=home)
     assert result.returncode == 1 and "DJH101" in result.stdout and "Traceback" not in result.stderr
+    assert f"the settings-model cache is off: no private secret to sign its entries in {folder}" in result.stderr
     assert not (root / CACHE_DIR_NAME).exists()
 
 
