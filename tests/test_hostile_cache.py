@@ -103,6 +103,25 @@ def test_a_format_folder_that_is_a_link_is_not_written_into(make_project, outsid
     assert untouched(outside)
 
 
+def test_a_format_folder_swapped_for_a_link_midway_is_not_followed(make_project, outside, monkeypatch):
+    """The folder is checked and used through one open descriptor: swapping it for a link after the check changes nothing."""
+    root = make_project(HAZARDS)
+    folder = root / CACHE_DIR_NAME
+    open_dir = cache._open_dir
+
+    def open_then_swap(name, dir_fd=None):  # type: ignore[no-untyped-def]
+        fd = open_dir(name, dir_fd)
+        if name == FORMAT_DIR and not (folder / "moved").exists():
+            (folder / FORMAT_DIR).rename(folder / "moved")
+            (folder / FORMAT_DIR).symlink_to(outside, target_is_directory=True)
+        return fd
+
+    monkeypatch.setattr(cache, "_open_dir", open_then_swap)
+    assert diagnostics(root) == FOUND
+    assert untouched(outside)
+    assert len(list((folder / "moved").glob("*.json"))) == 1  # the entry went where the check was made
+
+
 def test_an_entry_that_is_a_link_is_neither_read_nor_written_through(make_project, outside):
     root = make_project(HAZARDS)
     diagnostics(root)

@@ -243,7 +243,7 @@ class SettingsCache:
             body = json.dumps(payload, separators=(",", ":")).encode("utf-8")
         except (TypeError, ValueError, RecursionError):
             return
-        if len(body) + 65 > MAX_ENTRY:
+        if len(body) + 65 > MAX_ENTRY:  # the MAC, in hex, and a newline come first
             return
         try:
             _write_entry(self.folder, self._name(key), _mac(secret, body) + b"\n" + body)
