@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -73,3 +74,19 @@ def git(root: Path, *args: str) -> None:
 def lint_project(root: Path, **options) -> list[Diagnostic]:
     """The diagnostics of the project at ``root``, sorted as the CLI prints them."""
     return lint(Options(paths=[str(root)], **options)).diagnostics
+
+
+def read_entry(path: Path) -> dict:
+    """The JSON payload of a settings-model cache entry (the line after its MAC)."""
+    _, _, payload = path.read_bytes().partition(b"\n")
+    return json.loads(payload)
+
+
+def write_entry(path: Path, payload: "dict | str", secret: bytes | None = None) -> None:
+    """Write a cache entry signed with ``secret`` (default: this user's, as djhlint would sign it)."""
+    from django_heroku_lint import cache
+
+    body = (payload if isinstance(payload, str) else json.dumps(payload)).encode("utf-8")
+    key = secret if secret is not None else cache.user_secret()
+    assert key is not None
+    path.write_bytes(cache._mac(key, body) + b"\n" + body)

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from django_heroku_lint.cache import CACHE_DIR_NAME
 
-from .helpers import diagnostics, run_cli
+from .helpers import diagnostics, read_entry, run_cli, write_entry
 
 HAZARDS = {"mysite/settings.py": 'import os\nALLOWED_HOSTS = ["*"]  # noqa: DJH102\nDEBUG = os.getenv("DEBUG")\n'}
 
@@ -63,15 +63,17 @@ def test_a_corrupt_entry_is_ignored(make_project):
     for garbage in ("{not json", "[]", '{"key": 1}', ""):
         entry.write_text(garbage)
         assert diagnostics(root) == expected
+        write_entry(entry, garbage)  # garbage with a valid MAC is a miss too
+        assert diagnostics(root) == expected
 
 
 def test_an_entry_naming_foreign_types_is_ignored(make_project):
     root = make_project(HAZARDS)
     expected = diagnostics(root)
     (entry,) = entries(root)
-    data = json.loads(entry.read_text())
+    data = read_entry(entry)
     data["settings"] = {"__t": "Popen", "args": ["false"]}
-    entry.write_text(json.dumps(data))
+    write_entry(entry, data)
     assert diagnostics(root) == expected
 
 
@@ -79,9 +81,9 @@ def test_an_entry_with_the_wrong_shape_is_ignored(make_project):
     root = make_project(HAZARDS)
     expected = diagnostics(root)
     (entry,) = entries(root)
-    data = json.loads(entry.read_text())
+    data = read_entry(entry)
     data["settings"] = {"__dict": {}}  # JSON of the right kinds, but not a settings model
-    entry.write_text(json.dumps(data))
+    write_entry(entry, data)
     assert diagnostics(root) == expected
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
 
-from .cache import CACHE_DIR_NAME, Entry, Recorder, SettingsCache
+from .cache import CACHE_DIR_NAME, Entry, Recorder, SettingsCache, secret_dir, user_secret
 from .config import Config, ConfigError, load_config, select_rules
 from .discovery import Project, _excluded, find_projects
 from .ftypes import Context, Data, Diagnostic, ParseError, SettingsModel
@@ -166,6 +166,8 @@ def _context(project: Project, config: Config, options: Options) -> tuple[Contex
     cache = None
     if options.cache:
         cache = SettingsCache(Path(options.cache_dir) if options.cache_dir else project.build_root / CACHE_DIR_NAME)
+        if options.log and user_secret() is None:
+            options.log(f"the settings-model cache is off: no private secret to sign its entries in {secret_dir()}")
     return build_context(project, config, options.log, cache)
 
 
