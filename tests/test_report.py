@@ -149,8 +149,9 @@ def test_use_color():
     assert report.use_color(FakeTerminal(), {"NO_COLOR": "1"}) is False
     assert report.use_color(FakeTerminal(), {"NO_COLOR": ""}) is True  # an empty value does not count
     assert report.use_color(FakeTerminal(), {"TERM": "dumb"}) is False
-    assert report.use_color(sys.stdin if not sys.stdin.isatty() else open(__file__), {}) is False
-    assert report.use_color(open(__file__), {"FORCE_COLOR": "1"}) is True
+    with open(__file__) as not_a_terminal:
+        assert report.use_color(not_a_terminal, {}) is False
+        assert report.use_color(not_a_terminal, {"FORCE_COLOR": "1"}) is True
 
 
 # --------------------------------------------------------------------------- JSON
@@ -227,7 +228,7 @@ def test_sarif_lists_every_rule_and_points_at_them(project):
     (run_,) = log["runs"]
     rules = run_["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules] == [rule.code for rule in ALL_RULES]
-    for descriptor, rule in zip(rules, ALL_RULES):
+    for descriptor, rule in zip(rules, ALL_RULES, strict=True):
         assert descriptor["name"] == rule.name
         assert descriptor["shortDescription"]["text"] and descriptor["fullDescription"]["text"]
         assert descriptor["helpUri"] == rule.url()

@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
-from .ftypes import Span
-
 
 _NO_RECORD = nullcontext()
 _DEFAULT = cst.MaybeSentinel.DEFAULT
@@ -74,7 +72,7 @@ class PositionState(CodegenState):
 class OffsetState(CodegenState):
     """LibCST's code generation of one subtree, counting characters from ``pos``."""
 
-    walk: "_Walk | None" = None
+    walk: _Walk | None = None
     pos: int = 0
     last: int = 0  # the length of the last token
     stack: list = field(default_factory=list)

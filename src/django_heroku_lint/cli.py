@@ -9,8 +9,6 @@ import click
 from . import __version__
 from .commands import EXIT_CLEAN, EXIT_ERROR, EXIT_PROBLEMS, FORMATS  # noqa: F401  (re-exported)
 
-COMMANDS = ("check", "rule", "settings")
-
 
 def cache_options(command):  # type: ignore[no-untyped-def]
     """``--no-cache`` and ``--cache-dir``, shared by the commands that build the settings model."""

@@ -22,8 +22,8 @@ import difflib
 import functools
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Sequence
 
 import libcst as cst
 
@@ -189,7 +189,7 @@ class PythonSource:
     spans: dict[cst.CSTNode, Span] = field(default_factory=dict)
 
     @classmethod
-    def parse(cls, path: str, data: bytes | ParseError) -> "PythonSource":
+    def parse(cls, path: str, data: bytes | ParseError) -> PythonSource:
         if isinstance(data, ParseError):
             raise Unresolvable(data.reason)
         source = _parsed(path, data)

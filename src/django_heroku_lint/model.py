@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from itertools import islice
-from typing import Callable, Iterable, Sequence
 
 import libcst as cst
 
@@ -459,7 +459,7 @@ class ModuleRunner:
         elif isinstance(target, (cst.Tuple, cst.List)):
             elements = [e.value for e in target.elements]
             if isinstance(value_node, (cst.Tuple, cst.List)) and len(value_node.elements) == len(elements):
-                for element, item in zip(elements, value_node.elements):
+                for element, item in zip(elements, value_node.elements, strict=True):
                     self.assign(element, self.eval_alts(item.value), item.value)
             else:
                 for element in elements:
@@ -1105,6 +1105,6 @@ def _dict_update(value: Value, arg_values: list[Value], args: Sequence[cst.Arg],
         if isinstance(value, DictValue) and isinstance(new, DictValue):
             return DictValue(value.entries + new.entries, value.span)
     if isinstance(value, DictValue) and all(a.keyword is not None for a in args) and args:
-        extra = tuple((Literal(a.keyword.value, site), v) for a, v in zip(args, arg_values) if a.keyword is not None)
+        extra = tuple((Literal(a.keyword.value, site), v) for a, v in zip(args, arg_values, strict=True) if a.keyword is not None)
         return DictValue(value.entries + extra, value.span)
     return Unknown(site, "changed")

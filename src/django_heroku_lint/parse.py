@@ -81,7 +81,7 @@ class PythonFile(Data):
     """A parsed Python module and its noqa comments."""
 
     path: str
-    module: "cst.Module"
+    module: cst.Module
     noqa: dict[int, frozenset[str] | None] = field(default_factory=dict)  # line -> codes (None: all)
     text: str | None = None  # the decoded source, which LibCST generates back: positions are counted in it
 
@@ -200,7 +200,7 @@ def parse_python(data: bytes, path: str) -> PythonFile | ParseError:
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 
-def fill_positions(module: "cst.Module", wanted: dict, text: str | None = None) -> None:
+def fill_positions(module: cst.Module, wanted: dict, text: str | None = None) -> None:
     """Fill the spans of ``wanted`` nodes (nodes, or all their ``id()``, to lists of spans).
 
     LibCST's PositionProvider records every node of the module and costs about twice

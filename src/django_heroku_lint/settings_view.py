@@ -41,7 +41,8 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from .ftypes import Binding, Context, DictValue, EnvRead, ListValue, Literal, Span, Unknown, Value
 from .report import relative_path

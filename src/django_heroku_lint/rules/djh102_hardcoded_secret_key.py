@@ -135,6 +135,6 @@ class HardcodedSecretKey(Rule):
         if not found or any(f is None for f in found):
             return
         details = dict(f for f in found if f is not None)
-        fixes = {f[0]: secret_fix(value) for value, f in zip(binding.values, found) if f is not None}
+        fixes = {f[0]: secret_fix(value) for value, f in zip(binding.values, found, strict=True) if f is not None}
         for span in unique_spans(list(details)):
             yield self.diagnostic(ctx, span, fix=fixes.get(span), detail=details[span])
