@@ -7,7 +7,7 @@ Run from the repository's root after changing a rule::
     python -m django_heroku_lint.docs --check   # change nothing; exit 1 when stale
 
 Tests fail while the README's table or a page is stale, so the docs, ``djhlint rule
-CODE`` and the rules cannot drift apart.  Each diagnostic's ``url`` points at its page.
+CODE`` and the rules cannot drift apart.
 """
 
 from __future__ import annotations

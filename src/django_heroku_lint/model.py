@@ -598,7 +598,7 @@ class ModuleRunner:
             self.change(name, op, site)
 
     def django_heroku_settings(self, call: cst.Call) -> None:
-        """What ``django_heroku.settings(locals())`` does to the module's settings (HAZARDS.md)."""
+        """What ``django_heroku.settings(locals())`` does to the module's settings (django-heroku 0.3.1)."""
         site = self.spans(call)
         self.django_heroku_calls.append(site)
         options = {a.keyword.value: self.eval(a.value) for a in call.args if a.keyword is not None}

@@ -73,8 +73,9 @@ class HardcodedSecretKey(Rule):
     fix message says how. Rotate the old key too: it stays in the git history.
 
     ## References
-    - Django, "SECRET_KEY" and the deployment checklist.
-    - HAZARDS.md, the hazards table; Heroku's reference app generates its fallback.
+    - Django, "SECRET_KEY": https://docs.djangoproject.com/en/stable/ref/settings/
+    - Django, deployment checklist: https://docs.djangoproject.com/en/stable/howto/deployment/checklist/
+    - Heroku's reference app, which generates its fallback at random: https://github.com/heroku/python-getting-started
     """
 
     code = "DJH102"

@@ -33,8 +33,8 @@ class StoragesMissingDefault(Rule):
     `STORAGES` may hold several values (it is set under an `if`).
 
     ## References
-    - Django, "STORAGES".
-    - HAZARDS.md, the hazards table.
+    - Django, "STORAGES": https://docs.djangoproject.com/en/stable/ref/settings/
+    - Django, "Managing files": https://docs.djangoproject.com/en/stable/topics/files/
     """
 
     code = "DJH205"
