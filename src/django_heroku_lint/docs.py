@@ -47,11 +47,11 @@ def update_readme(text: str) -> str:
 # ---------------------------------------------------------------------- rule pages
 
 
-def page(rule) -> str:  # type: ignore[no-untyped-def]
+def page(rule) -> str:
     return f"{BANNER}\n\n{rule.docs()}"
 
 
-def index(rules: Sequence) -> str:  # type: ignore[type-arg]
+def index(rules: Sequence) -> str:
     lines = [
         BANNER,
         "",
@@ -69,7 +69,7 @@ def index(rules: Sequence) -> str:  # type: ignore[type-arg]
     return "\n".join(lines) + "\n"
 
 
-def pages(rules: Sequence | None = None) -> dict[str, str]:  # type: ignore[type-arg]
+def pages(rules: Sequence | None = None) -> dict[str, str]:
     """File name -> text for every page of ``docs/rules``."""
     rules = ALL_RULES if rules is None else rules
     result = {f"{rule.code}.md": page(rule) for rule in rules}

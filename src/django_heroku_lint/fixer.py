@@ -183,7 +183,7 @@ def applicable(fix: Fix | None, unsafe: bool) -> bool:
 
 
 def _safe_path(rel: str | None) -> bool:
-    return bool(rel) and not rel.startswith("/") and "\\" not in rel and all(p not in ("", ".", "..") for p in rel.split("/"))
+    return rel is not None and rel != "" and not rel.startswith("/") and "\\" not in rel and all(p not in ("", ".", "..") for p in rel.split("/"))
 
 
 def _files_of(fix: Fix) -> set[str]:

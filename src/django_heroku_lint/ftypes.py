@@ -14,7 +14,8 @@ from dataclasses import FrozenInstanceError, dataclass, field, fields
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
 if TYPE_CHECKING:
-    from typing import Any
+    from dataclasses import Field
+    from typing import Any, ClassVar
 
 
 # --------------------------------------------------------------------------- records
@@ -29,6 +30,8 @@ class Shown:
     """A dataclass's ``__repr__``; equality stays identity."""
 
     __slots__ = ()
+    if TYPE_CHECKING:  # every subclass is a dataclass
+        __dataclass_fields__: ClassVar[dict[str, Field[Any]]]
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
@@ -47,7 +50,7 @@ class Data(Shown):
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return self._compared() == other._compared()  # type: ignore[attr-defined]
+        return self._compared() == other._compared()
 
 
 class FrozenData(Data):

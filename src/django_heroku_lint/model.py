@@ -15,6 +15,7 @@ import gc
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from itertools import islice
+from typing import Protocol
 
 import libcst as cst
 
@@ -63,7 +64,7 @@ DB_ENGINES = {
 WHITENOISE = "whitenoise.middleware.WhiteNoiseMiddleware"
 
 
-class ModuleLoader:
+class ModuleLoader(Protocol):
     """Resolves dotted module names to project files and hands out their parse results.
 
     Provided by the engine; it owns every read from disk (through discovery), so the
@@ -184,7 +185,7 @@ def _resume_collection() -> None:
 
 
 @contextmanager
-def _collecting(paused: list[bool]):  # type: ignore[no-untyped-def]
+def _collecting(paused: list[bool]):
     """Let the collector run again (a parse) when a module being run paused it."""
     if not any(paused):
         yield
@@ -241,7 +242,7 @@ def merge_envs(
         merged: dict[str, Binding | None] = dict(before)
         for env in branches:
             if len(env) > len(before):  # its new names, in order, after the names of ``before``
-                merged.update(dict.fromkeys(islice(env, len(before), None)))  # type: ignore[arg-type]
+                merged.update(dict.fromkeys(islice(env, len(before), None)))
         changed: Iterable[str] = touched
     else:
         names: dict[str, None] = {}
@@ -385,7 +386,7 @@ class ModuleRunner:
         elif isinstance(orelse, cst.Else):
             self.exec_block(orelse.body.body)
 
-    def exec_try(self, body, handlers, orelse, finalbody) -> None:  # type: ignore[no-untyped-def]
+    def exec_try(self, body, handlers, orelse, finalbody) -> None:
         before, outer = self.fork()
         self.exec_block(body)
         if orelse is not None:
@@ -554,6 +555,7 @@ class ModuleRunner:
             return
         method = call.func.attr.value
         receiver = call.func.value
+        keys: list[str | None]
         if isinstance(receiver, cst.Name):
             name, keys = receiver.value, []
         else:
@@ -782,7 +784,7 @@ class ModuleRunner:
         # must not run out of stack sooner than it did.
         kind = type(node)
         if kind is cst.SimpleString or kind is cst.ConcatenatedString:
-            value = _string_value(node) if kind is cst.SimpleString else node.evaluated_value  # type: ignore[arg-type,union-attr]
+            value = _string_value(node) if kind is cst.SimpleString else node.evaluated_value  # type: ignore[arg-type,attr-defined]
             if isinstance(value, str):
                 return Literal(value, self.spans(node))
             return Unknown(self.spans(node), "bytes" if value is not None else "str")
@@ -939,8 +941,8 @@ class ModuleRunner:
             if isinstance(inner, EnvRead):
                 return dataclasses.replace(inner, span=span, api="dj_database_url", cast="db")
             if isinstance(inner, Literal) and isinstance(inner.value, str):
-                scheme = inner.value.split(":", 1)[0].split("+")[0].lower()
-                engine = DB_ENGINES.get(scheme)
+                url_scheme = inner.value.split(":", 1)[0].split("+")[0].lower()
+                engine = DB_ENGINES.get(url_scheme)
                 if engine:
                     return DictValue(((Literal("ENGINE", span), Literal(engine, inner.span)),), span)
             return Unknown(span, "call:dj_database_url.parse")

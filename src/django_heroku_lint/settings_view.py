@@ -169,7 +169,7 @@ def _lines(value: Value, indent: str = "") -> list[str]:
         return [indent + flat]
     inner = indent + "    "
     if isinstance(value, ListValue):
-        opening, closing = {"list": "[]", "tuple": "()", "set": "{}"}[value.kind]
+        opening, closing = {"list": ("[", "]"), "tuple": ("(", ")"), "set": ("{", "}")}[value.kind]
         body = [line for item in value.items for line in _comma(_lines(item, inner))]
     else:
         opening, closing = "{", "}"
