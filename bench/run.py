@@ -31,9 +31,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
-from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 TUTORIAL = HERE.parent / "examples" / "tutorial"

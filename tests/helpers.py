@@ -6,15 +6,12 @@ import json
 import os
 import subprocess
 from pathlib import Path
-from typing import Callable
 
-import pytest
 from click.testing import CliRunner
 
 from django_heroku_lint.cli import main
 from django_heroku_lint.engine import Options, lint
 from django_heroku_lint.ftypes import Diagnostic
-from django_heroku_lint.rules._baseline import project_files
 
 Files = dict[str, "str | bytes | None"]
 

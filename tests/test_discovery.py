@@ -263,5 +263,5 @@ def test_production_overrides_base(make_project):
 def test_settings_module_named_but_missing_is_an_error(make_project):
     from django_heroku_lint.config import ConfigError
 
-    with pytest.raises(ConfigError, match="nope.settings"):
+    with pytest.raises(ConfigError, match=r"nope\.settings"):
         judged(make_project(), settings_module="nope.settings")

@@ -73,13 +73,13 @@ def test_a_crlf_list_keeps_its_line_ends_and_comments_when_an_entry_moves(make_p
     root = make_project({"mysite/settings.py": middleware})
     assert fix(root, "--select", "DJH202").exit_code == 0
     assert (root / "mysite/settings.py").read_bytes() == (
-        "MIDDLEWARE = [\r\n"
-        "    'django.middleware.security.SecurityMiddleware',  # first\r\n"
-        "    # static files\r\n"
-        "    'whitenoise.middleware.WhiteNoiseMiddleware',  # keep\r\n"
-        "    'django.middleware.common.CommonMiddleware',\r\n"
-        "]"
-    ).encode()
+        b"MIDDLEWARE = [\r\n"
+        b"    'django.middleware.security.SecurityMiddleware',  # first\r\n"
+        b"    # static files\r\n"
+        b"    'whitenoise.middleware.WhiteNoiseMiddleware',  # keep\r\n"
+        b"    'django.middleware.common.CommonMiddleware',\r\n"
+        b"]"
+    )
 
 
 def test_a_coding_cookie_is_kept(make_project):
@@ -210,10 +210,10 @@ def test_a_new_storages_dict_keeps_crlf_and_the_module_indent(make_project):
     root = make_project({"mysite/settings.py": settings, "requirements.txt": DJANGO_5})
     assert fix(root, "--select", "DJH204").exit_code == 0
     assert (root / "mysite/settings.py").read_bytes() == (
-        'if True:\r\n\tX = 1\r\nSTORAGES = {\r\n'
-        '\t"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},\r\n'
-        '\t"staticfiles": {"BACKEND": "x.Storage"},\r\n}  # keep\r\n'
-    ).encode()
+        b'if True:\r\n\tX = 1\r\nSTORAGES = {\r\n'
+        b'\t"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},\r\n'
+        b'\t"staticfiles": {"BACKEND": "x.Storage"},\r\n}  # keep\r\n'
+    )
 
 
 def test_a_removed_first_statement_leaves_no_blank_line_at_the_top(make_project):
@@ -428,7 +428,7 @@ def test_a_deletion_removes_the_file(make_project):
 @pytest.mark.parametrize(
     ("requirements", "left"),
     [
-        ("-r base.txt\ngunicorn\n".encode(), "requirements.txt:1:1: DJH602 "),  # the include is missing
+        (b"-r base.txt\ngunicorn\n", "requirements.txt:1:1: DJH602 "),  # the include is missing
         ("gunicorn\n".encode("utf-16"), None),  # UTF-16: the next round saves it as UTF-8
     ],
     ids=["missing-include", "utf-16"],

@@ -473,10 +473,10 @@ GENERATED_SEEDS = {
         "[u'myapp.herokuapp.com',]", "CSRF_TRUSTED_ORIGINS = []\nCSRF_TRUSTED_ORIGINS += ['myapp.herokuapp.com']",
     ]}),
     "DJH201": settings_seed([], {"INSTALLED_APPS": ["['django.contrib.staticfiles']"], "MIDDLEWARE": [
-        "[]", "()", "[%s]" % MIDDLEWARE[0], "(%s,)" % MIDDLEWARE[3], "[%s, %s]" % (MIDDLEWARE[2], MIDDLEWARE[0]), "[\n    %s,  # first\n]" % MIDDLEWARE[2],
+        "[]", "()", f"[{MIDDLEWARE[0]}]", f"({MIDDLEWARE[3]},)", f"[{MIDDLEWARE[2]}, {MIDDLEWARE[0]}]", f"[\n    {MIDDLEWARE[2]},  # first\n]",
     ]}),
     "DJH202": st.permutations(MIDDLEWARE).flatmap(lambda order: settings_seed([], {"MIDDLEWARE": [
-        "[%s]" % ", ".join(order), "(%s)" % ", ".join(order), "[\n%s]" % "".join(f"    {m},  # {i}\n" for i, m in enumerate(order)),
+        "[" + ", ".join(order) + "]", "(" + ", ".join(order) + ")", "[\n" + "".join(f"    {m},  # {i}\n" for i, m in enumerate(order)) + "]",
     ]})),
     "DJH204": settings_seed(["STATIC_URL = '/static/'\n", 'STORAGES = {"default": {"BACKEND": "x.Storage"}}\n', "STORAGES = {}\n"], {"STATICFILES_STORAGE": [
         '"whitenoise.storage.CompressedManifestStaticFilesStorage"', "'x.Storage'", '("x.Storage")', '"x." "Storage"',

@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
-from .ftypes import Span
-
 
 _NO_RECORD = nullcontext()
 _DEFAULT = cst.MaybeSentinel.DEFAULT
@@ -43,7 +41,7 @@ class PositionState(CodegenState):
     col: int = 0
     stack: list = field(default_factory=list)
 
-    def record_syntactic_position(self, node, *, start_node=None, end_node=None):  # type: ignore[no-untyped-def]
+    def record_syntactic_position(self, node, *, start_node=None, end_node=None):
         return _NO_RECORD  # LibCST's is a generator-based context manager: costly, and unused here
 
     def add_indent_tokens(self) -> None:
@@ -57,11 +55,11 @@ class PositionState(CodegenState):
         else:
             self.col += len(value)
 
-    def before_codegen(self, node) -> None:  # type: ignore[no-untyped-def]
+    def before_codegen(self, node) -> None:
         if id(node) in self.wanted:
             self.stack.append((self.line, self.col))
 
-    def after_codegen(self, node) -> None:  # type: ignore[no-untyped-def]
+    def after_codegen(self, node) -> None:
         spans = self.wanted.get(id(node))
         if spans is not None:
             line, col = self.stack.pop()
@@ -74,12 +72,12 @@ class PositionState(CodegenState):
 class OffsetState(CodegenState):
     """LibCST's code generation of one subtree, counting characters from ``pos``."""
 
-    walk: "_Walk | None" = None
+    walk: _Walk | None = None
     pos: int = 0
     last: int = 0  # the length of the last token
     stack: list = field(default_factory=list)
 
-    def record_syntactic_position(self, node, *, start_node=None, end_node=None):  # type: ignore[no-untyped-def]
+    def record_syntactic_position(self, node, *, start_node=None, end_node=None):
         return _NO_RECORD
 
     def add_indent_tokens(self) -> None:
@@ -90,11 +88,11 @@ class OffsetState(CodegenState):
         self.last = len(value)
         self.pos += self.last
 
-    def before_codegen(self, node) -> None:  # type: ignore[no-untyped-def]
+    def before_codegen(self, node) -> None:
         if id(node) in self.walk.wanted:  # type: ignore[union-attr]
             self.stack.append(self.pos)
 
-    def after_codegen(self, node) -> None:  # type: ignore[no-untyped-def]
+    def after_codegen(self, node) -> None:
         if id(node) in self.walk.wanted:  # type: ignore[union-attr]
             self.walk.found[id(node)] = (self.stack.pop(), self.pos)  # type: ignore[union-attr]
 
@@ -217,9 +215,9 @@ def _comma(comma: object, pos: int, w: _Walk, default_comma: bool, default_white
             return pos + (2 if default_whitespace else 1)
         return pos
     if type(comma) is _COMMA:
-        ws = comma.whitespace_before  # type: ignore[attr-defined]
+        ws = comma.whitespace_before
         pos = pos + len(ws.value) if type(ws) is _SW else _ws(ws, pos, w)
-        ws = comma.whitespace_after  # type: ignore[attr-defined]
+        ws = comma.whitespace_after
         return pos + 1 + len(ws.value) if type(ws) is _SW else _ws(ws, pos + 1, w)
     return pos
 
@@ -246,7 +244,7 @@ def _element(node: cst.CSTNode, pos: int, w: _Walk, default_comma: bool, default
     elif kind is cst.Element:
         value = node.value  # type: ignore[attr-defined]
     elif kind is cst.StarredDictElement:
-        ws = node.whitespace_before_value
+        ws = node.whitespace_before_value  # type: ignore[attr-defined]
         pos = pos + 2 + len(ws.value) if type(ws) is _SW else _ws(ws, pos + 2, w)
         value = node.value  # type: ignore[attr-defined]
     else:  # a StarredElement (parenthesized), or anything new
@@ -274,28 +272,28 @@ def _element(node: cst.CSTNode, pos: int, w: _Walk, default_comma: bool, default
     return pos
 
 
-def _elements(elements, pos: int, w: _Walk) -> int:  # type: ignore[no-untyped-def]
+def _elements(elements, pos: int, w: _Walk) -> int:
     last = len(elements) - 1
     for index, element in enumerate(elements):
         pos = _element(element, pos, w, index < last, True)
     return pos
 
 
-def _lpar(node, pos: int, w: _Walk) -> int:  # type: ignore[no-untyped-def]
+def _lpar(node, pos: int, w: _Walk) -> int:
     for lpar in node.lpar:
         ws = lpar.whitespace_after
         pos = pos + 1 + len(ws.value) if type(ws) is _SW else _ws(ws, pos + 1, w)
     return pos
 
 
-def _rpar(node, pos: int, w: _Walk) -> int:  # type: ignore[no-untyped-def]
+def _rpar(node, pos: int, w: _Walk) -> int:
     for rpar in node.rpar:
         ws = rpar.whitespace_before
         pos = (pos + len(ws.value) if type(ws) is _SW else _ws(ws, pos, w)) + 1
     return pos
 
 
-def _token(node, pos: int, w: _Walk) -> int:  # type: ignore[no-untyped-def]
+def _token(node, pos: int, w: _Walk) -> int:
     """Name, SimpleString, Integer, Float, Imaginary."""
     if node.lpar:
         return _rpar(node, _lpar(node, pos, w) + len(node.value), w)
@@ -312,7 +310,7 @@ def _concatenated(node: cst.ConcatenatedString, pos: int, w: _Walk) -> int:
     return _rpar(node, pos, w) if node.rpar else pos
 
 
-def _display(node, after_open, before_close, pos: int, w: _Walk) -> int:  # type: ignore[no-untyped-def]
+def _display(node, after_open, before_close, pos: int, w: _Walk) -> int:
     """A display between one-character brackets, given the whitespace inside each."""
     if node.lpar:
         pos = _lpar(node, pos, w)
@@ -322,7 +320,7 @@ def _display(node, after_open, before_close, pos: int, w: _Walk) -> int:  # type
     return _rpar(node, pos, w) if node.rpar else pos
 
 
-def _braced(node, pos: int, w: _Walk) -> int:  # type: ignore[no-untyped-def]
+def _braced(node, pos: int, w: _Walk) -> int:
     """Dict and Set displays."""
     return _display(node, node.lbrace.whitespace_after, node.rbrace.whitespace_before, pos, w)
 
@@ -435,7 +433,7 @@ def _comparison(node: cst.Comparison, pos: int, w: _Walk) -> int:
     return _rpar(node, pos, w) if node.rpar else pos
 
 
-def _binary(node, pos: int, w: _Walk) -> int:  # type: ignore[no-untyped-def]
+def _binary(node, pos: int, w: _Walk) -> int:
     """BinaryOperation and BooleanOperation."""
     if node.lpar:
         pos = _lpar(node, pos, w)

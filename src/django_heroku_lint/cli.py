@@ -9,10 +9,8 @@ import click
 from . import __version__
 from .commands import EXIT_CLEAN, EXIT_ERROR, EXIT_PROBLEMS, FORMATS  # noqa: F401  (re-exported)
 
-COMMANDS = ("check", "rule", "settings")
 
-
-def cache_options(command):  # type: ignore[no-untyped-def]
+def cache_options(command):
     """``--no-cache`` and ``--cache-dir``, shared by the commands that build the settings model."""
     command = click.option(
         "--cache-dir",

@@ -24,7 +24,7 @@ def split_codes(values: tuple[str, ...] | list[str]) -> list[str] | None:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def _emit(stream, text: str) -> None:  # type: ignore[no-untyped-def]
+def _emit(stream, text: str) -> None:
     """Write text; a file name that is not valid UTF-8 goes out as its own bytes."""
     try:
         stream.write(text)

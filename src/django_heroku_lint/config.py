@@ -31,7 +31,7 @@ class Config(Data):
     source: str | None = None  # the file the configuration came from
 
 
-def toml_parser():  # type: ignore[no-untyped-def]
+def toml_parser():
     """``tomllib``, or ``tomli`` before Python 3.11: imported when a TOML file is read,
     since most projects have none."""
     if sys.version_info >= (3, 11):

@@ -73,9 +73,6 @@ class Project(Data):
     def root_files(self) -> list[str]:
         return sorted(f for f in self.files if "/" not in f)
 
-    def exists(self, rel: str) -> bool:
-        return rel in self.files
-
 
 def _git_toplevel(start: Path) -> Path | None:
     try:
@@ -391,7 +388,7 @@ def locate_projects(paths: list[str]) -> list[Located]:
     return found
 
 
-def list_projects(found: list[Located], exclude: list[str] | None = None) -> list[Project]:
+def list_projects(found: list[Located]) -> list[Project]:
     """The projects located, each with the files of its build: one git call per work tree."""
     trees = {id(item.tree): item.tree for item in found}
     for tree in trees.values():
@@ -404,8 +401,6 @@ def list_projects(found: list[Located], exclude: list[str] | None = None) -> lis
             continue
         prefix = root_rel + "/" if root_rel else ""
         files = [f[len(prefix):] for f in _under(tree.files, root_rel)]
-        if exclude:
-            files = [f for f in files if not _excluded(f, exclude)]
         rel_project = project_dir[len(prefix):] if project_dir.startswith(prefix) else project_dir
         projects[key] = Project(
             build_root=tree.top / root_rel if root_rel else tree.top,
@@ -417,9 +412,9 @@ def list_projects(found: list[Located], exclude: list[str] | None = None) -> lis
     return list(projects.values())
 
 
-def find_projects(paths: list[str], exclude: list[str] | None = None) -> list[Project]:
+def find_projects(paths: list[str]) -> list[Project]:
     """The Django projects the given paths name, each with its build root and files."""
-    return list_projects(locate_projects(paths), exclude)
+    return list_projects(locate_projects(paths))
 
 
 def _is_relative_to(path: Path, other: Path) -> bool:

@@ -7,7 +7,7 @@ Run from the repository's root after changing a rule::
     python -m django_heroku_lint.docs --check   # change nothing; exit 1 when stale
 
 Tests fail while the README's table or a page is stale, so the docs, ``djhlint rule
-CODE`` and the rules cannot drift apart.  Each diagnostic's ``url`` points at its page.
+CODE`` and the rules cannot drift apart.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from .rules import ALL_RULES
 
@@ -47,11 +47,11 @@ def update_readme(text: str) -> str:
 # ---------------------------------------------------------------------- rule pages
 
 
-def page(rule) -> str:  # type: ignore[no-untyped-def]
+def page(rule) -> str:
     return f"{BANNER}\n\n{rule.docs()}"
 
 
-def index(rules: Sequence) -> str:  # type: ignore[type-arg]
+def index(rules: Sequence) -> str:
     lines = [
         BANNER,
         "",
@@ -69,7 +69,7 @@ def index(rules: Sequence) -> str:  # type: ignore[type-arg]
     return "\n".join(lines) + "\n"
 
 
-def pages(rules: Sequence | None = None) -> dict[str, str]:  # type: ignore[type-arg]
+def pages(rules: Sequence | None = None) -> dict[str, str]:
     """File name -> text for every page of ``docs/rules``."""
     rules = ALL_RULES if rules is None else rules
     result = {f"{rule.code}.md": page(rule) for rule in rules}

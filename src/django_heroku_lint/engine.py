@@ -62,7 +62,7 @@ class ProjectLoader:
     def is_package(self, path: str) -> bool:
         return path.endswith("__init__.py")
 
-    def load(self, path: str):  # type: ignore[no-untyped-def]
+    def load(self, path: str):
         if path not in self.parsed:
             data = self.project.read(path)
             if isinstance(data, ParseError):
@@ -117,10 +117,10 @@ def build_context(
         log(f"{project.build_root}: no settings module found; settings rules are skipped")
     noqa = dict(noqa)
     entries = entry_points(project, layout, index)
-    for entry in entries:  # rules report in wsgi.py/asgi.py too: honour their noqa comments
-        data = project.read(entry.path)
-        if entry.path not in noqa and isinstance(data, bytes):
-            noqa[entry.path] = noqa_map(data.decode("utf-8", "replace"))
+    for point in entries:  # rules report in wsgi.py/asgi.py too: honour their noqa comments
+        data = project.read(point.path)
+        if point.path not in noqa and isinstance(data, bytes):
+            noqa[point.path] = noqa_map(data.decode("utf-8", "replace"))
     venvs, dotenvs = committed_files(project)
     context = Context(
         build_root=str(project.build_root),

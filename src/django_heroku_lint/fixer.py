@@ -16,9 +16,9 @@ from __future__ import annotations
 import dataclasses
 import difflib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from .discovery import Project
 from .engine import LintResult, Options, ProjectResult, lint_project
@@ -83,7 +83,7 @@ class State:
             changes.append(FileChange(origin, origin, before, None))
         return changes
 
-    def apply(self, fixes: list[Fix]) -> "State":
+    def apply(self, fixes: list[Fix]) -> State:
         """A new state with the fixes' edits applied (they must not overlap)."""
         contents, origins, removed, deleted = dict(self.contents), dict(self.origins), set(self.removed), set(self.deleted)
         by_file: dict[str, list[Edit]] = {}
@@ -170,11 +170,10 @@ class _StateProject(Project):
 
 @dataclass
 class Plan:
-    """A project's round of fixes: what was applied, what remains, what went wrong."""
+    """A project's round of fixes: what was applied and what went wrong."""
 
     state: State
     applied: list[tuple[Diagnostic, Fix]]  # each fixed diagnostic with its resolved fix
-    remaining: list[Diagnostic]
     errors: list[str]
     internal_error: bool = False
 
@@ -184,7 +183,7 @@ def applicable(fix: Fix | None, unsafe: bool) -> bool:
 
 
 def _safe_path(rel: str | None) -> bool:
-    return bool(rel) and not rel.startswith("/") and "\\" not in rel and all(p not in ("", ".", "..") for p in rel.split("/"))
+    return rel is not None and rel != "" and not rel.startswith("/") and "\\" not in rel and all(p not in ("", ".", "..") for p in rel.split("/"))
 
 
 def _files_of(fix: Fix) -> set[str]:
@@ -330,7 +329,7 @@ def plan_project(result: ProjectResult, relint: Relint, unsafe: bool, frozen: se
                 f"internal error: the {diagnostic.code} fix for {diagnostic.span.file}:{diagnostic.span.line}:{diagnostic.span.col} "
                 f"{reason}; it was not applied and {', '.join(files)} was left unchanged"
             )
-    return Plan(state, applied, diagnostics, errors, internal)
+    return Plan(state, applied, errors, internal)
 
 
 # ---------------------------------------------------------------------- running

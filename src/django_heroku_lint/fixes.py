@@ -22,8 +22,8 @@ import difflib
 import functools
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Sequence
 
 import libcst as cst
 
@@ -55,6 +55,12 @@ TRUTHY = ("1", "true", "yes", "on")  # what decouple's cast=bool reads as true
 REQUIREMENTS = "requirements.txt"
 
 Reader = Callable[[str], "bytes | ParseError"]
+
+TYPE_CHECKING = False  # typing is imported by type checkers only, as everywhere in djhlint
+if TYPE_CHECKING:
+    from typing import Any, TypeGuard, TypeVar
+
+    _Node = TypeVar("_Node", bound=cst.CSTNode)
 
 
 class Unresolvable(Exception):
@@ -130,9 +136,9 @@ def diff_edits(path: str, old: str, new: str) -> list[Edit]:
         if suffix and old[a1 - suffix] == "\n" and a1 - suffix > 0 and old[a1 - suffix - 1] == "\r":
             suffix -= 1
         start, end = a0 + prefix, a1 - suffix
-        line, col = to_position(starts, start)
+        start_line, start_col = to_position(starts, start)
         end_line, end_col = to_position(starts, end)
-        edits.append(Edit.replace(Span(path, line, col, end_line, end_col), new[b0 + prefix : b1 - suffix]))
+        edits.append(Edit.replace(Span(path, start_line, start_col, end_line, end_col), new[b0 + prefix : b1 - suffix]))
     return edits
 
 
@@ -189,7 +195,7 @@ class PythonSource:
     spans: dict[cst.CSTNode, Span] = field(default_factory=dict)
 
     @classmethod
-    def parse(cls, path: str, data: bytes | ParseError) -> "PythonSource":
+    def parse(cls, path: str, data: bytes | ParseError) -> PythonSource:
         if isinstance(data, ParseError):
             raise Unresolvable(data.reason)
         source = _parsed(path, data)
@@ -209,7 +215,7 @@ class PythonSource:
             self.spans[node] = span
             self.by_span.setdefault((span.line, span.col, span.end_line, span.end_col), []).append(node)
 
-    def node_at(self, span: Span, types: type | tuple[type, ...]) -> cst.CSTNode:
+    def node_at(self, span: Span, types: type[_Node] | tuple[type[_Node], ...]) -> _Node:
         if span.file != self.path:
             raise Unresolvable("span in another file")
         for node in self.by_span.get((span.line, span.col, span.end_line, span.end_col), []):
@@ -226,6 +232,13 @@ class PythonSource:
             if statement is current:
                 return index
         raise Unresolvable("not inside a top-level statement")
+
+    def replaced(self, old: cst.CSTNode, new: cst.CSTNode) -> cst.Module:
+        """The module with ``old``, a node inside it, replaced by ``new``."""
+        module = self.module.deep_replace(old, new)
+        if not isinstance(module, cst.Module):  # pragma: no cover - only the module itself would do that
+            raise Unresolvable("the module itself was replaced")
+        return module
 
 
 @functools.lru_cache(maxsize=8)
@@ -298,10 +311,10 @@ def resolve(fix: Fix, read: Reader, files: frozenset[str]) -> Fix | None:
                 if path in touched or path not in files:
                     raise Unresolvable("no requirements.txt")
                 if path not in texts:
-                    source = load_source(path, read(path))
-                    if source is None:
+                    text_source = load_source(path, read(path))
+                    if text_source is None:
                         raise Unresolvable("requirements.txt cannot be read")
-                    texts[path] = (source, source.text)
+                    texts[path] = (text_source, text_source.text)
                 original, current = texts[path]
                 texts[path] = (original, add_requirement(current, intent, read))
                 continue
@@ -341,7 +354,7 @@ def _intent_file(intent: Intent) -> str:
 # line and the comment lines just above them.
 
 
-def _pw(ws: object) -> bool:
+def _pw(ws: object) -> TypeGuard[cst.ParenthesizedWhitespace]:
     return isinstance(ws, cst.ParenthesizedWhitespace)
 
 
@@ -365,10 +378,13 @@ class _Layout:
     """The slots of a sequence (a list, tuple, set or dict display, or call arguments):
     items, separators and the whitespace holding comments."""
 
-    def __init__(self, node: cst.CSTNode) -> None:
+    def __init__(self, node: cst.BaseExpression) -> None:
         self.node = node
         self.call = isinstance(node, cst.Call)
-        if self.call:
+        self.items: list[Any]  # Arg, Element or DictElement nodes: each has a comma
+        self.open_ws: cst.BaseParenthesizableWhitespace
+        self.close_ws: cst.BaseParenthesizableWhitespace
+        if isinstance(node, cst.Call):
             self.items = list(node.args)
             self.open_ws = node.whitespace_before_args
         elif isinstance(node, cst.List):
@@ -387,12 +403,12 @@ class _Layout:
         last = self.items[-1] if n else None
         self.last_in_comma = last is not None and isinstance(last.comma, cst.Comma) and _pw(last.comma.whitespace_after)
 
-    def after(self, k: int) -> object:
+    def after(self, k: int) -> cst.BaseParenthesizableWhitespace:
         if k < len(self.items) - 1:
             return self.items[k].comma.whitespace_after
         return self.items[k].comma.whitespace_after if self.last_in_comma else self.close_ws
 
-    def before(self, k: int) -> object:
+    def before(self, k: int) -> cst.BaseParenthesizableWhitespace:
         return self.open_ws if k == 0 else self.after(k - 1)
 
     def template(self) -> dict:
@@ -415,11 +431,11 @@ class _Layout:
         item = self.items[k]
         return {"comma": item.comma, "whitespace_after_arg": item.whitespace_after_arg} if self.call else {"comma": item.comma}
 
-    def rebuild(self, order: list[int | None], new_item: cst.CSTNode | None = None) -> cst.CSTNode:
+    def rebuild(self, order: list[int | None], new_item: cst.CSTNode | None = None) -> cst.BaseExpression:
         """The sequence with slot k holding old item ``order[k]`` (``None``: ``new_item``)."""
         n, m = len(self.items), len(order)
-        lead = {k: list(self.before(k).empty_lines) if _pw(self.before(k)) else [] for k in range(n)}
-        trail = {k: self.after(k).first_line if _pw(self.after(k)) else None for k in range(n)}
+        lead: dict[int | None, list[cst.EmptyLine]] = {k: list(ws.empty_lines) if _pw(ws := self.before(k)) else [] for k in range(n)}
+        trail: dict[int | None, cst.TrailingWhitespace | None] = {k: ws.first_line if _pw(ws := self.after(k)) else None for k in range(n)}
         kept = [k for k in range(n) if k in order]
         for k in range(n):
             if k not in kept and _has_comment(trail[k], lead[k]):
@@ -433,11 +449,15 @@ class _Layout:
         last_bundle = self.bundle(n - 1) if n else (
             {"comma": cst.MaybeSentinel.DEFAULT, "whitespace_after_arg": cst.SimpleWhitespace("")} if self.call else {"comma": cst.MaybeSentinel.DEFAULT}
         )
-        tail = list(self.after(n - 1).empty_lines) if n and _pw(self.after(n - 1)) else None
+        tail = list(ws.empty_lines) if n and _pw(ws := self.after(n - 1)) else None
 
         def item_at(k: int) -> cst.CSTNode:
             index = order[k]
-            return new_item if index is None else self.items[index]
+            if index is not None:
+                return self.items[index]
+            if new_item is None:  # pragma: no cover - a new slot comes with its item
+                raise Unresolvable("a new slot without an item")
+            return new_item
 
         new_items = []
         for k in range(m):
@@ -467,14 +487,16 @@ class _Layout:
         close_ws = getattr(self, "close_ws", None)
         if not self.call and n and not self.last_in_comma:
             last_first = trail.get(order[m - 1]) if m and order[m - 1] is not None else None
-            close_ws = _set_ws(close_ws, last_first, tail)
+            close_ws = _set_ws(self.close_ws, last_first, tail)
         node = self.node
-        if self.call:
+        if isinstance(node, cst.Call):
             return node.with_changes(args=new_items, whitespace_before_args=open_ws)
         if isinstance(node, cst.List):
             return node.with_changes(elements=new_items, lbracket=node.lbracket.with_changes(whitespace_after=open_ws), rbracket=node.rbracket.with_changes(whitespace_before=close_ws))
         if isinstance(node, (cst.Set, cst.Dict)):
             return node.with_changes(elements=new_items, lbrace=node.lbrace.with_changes(whitespace_after=open_ws), rbrace=node.rbrace.with_changes(whitespace_before=close_ws))
+        if not isinstance(node, cst.Tuple):  # pragma: no cover - __init__ takes no other node
+            raise Unresolvable("not a list or dict display")
         lpar, rpar = list(node.lpar), list(node.rpar)
         lpar[-1] = lpar[-1].with_changes(whitespace_after=open_ws)
         rpar[0] = rpar[0].with_changes(whitespace_before=close_ws)
@@ -526,11 +548,14 @@ class _Requote(cst.CSTTransformer):
         return _string(value, self.quote).with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
 
 
-def requote(node: cst.CSTNode, quote: str) -> cst.CSTNode:
-    return node.visit(_Requote(quote))
+def requote(node: _Node, quote: str) -> _Node:
+    new = node.visit(_Requote(quote))
+    if not isinstance(new, type(node)):  # pragma: no cover - only strings change
+        raise Unresolvable("requoting changed the node")
+    return new
 
 
-def _container(source: PythonSource, value: cst.CSTNode) -> tuple[cst.CSTNode, int]:
+def _container(source: PythonSource, value: cst.CSTNode) -> tuple[cst.List | cst.Tuple | cst.Set, int]:
     element = source.parents.get(value)
     if not isinstance(element, (cst.Element, cst.StarredElement)) or element.value is not value:
         raise Unresolvable("not a list element")
@@ -589,7 +614,10 @@ def ensure_import(module: cst.Module, name: str, before: int) -> cst.Module:
     while index < len(body) and _is_import_line(body[index]):
         index += 1
     index = max([index, *(i + 1 for i, statement in enumerate(body) if _imports_future(statement))])
-    new = cst.SimpleStatementLine(body=[cst.Import(names=[cst.ImportAlias(name=cst.parse_expression(name))])])
+    dotted = cst.parse_expression(name)
+    if not isinstance(dotted, (cst.Name, cst.Attribute)):  # pragma: no cover - the fixes import modules by name
+        raise Unresolvable(f"not a module name: {name}")
+    new = cst.SimpleStatementLine(body=[cst.Import(names=[cst.ImportAlias(name=dotted)])])
     if index == start:  # no import block to join: blank lines around the new one
         if start:
             new = new.with_changes(leading_lines=[cst.EmptyLine()])
@@ -611,7 +639,7 @@ def _add_keyword(source: PythonSource, intent: AddKeyword) -> cst.Module:
     for index, arg in enumerate(args):
         if arg.keyword is not None and arg.keyword.value == intent.keyword:
             args[index] = arg.with_changes(value=value)
-            return source.module.deep_replace(call, call.with_changes(args=args))
+            return source.replaced(call, call.with_changes(args=args))
     if any(arg.star == "**" for arg in args):
         raise Unresolvable("**kwargs may hold the keyword")
     equal = next(
@@ -621,7 +649,7 @@ def _add_keyword(source: PythonSource, intent: AddKeyword) -> cst.Module:
     new_arg = cst.Arg(value=value, keyword=cst.Name(intent.keyword), equal=equal)
     layout = _Layout(call)
     new_call = layout.rebuild([*range(len(args)), None], new_arg)
-    return source.module.deep_replace(call, new_call)
+    return source.replaced(call, new_call)
 
 
 def _use_method(source: PythonSource, intent: UseMethod) -> cst.Module:
@@ -634,7 +662,7 @@ def _use_method(source: PythonSource, intent: UseMethod) -> cst.Module:
     if any(arg.keyword is not None and arg.keyword.value not in intent.keywords for arg in call.args):
         raise Unresolvable("arguments the method does not take")
     func = cst.Attribute(value=call.func, attr=cst.Name(intent.method))
-    return source.module.deep_replace(call, call.with_changes(func=func))
+    return source.replaced(call, call.with_changes(func=func))
 
 
 def _breaks_line(source: PythonSource, node: cst.CSTNode) -> bool:
@@ -657,7 +685,7 @@ def _env_call(call: cst.CSTNode) -> cst.Call:
 
 def _compare_env_string(source: PythonSource, intent: CompareEnvString) -> cst.Module:
     outer = source.node_at(intent.read, cst.Call)
-    inner = outer
+    inner: cst.BaseExpression = outer
     if isinstance(outer.func, cst.Name) and outer.func.value == "bool":
         if len(outer.args) != 1 or outer.args[0].keyword is not None or outer.args[0].star:
             raise Unresolvable("bool() with other arguments")
@@ -676,7 +704,7 @@ def _compare_env_string(source: PythonSource, intent: CompareEnvString) -> cst.M
     if intent.default is None:
         if default_index is None or not isinstance(args[default_index].value, cst.SimpleString):
             raise Unresolvable("the fallback is not a string")
-        new_call = call
+        new_call: cst.BaseExpression = call
     elif default_index is not None:
         args[default_index] = args[default_index].with_changes(value=_string(intent.default, quote))
         new_call = call.with_changes(args=args)
@@ -698,7 +726,7 @@ def _compare_env_string(source: PythonSource, intent: CompareEnvString) -> cst.M
         comparison = comparison.with_changes(lpar=outer.lpar, rpar=outer.rpar)
     elif unwrapped_break or not isinstance(parent, (cst.Assign, cst.AnnAssign, cst.IfExp)):
         comparison = comparison.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
-    return source.module.deep_replace(outer, comparison)
+    return source.replaced(outer, comparison)
 
 
 def _environ_subscript(source: PythonSource, call: cst.Call, var_node: cst.BaseExpression) -> tuple[cst.BaseExpression, bool]:
@@ -715,6 +743,7 @@ def _environ_subscript(source: PythonSource, call: cst.Call, var_node: cst.BaseE
 
 
 def _drop_fallback(source: PythonSource, intent: DropFallback) -> cst.Module:
+    node: cst.BaseExpression
     if intent.via == "or":
         node = source.node_at(intent.read, cst.BooleanOperation)
         if not isinstance(node.operator, cst.Or) or not isinstance(node.left, cst.Call):
@@ -750,7 +779,7 @@ def _drop_fallback(source: PythonSource, intent: DropFallback) -> cst.Module:
     elif node is not call and node.lpar and not new.lpar and _breaks_line(source, new):
         new = new.with_changes(lpar=node.lpar, rpar=node.rpar)  # the brackets of `(read or fallback)` hold a line break
     top = source.top_index(node)
-    module = source.module.deep_replace(node, new)
+    module = source.replaced(node, new)
     return ensure_import(module, "os", top) if needs_os else module
 
 
@@ -814,7 +843,7 @@ def _read_env(source: PythonSource, intent: ReadEnv) -> cst.Module:
     new = cst.parse_expression(f"{base}({name})" if kind == "call" else f"{base}[{name}]")
     if literal.lpar:
         new = new.with_changes(lpar=literal.lpar, rpar=literal.rpar)
-    module = source.module.deep_replace(literal, new)
+    module = source.replaced(literal, new)
     return ensure_import(module, "os", top) if needs_os else module
 
 
@@ -823,7 +852,7 @@ def _replace_string(source: PythonSource, intent: ReplaceString) -> cst.Module:
     if node.evaluated_value != intent.old or node.prefix.lower() not in ("", "u"):
         raise Unresolvable("the string is not what the model saw")
     new = cst.SimpleString(node.prefix + _string(intent.new, node.quote).value, lpar=node.lpar, rpar=node.rpar)
-    return source.module.deep_replace(node, new)
+    return source.replaced(node, new)
 
 
 def _move_element(source: PythonSource, intent: MoveElement) -> cst.Module:
@@ -836,22 +865,23 @@ def _move_element(source: PythonSource, intent: MoveElement) -> cst.Module:
     order: list[int | None] = [k for k in range(len(container.elements)) if k != index]
     position = order.index(anchor_index) + (1 if intent.after else 0)
     order.insert(position, index)
-    return source.module.deep_replace(container, _Layout(container).rebuild(order))
+    return source.replaced(container, _Layout(container).rebuild(order))
 
 
 def _insert_element(source: PythonSource, intent: InsertElement) -> cst.Module:
     if intent.where == "into":
         container = source.node_at(intent.anchor, (cst.List, cst.Tuple, cst.Set))
+        assert isinstance(container, (cst.List, cst.Tuple, cst.Set))  # as asked: node_at's type is their join
         if container.elements:
             raise Unresolvable("the list is not empty")
         new_item = cst.Element(_string(intent.value))
-        return source.module.deep_replace(container, _Layout(container).rebuild([None], new_item))
+        return source.replaced(container, _Layout(container).rebuild([None], new_item))
     anchor = source.node_at(intent.anchor, cst.BaseExpression)
     container, index = _container(source, anchor)
     order: list[int | None] = list(range(len(container.elements)))
     order.insert(index + 1 if intent.where == "after" else index, None)
     new_item = cst.Element(_string(intent.value, _quote(anchor)))
-    return source.module.deep_replace(container, _Layout(container).rebuild(order, new_item))
+    return source.replaced(container, _Layout(container).rebuild(order, new_item))
 
 
 def _add_statement(source: PythonSource, intent: AddStatement) -> cst.Module:
@@ -875,7 +905,7 @@ def _replace_value(source: PythonSource, intent: ReplaceValue) -> cst.Module:
     new = requote(cst.parse_expression(intent.code), module_quote(source.module))
     if node.lpar:
         new = new.with_changes(lpar=node.lpar, rpar=node.rpar)
-    return source.module.deep_replace(node, new)
+    return source.replaced(node, new)
 
 
 def _key_of(element: cst.BaseDictElement) -> object:
@@ -903,7 +933,7 @@ def _dict_with(node: cst.Dict, key: str, code: str, first: bool, quote: str | No
 
 def _add_dict_entry(source: PythonSource, intent: AddDictEntry) -> cst.Module:
     node = source.node_at(intent.dict, cst.Dict)
-    return source.module.deep_replace(node, _dict_with(node, intent.key, intent.code, intent.first))
+    return source.replaced(node, _dict_with(node, intent.key, intent.code, intent.first))
 
 
 FILE_SYSTEM_STORAGE = "django.core.files.storage.FileSystemStorage"
@@ -926,7 +956,9 @@ def _move_to_storages(source: PythonSource, intent: MoveToStorages) -> cst.Modul
     name = source.node_at(intent.setting, cst.Name)
     assign, line = _assignment_line(source, name)
     literal = source.node_at(intent.value, (cst.SimpleString, cst.ConcatenatedString))
-    if assign.value is not literal or not isinstance(literal.evaluated_value, str):
+    if assign.value is not literal or not isinstance(literal, (cst.SimpleString, cst.ConcatenatedString)):
+        raise Unresolvable("not a string literal")
+    if not isinstance(literal.evaluated_value, str):
         raise Unresolvable("not a string literal")
     backend = source.module.code_for_node(literal)  # the string as written
     quote = _quote(literal)
@@ -940,7 +972,7 @@ def _move_to_storages(source: PythonSource, intent: MoveToStorages) -> cst.Modul
         )
         statement = cst.parse_statement(code)
         assert isinstance(statement, cst.SimpleStatementLine)
-        return source.module.deep_replace(assign, statement.body[0])
+        return source.replaced(assign, statement.body[0])
     storages = source.node_at(intent.storages, cst.Dict)
     index = source.top_index(line)
     if source.top_index(storages) == index:
@@ -953,7 +985,7 @@ def _move_to_storages(source: PythonSource, intent: MoveToStorages) -> cst.Modul
     new = _dict_with(storages, "staticfiles", static, first=False, quote=key_quote)
     if intent.add_default:
         new = _dict_with(new, "default", default, first=True, quote=key_quote)
-    module = source.module.deep_replace(storages, new)
+    module = source.replaced(storages, new)
     body = list(module.body)
     removed = body.pop(index)
     if index < len(body):  # the next statement takes the removed one's place and spacing

@@ -14,7 +14,8 @@ from dataclasses import FrozenInstanceError, dataclass, field, fields
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
 if TYPE_CHECKING:
-    from typing import Any
+    from dataclasses import Field
+    from typing import Any, ClassVar
 
 
 # --------------------------------------------------------------------------- records
@@ -29,6 +30,8 @@ class Shown:
     """A dataclass's ``__repr__``; equality stays identity."""
 
     __slots__ = ()
+    if TYPE_CHECKING:  # every subclass is a dataclass
+        __dataclass_fields__: ClassVar[dict[str, Field[Any]]]
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
@@ -47,7 +50,7 @@ class Data(Shown):
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return self._compared() == other._compared()  # type: ignore[attr-defined]
+        return self._compared() == other._compared()
 
 
 class FrozenData(Data):
@@ -120,7 +123,7 @@ class Literal(Shown):
 class ListValue(Shown):
     """A list, tuple or set display; ``items`` are values in source order."""
 
-    items: tuple["Value", ...]
+    items: tuple[Value, ...]
     span: Span
     kind: str = "list"  # "list", "tuple" or "set"
 
@@ -129,10 +132,10 @@ class ListValue(Shown):
 class DictValue(Shown):
     """A dict display.  Keys that are not literals make the entry unknown to lookups."""
 
-    entries: tuple[tuple["Value", "Value"], ...]
+    entries: tuple[tuple[Value, Value], ...]
     span: Span
 
-    def get(self, key: str) -> "Value | None":
+    def get(self, key: str) -> Value | None:
         found = None
         for k, v in self.entries:
             if isinstance(k, Literal) and k.value == key:
@@ -158,7 +161,7 @@ class EnvRead(Shown):
     api: str
     var: str | None
     span: Span
-    default: "Value | None" = None
+    default: Value | None = None
     cast: str | None = None
     wrapper: str | None = None
     fallback_via: str | None = None  # "default", "positional" or "or"
@@ -205,29 +208,6 @@ def plain(value: Value | None) -> Any:
     if isinstance(value, DictValue):
         return {plain(k): plain(v) for k, v in value.entries}
     raise ValueError("not a literal")
-
-
-def describe(value: Value | None) -> str:
-    """A short human description of a value, for ``djhlint settings`` and messages."""
-    if value is None:
-        return "unset"
-    if isinstance(value, Literal):
-        return repr(value.value)
-    if isinstance(value, ListValue):
-        inner = ", ".join(describe(v) for v in value.items)
-        return {"list": f"[{inner}]", "tuple": f"({inner}{',' if len(value.items) == 1 else ''})", "set": f"{{{inner}}}"}[value.kind]
-    if isinstance(value, DictValue):
-        return "{" + ", ".join(f"{describe(k)}: {describe(v)}" for k, v in value.entries) + "}"
-    if isinstance(value, EnvRead):
-        parts = [f"env {value.var or '?'} via {value.api}"]
-        if value.default is not None:
-            parts.append(f"fallback {describe(value.default)}")
-        if value.cast:
-            parts.append(f"cast {value.cast}")
-        if value.wrapper:
-            parts.append(f"wrapped in {value.wrapper}")
-        return ", ".join(parts)
-    return f"unknown{' ' + value.kind if value.kind else ''}{': ' + value.text if value.text else ''}"
 
 
 # --------------------------------------------------------------------------- settings
@@ -290,7 +270,7 @@ class SettingsModel(Data):
     chain: list[ModuleRef] = field(default_factory=list)  # modules read, in execution order
     settings: dict[str, Binding] = field(default_factory=dict)
     complete: bool = True  # false when a module of the chain could not be parsed
-    imports: list["ImportRef"] = field(default_factory=list)  # third-party imports of the chain
+    imports: list[ImportRef] = field(default_factory=list)  # third-party imports of the chain
     django_heroku_calls: list[Span] = field(default_factory=list)  # django_heroku.settings(...) calls run
 
     def get(self, name: str) -> Binding | None:
@@ -478,7 +458,7 @@ class Diagnostic(Data):
     message: str
     span: Span
     build_root: str  # absolute; span.file is relative to it
-    fix: "Fix | None" = None
+    fix: Fix | None = None
     url: str | None = None
 
     @property
@@ -520,23 +500,23 @@ class Edit(FrozenData):
     new_file: str | None = None
 
     @classmethod
-    def replace(cls, span: Span, content: str) -> "Edit":
+    def replace(cls, span: Span, content: str) -> Edit:
         return cls("replace", span.file, span, content)
 
     @classmethod
-    def create(cls, file: str, content: str) -> "Edit":
+    def create(cls, file: str, content: str) -> Edit:
         return cls("create", file, None, content)
 
     @classmethod
-    def rename(cls, file: str, new_file: str) -> "Edit":
+    def rename(cls, file: str, new_file: str) -> Edit:
         return cls("rename", file, None, "", new_file)
 
     @classmethod
-    def rewrite(cls, file: str, content: str) -> "Edit":
+    def rewrite(cls, file: str, content: str) -> Edit:
         return cls("rewrite", file, None, content)
 
     @classmethod
-    def delete(cls, file: str) -> "Edit":
+    def delete(cls, file: str) -> Edit:
         return cls("delete", file)
 
 

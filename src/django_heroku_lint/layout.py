@@ -424,7 +424,7 @@ def production_sibling(pointed: str, index: ModuleIndex) -> tuple[str, str] | No
     else:
         package, _, leaf = pointed.rpartition(".")
         candidates = []
-        if package.rsplit(".", 1)[-1] == "settings" or "settings" in leaf and package:
+        if package.rsplit(".", 1)[-1] == "settings" or ("settings" in leaf and package):
             if package.rsplit(".", 1)[-1] == "settings":
                 candidates += [f"{package}.{name}" for name in PRODUCTION_NAMES]
             candidates += [f"{package}.{leaf}_{name}" for name in PRODUCTION_NAMES]

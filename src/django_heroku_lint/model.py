@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from itertools import islice
-from typing import Callable, Iterable, Sequence
+from typing import Protocol
 
 import libcst as cst
 
@@ -63,7 +64,7 @@ DB_ENGINES = {
 WHITENOISE = "whitenoise.middleware.WhiteNoiseMiddleware"
 
 
-class ModuleLoader:
+class ModuleLoader(Protocol):
     """Resolves dotted module names to project files and hands out their parse results.
 
     Provided by the engine; it owns every read from disk (through discovery), so the
@@ -184,7 +185,7 @@ def _resume_collection() -> None:
 
 
 @contextmanager
-def _collecting(paused: list[bool]):  # type: ignore[no-untyped-def]
+def _collecting(paused: list[bool]):
     """Let the collector run again (a parse) when a module being run paused it."""
     if not any(paused):
         yield
@@ -241,7 +242,7 @@ def merge_envs(
         merged: dict[str, Binding | None] = dict(before)
         for env in branches:
             if len(env) > len(before):  # its new names, in order, after the names of ``before``
-                merged.update(dict.fromkeys(islice(env, len(before), None)))  # type: ignore[arg-type]
+                merged.update(dict.fromkeys(islice(env, len(before), None)))
         changed: Iterable[str] = touched
     else:
         names: dict[str, None] = {}
@@ -385,7 +386,7 @@ class ModuleRunner:
         elif isinstance(orelse, cst.Else):
             self.exec_block(orelse.body.body)
 
-    def exec_try(self, body, handlers, orelse, finalbody) -> None:  # type: ignore[no-untyped-def]
+    def exec_try(self, body, handlers, orelse, finalbody) -> None:
         before, outer = self.fork()
         self.exec_block(body)
         if orelse is not None:
@@ -459,7 +460,7 @@ class ModuleRunner:
         elif isinstance(target, (cst.Tuple, cst.List)):
             elements = [e.value for e in target.elements]
             if isinstance(value_node, (cst.Tuple, cst.List)) and len(value_node.elements) == len(elements):
-                for element, item in zip(elements, value_node.elements):
+                for element, item in zip(elements, value_node.elements, strict=True):
                     self.assign(element, self.eval_alts(item.value), item.value)
             else:
                 for element in elements:
@@ -554,6 +555,7 @@ class ModuleRunner:
             return
         method = call.func.attr.value
         receiver = call.func.value
+        keys: list[str | None]
         if isinstance(receiver, cst.Name):
             name, keys = receiver.value, []
         else:
@@ -598,7 +600,7 @@ class ModuleRunner:
             self.change(name, op, site)
 
     def django_heroku_settings(self, call: cst.Call) -> None:
-        """What ``django_heroku.settings(locals())`` does to the module's settings (HAZARDS.md)."""
+        """What ``django_heroku.settings(locals())`` does to the module's settings (django-heroku 0.3.1)."""
         site = self.spans(call)
         self.django_heroku_calls.append(site)
         options = {a.keyword.value: self.eval(a.value) for a in call.args if a.keyword is not None}
@@ -782,7 +784,7 @@ class ModuleRunner:
         # must not run out of stack sooner than it did.
         kind = type(node)
         if kind is cst.SimpleString or kind is cst.ConcatenatedString:
-            value = _string_value(node) if kind is cst.SimpleString else node.evaluated_value  # type: ignore[arg-type,union-attr]
+            value = _string_value(node) if kind is cst.SimpleString else node.evaluated_value  # type: ignore[arg-type,attr-defined]
             if isinstance(value, str):
                 return Literal(value, self.spans(node))
             return Unknown(self.spans(node), "bytes" if value is not None else "str")
@@ -939,8 +941,8 @@ class ModuleRunner:
             if isinstance(inner, EnvRead):
                 return dataclasses.replace(inner, span=span, api="dj_database_url", cast="db")
             if isinstance(inner, Literal) and isinstance(inner.value, str):
-                scheme = inner.value.split(":", 1)[0].split("+")[0].lower()
-                engine = DB_ENGINES.get(scheme)
+                url_scheme = inner.value.split(":", 1)[0].split("+")[0].lower()
+                engine = DB_ENGINES.get(url_scheme)
                 if engine:
                     return DictValue(((Literal("ENGINE", span), Literal(engine, inner.span)),), span)
             return Unknown(span, "call:dj_database_url.parse")
@@ -1105,6 +1107,6 @@ def _dict_update(value: Value, arg_values: list[Value], args: Sequence[cst.Arg],
         if isinstance(value, DictValue) and isinstance(new, DictValue):
             return DictValue(value.entries + new.entries, value.span)
     if isinstance(value, DictValue) and all(a.keyword is not None for a in args) and args:
-        extra = tuple((Literal(a.keyword.value, site), v) for a, v in zip(args, arg_values) if a.keyword is not None)
+        extra = tuple((Literal(a.keyword.value, site), v) for a, v in zip(args, arg_values, strict=True) if a.keyword is not None)
         return DictValue(value.entries + extra, value.span)
     return Unknown(site, "changed")

@@ -81,7 +81,7 @@ class PythonFile(Data):
     """A parsed Python module and its noqa comments."""
 
     path: str
-    module: "cst.Module"
+    module: cst.Module
     noqa: dict[int, frozenset[str] | None] = field(default_factory=dict)  # line -> codes (None: all)
     text: str | None = None  # the decoded source, which LibCST generates back: positions are counted in it
 
@@ -151,7 +151,7 @@ def _too_deep(data: bytes, path: str) -> ParseError | None:
         return ParseError(Span(path), "the file is nested too deeply to parse")
     except ValueError:  # bytes Python cannot decode: LibCST reports them
         return None
-    stack = [(tree, 0)]
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
@@ -200,7 +200,7 @@ def parse_python(data: bytes, path: str) -> PythonFile | ParseError:
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 
-def fill_positions(module: "cst.Module", wanted: dict, text: str | None = None) -> None:
+def fill_positions(module: cst.Module, wanted: dict, text: str | None = None) -> None:
     """Fill the spans of ``wanted`` nodes (nodes, or all their ``id()``, to lists of spans).
 
     LibCST's PositionProvider records every node of the module and costs about twice
@@ -220,10 +220,10 @@ def fill_positions(module: "cst.Module", wanted: dict, text: str | None = None) 
         measured = None
     except (AttributeError, TypeError):  # a LibCST whose nodes are not the ones measured there
         measured = None
-    if measured is not None:
+    if measured is not None and text is not None:  # measured only with the text
         found, code_end = measured
         starts = [0]
-        starts.extend(match.end() for match in _LINE_END.finditer(text))  # type: ignore[arg-type]
+        starts.extend(match.end() for match in _LINE_END.finditer(text))
         if code_end > len(text):  # the newline LibCST adds, then drops, at the end of the module
             starts.append(code_end)
         lines = len(starts)

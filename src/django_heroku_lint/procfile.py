@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shlex
 
 from .ftypes import Procfile, ProcfileLine, Process, Span
 
@@ -205,10 +204,3 @@ def has_log_file(process: Process) -> bool:
             if target == "-":
                 return True
     return False
-
-
-def split_words(command: str) -> list[str]:
-    try:
-        return shlex.split(command)
-    except ValueError:
-        return command.split()

@@ -1,7 +1,7 @@
 """The Python versions Heroku builds, in one table: update it when Heroku's changes.
 
 Source: heroku/heroku-buildpack-python, ``lib/python_version.sh`` and its CHANGELOG
-(see HAZARDS.md, "Python version").  A version newer than every row is not judged:
+(https://github.com/heroku/heroku-buildpack-python).  A version newer than every row is not judged:
 Heroku may support it by the time the project is pushed.
 """
 

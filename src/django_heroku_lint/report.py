@@ -23,7 +23,6 @@ from pathlib import Path
 
 from . import __version__
 from .ftypes import SAFE, Diagnostic, Fix
-from .rule import REPOSITORY_URL
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
 if TYPE_CHECKING:
@@ -289,16 +288,18 @@ def github(diagnostics: Sequence[Diagnostic], rules: Rules = (), *, cwd: Path | 
 
 def _sarif_rule(rule: Any) -> dict[str, Any]:
     what = rule.sections().get("What it does", rule.summary())
-    return {
+    descriptor = {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary()},
         "fullDescription": {"text": " ".join(what.split())},
         "help": {"text": rule.docs(), "markdown": rule.docs()},
-        "helpUri": rule.url(),
         "defaultConfiguration": {"level": getattr(rule, "level", DEFAULT_LEVEL)},
         "properties": {"fixable": bool(rule.fixable)},
     }
+    if rule.url():  # SARIF wants an address or no helpUri at all
+        descriptor["helpUri"] = rule.url()
+    return descriptor
 
 
 def sarif(diagnostics: Sequence[Diagnostic], rules: Rules = (), *, cwd: Path | None = None) -> str:
@@ -352,7 +353,6 @@ def sarif(diagnostics: Sequence[Diagnostic], rules: Rules = (), *, cwd: Path | N
                 "tool": {
                     "driver": {
                         "name": TOOL,
-                        "informationUri": REPOSITORY_URL,
                         "version": __version__,
                         "semanticVersion": __version__,
                         "rules": descriptors,
@@ -438,7 +438,7 @@ def junit(diagnostics: Sequence[Diagnostic], *, cwd: Path | None = None) -> str:
             suite, "testcase", name=f"{d.code} {d.name} ({where})", classname=path, file=path, line=str(d.span.line)
         )
         failure = ET.SubElement(case, "failure", message=_xml(d.message), type=d.code)
-        failure.text = _xml(f"{where}: {d.code} {d.message}" + (f"\nsee {d.url}" if d.url else ""))
+        failure.text = _xml(f"{where}: {d.code} {d.message}" + f"\nsee {d.url or f'djhlint rule {d.code}'}")
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
 

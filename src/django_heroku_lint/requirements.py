@@ -344,8 +344,8 @@ class _Reader:
             self.result.complete = False
             return
         text = self.text(rel) or ""
-        project = data.get("project") if isinstance(data.get("project"), dict) else {}
-        dependencies = project.get("dependencies") if isinstance(project.get("dependencies"), list) else []
+        project = data["project"] if isinstance(data.get("project"), dict) else {}
+        dependencies = project["dependencies"] if isinstance(project.get("dependencies"), list) else []
         poetry = data.get("tool", {}).get("poetry", {}) if isinstance(data.get("tool"), dict) else {}
         poetry_deps = poetry.get("dependencies", {}) if isinstance(poetry, dict) else {}
         if not dependencies and not poetry_deps:

@@ -20,10 +20,6 @@ if TYPE_CHECKING:
     from typing import ClassVar
 
 TREE = "project files"
-# The one place the project's address is written: diagnostics' ``url``, SARIF's help
-# links and the generated docs all derive from it.
-REPOSITORY_URL = "https://github.com/django-heroku-lint/django-heroku-lint"
-DOCS_BASE_URL = f"{REPOSITORY_URL}/blob/main/docs/rules"
 SECTIONS = ("What it does", "Why it breaks on Heroku", "Example", "Use instead", "Fix safety", "References")
 
 
@@ -84,9 +80,10 @@ class Rule:
         )
 
     @classmethod
-    def url(cls) -> str:
-        """The address of the rule's documentation page (``docs/rules/CODE.md``)."""
-        return f"{DOCS_BASE_URL}/{cls.code}.md"
+    def url(cls) -> str | None:
+        """The address of the rule's documentation page: none until the project has a public
+        home (``djhlint rule CODE`` and the shipped ``docs/rules/CODE.md`` are its documentation)."""
+        return None
 
     @classmethod
     def sections(cls) -> dict[str, str]:

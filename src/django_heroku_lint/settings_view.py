@@ -41,7 +41,8 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from .ftypes import Binding, Context, DictValue, EnvRead, ListValue, Literal, Span, Unknown, Value
 from .report import relative_path
@@ -168,7 +169,7 @@ def _lines(value: Value, indent: str = "") -> list[str]:
         return [indent + flat]
     inner = indent + "    "
     if isinstance(value, ListValue):
-        opening, closing = {"list": "[]", "tuple": "()", "set": "{}"}[value.kind]
+        opening, closing = {"list": ("[", "]"), "tuple": ("(", ")"), "set": ("{", "}")}[value.kind]
         body = [line for item in value.items for line in _comma(_lines(item, inner))]
     else:
         opening, closing = "{", "}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
 from ..ftypes import Binding, Context, DictValue, EnvRead, ListValue, Literal, Span, Value
 
@@ -31,16 +30,6 @@ def setting(ctx: Context, name: str) -> Binding | None:
 
 def unique_spans(spans: list[Span]) -> list[Span]:
     return list(dict.fromkeys(spans))
-
-
-def literal_strings(value: Value) -> Iterator[Literal]:
-    """String literals of a list (or a lone string)."""
-    if isinstance(value, Literal) and isinstance(value.value, str):
-        yield value
-    elif isinstance(value, ListValue):
-        for item in value.items:
-            if isinstance(item, Literal) and isinstance(item.value, str):
-                yield item
 
 
 def all_literal(value: Value) -> bool:

@@ -23,7 +23,10 @@ class ParseErrorRule(Rule):
     There is no automatic fix: djhlint never touches a file it cannot parse.
 
     ## References
-    - HAZARDS.md, "collectstatic" and "Python version": the buildpack's own checks.
+    - Heroku Dev Center, "Django and Static Assets" (collectstatic at build time):
+      https://devcenter.heroku.com/articles/django-assets
+    - Heroku Dev Center, "Specifying a Python Version": https://devcenter.heroku.com/articles/python-runtimes
+    - Heroku's Python buildpack, which reads the version files: https://github.com/heroku/heroku-buildpack-python
     """
 
     code = "DJH000"

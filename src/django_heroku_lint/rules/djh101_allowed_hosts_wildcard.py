@@ -57,8 +57,9 @@ class AllowedHostsWildcard(Rule):
     pass `allowed_hosts=False` and list your hosts.
 
     ## References
-    - Django, "ALLOWED_HOSTS" and "Host header validation".
-    - HAZARDS.md, "Heroku's reference app" and the hazards table.
+    - Django, "ALLOWED_HOSTS" (Host header validation): https://docs.djangoproject.com/en/stable/ref/settings/
+    - Django, deployment checklist: https://docs.djangoproject.com/en/stable/howto/deployment/checklist/
+    - Heroku's reference app, `gettingstarted/settings.py`: https://github.com/heroku/python-getting-started
     """
 
     code = "DJH101"

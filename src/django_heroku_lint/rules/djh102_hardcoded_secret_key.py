@@ -73,8 +73,9 @@ class HardcodedSecretKey(Rule):
     fix message says how. Rotate the old key too: it stays in the git history.
 
     ## References
-    - Django, "SECRET_KEY" and the deployment checklist.
-    - HAZARDS.md, the hazards table; Heroku's reference app generates its fallback.
+    - Django, "SECRET_KEY": https://docs.djangoproject.com/en/stable/ref/settings/
+    - Django, deployment checklist: https://docs.djangoproject.com/en/stable/howto/deployment/checklist/
+    - Heroku's reference app, which generates its fallback at random: https://github.com/heroku/python-getting-started
     """
 
     code = "DJH102"
@@ -135,6 +136,6 @@ class HardcodedSecretKey(Rule):
         if not found or any(f is None for f in found):
             return
         details = dict(f for f in found if f is not None)
-        fixes = {f[0]: secret_fix(value) for value, f in zip(binding.values, found) if f is not None}
+        fixes = {f[0]: secret_fix(value) for value, f in zip(binding.values, found, strict=True) if f is not None}
         for span in unique_spans(list(details)):
             yield self.diagnostic(ctx, span, fix=fixes.get(span), detail=details[span])

@@ -81,8 +81,9 @@ class DebugEnvNotBool(Rule):
     `DEBUG=y` that turned debug on before now turns it off.
 
     ## References
-    - python-decouple, "cast"; django-environ, "Env.bool".
-    - HAZARDS.md, the hazards table.
+    - python-decouple, "cast": https://github.com/HBNetwork/python-decouple
+    - django-environ, "Env.bool": https://django-environ.readthedocs.io/
+    - Django, "DEBUG": https://docs.djangoproject.com/en/stable/ref/settings/
     """
 
     code = "DJH103"

@@ -32,8 +32,8 @@ class DebugTrue(Rule):
     the author knows where development settings should live.
 
     ## References
-    - Django, "DEBUG" and the deployment checklist.
-    - HAZARDS.md, the hazards table ("DEBUG = True in the deployed settings").
+    - Django, "DEBUG": https://docs.djangoproject.com/en/stable/ref/settings/
+    - Django, deployment checklist: https://docs.djangoproject.com/en/stable/howto/deployment/checklist/
     """
 
     code = "DJH104"

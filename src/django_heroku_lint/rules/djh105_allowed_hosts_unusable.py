@@ -58,8 +58,8 @@ class AllowedHostsUnusable(Rule):
     No automatic fix: the right host names are known only to the author.
 
     ## References
-    - Django, "ALLOWED_HOSTS".
-    - HAZARDS.md, the hazards table ("ALLOWED_HOSTS empty / env string not split").
+    - Django, "ALLOWED_HOSTS": https://docs.djangoproject.com/en/stable/ref/settings/
+    - Django, deployment checklist: https://docs.djangoproject.com/en/stable/howto/deployment/checklist/
     """
 
     code = "DJH105"

@@ -38,8 +38,8 @@ class CsrfTrustedOriginsScheme(Rule):
     fix: what it means is not clear.
 
     ## References
-    - Django 4.0 release notes, "CSRF_TRUSTED_ORIGINS changes"; Django, "CSRF_TRUSTED_ORIGINS".
-    - HAZARDS.md, the hazards table.
+    - Django 4.0 release notes, "CSRF_TRUSTED_ORIGINS changes".
+    - Django, "CSRF_TRUSTED_ORIGINS": https://docs.djangoproject.com/en/stable/ref/settings/
     """
 
     code = "DJH106"

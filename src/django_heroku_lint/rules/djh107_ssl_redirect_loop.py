@@ -52,9 +52,9 @@ class SslRedirectLoop(Rule):
     changes for requests that really are HTTPS.
 
     ## References
-    - Django, "SECURE_PROXY_SSL_HEADER" and "SECURE_SSL_REDIRECT".
-    - Heroku Dev Center, "HTTP Routing" (X-Forwarded-Proto).
-    - HAZARDS.md, "TLS".
+    - Django, "SECURE_PROXY_SSL_HEADER" and "SECURE_SSL_REDIRECT": https://docs.djangoproject.com/en/stable/ref/settings/
+    - Heroku Dev Center, "HTTP Routing: Heroku headers" (X-Forwarded-Proto):
+      https://devcenter.heroku.com/articles/http-routing#heroku-headers
     """
 
     code = "DJH107"

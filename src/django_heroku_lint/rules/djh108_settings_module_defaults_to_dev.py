@@ -50,7 +50,9 @@ class SettingsModuleDefaultsToDev(Rule):
 
     ## References
     - Django, "Deploying with WSGI: Configuring the settings module".
-    - HAZARDS.md, "Heroku's reference app" (one settings module, configured by the environment).
+    - Heroku Dev Center, "Configuring Django Apps for Heroku":
+      https://devcenter.heroku.com/articles/django-app-configuration
+    - Heroku's reference app (one settings module, configured by the environment): https://github.com/heroku/python-getting-started
     """
 
     code = "DJH108"

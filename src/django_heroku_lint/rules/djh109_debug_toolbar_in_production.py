@@ -32,7 +32,8 @@ class DebugToolbarInProduction(Rule):
 
     ## References
     - django-debug-toolbar, "Installation" (add it only in development).
-    - Django, "Deployment checklist" (DEBUG and development-only apps).
+    - Django, "Deployment checklist" (DEBUG and development-only apps):
+      https://docs.djangoproject.com/en/stable/howto/deployment/checklist/
     """
 
     code = "DJH109"

@@ -50,8 +50,9 @@ class WhitenoiseMissing(Rule):
     Poetry, uv: add the package with your tool) or when the list is built in pieces.
 
     ## References
-    - WhiteNoise, "Using WhiteNoise with Django".
-    - HAZARDS.md, "Heroku's reference app" and the hazards table.
+    - WhiteNoise, "Using WhiteNoise with Django": https://whitenoise.readthedocs.io/en/stable/django.html
+    - Heroku Dev Center, "Django and Static Assets": https://devcenter.heroku.com/articles/django-assets
+    - Heroku's reference app, `gettingstarted/settings.py`: https://github.com/heroku/python-getting-started
     """
 
     code = "DJH201"

@@ -58,8 +58,8 @@ class WhitenoiseMisplaced(Rule):
     `django_heroku.settings()`.
 
     ## References
-    - WhiteNoise, "Enable WhiteNoise".
-    - HAZARDS.md, "What django_heroku.settings(locals()) does".
+    - WhiteNoise, "Enable WhiteNoise": https://whitenoise.readthedocs.io/en/stable/django.html
+    - django-heroku (archived), whose `settings()` puts WhiteNoise first: https://github.com/heroku/django-heroku
     """
 
     code = "DJH202"

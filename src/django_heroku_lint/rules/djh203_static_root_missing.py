@@ -63,8 +63,10 @@ class StaticRootMissing(Rule):
     when `STATIC_URL` is unset (the app needs it as well: set both by hand).
 
     ## References
-    - Django, "STATIC_ROOT" and "Deploying static files".
-    - HAZARDS.md, "collectstatic" and "Heroku's reference app".
+    - Django, "STATIC_ROOT": https://docs.djangoproject.com/en/stable/ref/settings/
+    - Heroku Dev Center, "Django and Static Assets" (collectstatic at build time):
+      https://devcenter.heroku.com/articles/django-assets
+    - Heroku's reference app, `gettingstarted/settings.py`: https://github.com/heroku/python-getting-started
     """
 
     code = "DJH203"

@@ -64,8 +64,8 @@ class StaticfilesStorageRemoved(Rule):
 
     ## References
     - Django 4.2 release notes, "Custom file storages"; Django 5.1 release notes, "Features removed in 5.1".
-    - WhiteNoise, "Add compression and caching support".
-    - HAZARDS.md, the hazards table.
+    - WhiteNoise, "Add compression and caching support": https://whitenoise.readthedocs.io/en/stable/django.html
+    - Django, "STORAGES": https://docs.djangoproject.com/en/stable/ref/settings/
     """
 
     code = "DJH204"

@@ -33,8 +33,8 @@ class StoragesMissingDefault(Rule):
     `STORAGES` may hold several values (it is set under an `if`).
 
     ## References
-    - Django, "STORAGES".
-    - HAZARDS.md, the hazards table.
+    - Django, "STORAGES": https://docs.djangoproject.com/en/stable/ref/settings/
+    - Django, "Managing files": https://docs.djangoproject.com/en/stable/topics/files/
     """
 
     code = "DJH205"
@@ -82,8 +82,8 @@ class StoragesMissingDefault(Rule):
             if not all(isinstance(k, Literal) for k, _ in value.entries) or value.get("default") is not None:
                 return
         fix = None
-        value = binding.certain
-        if isinstance(value, DictValue):
-            entry = AddDictEntry(value.span, "default", DEFAULT_BACKEND)
+        certain = binding.certain
+        if isinstance(certain, DictValue):
+            entry = AddDictEntry(certain.span, "default", DEFAULT_BACKEND)
             fix = Fix(SAFE, "add Django's default storage as STORAGES[\"default\"]", intents=(entry,))
         yield self.diagnostic(ctx, binding.sites[-1], fix=fix)

@@ -53,7 +53,7 @@ class WhitenoiseLegacyImport(Rule):
 
     ## References
     - WhiteNoise changelog, 4.0 ("Removed the `whitenoise.django` module").
-    - WhiteNoise, "Using WhiteNoise with Django".
+    - WhiteNoise, "Using WhiteNoise with Django": https://whitenoise.readthedocs.io/en/stable/django.html
     """
 
     code = "DJH206"

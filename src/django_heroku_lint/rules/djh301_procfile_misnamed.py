@@ -32,8 +32,8 @@ class ProcfileMisnamed(Rule):
     several files look like a Procfile there is no fix: pick one yourself.
 
     ## References
-    - Heroku Dev Center, "The Procfile".
-    - HAZARDS.md, "Procfile".
+    - Heroku Dev Center, "The Procfile": https://devcenter.heroku.com/articles/procfile
+    - Heroku Dev Center, "Heroku Error Codes" (H14): https://devcenter.heroku.com/articles/error-codes
     """
 
     code = "DJH301"

@@ -50,8 +50,8 @@ class ProcfileLogFileMissing(Rule):
     a config file or `GUNICORN_CMD_ARGS` can no longer override.
 
     ## References
-    - Gunicorn, "Settings: errorlog".
-    - HAZARDS.md, "Logs".
+    - Gunicorn, "Settings: errorlog": https://docs.gunicorn.org/en/stable/settings.html
+    - Heroku Dev Center, "Logging": https://devcenter.heroku.com/articles/logging
     """
 
     code = "DJH302"

@@ -44,8 +44,9 @@ class ProcfileMissing(Rule):
     suggests a line for the project's own wsgi module.
 
     ## References
-    - Heroku Dev Center, "The Procfile" and "Deploying Python and Django Apps on Heroku".
-    - HAZARDS.md, "Procfile".
+    - Heroku Dev Center, "Deploying Python and Django Apps on Heroku".
+    - Heroku Dev Center, "The Procfile": https://devcenter.heroku.com/articles/procfile
+    - Heroku Dev Center, "Heroku Error Codes" (H14): https://devcenter.heroku.com/articles/error-codes
     """
 
     code = "DJH303"

@@ -26,8 +26,8 @@ class ProcfileNoWeb(Rule):
     No automatic fix: renaming a process could start a second copy of a worker.
 
     ## References
-    - Heroku Dev Center, "The Procfile" ("The web process type is special").
-    - HAZARDS.md, "Procfile".
+    - Heroku Dev Center, "The Procfile" ("The web process type is special"): https://devcenter.heroku.com/articles/procfile
+    - Heroku Dev Center, "Heroku Error Codes" (H14): https://devcenter.heroku.com/articles/error-codes
     """
 
     code = "DJH304"

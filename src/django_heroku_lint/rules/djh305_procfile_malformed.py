@@ -28,8 +28,8 @@ class ProcfileMalformed(Rule):
     No automatic fix: what a broken line was meant to say is the author's call.
 
     ## References
-    - Heroku Dev Center, "The Procfile" (format) and "Release Phase".
-    - HAZARDS.md, "Procfile".
+    - Heroku Dev Center, "The Procfile" (format): https://devcenter.heroku.com/articles/procfile
+    - Heroku Dev Center, "Release Phase": https://devcenter.heroku.com/articles/release-phase
     """
 
     code = "DJH305"

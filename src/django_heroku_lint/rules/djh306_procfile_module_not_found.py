@@ -87,9 +87,9 @@ class ProcfileModuleNotFound(Rule):
     No automatic fix. The message names the folder where the module was found, if any.
 
     ## References
-    - Gunicorn, "Settings: chdir, pythonpath"; Uvicorn, "--app-dir".
-    - Heroku Dev Center, "Error codes: H10".
-    - HAZARDS.md, the hazards table.
+    - Gunicorn, "Settings: chdir, pythonpath": https://docs.gunicorn.org/en/stable/settings.html
+    - Uvicorn, "--app-dir".
+    - Heroku Dev Center, "Heroku Error Codes" (H10): https://devcenter.heroku.com/articles/error-codes
     """
 
     code = "DJH306"

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from ..ftypes import SAFE, UNSAFE, Context, Diagnostic, Edit, Fix, Span
 from ..rule import TREE, Case, Rule
 
-# What Heroku's Python buildpack builds (HAZARDS.md, "Python version").
+# What Heroku's Python buildpack builds (heroku-buildpack-python, lib/python_version.sh).
 SUPPORTED = ("3.10", "3.11", "3.12", "3.13", "3.14")
 DEPRECATED = ("3.10",)
 DEFAULT = "3.14"  # Heroku's default today: pinning it changes nothing now
@@ -65,8 +65,8 @@ class PythonVersionMissing(Rule):
     be what the code was written for.
 
     ## References
-    - Heroku Dev Center, "Specifying a Python Version".
-    - HAZARDS.md, "Python version".
+    - Heroku Dev Center, "Specifying a Python Version": https://devcenter.heroku.com/articles/python-runtimes
+    - heroku-buildpack-python, `lib/python_version.sh` and CHANGELOG.md: https://github.com/heroku/heroku-buildpack-python
     """
 
     code = "DJH401"

@@ -41,8 +41,8 @@ class RuntimeTxtDeprecated(Rule):
     Nor is there one for a `runtime.txt` Heroku cannot read.
 
     ## References
-    - Heroku Dev Center, "Specifying a Python Version".
-    - HAZARDS.md, "Python version" (heroku-buildpack-python CHANGELOG).
+    - Heroku Dev Center, "Specifying a Python Version": https://devcenter.heroku.com/articles/python-runtimes
+    - heroku-buildpack-python, CHANGELOG.md: https://github.com/heroku/heroku-buildpack-python
     """
 
     code = "DJH402"

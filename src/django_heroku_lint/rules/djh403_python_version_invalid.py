@@ -68,8 +68,8 @@ class PythonVersionInvalid(Rule):
     No automatic fix: which version was meant is the author's call.
 
     ## References
-    - Heroku Dev Center, "Specifying a Python Version".
-    - HAZARDS.md, "Python version" (heroku-buildpack-python, `lib/python_version.sh`).
+    - Heroku Dev Center, "Specifying a Python Version": https://devcenter.heroku.com/articles/python-runtimes
+    - heroku-buildpack-python, `lib/python_version.sh`: https://github.com/heroku/heroku-buildpack-python
     """
 
     code = "DJH403"

@@ -28,8 +28,9 @@ class PythonVersionUnsupported(Rule):
     author can make the move.
 
     ## References
-    - Heroku Dev Center, "Python Support" and "Specifying a Python Version".
-    - HAZARDS.md, "Python version" (heroku-buildpack-python CHANGELOG).
+    - Heroku Dev Center, "Python Support".
+    - Heroku Dev Center, "Specifying a Python Version": https://devcenter.heroku.com/articles/python-runtimes
+    - heroku-buildpack-python, CHANGELOG.md: https://github.com/heroku/heroku-buildpack-python
     """
 
     code = "DJH404"

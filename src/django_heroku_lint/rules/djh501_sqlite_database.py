@@ -61,8 +61,10 @@ class SqliteDatabase(Rule):
     is no fix without a `requirements.txt`.
 
     ## References
-    - Heroku Dev Center, "Heroku Postgres" and "The Dyno Filesystem".
-    - HAZARDS.md, "Filesystem".
+    - Heroku Dev Center, "Heroku Postgres".
+    - Heroku Dev Center, "Dynos: the ephemeral filesystem":
+      https://devcenter.heroku.com/articles/dynos#ephemeral-filesystem
+    - dj-database-url: https://github.com/jazzband/dj-database-url
     """
 
     code = "DJH501"

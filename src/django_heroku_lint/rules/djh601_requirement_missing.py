@@ -81,8 +81,8 @@ class RequirementMissing(Rule):
     No automatic fix: which version to pin is the author's call.
 
     ## References
-    - Heroku Dev Center, "Python Dependencies via Pip" and "Error codes: H10".
-    - HAZARDS.md, the hazards table ("gunicorn in Procfile but not in requirements").
+    - Heroku Dev Center, "Python Dependencies via Pip": https://devcenter.heroku.com/articles/python-pip
+    - Heroku Dev Center, "Heroku Error Codes" (H10): https://devcenter.heroku.com/articles/error-codes
     """
 
     code = "DJH601"

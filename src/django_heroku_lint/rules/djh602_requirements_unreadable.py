@@ -62,7 +62,7 @@ class RequirementsUnreadable(Rule):
     ## References
     - pip, "Requirements File Format: Encoding".
     - django-simple-deploy issue #79 (a UTF-16 requirements.txt rejected by Heroku).
-    - Heroku Dev Center, "Python Dependencies via Pip".
+    - Heroku Dev Center, "Python Dependencies via Pip": https://devcenter.heroku.com/articles/python-pip
     """
 
     code = "DJH602"

@@ -34,8 +34,7 @@ class DotenvCommitted(Rule):
 
     ## References
     - gitignore(5): "A line starting with # serves as a comment" (only at the start).
-    - Heroku Dev Center, "Configuration and Config Vars".
-    - HAZARDS.md, the hazards table (".env committed, or not in .gitignore").
+    - Heroku Dev Center, "Configuration and Config Vars": https://devcenter.heroku.com/articles/config-vars
     """
 
     code = "DJH603"

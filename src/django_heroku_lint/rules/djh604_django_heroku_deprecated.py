@@ -32,9 +32,8 @@ class DjangoHerokuDeprecated(Rule):
     and your own `ALLOWED_HOSTS`; then drop `django-heroku` from the requirements.
 
     ## References
-    - heroku/django-heroku (archived) and its `settings()` source.
-    - heroku/python-getting-started, `gettingstarted/settings.py`.
-    - HAZARDS.md, "What django_heroku.settings(locals()) does".
+    - heroku/django-heroku (archived) and its `settings()` source: https://github.com/heroku/django-heroku
+    - heroku/python-getting-started, `gettingstarted/settings.py`: https://github.com/heroku/python-getting-started
     """
 
     code = "DJH604"

@@ -32,7 +32,8 @@ class PackageManagerConflict(Rule):
 
     ## References
     - Heroku Dev Center, "Python Dependencies" (one package manager file).
-    - HAZARDS.md, "Package managers".
+    - Heroku Dev Center, "Python Dependencies via Pip": https://devcenter.heroku.com/articles/python-pip
+    - heroku-buildpack-python, which refuses several package manager files: https://github.com/heroku/heroku-buildpack-python
     """
 
     code = "DJH605"

@@ -30,7 +30,8 @@ class NodeBuildpackTrap(Rule):
     heroku/nodejs` when the assets need Node), or listed in `app.json` for review apps.
 
     ## References
-    - Heroku Dev Center, "Buildpacks" (detection order) and "Using Multiple Buildpacks for an App".
+    - Heroku Dev Center, "Buildpacks" (detection order): https://devcenter.heroku.com/articles/buildpacks
+    - Heroku Dev Center, "Using Multiple Buildpacks for an App".
     """
 
     code = "DJH606"
