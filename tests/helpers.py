@@ -79,7 +79,7 @@ def read_entry(path: Path) -> dict:
     return json.loads(payload)
 
 
-def write_entry(path: Path, payload: "dict | str", secret: bytes | None = None) -> None:
+def write_entry(path: Path, payload: dict | str, secret: bytes | None = None) -> None:
     """Write a cache entry signed with ``secret`` (default: this user's, as djhlint would sign it)."""
     from django_heroku_lint import cache
 

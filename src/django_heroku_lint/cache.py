@@ -45,7 +45,7 @@ except ImportError:  # a Python without the built-in module
 try:  # hmac's compare_digest, without importing hashlib
     from _operator import _compare_digest
 except ImportError:
-    from hmac import compare_digest as _compare_digest
+    from hmac import compare_digest as _compare_digest  # type: ignore[no-redef]
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
 if TYPE_CHECKING:
@@ -411,7 +411,7 @@ def _load_secret() -> bytes | None:
     try:
         dir_fd = _open_dir(folder)
     except FileNotFoundError:
-        parent, name = os.path.split(folder)
+        parent = os.path.dirname(folder)
         os.makedirs(parent, mode=0o700, exist_ok=True)
         try:
             os.mkdir(folder, 0o700)
