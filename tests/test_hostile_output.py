@@ -1,0 +1,120 @@
+"""Safe to run on a repository you do not trust: what djhlint prints, and how it exits.
+
+A file name, a setting's value or a Procfile command may hold newlines, carriage
+returns, ESC sequences, Unicode line separators or bidi overrides.  Printed raw, they
+forge diagnostic lines or rewrite what the terminal shows: every text format escapes
+them, and the structured formats stay valid.  Whatever the input or the output stream,
+a run never ends in a traceback: a full or closed stdout and an internal error exit 2
+with one line on stderr, never 1 (which CI reads as "problems found").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from django_heroku_lint.printable import printable
+from django_heroku_lint.rules._baseline import SETTINGS, project_files
+
+from .helpers import codes, diagnostics, run_cli, write_tree
+
+FORGED = "mysite/settings.py:1:1: DJH999 forged"
+# What a hostile repository puts in names and values: a forged diagnostic after a
+# newline, then an erase-line sequence, a carriage return, NEL, the line and paragraph
+# separators, and a right-to-left override.
+HOSTILE = f"\n{FORGED}\x1b[2K\r\x85\u2028\u2029\u202e"
+RAW = ("\r", "\x1b", "\x85", "\u2028", "\u2029", "\u202e")  # and no newline but those ending lines
+FOLDER = "evil\nFORGED:1:1: DJH999 forged\x1b[2K\r"  # a build root named to forge a line of its own
+HOSTILE_SETTINGS = SETTINGS + (
+    f"CSRF_TRUSTED_ORIGINS = [{'evil.example.com' + HOSTILE!r}]\n"
+    f"SECRET_KEY = config({'SECRET_KEY' + HOSTILE!r})\n"
+    "DEBUG = True\n"
+)
+HOSTILE_PROJECT = {
+    "mysite/settings.py": HOSTILE_SETTINGS,
+    "Procfile": "web: gunicorn my\x1b[2Ksite.wsgi\n",  # DJH302 shows the line in its code frame
+}
+FRAME_RE = re.compile(r"^\d* *[|=]( |$)")  # a line of a code frame, or its help
+POSIX_ONLY = pytest.mark.skipif(sys.platform == "darwin", reason="macOS file systems refuse names that are not UTF-8")
+
+
+def djhlint(*args: str, cwd: Path, env: dict[str, str] | None = None, shell_redirect: str = "") -> subprocess.CompletedProcess[bytes]:
+    """The installed program in a child process (killed after a generous timeout, so a
+    hang fails the test); ``shell_redirect`` runs it under ``sh`` with e.g. ``>&-``."""
+    command = [sys.executable, "-m", "django_heroku_lint", *args]
+    if shell_redirect:
+        command = ["sh", "-c", f'exec "$0" "$@" {shell_redirect}', *command]
+    return subprocess.run(command, cwd=cwd, capture_output=not shell_redirect.startswith(">"), timeout=60, env={**os.environ, **(env or {})})
+
+
+def no_raw_controls(text: str) -> None:
+    for char in RAW:
+        assert char not in text, (char, text)
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> Path:
+    """A project in a folder whose name forges a line, with hostile values inside."""
+    write_tree(tmp_path / FOLDER, project_files(HOSTILE_PROJECT))
+    return tmp_path
+
+
+# --------------------------------------------------------------------------- odd values in the files djhlint reads
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"poetry.lock": "package = 5\n", "requirements.txt": None},
+        {"uv.lock": "package = 5\n", "requirements.txt": None},
+        {"pyproject.toml": "tool = 5\n"},
+        {"pyproject.toml": "project = 5\n", "requirements.txt": None},
+        {"pyproject.toml": "[project]\nname = 'mysite'\nrequires-python = 5\n", ".python-version": None},
+        {"pyproject.toml": "[project]\nname = 'mysite'\ndependencies = 'x'\n", "requirements.txt": None},
+        {"pyproject.toml": "[tool.poetry]\ndependencies = 5\n", "requirements.txt": None},
+        {"Pipfile": "packages = 5\n", "requirements.txt": None},
+    ],
+    ids=["poetry-lock", "uv-lock", "tool", "project", "requires-python", "dependencies", "poetry-dependencies", "pipfile"],
+)
+def test_toml_values_of_the_wrong_type_are_read_without_a_crash(make_project, files):
+    result = run_cli([str(make_project(files))])
+    assert result.exit_code in (0, 1), result.output
+    assert "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        ("[tool]\ndjhlint = 5\n", "[tool.djhlint] must be a table"),
+        ("[tool.djhlint]\nselect = 5\n", "[tool.djhlint] select must be a list of strings"),
+        ("[tool.djhlint]\nexclude = 'mysite'\n", "[tool.djhlint] exclude must be a list of strings"),
+        ("[tool.djhlint]\nsettings-module = 5\n", "[tool.djhlint] settings-module must be a string"),
+    ],
+)
+def test_a_djhlint_table_of_the_wrong_type_is_one_line(make_project, section, message):
+    result = run_cli([str(make_project({"pyproject.toml": section}))])
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("djhlint: error: ") and line.endswith(message)
+
+
+@pytest.mark.parametrize("cookie", ["undefined", "punycode"])
+def test_a_coding_cookie_whose_codec_fails_is_djh000(make_project, cookie):
+    root = make_project({"mysite/settings.py": f"# -*- coding: {cookie} -*-\n" + SETTINGS})
+    assert ("DJH000", "mysite/settings.py", 1) in diagnostics(root)
+
+
+def test_an_ascii_module_with_an_idna_cookie_is_read_as_python_reads_it(make_project):
+    root = make_project({"mysite/settings.py": "# -*- coding: idna -*-\n" + SETTINGS.replace('config("SECRET_KEY")', '"hardcoded"')})
+    assert codes(root) == ["DJH102"]
+    before = (root / "mysite/settings.py").read_bytes()
+    result = run_cli(["--fix", "--unsafe-fixes", str(root)])
+    assert result.exit_code == 1 and "error" not in result.stderr, result.output
+    assert (root / "mysite/settings.py").read_bytes() == before  # idna cannot encode it back: left alone
