@@ -66,6 +66,117 @@ def hostile(tmp_path: Path) -> Path:
     return tmp_path
 
 
+# --------------------------------------------------------------------------- the escaping itself
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("a\nb", "a\\nb"),
+        ("a\rb\tc", "a\\rb\\tc"),
+        ("\x1b[2K", "\\x1b[2K"),
+        ("\x00\x7f\x85\x9b", "\\x00\\x7f\\x85\\x9b"),
+        ("\u2028\u2029", "\\u2028\\u2029"),
+        ("\u202e\u2066\u200f", "\\u202e\\u2066\\u200f"),
+        ("caf\udce9", "caf\udce9"),  # a file name's byte 0xe9 goes out as itself
+        ("caf\udc9b", "caf\\x9b"),  # ... but 0x9b is CSI on a Latin-1 terminal
+        ("Café déjà vu ☃ 日本", "Café déjà vu ☃ 日本"),
+    ],
+)
+def test_printable_escapes_controls_separators_and_bidi(text, shown):
+    assert printable(text) == shown
+
+
+# --------------------------------------------------------------------------- text formats
+
+
+def test_concise_keeps_one_diagnostic_a_line(hostile):
+    run = djhlint(FOLDER, cwd=hostile)
+    assert run.returncode == 1, run.stderr
+    out, err = run.stdout.decode(), run.stderr.decode()
+    no_raw_controls(out + err)
+    prefix = printable(FOLDER) + "/"
+    lines = out.splitlines()
+    assert lines and all(line.startswith(prefix) for line in lines), out
+    found = {line[len(prefix) :].split(" ")[1] for line in lines}
+    assert {"DJH106", "DJH104", "DJH302"} <= found
+    (csrf,) = [line for line in lines if " DJH106 " in line]
+    assert '"evil.example.com\\nmysite/settings.py:1:1: DJH999 forged\\x1b[2K\\r\\x85\\u2028\\u2029\\u202e" has no scheme' in csrf
+    assert err.startswith("Found ")
+
+
+def test_full_escapes_the_header_the_source_line_and_the_help(hostile):
+    run = djhlint("--output-format", "full", FOLDER, cwd=hostile)
+    assert run.returncode == 1, run.stderr
+    out = run.stdout.decode()
+    no_raw_controls(out)
+    prefix = printable(FOLDER) + "/"
+    lines = [line for line in out.splitlines() if line]
+    assert all(line.startswith(prefix) or FRAME_RE.match(line) for line in lines), out
+    assert len([line for line in lines if line.startswith(prefix)]) == 3
+    frame = out.split(f"{prefix}Procfile:1:6: DJH302")[1].split("\n\n")[0].splitlines()
+    assert frame[2:4] == ["1 | web: gunicorn my\\x1b[2Ksite.wsgi", "  |      " + "^" * len("gunicorn my\\x1b[2Ksite.wsgi") + " DJH302"]
+
+
+def test_the_settings_command_escapes_names_and_values(hostile):
+    result = run_cli(["settings", FOLDER], cwd=hostile)
+    assert result.exit_code == 0, result.output
+    no_raw_controls(result.stdout)
+    assert f"Build root: {printable(FOLDER)}" in result.stdout
+    (secret,) = [line for line in result.stdout.splitlines() if line.startswith("  SECRET_KEY ")]
+    assert "env SECRET_KEY\\nmysite/settings.py:1:1: DJH999 forged\\x1b[2K\\r" in secret
+
+
+def test_verbose_notes_and_errors_on_stderr_stay_one_line(tmp_path):
+    write_tree(tmp_path / FOLDER, project_files({}))
+    run = djhlint("--verbose", "--no-cache", FOLDER, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    err = run.stderr.decode()
+    no_raw_controls(err)
+    assert all(line.startswith(("project ", str(tmp_path), "  ", "All checks")) for line in err.splitlines()), err
+    (tmp_path / FOLDER / "pyproject.toml").write_text("[tool.djhlint\n")
+    run = djhlint(FOLDER, cwd=tmp_path)
+    assert run.returncode == 2 and run.stdout == b""
+    (line,) = run.stderr.decode().splitlines()
+    assert line.startswith("djhlint: error: ") and printable(FOLDER) in line and "invalid TOML" in line
+
+
+# --------------------------------------------------------------------------- structured formats
+
+
+@POSIX_ONLY
+@pytest.mark.parametrize("fmt", ["json", "json-lines", "sarif", "gitlab", "junit", "github"])
+def test_structured_formats_stay_valid_in_a_folder_that_is_not_utf8(tmp_path, fmt):
+    """os.fsdecode gives the name b"caf\\xe9" a lone surrogate: SARIF and GitLab used to crash on it."""
+    write_tree(tmp_path / os.fsdecode(b"caf\xe9"), project_files(HOSTILE_PROJECT))
+    run = djhlint("--output-format", fmt, os.fsdecode(b"caf\xe9"), cwd=tmp_path, env={"PYTHONIOENCODING": "utf-8:strict"})
+    assert run.returncode == 1, run.stderr
+    assert b"Traceback" not in run.stderr
+    if fmt == "github":  # a text format: the name's own bytes, as concise prints it
+        assert all(line.startswith(b"::error ") for line in run.stdout.splitlines())
+        return
+    out = run.stdout.decode("utf-8")  # valid UTF-8
+    if fmt == "junit":
+        cases = ET.fromstring(out.encode()).iter("testcase")
+        assert {case.get("file") for case in cases} >= {"caf\ufffd/mysite/settings.py"}
+        return
+    data = [json.loads(line) for line in out.splitlines()] if fmt == "json-lines" else json.loads(out)
+    if fmt == "sarif":
+        uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in data["runs"][0]["results"]}
+        assert "caf%E9/mysite/settings.py" in uris  # the name's bytes, quoted
+    elif fmt == "gitlab":
+        assert {issue["location"]["path"] for issue in data} >= {os.fsdecode(b"caf\xe9") + "/mysite/settings.py"}
+    else:
+        assert {item["filename"] for item in data} >= {str(tmp_path / os.fsdecode(b"caf\xe9") / "mysite" / "settings.py")}
+
+
+def test_junit_is_well_formed_xml_with_control_characters(hostile):
+    run = djhlint("--output-format", "junit", FOLDER, cwd=hostile)
+    assert run.returncode == 1, run.stderr
+    failures = [f.get("message") for f in ET.fromstring(run.stdout).iter("failure")]
+    assert any("evil.example.com" in message for message in failures)
+
+
 # --------------------------------------------------------------------------- odd values in the files djhlint reads
 
 

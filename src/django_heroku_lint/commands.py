@@ -11,6 +11,8 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from .printable import printable
+
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
 EDIT_FORMATS = ("json", "json-lines")  # formats that print each fix's edits
 # The output formats, spelled out so that `djhlint --help` does not import the reporters.
@@ -45,8 +47,9 @@ def write(text: str) -> None:
 
 
 def say(message: str) -> None:
-    """A line on stderr: the summary, --verbose notes, errors."""
-    _emit(sys.stderr, message + "\n")
+    """A line on stderr (the summary, --verbose notes, errors), with the control characters
+    of file names and values escaped: it stays one line."""
+    _emit(sys.stderr, printable(message) + "\n")
 
 
 def error(message: str) -> None:
@@ -153,7 +156,8 @@ def check(
     else:
         write(render(diagnostics, output_format, ALL_RULES, color=color, unsafe_fixes=unsafe_fixes))
     if not quiet:
-        say(summary(diagnostics, unsafe_fixes, fixed))
+        for line in summary(diagnostics, unsafe_fixes, fixed).split("\n"):
+            say(line)
     if internal_error:
         return EXIT_ERROR
     return EXIT_PROBLEMS if diagnostics and not exit_zero else EXIT_CLEAN
