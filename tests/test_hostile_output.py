@@ -177,6 +177,65 @@ def test_junit_is_well_formed_xml_with_control_characters(hostile):
     assert any("evil.example.com" in message for message in failures)
 
 
+# --------------------------------------------------------------------------- output streams and exit codes
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["--output-format", "sarif"], ["check", "--statistics"], ["settings"], ["rule", "--all"], ["rule", "DJH101"]],
+    ids=["hand-parsed", "sarif", "click-check", "settings", "rule-all", "rule"],
+)
+@pytest.mark.parametrize("redirect", [">/dev/full", ">&-"], ids=["full", "closed"])
+def test_an_output_that_cannot_be_written_exits_2_in_one_line(make_project, args, redirect):
+    if redirect == ">/dev/full" and not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full")
+    root = make_project({"Procfile": "web: gunicorn mysite.wsgi\n"})
+    run = djhlint(*args, cwd=root, shell_redirect=f"{redirect} 2>{root / 'stderr.txt'}")
+    err = (root / "stderr.txt").read_text()
+    assert run.returncode == 2, err
+    assert "Traceback" not in err and "Exception ignored" not in err
+    assert err.splitlines()[-1].startswith("djhlint: error: cannot write the output: ")
+    assert len([line for line in err.splitlines() if line.startswith("djhlint: error")]) == 1
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+@pytest.mark.parametrize("redirect", ["2>/dev/full", "2>&-"], ids=["full", "closed"])
+def test_a_stderr_that_cannot_be_written_loses_only_the_summary(make_project, redirect):
+    run = djhlint(cwd=make_project({"Procfile": "web: gunicorn mysite.wsgi\n"}), shell_redirect=redirect)
+    assert run.returncode == 1
+    assert run.stdout.decode().startswith("Procfile:1:6: DJH302 ")
+
+
+def test_a_terminal_in_latin1_gets_escapes_not_a_crash(make_project):
+    run = djhlint("rule", "--all", cwd=make_project({}), env={"PYTHONIOENCODING": "latin-1"})
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == b""
+    out = run.stdout.decode("latin-1")
+    assert "DJH606" in out and "\\u2014" in out  # an em dash the encoding lacks, escaped
+
+
+INTERNAL_ERROR = """
+import sys
+from django_heroku_lint import report, entry
+
+def broken(*args, **kwargs):
+    raise RuntimeError("boom\\n\\x1b[2Kforged")
+
+report.sarif = report.concise = broken
+sys.argv = ["djhlint", *sys.argv[1:]]
+entry.main()
+"""
+
+
+@pytest.mark.parametrize("args", [["--output-format", "sarif"], ["check", "--select", "DJH3"]], ids=["hand-parsed", "click"])
+def test_an_internal_error_while_printing_exits_2_in_one_line(make_project, args):
+    root = make_project({"Procfile": "web: gunicorn mysite.wsgi\n"})
+    run = subprocess.run([sys.executable, "-c", INTERNAL_ERROR, *args], cwd=root, capture_output=True, timeout=60)
+    assert run.returncode == 2
+    (line,) = run.stderr.decode().splitlines()
+    assert line == "djhlint: error: internal error: RuntimeError: boom\\n\\x1b[2Kforged (run with --verbose for the traceback)"
+
+
 # --------------------------------------------------------------------------- odd values in the files djhlint reads
 
 

@@ -7,6 +7,7 @@ pre-commit hook or a CI step without importing click.  Nothing here imports clic
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,11 +27,16 @@ def split_codes(values: tuple[str, ...] | list[str]) -> list[str] | None:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+class OutputError(Exception):
+    """Standard output cannot take the output (a full disk, a closed stream): exit code 2."""
+
+
 def _emit(stream, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Write text; a file name that is not valid UTF-8 goes out as its own bytes."""
+    """Write text; a file name that is not valid UTF-8 goes out as its own bytes, and a
+    character the stream's encoding lacks (``PYTHONIOENCODING=latin-1``) as an escape."""
     try:
         stream.write(text)
-    except UnicodeEncodeError:  # a surrogate-escaped file name on a strict stream
+    except UnicodeEncodeError:  # a surrogate-escaped file name, or a character the encoding lacks
         encoding = stream.encoding or "utf-8"
         try:
             data = text.encode(encoding, "surrogateescape")
@@ -41,19 +47,57 @@ def _emit(stream, text: str) -> None:  # type: ignore[no-untyped-def]
     stream.flush()
 
 
+def discard(stream) -> None:  # type: ignore[no-untyped-def]
+    """Point a stream that failed at the null device, so that what is left in its buffer
+    goes nowhere when Python flushes it at exit (which would print an error and exit 120)."""
+    try:
+        fd = stream.fileno()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):  # no stream, or no file behind it
+        pass
+
+
 def write(text: str) -> None:
-    """Print to stdout."""
-    _emit(sys.stdout, text)
+    """Print to stdout; :class:`OutputError` when it cannot take the text."""
+    if sys.stdout is None:  # started with stdout closed (`djhlint >&-`)
+        if text:
+            raise OutputError("standard output is closed")
+        return
+    try:
+        _emit(sys.stdout, text)
+    except BrokenPipeError:  # the reader went away (`djhlint | head`): not an error
+        raise
+    except (OSError, ValueError) as exc:  # ValueError: a closed stream
+        raise OutputError(getattr(exc, "strerror", None) or str(exc)) from exc
 
 
 def say(message: str) -> None:
     """A line on stderr (the summary, --verbose notes, errors), with the control characters
-    of file names and values escaped: it stays one line."""
-    _emit(sys.stderr, printable(message) + "\n")
+    of file names and values escaped: it stays one line.  Nothing when stderr fails."""
+    if sys.stderr is None:
+        return
+    try:
+        _emit(sys.stderr, printable(message) + "\n")
+    except (OSError, ValueError):  # stderr full, closed or gone: nowhere left to tell
+        discard(sys.stderr)
 
 
 def error(message: str) -> None:
     say(f"djhlint: error: {message}")
+
+
+def internal_error(exc: BaseException, verbose: bool) -> None:
+    """An unexpected exception in one line on stderr; its traceback too, with --verbose."""
+    if verbose and sys.stderr is not None:
+        import traceback
+
+        try:
+            traceback.print_exception(exc)
+        except (OSError, ValueError):
+            pass
+    error(f"internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback)")
 
 
 class _Reported(Exception):
@@ -74,12 +118,10 @@ def _one_line_errors(verbose: bool) -> Iterator[None]:
         raise _Reported from exc
     except BrokenPipeError:  # the reader went away: not djhlint's error
         raise
+    except OutputError:  # stdout failed: the front end says so
+        raise
     except Exception as exc:
-        if verbose:
-            import traceback
-
-            traceback.print_exc()
-        error(f"internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback)")
+        internal_error(exc, verbose)
         raise _Reported from exc
 
 
