@@ -288,3 +288,20 @@ def test_an_ascii_module_with_an_idna_cookie_is_read_as_python_reads_it(make_pro
     result = run_cli(["--fix", "--unsafe-fixes", str(root)])
     assert result.exit_code == 1 and "error" not in result.stderr, result.output
     assert (root / "mysite/settings.py").read_bytes() == before  # idna cannot encode it back: left alone
+
+
+# --------------------------------------------------------------------------- diffs
+
+
+def test_a_diff_quotes_file_names_as_git_does_and_applies(tmp_path):
+    """A newline in a name would forge a diff header: git quotes such names, and so does --diff."""
+    root = write_tree(tmp_path / FOLDER, project_files({"Procfile": "web: gunicorn mysite.wsgi\n"}))
+    run = djhlint("--diff", FOLDER, cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    patch = run.stdout.decode()
+    no_raw_controls(patch)
+    quoted = '"a/evil\\nFORGED:1:1: DJH999 forged\\033[2K\\r/Procfile"'
+    assert patch.splitlines()[:3] == [f"diff --git {quoted} {quoted.replace('a/', 'b/', 1)}", f"--- {quoted}", f"+++ {quoted.replace('a/', 'b/', 1)}"]
+    (tmp_path / "fix.diff").write_text(patch)
+    subprocess.run(["git", "apply", "fix.diff"], cwd=tmp_path, check=True, capture_output=True, timeout=60)
+    assert (root / "Procfile").read_text() == "web: gunicorn mysite.wsgi --log-file -\n"

@@ -5,8 +5,9 @@ not write.  Printed raw, a newline in one forges a diagnostic line of its own, a
 carriage return or an ESC sequence rewrites what the terminal shows, and a bidi
 override reorders it.  Every text format passes such text through :func:`printable`,
 which shows those characters as escapes (``\\n``, ``\\x1b``, ``\\u2028``), so each
-diagnostic stays on one line and the terminal shows what the file holds.  The
-structured formats (JSON, SARIF, GitLab, JUnit) escape by their own rules instead.
+diagnostic stays on one line and the terminal shows what the file holds.  A diff names
+files as git does, quoted by :func:`git_quoted`.  The structured formats (JSON, SARIF,
+GitLab, JUnit) escape by their own rules instead.
 """
 
 from __future__ import annotations
@@ -36,3 +37,23 @@ def _escape(match: re.Match[str]) -> str:
 def printable(text: str) -> str:
     """``text`` on one line, with every control, separator and bidi character escaped."""
     return _UNSAFE.sub(_escape, text)
+
+
+_GIT_ESCAPES = {7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r", 34: '\\"', 92: "\\\\"}
+
+
+def git_quoted(path: str) -> str:
+    """A path in a diff header as git writes it: as is, or, when it holds one of the
+    characters above, a quote or a backslash, in double quotes with C escapes and every
+    byte past ASCII in octal (``"a/x\\ny"``), which ``git apply`` and ``patch`` read."""
+    if not _UNSAFE.search(path) and '"' not in path and "\\" not in path:
+        return path
+    out = []
+    for byte in path.encode("utf-8", "surrogateescape"):
+        if byte in _GIT_ESCAPES:
+            out.append(_GIT_ESCAPES[byte])
+        elif byte < 0x20 or byte >= 0x7F:
+            out.append(f"\\{byte:03o}")
+        else:
+            out.append(chr(byte))
+    return '"' + "".join(out) + '"'
