@@ -88,7 +88,7 @@ def error(message: str) -> None:
     say(f"djhlint: error: {message}")
 
 
-def internal_error(exc: BaseException, verbose: bool) -> None:
+def report_internal_error(exc: BaseException, verbose: bool) -> None:
     """An unexpected exception in one line on stderr; its traceback too, with --verbose."""
     if verbose and sys.stderr is not None:
         import traceback
@@ -121,7 +121,7 @@ def _one_line_errors(verbose: bool) -> Iterator[None]:
     except OutputError:  # stdout failed: the front end says so
         raise
     except Exception as exc:
-        internal_error(exc, verbose)
+        report_internal_error(exc, verbose)
         raise _Reported from exc
 
 

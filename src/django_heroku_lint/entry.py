@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sys
 
-from .commands import EXIT_ERROR, EXIT_PROBLEMS, FORMATS, OutputError, check, discard, error, internal_error, say
+from .commands import EXIT_ERROR, EXIT_PROBLEMS, FORMATS, OutputError, check, discard, error, report_internal_error, say
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
 if TYPE_CHECKING:
@@ -126,7 +126,7 @@ def main() -> None:
     except Exception as exc:
         verbose = bool(params.get("verbose")) if params else any(a in ("-v", "--verbose") for a in args)
         discard(sys.stdout)  # the output is cut short: nothing more goes out at exit
-        internal_error(exc, verbose)
+        report_internal_error(exc, verbose)
         code = EXIT_ERROR
     sys.exit(code)
 
