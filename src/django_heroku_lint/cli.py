@@ -102,18 +102,18 @@ def check(
 @click.option("--all", "show_all", is_flag=True, help="Print the documentation of every rule.")
 def rule(code: str | None, show_all: bool) -> None:
     """Print the documentation of rule CODE (a code or a name), or list the rules."""
+    from .commands import print_rule, write  # write: a stream that lacks a character gets an escape, not an error
     from .rules import ALL_RULES
 
     if show_all:
-        click.echo("\n".join(r.docs() for r in ALL_RULES))
+        write("\n".join(r.docs() for r in ALL_RULES) + "\n")
         return
     if code is None:
         width = max(len(r.name) for r in ALL_RULES)
-        click.echo(f"{'code':<7} {'name':<{width}} fix")
-        for r in ALL_RULES:
-            click.echo(f"{r.code:<7} {r.name:<{width}} {'yes' if r.fixable else '-'}")
+        lines = [f"{'code':<7} {'name':<{width}} fix"]
+        lines += [f"{r.code:<7} {r.name:<{width}} {'yes' if r.fixable else '-'}" for r in ALL_RULES]
+        write("\n".join(lines) + "\n")
         return
-    from .commands import print_rule
 
     sys.exit(print_rule(code))
 

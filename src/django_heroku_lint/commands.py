@@ -7,9 +7,12 @@ pre-commit hook or a CI step without importing click.  Nothing here imports clic
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+from .printable import printable
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
 EDIT_FORMATS = ("json", "json-lines")  # formats that print each fix's edits
@@ -24,11 +27,16 @@ def split_codes(values: tuple[str, ...] | list[str]) -> list[str] | None:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+class OutputError(Exception):
+    """Standard output cannot take the output (a full disk, a closed stream): exit code 2."""
+
+
 def _emit(stream, text: str) -> None:
-    """Write text; a file name that is not valid UTF-8 goes out as its own bytes."""
+    """Write text; a file name that is not valid UTF-8 goes out as its own bytes, and a
+    character the stream's encoding lacks (``PYTHONIOENCODING=latin-1``) as an escape."""
     try:
         stream.write(text)
-    except UnicodeEncodeError:  # a surrogate-escaped file name on a strict stream
+    except UnicodeEncodeError:  # a surrogate-escaped file name, or a character the encoding lacks
         encoding = stream.encoding or "utf-8"
         try:
             data = text.encode(encoding, "surrogateescape")
@@ -39,18 +47,57 @@ def _emit(stream, text: str) -> None:
     stream.flush()
 
 
+def discard(stream) -> None:
+    """Point a stream that failed at the null device, so that what is left in its buffer
+    goes nowhere when Python flushes it at exit (which would print an error and exit 120)."""
+    try:
+        fd = stream.fileno()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):  # no stream, or no file behind it
+        pass
+
+
 def write(text: str) -> None:
-    """Print to stdout."""
-    _emit(sys.stdout, text)
+    """Print to stdout; :class:`OutputError` when it cannot take the text."""
+    if sys.stdout is None:  # started with stdout closed (`djhlint >&-`)
+        if text:
+            raise OutputError("standard output is closed")
+        return
+    try:
+        _emit(sys.stdout, text)
+    except BrokenPipeError:  # the reader went away (`djhlint | head`): not an error
+        raise
+    except (OSError, ValueError) as exc:  # ValueError: a closed stream
+        raise OutputError(getattr(exc, "strerror", None) or str(exc)) from exc
 
 
 def say(message: str) -> None:
-    """A line on stderr: the summary, --verbose notes, errors."""
-    _emit(sys.stderr, message + "\n")
+    """A line on stderr (the summary, --verbose notes, errors), with the control characters
+    of file names and values escaped: it stays one line.  Nothing when stderr fails."""
+    if sys.stderr is None:
+        return
+    try:
+        _emit(sys.stderr, printable(message) + "\n")
+    except (OSError, ValueError):  # stderr full, closed or gone: nowhere left to tell
+        discard(sys.stderr)
 
 
 def error(message: str) -> None:
     say(f"djhlint: error: {message}")
+
+
+def report_internal_error(exc: BaseException, verbose: bool) -> None:
+    """An unexpected exception in one line on stderr; its traceback too, with --verbose."""
+    if verbose and sys.stderr is not None:
+        import traceback
+
+        try:
+            traceback.print_exception(exc)
+        except (OSError, ValueError):
+            pass
+    error(f"internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback)")
 
 
 class _Reported(Exception):
@@ -71,12 +118,10 @@ def _one_line_errors(verbose: bool) -> Iterator[None]:
         raise _Reported from exc
     except BrokenPipeError:  # the reader went away: not djhlint's error
         raise
+    except OutputError:  # stdout failed: the front end says so
+        raise
     except Exception as exc:
-        if verbose:
-            import traceback
-
-            traceback.print_exc()
-        error(f"internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback)")
+        report_internal_error(exc, verbose)
         raise _Reported from exc
 
 
@@ -153,7 +198,8 @@ def check(
     else:
         write(render(diagnostics, output_format, ALL_RULES, color=color, unsafe_fixes=unsafe_fixes))
     if not quiet:
-        say(summary(diagnostics, unsafe_fixes, fixed))
+        for line in summary(diagnostics, unsafe_fixes, fixed).split("\n"):
+            say(line)
     if internal_error:
         return EXIT_ERROR
     return EXIT_PROBLEMS if diagnostics and not exit_zero else EXIT_CLEAN

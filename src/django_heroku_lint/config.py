@@ -55,7 +55,8 @@ def load_config(build_root: Path) -> Config:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     except RecursionError:
         raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply") from None
-    section = data.get("tool", {}).get("djhlint")
+    tool = data.get("tool")
+    section = tool.get("djhlint") if isinstance(tool, dict) else None  # `tool = 5` holds no [tool.djhlint]
     if section is None:
         return Config()
     if not isinstance(section, dict):

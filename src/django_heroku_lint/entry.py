@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sys
 
-from .commands import FORMATS, check
+from .commands import EXIT_ERROR, EXIT_PROBLEMS, FORMATS, OutputError, check, discard, error, report_internal_error, say
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
 if TYPE_CHECKING:
@@ -96,20 +96,46 @@ def parse(args: list[str], environ: os._Environ[str] | dict[str, str] = os.envir
 
 
 def main() -> None:
-    """The console script."""
-    params = parse(sys.argv[1:])
-    if params is None:
-        from .cli import main as click_main
+    """The console script: whatever happens, one line on stderr at most, never a traceback.
 
-        click_main(prog_name="djhlint")
-        return
+    Exit codes: 0 clean, 1 problems found (or a reader that went away, or ^C), 2 bad
+    usage, a bad configuration, an internal error or an output that cannot be written.
+    """
+    args = sys.argv[1:]
+    if sys.stdout is None or sys.stderr is None:
+        _hold_closed_descriptors()
+    params = None
     try:
+        params = parse(args)
+        if params is None:
+            from .cli import main as click_main
+
+            click_main(prog_name="djhlint")  # exits with click's code
+            return
         code = check(**params)
     except KeyboardInterrupt:
-        sys.stderr.write("Aborted!\n")
-        code = 1
+        say("Aborted!")
+        code = EXIT_PROBLEMS
     except BrokenPipeError:  # `djhlint | head`: quietly, as click does
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())  # what is left in the buffer goes nowhere at exit
-        code = 1
+        discard(sys.stdout)  # what is left in the buffer goes nowhere at exit
+        code = EXIT_PROBLEMS
+    except OutputError as exc:  # `djhlint > /dev/full`, `djhlint >&-`: the output is lost
+        discard(sys.stdout)
+        error(f"cannot write the output: {exc}")
+        code = EXIT_ERROR
+    except Exception as exc:
+        verbose = bool(params.get("verbose")) if params else any(a in ("-v", "--verbose") for a in args)
+        discard(sys.stdout)  # the output is cut short: nothing more goes out at exit
+        report_internal_error(exc, verbose)
+        code = EXIT_ERROR
     sys.exit(code)
+
+
+def _hold_closed_descriptors() -> None:
+    """Started with stdin, stdout or stderr closed: give their numbers to the null device,
+    so that no file djhlint opens (a settings module the fixes write) takes one of them."""
+    while True:
+        fd = os.open(os.devnull, os.O_RDWR)
+        if fd > 2:
+            os.close(fd)
+            return

@@ -26,6 +26,7 @@ from .report import relative_path
 from .ftypes import SAFE, Diagnostic, Edit, FileChange, Fix, ParseError, Span
 from .fixes import TextSource, is_python, line_starts, load_source, resolve, span_offsets
 from .parse import decode_text, parse_python
+from .printable import git_quoted
 from .writer import WriteError, preflight, write
 
 MAX_ROUNDS = 8  # rounds of non-overlapping fixes, retries after a broken fix included
@@ -417,22 +418,22 @@ def resolve_all(result: LintResult) -> None:
 def render_diff(changes: list[tuple[Path, FileChange]]) -> str:
     """A unified diff of the changes, in git's format (renames, new and deleted files
     included; a file with NUL bytes on either side, such as UTF-16, shows as binary, as
-    in git)."""
+    in git; a file name with a control character is quoted, as in git)."""
     out: list[str] = []
     for root, change in changes:
         new_name = relative_path(str(root / change.path))
         old_name = relative_path(str(root / change.origin)) if change.origin else new_name
-        out.append(f"diff --git a/{old_name} b/{new_name}\n")
+        out.append(f"diff --git {git_quoted(f'a/{old_name}')} {git_quoted(f'b/{new_name}')}\n")
         if change.origin is None:
             out.append("new file mode 100644\n")
         elif change.deleted:
             out.append("deleted file mode 100644\n")
         elif change.origin != change.path:
-            out.append(f"rename from {old_name}\nrename to {new_name}\n")
+            out.append(f"rename from {git_quoted(old_name)}\nrename to {git_quoted(new_name)}\n")
         if change.before == change.after:
             continue
-        from_name = f"a/{old_name}" if change.origin is not None else "/dev/null"
-        to_name = "/dev/null" if change.deleted else f"b/{new_name}"
+        from_name = git_quoted(f"a/{old_name}") if change.origin is not None else "/dev/null"
+        to_name = "/dev/null" if change.deleted else git_quoted(f"b/{new_name}")
         old_text, new_text = _diff_text(change.before or b""), _diff_text(change.after or b"")
         if old_text is None or new_text is None:
             out.append(f"Binary files {from_name} and {to_name} differ\n")

@@ -185,14 +185,15 @@ def parse_python(data: bytes, path: str) -> PythonFile | ParseError:
         line, col = exc.raw_line, exc.raw_column + 1
         message = str(exc.message).splitlines()[0].rstrip(".")
         return ParseError(Span(path, line, col, line, col + 1), f"syntax error: {message}")
-    except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
-        reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc).splitlines()[0]
+    except (UnicodeError, LookupError, SyntaxError) as exc:
+        # UnicodeError: a coding cookie naming a codec that fails on the file (`undefined`, `punycode`)
+        reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc).splitlines()[0].split(" (")[0]
         return ParseError(Span(path), f"cannot decode the file: {reason}; save it as UTF-8")
     except RecursionError:
         return ParseError(Span(path), "the file is nested too deeply to parse")
-    try:
-        text = data.decode(module.encoding, errors="replace")
-    except LookupError:
+    try:  # LibCST decoded the bytes so: strictly, as some codecs (`idna`) know no other way
+        text = data.decode(module.encoding)
+    except (LookupError, UnicodeError):
         text = data.decode("utf-8", errors="replace")
     return PythonFile(path=path, module=module, noqa=noqa_map(text), text=text)
 

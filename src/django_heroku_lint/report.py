@@ -23,6 +23,7 @@ from pathlib import Path
 
 from . import __version__
 from .ftypes import SAFE, Diagnostic, Fix
+from .printable import printable
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
 if TYPE_CHECKING:
@@ -40,7 +41,10 @@ DEFAULT_LEVEL = "error"
 GITLAB_SEVERITY = {"error": "major", "warning": "minor", "note": "info"}
 GITHUB_COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 
-SURROGATE_RE = re.compile("[\ud800-\udfff]")
+# Left raw by json.dumps(ensure_ascii=False), escaped by djhlint: lone surrogates, which
+# are not UTF-8, and the characters that end or reorder a line elsewhere than in JSON
+# (NEL and the other C1 controls, U+2028, U+2029, the bidi controls).
+JSON_ESCAPED_RE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 # --------------------------------------------------------------------------- paths
@@ -167,9 +171,9 @@ class Style:
 
 def _header(d: Diagnostic, paint: Style, cwd: Path | None, unsafe_fixes: bool = False) -> str:
     colon = paint(":", "cyan")
-    where = f"{paint(relative_path(d.path, cwd), 'bold')}{colon}{d.span.line}{colon}{d.span.col}{colon}"
+    where = f"{paint(printable(relative_path(d.path, cwd)), 'bold')}{colon}{d.span.line}{colon}{d.span.col}{colon}"
     marker = " " + paint("[*]", "cyan") if fixable(d, unsafe_fixes) else ""
-    return f"{where} {paint(d.code, 'red')}{marker} {d.message}"
+    return f"{where} {paint(d.code, 'red')}{marker} {printable(d.message)}"
 
 
 def concise(
@@ -192,7 +196,8 @@ def full(
     """The concise header, then the source line with carets under the span and the fix.
 
     A span over several lines is underlined to the end of its first line.  A file that
-    does not exist (a missing ``.python-version``) has no frame.
+    does not exist (a missing ``.python-version``) has no frame.  The source line is
+    printed with its control characters escaped, and the carets measured on that.
     """
     paint = Style(color)
     source = source or SourceLines()
@@ -204,12 +209,12 @@ def full(
         gutter = " " * len(str(d.span.line))
         bar = paint("|", "blue")
         if text is not None:
-            shown = text.expandtabs(4)
+            shown = printable(text.expandtabs(4))
             start = min(max(d.span.col - 1, 0), len(text))
             end = d.span.end_col - 1 if d.span.end_line == d.span.line else len(text)
             end = min(max(end, start), len(text))
-            lead = _width(text[:start].expandtabs(4))
-            carets = max(_width(text[:end].expandtabs(4)) - lead, 1)
+            lead = _width(printable(text[:start].expandtabs(4)))
+            carets = max(_width(printable(text[:end].expandtabs(4))) - lead, 1)
             out += [
                 f"{gutter} {bar}",
                 f"{paint(str(d.span.line), 'blue')} {bar} {shown}".rstrip(),
@@ -217,7 +222,7 @@ def full(
                 f"{gutter} {bar}",
             ]
         if title:
-            out.append(f"{gutter} {paint('=', 'blue')} {paint('help', 'bold')}: {title}")
+            out.append(f"{gutter} {paint('=', 'blue')} {paint('help', 'bold')}: {printable(title)}")
         blocks.append("\n".join(out))
     return "\n\n".join(blocks) + ("\n\n" if blocks else "")  # a blank line before the summary
 
@@ -240,18 +245,19 @@ def _json_item(d: Diagnostic) -> dict[str, Any]:
 
 def as_json(diagnostics: Sequence[Diagnostic]) -> str:
     items = [_json_item(d) for d in diagnostics]
-    return _escape_surrogates(json.dumps(items, indent=2, ensure_ascii=False)) + "\n"
+    return _json_escape(json.dumps(items, indent=2, ensure_ascii=False)) + "\n"
 
 
-def _escape_surrogates(text: str) -> str:
+def _json_escape(text: str) -> str:
     """A file name that is not valid UTF-8 holds lone surrogates: escape them as JSON
-    does (json.loads gives the same name back), so the output stays valid UTF-8."""
-    return SURROGATE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    does (json.loads gives the same name back), so the output stays valid UTF-8.  The
+    line separators too, so that a JSON Lines record stays one line for any reader."""
+    return JSON_ESCAPED_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def json_lines(diagnostics: Sequence[Diagnostic]) -> str:
     """The ``json`` objects, one a line (JSON Lines), for streaming consumers."""
-    return "".join(_escape_surrogates(json.dumps(_json_item(d), ensure_ascii=False)) + "\n" for d in diagnostics)
+    return "".join(_json_escape(json.dumps(_json_item(d), ensure_ascii=False)) + "\n" for d in diagnostics)
 
 
 # --------------------------------------------------------------------------- GitHub Actions
@@ -323,7 +329,8 @@ def sarif(diagnostics: Sequence[Diagnostic], rules: Rules = (), *, cwd: Path | N
     results = []
     for d in diagnostics:
         rel = _below(d.path, str(root))
-        artifact = {"uri": quote(rel), "uriBaseId": "%SRCROOT%"} if rel is not None else {"uri": Path(d.path).as_uri()}
+        # A file name that is not valid UTF-8 is quoted as its own bytes, as as_uri() does.
+        artifact = {"uri": quote(rel, errors="surrogateescape"), "uriBaseId": "%SRCROOT%"} if rel is not None else {"uri": Path(d.path).as_uri()}
         results.append(
             {
                 "ruleId": d.code,
@@ -364,7 +371,7 @@ def sarif(diagnostics: Sequence[Diagnostic], rules: Rules = (), *, cwd: Path | N
             }
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return _json_escape(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"
 
 
 # --------------------------------------------------------------------------- GitLab
@@ -397,7 +404,7 @@ def gitlab(
         path = _repo_path(d, root)
         text = source.line(d.path, d.span.line)
         anchor = text.strip() if text and text.strip() else d.message
-        base = hashlib.sha256("\0".join((d.code, path, anchor)).encode("utf-8")).hexdigest()
+        base = hashlib.sha256("\0".join((d.code, path, anchor)).encode("utf-8", "surrogatepass")).hexdigest()
         seen[base] += 1
         fingerprint = base if seen[base] == 1 else hashlib.sha256(f"{base}\0{seen[base]}".encode()).hexdigest()
         issues.append(
@@ -411,7 +418,7 @@ def gitlab(
                 "location": {"path": path, "lines": {"begin": d.span.line, "end": d.span.end_line}},
             }
         )
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return _json_escape(json.dumps(issues, indent=2, ensure_ascii=False)) + "\n"
 
 
 # --------------------------------------------------------------------------- JUnit

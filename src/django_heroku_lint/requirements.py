@@ -327,7 +327,12 @@ class _Reader:
         if found is None:
             return
         data, text = found
-        for package in data.get("package", []):
+        packages = data.get("package", [])
+        if not isinstance(packages, list):  # `package = 5`: no [[package]] tables to read
+            assert self.result is not None
+            self.result.complete = False
+            return
+        for package in packages:
             if not isinstance(package, dict) or not isinstance(package.get("name"), str):
                 continue
             groups = package.get("groups")

@@ -45,7 +45,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from .ftypes import Binding, Context, DictValue, EnvRead, ListValue, Literal, Span, Unknown, Value
-from .report import relative_path
+from .printable import printable
+from .report import _json_escape, relative_path
 
 # The deployment settings: those djhlint's rules read, and the others Heroku's hazards turn on.
 RULE_SETTINGS = (
@@ -273,7 +274,7 @@ def _why_none(context: Context) -> str:
 
 
 def as_json(contexts: Sequence[Context]) -> str:
-    return json.dumps([project_data(c) for c in contexts], indent=2, ensure_ascii=False) + "\n"
+    return _json_escape(json.dumps([project_data(c) for c in contexts], indent=2, ensure_ascii=False)) + "\n"
 
 
 # --------------------------------------------------------------------------- text
@@ -317,7 +318,7 @@ def _project_text(context: Context) -> str:
     if context.parse_errors:
         out += ["", "Files djhlint could not read:"]
         out += [f"  {where(e.span)}:{e.span.col}: {e.reason}" for e in context.parse_errors]
-    return "\n".join(out)
+    return "\n".join(printable(line) for line in out)  # names and values from the repository, one line each
 
 
 def _settings_text(settings: list[tuple[str, Binding | None]], where: Any) -> list[str]:
