@@ -123,8 +123,10 @@ def check(
         with _one_line_errors(verbose):
             result = lint(options)
             if fix or diff:
-                from .fixer import render_diff, run_fixes
+                from .fixer import render_diff, run_fixes, sweep_leftovers
 
+                if fix and not diff and sweep_leftovers(result):
+                    result = lint(options)  # a file a killed run left aside is back
                 outcome = run_fixes(result, options, unsafe=unsafe_fixes, write_files=not diff)
                 for message in outcome.errors:
                     error(message)
