@@ -90,8 +90,8 @@ cli.main()
 """
 
 
-def paused_fix(root: Path, step: str, tmp_path: Path, tag: str = "", **env: str) -> tuple[subprocess.Popen, Path, Path]:
-    ready, go = tmp_path / f"ready-{step}{tag}", tmp_path / f"go-{step}{tag}"
+def paused_fix(root: Path, step: str, tmp_path: Path, **env: str) -> tuple[subprocess.Popen, Path, Path]:
+    ready, go = tmp_path / f"ready-{step}", tmp_path / f"go-{step}"
     process = subprocess.Popen(
         [sys.executable, "-c", PAUSED_FIX.format(src=SRC), step, str(ready), str(go), str(root)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, **env},
@@ -154,6 +154,26 @@ def test_a_rename_with_an_edit_failing_half_way_leaves_the_tree_as_it_was(make_p
     assert reported_files(result.stdout) == {str(root / "Procfile.txt")}
     assert all(Path(name).exists() for name in reported_files(result.stdout))
     assert report(root) == (result.exit_code, result.stdout)
+
+
+# ---------------------------------------------------------------------- two fixes racing
+
+
+def test_the_loser_of_a_race_reports_the_disk(make_project, tmp_path):
+    """Two `--fix` on one project: the second reads the files, then the first fixes them
+    all before the second writes.  Every write of the second finds its file changed; its
+    report is of the files as the first left them, not the problems it read."""
+    root = make_project({"mysite/settings.py": DEBUG_UNCAST, "Procfile": None, "Procfile.txt": PROCFILE_BARE})
+    loser, _, go = paused_fix(root, "write", tmp_path)
+    winner = fix(root)
+    go.touch()
+    out, err = loser.communicate(timeout=60)
+    assert winner.exit_code == 0, winner.output
+    assert (root / "mysite/settings.py").read_text() == DEBUG_CAST
+    assert (root / "Procfile").read_text() == PROCFILE_FIXED and not (root / "Procfile.txt").exists()
+    assert b"djhlint: error: " in err  # its writes were refused: the files changed
+    assert (loser.returncode, out.decode()) == report(root) == (0, "")
+    assert temp_files(root) == []
 
 
 # ---------------------------------------------------------------------- a run killed mid-write

@@ -138,8 +138,10 @@ def check(
                         say(f"Would fix {count} problem{'s' if count != 1 else ''}." if count else "No fixes to apply.")
                     return EXIT_ERROR if internal_error else EXIT_PROBLEMS if outcome.changes else EXIT_CLEAN
                 fixed = outcome.fixed
-                if outcome.changes:
-                    result = lint(options)  # what is left, read back from disk
+                if outcome.changes or outcome.errors:
+                    # What is on disk now: what was written, read back, and for a file that
+                    # could not be written (another run fixed it first, say), what it holds.
+                    result = lint(options)
             if output_format in EDIT_FORMATS and any(d.fix is not None and not d.fix.resolved for d in result.diagnostics):
                 # The JSON formats show each fix's edits; working them out needs LibCST, which the
                 # other formats (and a warm run) never load: their [*] marks the fix on offer.
