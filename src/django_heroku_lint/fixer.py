@@ -8,7 +8,8 @@ broke it is found, reported as an internal error naming its rule, and its files 
 left alone.  Overlapping fixes wait for the next round, which sees the files as the
 previous one left them.  Only then is anything written (``writer.py``): atomically,
 never over a file that changed since it was read, never a read-only file, never
-outside the project.  ``--diff`` stops before writing and prints what would change.
+through a link or outside the project.  ``--diff`` stops before writing and prints what
+would change.
 """
 
 from __future__ import annotations
