@@ -98,6 +98,15 @@ class _Folder:
             raise
         self.fd = fd
 
+    @classmethod
+    def inside(cls, parent: "_Folder", name: str) -> "_Folder":
+        """The folder ``name`` of ``parent``, opened without following a link."""
+        folder = cls.__new__(cls)
+        folder.path, folder.fd = parent.path / name, None
+        if parent.fd is not None:
+            folder.fd = parent.open(name, os.O_RDONLY | _DIRECTORY)
+        return folder
+
     def close(self) -> None:
         if self.fd is not None:
             os.close(self.fd)
@@ -131,13 +140,14 @@ class _Folder:
     def unlink(self, name: str) -> None:
         os.unlink(self._name(name), **self._at(name))
 
-    def link(self, source: str, target: str, other: "_Folder | None" = None) -> None:
-        """Link ``source`` (of ``other``, else of this folder) as ``target`` here; fails if ``target`` exists."""
-        other = other or self
-        if self.fd is not None and other.fd is not None:
-            os.link(source, target, src_dir_fd=other.fd, dst_dir_fd=self.fd, follow_symlinks=False)
+    def link(self, source: str, target: str, other: "_Folder | None" = None, folder: "_Folder | None" = None) -> None:
+        """Link ``source`` (of ``other``, else of this folder) as ``target`` (of ``folder``,
+        else of this folder); fails if ``target`` exists."""
+        other, folder = other or self, folder or self
+        if folder.fd is not None and other.fd is not None:
+            os.link(source, target, src_dir_fd=other.fd, dst_dir_fd=folder.fd, follow_symlinks=False)
         else:
-            os.link(other._name(source), self._name(target), follow_symlinks=False)
+            os.link(other._name(source), folder._name(target), follow_symlinks=False)
 
     def replace(self, source: str, target: str) -> None:
         if self.fd is not None:
@@ -610,11 +620,12 @@ def _sweep_folder(folder: _Folder) -> bool:
             folder.unlink(entry)
         elif stat.S_ISDIR(info.st_mode):
             name = match["name"]
-            inner = folder.path / entry
-            left = os.listdir(inner)
-            if left == [name] and not any(e.lower() == name.lower() for e in os.listdir(folder.path)):
-                os.rename(inner / name, folder.path / name)  # the half-done case-only rename, undone
-                left, put_back = [], True
+            with _Folder.inside(folder, entry) as inner:
+                left = os.listdir(inner.fd if inner.fd is not None else inner.path)
+                if left == [name] and not any(e.lower() == name.lower() for e in os.listdir(folder.fd if folder.fd is not None else folder.path)):
+                    inner.link(name, name, folder=folder)  # the half-done case-only rename, undone
+                    inner.unlink(name)
+                    left, put_back = [], True
             if not left:
-                os.rmdir(inner)
+                os.rmdir(folder._name(entry), **folder._at(entry))
     return put_back
