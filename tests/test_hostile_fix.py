@@ -156,6 +156,30 @@ def test_a_rename_with_an_edit_failing_half_way_leaves_the_tree_as_it_was(make_p
     assert report(root) == (result.exit_code, result.stdout)
 
 
+def test_a_save_in_the_instant_before_a_rename_with_an_edit_is_kept(make_project, monkeypatch):
+    """Procfile.txt is being renamed to Procfile with --log-file - added when the user
+    appends to it: the rename is undone, and Procfile.txt holds the user's save."""
+    root = make_project({"Procfile": None, "Procfile.txt": PROCFILE_BARE})
+    procfile_txt = root / "Procfile.txt"
+    real_unlink = os.unlink
+
+    def saving_first(path, *args, **kwargs):
+        if os.path.basename(path) == "Procfile.txt" and procfile_txt.read_text() == PROCFILE_BARE:
+            with open(procfile_txt, "a") as out:
+                out.write("worker: python manage.py qcluster\n")
+        return real_unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", saving_first)
+    result = fix(root)
+    monkeypatch.undo()
+    assert procfile_txt.read_text() == PROCFILE_BARE + "worker: python manage.py qcluster\n"
+    assert not (root / "Procfile").exists()
+    assert "djhlint: error: Procfile: changed while djhlint wrote it; the change was kept" in result.stderr
+    assert result.exit_code == 1
+    assert report(root) == (result.exit_code, result.stdout)
+    assert temp_files(root) == []
+
+
 # ---------------------------------------------------------------------- two fixes racing
 
 
@@ -185,7 +209,7 @@ def test_a_fix_killed_mid_write_leaves_no_temporary_file(make_project, tmp_path,
     """A fix killed while it writes its temporary file: the file is untouched, and after
     the next run no temporary file remains (an anonymous one never had a name; a named one
     of a process that is gone is removed)."""
-    if anonymous and not (writer._TMPFILE and os.path.isdir("/proc/self/fd")):
+    if anonymous and not (hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")):
         pytest.skip("no anonymous temporary files here")
     root = make_project({"mysite/settings.py": DEBUG_UNCAST})
     process, _, _ = paused_fix(root, "fsync", tmp_path, **({} if anonymous else {"NO_TMPFILE": "1"}))
