@@ -26,8 +26,9 @@ sensitive; where they are not (macOS, Windows) it goes through a temporary folde
 Temporary files are anonymous where Linux allows it (``O_TMPFILE``): they have a name
 only for the instant before they are renamed over the original, and a killed run leaves
 nothing.  Elsewhere they are named ``.<name>.<pid>.<random>.djhlint-tmp``; ``sweep``
-(run by the next ``--fix`` in the folders it writes) removes those whose process is
-gone, and puts back a file a killed case-only rename left in its temporary folder.
+(run by the next ``--fix`` in the build root and the folders of the files with
+problems) removes those whose process is gone, and puts back a file a killed case-only
+rename left in its temporary folder.
 
 Errors are one line each (``WriteError``); a failed write leaves the file as it was.
 """
@@ -118,17 +119,17 @@ class _Folder:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _at(self, name: str) -> dict:
+    def _at(self) -> dict:
         return {"dir_fd": self.fd} if self.fd is not None else {}
 
     def _name(self, name: str) -> str:
         return name if self.fd is not None else os.path.join(self.path, name)
 
     def open(self, name: str, flags: int, mode: int = 0o600) -> int:
-        return os.open(self._name(name), flags | _NOFOLLOW | _BINARY, mode, **self._at(name))
+        return os.open(self._name(name), flags | _NOFOLLOW | _BINARY, mode, **self._at())
 
     def lstat(self, name: str) -> os.stat_result:
-        return os.stat(self._name(name), follow_symlinks=False, **self._at(name))
+        return os.stat(self._name(name), follow_symlinks=False, **self._at())
 
     def exists(self, name: str) -> bool:
         try:
@@ -138,7 +139,7 @@ class _Folder:
         return True
 
     def unlink(self, name: str) -> None:
-        os.unlink(self._name(name), **self._at(name))
+        os.unlink(self._name(name), **self._at())
 
     def link(self, source: str, target: str, other: "_Folder | None" = None, folder: "_Folder | None" = None) -> None:
         """Link ``source`` (of ``other``, else of this folder) as ``target`` (of ``folder``,
@@ -147,7 +148,7 @@ class _Folder:
         if folder.fd is not None and other.fd is not None:
             os.link(source, target, src_dir_fd=other.fd, dst_dir_fd=folder.fd, follow_symlinks=False)
         else:
-            os.link(other._name(source), folder._name(target), follow_symlinks=False)
+            os.link(other._name(source), folder._name(target))
 
     def replace(self, source: str, target: str) -> None:
         if self.fd is not None:
@@ -627,5 +628,5 @@ def _sweep_folder(folder: _Folder) -> bool:
                     inner.unlink(name)
                     left, put_back = [], True
             if not left:
-                os.rmdir(folder._name(entry), **folder._at(entry))
+                os.rmdir(folder._name(entry), **folder._at())
     return put_back
