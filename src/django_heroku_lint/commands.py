@@ -168,8 +168,10 @@ def check(
         with _one_line_errors(verbose):
             result = lint(options)
             if fix or diff:
-                from .fixer import render_diff, run_fixes
+                from .fixer import render_diff, run_fixes, sweep_leftovers
 
+                if fix and not diff and sweep_leftovers(result):
+                    result = lint(options)  # a file a killed run left aside is back
                 outcome = run_fixes(result, options, unsafe=unsafe_fixes, write_files=not diff)
                 for message in outcome.errors:
                     error(message)
@@ -181,8 +183,10 @@ def check(
                         say(f"Would fix {count} problem{'s' if count != 1 else ''}." if count else "No fixes to apply.")
                     return EXIT_ERROR if internal_error else EXIT_PROBLEMS if outcome.changes else EXIT_CLEAN
                 fixed = outcome.fixed
-                if outcome.changes:
-                    result = lint(options)  # what is left, read back from disk
+                if outcome.changes or outcome.errors:
+                    # What is on disk now: what was written, read back, and for a file that
+                    # could not be written (another run fixed it first, say), what it holds.
+                    result = lint(options)
             if output_format in EDIT_FORMATS and any(d.fix is not None and not d.fix.resolved for d in result.diagnostics):
                 # The JSON formats show each fix's edits; working them out needs LibCST, which the
                 # other formats (and a warm run) never load: their [*] marks the fix on offer.

@@ -8,7 +8,8 @@ broke it is found, reported as an internal error naming its rule, and its files 
 left alone.  Overlapping fixes wait for the next round, which sees the files as the
 previous one left them.  Only then is anything written (``writer.py``): atomically,
 never over a file that changed since it was read, never a read-only file, never
-outside the project.  ``--diff`` stops before writing and prints what would change.
+through a link or outside the project.  ``--diff`` stops before writing and prints what
+would change.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from .ftypes import SAFE, Diagnostic, Edit, FileChange, Fix, ParseError, Span
 from .fixes import TextSource, is_python, line_starts, load_source, resolve, span_offsets
 from .parse import decode_text, parse_python
 from .printable import git_quoted
-from .writer import WriteError, preflight, write
+from .writer import WriteError, preflight, sweep, write
 
 MAX_ROUNDS = 8  # rounds of non-overlapping fixes, retries after a broken fix included
 MAX_ATTEMPTS = 3  # plans made again without files that cannot be written
@@ -400,6 +401,17 @@ def run_fixes(result: LintResult, options: Options, unsafe: bool = False, write_
         # A fix counts once its files are written (a file renamed away counts by its new name too).
         outcome.fixed += sum(1 for _, fix in plan.applied if _files_of(fix) <= written)
     return outcome
+
+
+def sweep_leftovers(result: LintResult) -> bool:
+    """Clear what a killed ``--fix`` left where fixes write (the build root and the folders
+    of the files with problems): its temporary files, and a file a case-only rename left
+    in its temporary folder, put back.  True if a file was put back: lint again."""
+    put_back = False
+    for project_result in result.projects:
+        files = {d.span.file for d in project_result.diagnostics}
+        put_back = sweep(project_result.project, files) or put_back
+    return put_back
 
 
 def resolve_all(result: LintResult) -> None:
