@@ -15,7 +15,9 @@ import subprocess
 
 import pytest
 
+from django_heroku_lint.discovery import find_projects
 from django_heroku_lint.gitignore import GitIgnore
+from django_heroku_lint.requirements import parse_requirement, read_requirements
 
 from .helpers import diagnostics
 
@@ -39,6 +41,81 @@ def deadline():
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def read(make_project, files):
+    (project,) = find_projects([str(make_project(files))])
+    return read_requirements(project)
+
+
+# ---------------------------------------------------------------- requirements and Pipfile
+
+
+def test_a_pipfile_whose_keys_sit_among_long_runs_of_blank_lines(make_project):
+    # ^\s*"?name"?\s*= with MULTILINE let \s* run from every blank line over all the
+    # blank lines after it: five minutes for this 32 KB file.
+    pipfile = '[packages]\n' + "\n" * 16_000 + 'django = "*"\n' + "\n" * 16_000 + '"dj-database-url" = ">=2"\n'
+    reqs, errors = read(make_project, {"requirements.txt": None, "Pipfile": pipfile})
+    assert errors == []
+    assert sorted(reqs.packages) == ["dj-database-url", "django"]
+    assert reqs.packages["django"].span.line == 16_002  # the key's own line, not a blank one above it
+    assert reqs.packages["dj-database-url"].span.line == 32_003
+    assert reqs.packages["dj-database-url"].spec == ">=2"
+
+
+def test_a_pipfile_lock_whose_keys_sit_among_long_runs_of_blank_lines(make_project):
+    lock = '{"_meta": {}, "default": {' + "\n" * 15_000 + '  "django": {"version": "==5.2.8"},'
+    lock += "\n" * 15_000 + '  "whitenoise": {"version": "==6.11.0"}}}\n'
+    reqs, _ = read(make_project, {"requirements.txt": None, "Pipfile.lock": lock})
+    assert reqs.packages["django"].version == "5.2.8"
+    assert (reqs.packages["django"].span.line, reqs.packages["django"].span.col) == (15_001, 3)
+    assert reqs.packages["whitenoise"].span.line == 30_001
+
+
+def test_a_long_pyproject_dependency_after_a_long_comment(make_project):
+    # The dependency was found again with a case-insensitive regex of its text, which
+    # compared it at every position of the comment: quadratic.
+    name = "a" * 40_000 + "b"
+    pyproject = "# " + "a" * 80_000 + f'\n[project]\nname = "mysite"\ndependencies = ["{name}>=1", "Django>=5.2"]\n'
+    reqs, _ = read(make_project, {"requirements.txt": None, "pyproject.toml": pyproject})
+    assert reqs.packages[name].span.line == 4
+    assert reqs.packages["django"].span.line == 4 and reqs.packages["django"].spec == ">=5.2"
+
+
+def test_a_blank_line_of_40000_characters_in_requirements_txt(make_project):
+    # (^|\s+)#.*$ scanned the blanks from each of them, looking for a comment.
+    text = "Django==5.2.8\n" + BLANKS + "\n" + "gunicorn==23.0.0" + BLANKS + "# the web server\n"
+    reqs, errors = read(make_project, {"requirements.txt": text})
+    assert errors == []
+    assert sorted(reqs.packages) == ["django", "gunicorn"]
+    assert reqs.packages["gunicorn"].spec == "==23.0.0"
+
+
+def test_blanks_before_a_per_line_option():
+    # \s+--?[A-Za-z].*$ did the same, looking for an option such as --hash.
+    assert parse_requirement("whitenoise==6.11.0" + BLANKS * 2 + "x") == ("whitenoise", frozenset(), "==6.11.0" + BLANKS * 2 + "x")
+    assert parse_requirement("whitenoise==6.11.0" + BLANKS + "--hash=sha256:abc") == ("whitenoise", frozenset(), "==6.11.0")
+
+
+def test_blanks_after_a_name_that_is_not_name_at_url():
+    # name\s*(\[extras\])?\s*@ tried every split of the blanks between its two \s*.
+    assert parse_requirement("django" + BLANKS * 2 + ">=5.2") == ("django", frozenset(), ">=5.2")
+    assert parse_requirement("mypkg[extra]" + BLANKS + "@ https://example.com/mypkg-1.0.zip") == ("mypkg", frozenset({"extra"}), "")
+
+
+def test_a_pyproject_dependency_broken_over_lines():
+    # A TOML string may hold line breaks: the name regex then failed at its end, after
+    # trying every split of the blanks (and every shorter name) first.
+    assert parse_requirement("django" + BLANKS + "\n>=5.2") == ("django", frozenset(), ">=5.2")
+    assert parse_requirement("django" + BLANKS + ">=5.2\n" + "x" * 10) is None
+
+
+def test_a_url_with_thousands_of_hash_signs():
+    # #(?:.*&)?egg= ran to the end of the line and back from every "#".
+    url = "git+https://github.com/org/repo.git@main" + "#&" * 60_000
+    assert parse_requirement(url) is None
+    assert parse_requirement(url + "egg=Shared_Utils") == ("shared-utils", frozenset(), "")
+    assert parse_requirement("git+https://github.com/org/repo.git@main#egg=first&x=1&egg=Last_One") == ("last-one", frozenset(), "")
 
 
 # ---------------------------------------------------------------- .gitignore

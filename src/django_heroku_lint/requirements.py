@@ -26,10 +26,12 @@ if TYPE_CHECKING:
 LOCK_FILES = ("requirements.txt", "Pipfile.lock", "poetry.lock", "uv.lock")
 MAX_INCLUDE_DEPTH = 10
 
-NAME_RE = re.compile(r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[(?P<extras>[^\]]*)\])?\s*(?P<rest>.*)$")
-COMMENT_RE = re.compile(r"(^|\s+)#.*$")
-PER_LINE_OPTION_RE = re.compile(r"\s+--?[A-Za-z].*$")
-EGG_RE = re.compile(r"#(?:.*&)?egg=(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)")
+# These run over files of the repository being linted: none may backtrack more than
+# linearly (no two quantifiers that can take the same characters in a row), and what
+# a regex would do in several passes is done with plain string methods instead.
+NAME_RE = re.compile(r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[(?P<extras>[^\]]*)\]\s*)?(?P<rest>.*)")
+DIRECT_RE = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[(?P<extras>[^\]]*)\]\s*)?@")
+EGG_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 ARCHIVE_RE = re.compile(r"(?:^|/)(?P<name>[A-Za-z0-9][A-Za-z0-9._]*?)-\d[^/]*\.(?:whl|tar\.gz|zip|tar\.bz2)$")
 INCLUDE_RE = re.compile(r"^(?:-r|--requirement)(?:\s*=\s*|\s+|(?=[^\s=]))(?P<path>\S+)")
 EDITABLE_RE = re.compile(r"^(?:-e|--editable)(?:\s*=\s*|\s+)(?P<target>\S+)")
@@ -136,26 +138,77 @@ def declared(reqs: Requirements, name: str) -> Requirement | None:
 # ------------------------------------------------------------------ requirements.txt
 
 
+def _without_comment(line: str) -> str:
+    """The line without its comment: a ``#`` that starts it or follows whitespace, and that whitespace."""
+    index = line.find("#")
+    while index != -1:
+        if index == 0:
+            return ""
+        if line[index - 1].isspace():
+            return line[:index].rstrip()
+        index = line.find("#", index + 1)
+    return line
+
+
+def _without_options(text: str) -> str:
+    """The requirement without the per-line options after it (`` --hash=...``, `` -C key=value``):
+    everything from the whitespace before a ``-`` or ``--`` and a letter, on the last line."""
+    last_line = text.rfind("\n", 0, len(text) - 1)  # an option is cut only when no line follows it
+    index = text.find("-", max(last_line + 1, 1))
+    while index != -1:
+        if text[index - 1].isspace():
+            after = index + 2 if text.startswith("--", index) else index + 1
+            if text[after : after + 1].isascii() and text[after : after + 1].isalpha():
+                return text[:index].rstrip()
+        index = text.find("-", index + 1)
+    return text
+
+
+def _egg(text: str) -> str | None:
+    """The name in a ``#egg=name`` fragment (or ``#...&egg=name``): the last ``&egg=`` after
+    the line's first ``#``, else the first ``#egg=``."""
+    for line in text.split("\n"):
+        first = line.find("#")
+        if first == -1:
+            continue
+        end = len(line)
+        while True:
+            index = line.rfind("&egg=", first, end)
+            if index == -1:
+                break
+            name = EGG_NAME_RE.match(line, index + 5)
+            if name:
+                return name.group()
+            end = index
+        index = line.find("#egg=", first)
+        while index != -1:
+            name = EGG_NAME_RE.match(line, index + 5)
+            if name:
+                return name.group()
+            index = line.find("#egg=", index + 1)
+    return None
+
+
 def parse_requirement(text: str) -> tuple[str, frozenset[str], str] | None:
     """``psycopg[binary]>=3.2 ; python_version>"3.8"`` -> ("psycopg", {"binary"}, ">=3.2")."""
-    text = PER_LINE_OPTION_RE.sub("", text).strip()
+    text = _without_options(text).strip()
     if not text:
         return None
-    direct = re.match(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[(?P<extras>[^\]]*)\])?\s*@", text)
+    direct = DIRECT_RE.match(text)
     if direct:  # name[extras] @ url
         extras = frozenset(normalize(e.strip()) for e in (direct.group("extras") or "").split(",") if e.strip())
         return normalize(direct.group("name")), extras, ""
-    egg = EGG_RE.search(text)
+    egg = _egg(text)
     if "://" in text or text.startswith((".", "/", "~")) or text.endswith((".whl", ".tar.gz", ".zip")):
         if egg:
-            return normalize(egg.group("name")), frozenset(), ""
+            return normalize(egg), frozenset(), ""
         archive = ARCHIVE_RE.search(text.split("#", 1)[0])
         if archive:
             return normalize(archive.group("name")), frozenset(), ""
         return None
     requirement = text.split(";", 1)[0].strip()
     match = NAME_RE.match(requirement)
-    if not match:
+    if not match or match.end() != len(requirement):  # a line break in the rest (a TOML string)
         return None
     extras = frozenset(normalize(e.strip()) for e in (match.group("extras") or "").split(",") if e.strip())
     rest = match.group("rest").strip()
@@ -172,7 +225,7 @@ def _logical_lines(text: str) -> list[tuple[int, int, str]]:
     for number, raw in enumerate(lines, start=1):
         if not pending:
             start = number
-        line = COMMENT_RE.sub("", raw)
+        line = _without_comment(raw)
         if line.endswith("\\"):
             pending.append(line[:-1])
             continue
@@ -298,7 +351,7 @@ class _Reader:
             version = version if isinstance(version, str) else ""
             extras = _extras(info)
             exact = version[2:] if version.startswith("==") else None
-            self.add(normalize(name), _line_span(rel, text or "", rf'^\s*"{re.escape(name)}"\s*:'), version, exact, extras)
+            self.add(normalize(name), _line_span(rel, text or "", rf'^[ \t]*"{re.escape(name)}"\s*:'), version, exact, extras)
 
     def toml_source(self, rel: str) -> tuple[dict[str, Any], str] | None:
         """A TOML declaration and its text, counted as a source; None (and the declaration
@@ -319,7 +372,7 @@ class _Reader:
         packages = data.get("packages")
         for name, value in (packages.items() if isinstance(packages, dict) else []):
             spec = _spec_of(value)
-            self.add(normalize(name), _line_span(rel, text, rf'^\s*"?{re.escape(name)}"?\s*='), "" if spec == "*" else spec, None, _extras(value))
+            self.add(normalize(name), _line_span(rel, text, rf'^[ \t]*"?{re.escape(name)}"?\s*='), "" if spec == "*" else spec, None, _extras(value))
 
     def package_lock(self, rel: str) -> None:
         """``poetry.lock`` and ``uv.lock``: ``[[package]]`` tables with a name and a version."""
@@ -355,11 +408,11 @@ class _Reader:
             if isinstance(entry, str):
                 parsed = parse_requirement(entry)
                 if parsed:
-                    self.add(parsed[0], _line_span(rel, text, re.escape(entry.split(";")[0].strip())), parsed[2], None, parsed[1])
+                    self.add(parsed[0], _literal_span(rel, text, entry.split(";")[0].strip()), parsed[2], None, parsed[1])
         for name, value in (poetry_deps.items() if isinstance(poetry_deps, dict) else []):
             if name.lower() == "python":
                 continue
-            self.add(normalize(name), _line_span(rel, text, rf'^\s*"?{re.escape(name)}"?\s*='), _poetry_spec(_spec_of(value)), None, _extras(value))
+            self.add(normalize(name), _line_span(rel, text, rf'^[ \t]*"?{re.escape(name)}"?\s*='), _poetry_spec(_spec_of(value)), None, _extras(value))
 
 
 def _spec_of(value: Any) -> str:
@@ -388,12 +441,25 @@ def _poetry_spec(spec: str) -> str:
 
 def _line_span(rel: str, text: str, pattern: str) -> Span:
     match = re.search(pattern, text, re.MULTILINE | re.IGNORECASE)
-    if not match:
-        return Span(rel)
-    line = text.count("\n", 0, match.start()) + 1
-    line_start = text.rfind("\n", 0, match.start()) + 1
-    col = match.start() - line_start + 1
-    line_text = text[line_start:].split("\n", 1)[0]
+    return _span_at(rel, text, match.start()) if match else Span(rel)
+
+
+def _literal_span(rel: str, text: str, literal: str) -> Span:
+    """The line where ``literal`` first appears, found with str.find: a case-insensitive
+    regex of a long literal compares it at every position (quadratic)."""
+    start = text.find(literal)
+    if start == -1:
+        lowered = text.lower()  # the same offsets when no character lowers to two
+        start = lowered.find(literal.lower()) if len(lowered) == len(text) else -1
+    return _span_at(rel, text, start) if start != -1 else Span(rel)
+
+
+def _span_at(rel: str, text: str, start: int) -> Span:
+    line = text.count("\n", 0, start) + 1
+    line_start = text.rfind("\n", 0, start) + 1
+    col = start - line_start + 1
+    line_end = text.find("\n", start)
+    line_text = text[line_start : line_end if line_end != -1 else len(text)]
     col += len(line_text[col - 1 :]) - len(line_text[col - 1 :].lstrip())
     return Span(rel, line, col, line, len(line_text.rstrip()) + 1)
 
