@@ -17,9 +17,10 @@ import pytest
 
 from django_heroku_lint.discovery import find_projects
 from django_heroku_lint.gitignore import GitIgnore
+from django_heroku_lint.procfile import parse_procfile
 from django_heroku_lint.requirements import parse_requirement, read_requirements
 
-from .helpers import diagnostics
+from .helpers import diagnostics, lint_project
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGALRM"), reason="the deadline needs SIGALRM")
 
@@ -116,6 +117,37 @@ def test_a_url_with_thousands_of_hash_signs():
     assert parse_requirement(url) is None
     assert parse_requirement(url + "egg=Shared_Utils") == ("shared-utils", frozenset(), "")
     assert parse_requirement("git+https://github.com/org/repo.git@main#egg=first&x=1&egg=Last_One") == ("last-one", frozenset(), "")
+
+
+# ---------------------------------------------------------------- Procfile and version files
+
+
+def test_a_procfile_command_followed_by_40000_blanks():
+    # (?P<command>.*?)[ \t]*$ rescanned the blanks after each character of the command.
+    text = "web: gunicorn mysite.wsgi --log-file -" + BLANKS + "x\nworker:" + BLANKS + "\n"
+    procfile = parse_procfile("Procfile", text)
+    web = procfile.process("web")
+    assert web is not None and web.server == "gunicorn" and web.app_module == "mysite.wsgi"
+    assert web.command.endswith("-" + BLANKS + "x")
+    (bad,) = procfile.bad_lines
+    assert bad.line == 2 and bad.reason == "no command after `worker:`"
+
+
+def test_a_version_file_with_40000_blanks_before_its_end(make_project):
+    # \s+# (the inline comment) rescanned the blanks from each of them.
+    root = make_project({".python-version": "3.13" + " \t" * 30_000 + "x\n"})
+    assert diagnostics(root, select=["DJH403"]) == [("DJH403", ".python-version", 1)]
+    root = make_project({".python-version": "3.13" + " \t" * 30_000 + "# pinned\n"}, subdir="comment")
+    assert diagnostics(root, select=["DJH403"]) == []
+
+
+def test_a_version_file_of_60000_digits(make_project):
+    # \d+\.\d+ (the version DJH403 suggests) ran over the digits from each of them.
+    root = make_project({".python-version": "1" * 60_000 + "\n"})
+    assert diagnostics(root, select=["DJH403"]) == [("DJH403", ".python-version", 1)]
+    root = make_project({".python-version": "1" * 60_000 + " 3.12\n"}, subdir="suggested")
+    (found,) = lint_project(root, select=["DJH403"])
+    assert "write 3.12" in found.message
 
 
 # ---------------------------------------------------------------- .gitignore
