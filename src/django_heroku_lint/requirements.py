@@ -32,6 +32,8 @@ MAX_INCLUDE_DEPTH = 10
 NAME_RE = re.compile(r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[(?P<extras>[^\]]*)\]\s*)?(?P<rest>.*)")
 DIRECT_RE = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[(?P<extras>[^\]]*)\]\s*)?@")
 EGG_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+BLANKS_RE = re.compile(r"\s*")
+BARE_KEY_RE = re.compile(r'[^\s="]*')
 ARCHIVE_RE = re.compile(r"(?:^|/)(?P<name>[A-Za-z0-9][A-Za-z0-9._]*?)-\d[^/]*\.(?:whl|tar\.gz|zip|tar\.bz2)$")
 INCLUDE_RE = re.compile(r"^(?:-r|--requirement)(?:\s*=\s*|\s+|(?=[^\s=]))(?P<path>\S+)")
 EDITABLE_RE = re.compile(r"^(?:-e|--editable)(?:\s*=\s*|\s+)(?P<target>\S+)")
@@ -346,12 +348,13 @@ class _Reader:
             self.result.complete = False
             return
         self.result.sources.append(rel)
+        keys = _KeyLines(rel, text or "", ":")
         for name, info in data.get("default", {}).items():
             version = info.get("version", "") if isinstance(info, dict) else ""
             version = version if isinstance(version, str) else ""
             extras = _extras(info)
             exact = version[2:] if version.startswith("==") else None
-            self.add(normalize(name), _line_span(rel, text or "", rf'^[ \t]*"{re.escape(name)}"\s*:'), version, exact, extras)
+            self.add(normalize(name), keys.span(name), version, exact, extras)
 
     def toml_source(self, rel: str) -> tuple[dict[str, Any], str] | None:
         """A TOML declaration and its text, counted as a source; None (and the declaration
@@ -370,9 +373,10 @@ class _Reader:
             return
         data, text = found
         packages = data.get("packages")
+        keys = _KeyLines(rel, text, "=")
         for name, value in (packages.items() if isinstance(packages, dict) else []):
             spec = _spec_of(value)
-            self.add(normalize(name), _line_span(rel, text, rf'^[ \t]*"?{re.escape(name)}"?\s*='), "" if spec == "*" else spec, None, _extras(value))
+            self.add(normalize(name), keys.span(name), "" if spec == "*" else spec, None, _extras(value))
 
     def package_lock(self, rel: str) -> None:
         """``poetry.lock`` and ``uv.lock``: ``[[package]]`` tables with a name and a version."""
@@ -380,6 +384,7 @@ class _Reader:
         if found is None:
             return
         data, text = found
+        keys = _KeyLines(rel, text, "name")
         for package in data.get("package", []):
             if not isinstance(package, dict) or not isinstance(package.get("name"), str):
                 continue
@@ -388,7 +393,7 @@ class _Reader:
                 continue  # Heroku installs the main group only
             name = package["name"]
             version = package.get("version") if isinstance(package.get("version"), str) else None
-            self.add(normalize(name), _line_span(rel, text, rf'^name\s*=\s*"{re.escape(name)}"'), "", version)
+            self.add(normalize(name), keys.span(name), "", version)
 
     def pyproject(self, rel: str) -> None:
         assert self.result is not None
@@ -404,15 +409,17 @@ class _Reader:
         if not dependencies and not poetry_deps:
             return
         self.result.sources.append(rel)
+        literals = _Literals(rel, text)
         for entry in dependencies:
             if isinstance(entry, str):
                 parsed = parse_requirement(entry)
                 if parsed:
-                    self.add(parsed[0], _literal_span(rel, text, entry.split(";")[0].strip()), parsed[2], None, parsed[1])
+                    self.add(parsed[0], literals.span(entry.split(";")[0].strip()), parsed[2], None, parsed[1])
+        keys = _KeyLines(rel, text, "=") if isinstance(poetry_deps, dict) and poetry_deps else None
         for name, value in (poetry_deps.items() if isinstance(poetry_deps, dict) else []):
             if name.lower() == "python":
                 continue
-            self.add(normalize(name), _line_span(rel, text, rf'^[ \t]*"?{re.escape(name)}"?\s*='), _poetry_spec(_spec_of(value)), None, _extras(value))
+            self.add(normalize(name), keys.span(name), _poetry_spec(_spec_of(value)), None, _extras(value))  # type: ignore[union-attr]
 
 
 def _spec_of(value: Any) -> str:
@@ -439,19 +446,88 @@ def _poetry_spec(spec: str) -> str:
     return spec
 
 
-def _line_span(rel: str, text: str, pattern: str) -> Span:
-    match = re.search(pattern, text, re.MULTILINE | re.IGNORECASE)
-    return _span_at(rel, text, match.start()) if match else Span(rel)
+class _KeyLines:
+    """The line where each key of a declaration file first starts, from one pass over its
+    lines (a search of the whole file per package is quadratic in a large lock file).
+
+    ``kind`` is the key's shape at the start of a line: ``":"`` a JSON key (``"name":``),
+    ``"="`` a TOML key, quoted or bare (``name =``), ``"name"`` a lock file's
+    ``name = "..."``. Keys are compared case-insensitively."""
+
+    def __init__(self, rel: str, text: str, kind: str) -> None:
+        self.rel, self.text = rel, text
+        self.starts: dict[str, int] = {}
+        offset = 0
+        for line in text.split("\n"):
+            key = _key_at(text, offset, line, kind)
+            if key is not None:
+                self.starts.setdefault(key.lower(), offset)
+            offset += len(line) + 1
+
+    def span(self, name: str) -> Span:
+        start = self.starts.get(name.lower())
+        return Span(self.rel) if start is None else _span_at(self.rel, self.text, start)
 
 
-def _literal_span(rel: str, text: str, literal: str) -> Span:
-    """The line where ``literal`` first appears, found with str.find: a case-insensitive
-    regex of a long literal compares it at every position (quadratic)."""
-    start = text.find(literal)
-    if start == -1:
-        lowered = text.lower()  # the same offsets when no character lowers to two
-        start = lowered.find(literal.lower()) if len(lowered) == len(text) else -1
-    return _span_at(rel, text, start) if start != -1 else Span(rel)
+def _key_at(text: str, offset: int, line: str, kind: str) -> str | None:
+    """The key ``line`` (at ``offset`` in ``text``) starts with, or None; the blanks
+    before its ``:`` or ``=`` may run over the next lines."""
+    if kind == "name":
+        if line[:4].lower() != "name":
+            return None
+        at = BLANKS_RE.match(text, offset + 4).end()  # type: ignore[union-attr]
+        if text[at : at + 1] != "=":
+            return None
+        at = BLANKS_RE.match(text, at + 1).end()  # type: ignore[union-attr]
+        if text[at : at + 1] != '"':
+            return None
+        line_end = text.find("\n", at)
+        close = text.find('"', at + 1, line_end if line_end != -1 else len(text))
+        return text[at + 1 : close] if close != -1 else None
+    index = len(line) - len(line.lstrip(" \t"))
+    if line[index : index + 1] == '"':
+        close = line.find('"', index + 1)
+        if close == -1:
+            return None
+        key, after = line[index + 1 : close], close + 1
+    elif kind == "=":
+        close = BARE_KEY_RE.match(line, index).end()  # type: ignore[union-attr]
+        key, after = line[index:close], close + 1 if line[close : close + 1] == '"' else close
+    else:
+        return None
+    at = BLANKS_RE.match(text, offset + after).end()  # type: ignore[union-attr]
+    return key if text[at : at + 1] == kind else None
+
+
+class _Literals:
+    """Where each PEP 621 dependency string is written, searched from where the one before
+    it was found (they are written in order); after a few strings not found there, the
+    rest are not searched, so that a file of them costs one pass, not one per string."""
+
+    MISSES = 8
+
+    def __init__(self, rel: str, text: str) -> None:
+        self.rel, self.text = rel, text
+        self.hint = self.misses = 0
+        self.lowered: str | None = None
+
+    def span(self, literal: str) -> Span:
+        if self.misses >= self.MISSES:
+            return Span(self.rel)
+        text = self.text
+        start = text.find(literal, self.hint)
+        if start == -1:
+            self.misses += 1
+            start = text.find(literal, 0, self.hint + len(literal))
+        if start == -1:
+            if self.lowered is None:
+                self.lowered = text.lower()
+            if len(self.lowered) == len(text):  # the same offsets when no character lowers to two
+                start = self.lowered.find(literal.lower())
+        if start == -1:
+            return Span(self.rel)
+        self.hint = start
+        return _span_at(self.rel, text, start)
 
 
 def _span_at(rel: str, text: str, start: int) -> Span:
