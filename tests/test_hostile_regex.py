@@ -201,6 +201,15 @@ def test_gitignore_lines_of_40000_blanks_and_the_comment_trap(make_project):
     assert diagnostics(root, select=["DJH603"]) == [("DJH603", ".gitignore", 5)]
 
 
+def test_a_gitignore_of_many_bracket_expressions():
+    # Each [...] was expanded to the 256 bytes it may match: a 750 KB .gitignore of
+    # them took seconds to read.
+    ignore = GitIgnore()
+    ignore.add_file(".gitignore", ("[\x01-\x7f]" * 1_000 + "\n") * 150 + "[!a-z][[:digit:]].env\n")
+    assert ignore.ignored_by("a/X1.env") is not None
+    assert ignore.ignored_by("a/x1.env") is None
+
+
 # Patterns and paths git itself is asked about: the matcher must agree on every pair.
 PATTERNS = [
     ".env", "/.env", ".env*", "*.env", "**/.env", "mysite/.env", "config/**", "a/**/b", "venv/", "[Vv]env",

@@ -47,8 +47,26 @@ class _Abort(Exception):
     """A pattern wildmatch gives up on (an unclosed ``[``, an unknown ``[:class:]``): it matches nothing."""
 
 
-def _bracket(pattern: bytes, index: int) -> tuple[frozenset[int], int]:
-    """The bytes a ``[...]`` starting at ``pattern[index]`` matches, and the index of its ``]``.
+class _Bracket:
+    """The bytes a ``[...]`` matches: its members, ranges and classes, or all others when negated.
+
+    Kept as written, not expanded to the 256 bytes: a .gitignore of many brackets costs
+    its length to compile, not 256 times it."""
+
+    __slots__ = ("negated", "members", "ranges", "classes")
+
+    def __init__(self, negated: bool, members: set[int], ranges: list[tuple[int, int]], classes: list) -> None:
+        self.negated, self.members, self.ranges, self.classes = negated, frozenset(members), tuple(ranges), tuple(classes)
+
+    def __contains__(self, byte: int) -> bool:
+        if byte == _SLASH:
+            return False
+        found = byte in self.members or any(low <= byte <= high for low, high in self.ranges) or any(test(byte) for test in self.classes)
+        return found != self.negated
+
+
+def _bracket(pattern: bytes, index: int) -> tuple[_Bracket, int]:
+    """The ``[...]`` starting at ``pattern[index]``, and the index of its ``]``.
 
     Read as git's wildmatch reads it: ``!`` or ``^`` negates, a ``]`` first is a member,
     ``\\`` escapes, ``a-z`` ranges and ``[:alpha:]`` classes; "/" never matches."""
@@ -60,6 +78,8 @@ def _bracket(pattern: bytes, index: int) -> tuple[frozenset[int], int]:
     if negated:
         index += 1
     members: set[int] = set()
+    ranges: list[tuple[int, int]] = []
+    classes: list = []
     previous = 0
     first = True
     while True:
@@ -83,7 +103,7 @@ def _bracket(pattern: bytes, index: int) -> tuple[frozenset[int], int]:
                 if index >= length:
                     raise _Abort
                 high = pattern[index]
-            members.update(range(previous, high + 1))
+            ranges.append((previous, high))
             char = 0
         elif char == 0x5B and index + 1 < length and pattern[index + 1] == 0x3A:  # "[:"
             close = pattern.find(b"]", index + 2)
@@ -96,15 +116,14 @@ def _bracket(pattern: bytes, index: int) -> tuple[frozenset[int], int]:
                 test = _CLASSES.get(name[:-1].decode("latin-1"))
                 if test is None:
                     raise _Abort
-                members.update(c for c in range(256) if test(c))
+                classes.append(test)
                 index = close
                 char = 0
         else:
             members.add(char)
         previous = char
         index += 1
-    chosen = frozenset(c for c in range(256) if (c in members) != negated and c != _SLASH)
-    return chosen, index
+    return _Bracket(negated, members, ranges, classes), index
 
 
 def _steps(pattern: bytes) -> list[tuple[int, object]]:
@@ -207,7 +226,7 @@ class Glob:
                     if byte != _SLASH:
                         after.add(state + 1)
                 elif kind == _SET:
-                    if byte in arg:  # type: ignore[operator]
+                    if byte in arg:  # type: ignore[operator]  # a _Bracket
                         after.add(state + 1)
                 elif kind == _STAR:
                     if byte != _SLASH:
