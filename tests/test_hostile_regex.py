@@ -263,3 +263,27 @@ def test_the_matcher_agrees_with_git_check_ignore(tmp_path, pattern):
 def test_the_matcher_agrees_with_git_in_a_nested_gitignore(tmp_path, pattern):
     files = {".gitignore": "sub/a/\n" if pattern.startswith("!") else "", "sub/.gitignore": pattern + "\n"}
     assert ours(files) == git_ignored(tmp_path, files)
+
+
+GLOB_PIECES = ["a", "b", "a", "b", "/", "*", "**", "?", "[", "]", "!", "^", "-", "\\", ":", ".", " ", "[:alpha:]", "[:digit:]", "\u00e9"]
+ENDINGS = ["", "", "/", " ", "  ", "\\ "]
+
+
+def random_gitignore(rng) -> str:
+    """One to three lines of pattern pieces, some negated, anchored, escaped or with a trailing space."""
+    lines = []
+    for _ in range(rng.randint(1, 3)):
+        body = "".join(rng.choice(GLOB_PIECES) for _ in range(rng.randint(1, 6)))
+        lines.append(rng.choice(["", "", "!", "/", "\\"]) + body + rng.choice(ENDINGS))
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_matcher_agrees_with_git_on_generated_gitignores(tmp_path, seed):
+    import random
+
+    rng = random.Random(seed)
+    for number in range(12):
+        files = {".gitignore": random_gitignore(rng)}
+        root = tmp_path / str(number)
+        assert ours(files) == git_ignored(root, files), files
