@@ -7,7 +7,9 @@ import re
 
 from .ftypes import Procfile, ProcfileLine, Process, Span
 
-PROCESS_RE = re.compile(r"^(?P<name>[A-Za-z0-9_-]+)[ \t]*:[ \t]*(?P<command>.*?)[ \t]*$")
+# The command runs to the end of the line; its trailing blanks are stripped in Python
+# (a lazy ``.*?`` before ``[ \t]*$`` rescans them at every character: quadratic).
+PROCESS_RE = re.compile(r"^(?P<name>[A-Za-z0-9_-]+)[ \t]*:[ \t]*(?P<command>.*)")
 ENV_ASSIGN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 SHELL_PROGRAMS = ("heroku", "git", "pip", "pip3", "python", "python3", "gunicorn", "cd", "export", "source", "npm")
 SERVERS = ("gunicorn", "uvicorn", "daphne", "waitress-serve", "hypercorn", "granian", "uwsgi")
@@ -35,12 +37,12 @@ def parse_procfile(path: str, text: str) -> Procfile:
         if not match:
             procfile.bad_lines.append(_bad_line(path, number, line))
             continue
-        if not match.group("command"):
+        command = match.group("command").rstrip(" \t")
+        if not command:
             start = len(line) - len(line.lstrip())
             procfile.bad_lines.append(
                 ProcfileLine(number, line, Span(path, number, start + 1, number, len(line.rstrip()) + 1), f"no command after `{match.group('name')}:`")
             )
-        command = match.group("command")
         command_col = match.start("command") + 1 + (len(line) - len(line.lstrip("\ufeff")))
         process = Process(
             name=match.group("name"),

@@ -26,10 +26,14 @@ if TYPE_CHECKING:
 LOCK_FILES = ("requirements.txt", "Pipfile.lock", "poetry.lock", "uv.lock")
 MAX_INCLUDE_DEPTH = 10
 
-NAME_RE = re.compile(r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[(?P<extras>[^\]]*)\])?\s*(?P<rest>.*)$")
-COMMENT_RE = re.compile(r"(^|\s+)#.*$")
-PER_LINE_OPTION_RE = re.compile(r"\s+--?[A-Za-z].*$")
-EGG_RE = re.compile(r"#(?:.*&)?egg=(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)")
+# These run over files of the repository being linted: none may backtrack more than
+# linearly (no two quantifiers that can take the same characters in a row), and what
+# a regex would do in several passes is done with plain string methods instead.
+NAME_RE = re.compile(r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[(?P<extras>[^\]]*)\]\s*)?(?P<rest>.*)")
+DIRECT_RE = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[(?P<extras>[^\]]*)\]\s*)?@")
+EGG_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+BLANKS_RE = re.compile(r"\s*")
+BARE_KEY_RE = re.compile(r'[^\s="]*')
 ARCHIVE_RE = re.compile(r"(?:^|/)(?P<name>[A-Za-z0-9][A-Za-z0-9._]*?)-\d[^/]*\.(?:whl|tar\.gz|zip|tar\.bz2)$")
 INCLUDE_RE = re.compile(r"^(?:-r|--requirement)(?:\s*=\s*|\s+|(?=[^\s=]))(?P<path>\S+)")
 EDITABLE_RE = re.compile(r"^(?:-e|--editable)(?:\s*=\s*|\s+)(?P<target>\S+)")
@@ -136,26 +140,77 @@ def declared(reqs: Requirements, name: str) -> Requirement | None:
 # ------------------------------------------------------------------ requirements.txt
 
 
+def _without_comment(line: str) -> str:
+    """The line without its comment: a ``#`` that starts it or follows whitespace, and that whitespace."""
+    index = line.find("#")
+    while index != -1:
+        if index == 0:
+            return ""
+        if line[index - 1].isspace():
+            return line[:index].rstrip()
+        index = line.find("#", index + 1)
+    return line
+
+
+def _without_options(text: str) -> str:
+    """The requirement without the per-line options after it (`` --hash=...``, `` -C key=value``):
+    everything from the whitespace before a ``-`` or ``--`` and a letter, on the last line."""
+    last_line = text.rfind("\n", 0, len(text) - 1)  # an option is cut only when no line follows it
+    index = text.find("-", max(last_line + 1, 1))
+    while index != -1:
+        if text[index - 1].isspace():
+            after = index + 2 if text.startswith("--", index) else index + 1
+            if text[after : after + 1].isascii() and text[after : after + 1].isalpha():
+                return text[:index].rstrip()
+        index = text.find("-", index + 1)
+    return text
+
+
+def _egg(text: str) -> str | None:
+    """The name in a ``#egg=name`` fragment (or ``#...&egg=name``): the last ``&egg=`` after
+    the line's first ``#``, else the first ``#egg=``."""
+    for line in text.split("\n"):
+        first = line.find("#")
+        if first == -1:
+            continue
+        end = len(line)
+        while True:
+            index = line.rfind("&egg=", first, end)
+            if index == -1:
+                break
+            name = EGG_NAME_RE.match(line, index + 5)
+            if name:
+                return name.group()
+            end = index
+        index = line.find("#egg=", first)
+        while index != -1:
+            name = EGG_NAME_RE.match(line, index + 5)
+            if name:
+                return name.group()
+            index = line.find("#egg=", index + 1)
+    return None
+
+
 def parse_requirement(text: str) -> tuple[str, frozenset[str], str] | None:
     """``psycopg[binary]>=3.2 ; python_version>"3.8"`` -> ("psycopg", {"binary"}, ">=3.2")."""
-    text = PER_LINE_OPTION_RE.sub("", text).strip()
+    text = _without_options(text).strip()
     if not text:
         return None
-    direct = re.match(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[(?P<extras>[^\]]*)\])?\s*@", text)
+    direct = DIRECT_RE.match(text)
     if direct:  # name[extras] @ url
         extras = frozenset(normalize(e.strip()) for e in (direct.group("extras") or "").split(",") if e.strip())
         return normalize(direct.group("name")), extras, ""
-    egg = EGG_RE.search(text)
+    egg = _egg(text)
     if "://" in text or text.startswith((".", "/", "~")) or text.endswith((".whl", ".tar.gz", ".zip")):
         if egg:
-            return normalize(egg.group("name")), frozenset(), ""
+            return normalize(egg), frozenset(), ""
         archive = ARCHIVE_RE.search(text.split("#", 1)[0])
         if archive:
             return normalize(archive.group("name")), frozenset(), ""
         return None
     requirement = text.split(";", 1)[0].strip()
     match = NAME_RE.match(requirement)
-    if not match:
+    if not match or match.end() != len(requirement):  # a line break in the rest (a TOML string)
         return None
     extras = frozenset(normalize(e.strip()) for e in (match.group("extras") or "").split(",") if e.strip())
     rest = match.group("rest").strip()
@@ -172,7 +227,7 @@ def _logical_lines(text: str) -> list[tuple[int, int, str]]:
     for number, raw in enumerate(lines, start=1):
         if not pending:
             start = number
-        line = COMMENT_RE.sub("", raw)
+        line = _without_comment(raw)
         if line.endswith("\\"):
             pending.append(line[:-1])
             continue
@@ -293,12 +348,13 @@ class _Reader:
             self.result.complete = False
             return
         self.result.sources.append(rel)
+        keys = _KeyLines(rel, text or "", ":")
         for name, info in data.get("default", {}).items():
             version = info.get("version", "") if isinstance(info, dict) else ""
             version = version if isinstance(version, str) else ""
             extras = _extras(info)
             exact = version[2:] if version.startswith("==") else None
-            self.add(normalize(name), _line_span(rel, text or "", rf'^\s*"{re.escape(name)}"\s*:'), version, exact, extras)
+            self.add(normalize(name), keys.span(name), version, exact, extras)
 
     def toml_source(self, rel: str) -> tuple[dict[str, Any], str] | None:
         """A TOML declaration and its text, counted as a source; None (and the declaration
@@ -317,9 +373,10 @@ class _Reader:
             return
         data, text = found
         packages = data.get("packages")
+        keys = _KeyLines(rel, text, "=")
         for name, value in (packages.items() if isinstance(packages, dict) else []):
             spec = _spec_of(value)
-            self.add(normalize(name), _line_span(rel, text, rf'^\s*"?{re.escape(name)}"?\s*='), "" if spec == "*" else spec, None, _extras(value))
+            self.add(normalize(name), keys.span(name), "" if spec == "*" else spec, None, _extras(value))
 
     def package_lock(self, rel: str) -> None:
         """``poetry.lock`` and ``uv.lock``: ``[[package]]`` tables with a name and a version."""
@@ -332,6 +389,7 @@ class _Reader:
             assert self.result is not None
             self.result.complete = False
             return
+        keys = _KeyLines(rel, text, "name")
         for package in packages:
             if not isinstance(package, dict) or not isinstance(package.get("name"), str):
                 continue
@@ -340,7 +398,7 @@ class _Reader:
                 continue  # Heroku installs the main group only
             name = package["name"]
             version = package.get("version") if isinstance(package.get("version"), str) else None
-            self.add(normalize(name), _line_span(rel, text, rf'^name\s*=\s*"{re.escape(name)}"'), "", version)
+            self.add(normalize(name), keys.span(name), "", version)
 
     def pyproject(self, rel: str) -> None:
         assert self.result is not None
@@ -356,15 +414,17 @@ class _Reader:
         if not dependencies and not poetry_deps:
             return
         self.result.sources.append(rel)
+        literals = _Literals(rel, text)
         for entry in dependencies:
             if isinstance(entry, str):
                 parsed = parse_requirement(entry)
                 if parsed:
-                    self.add(parsed[0], _line_span(rel, text, re.escape(entry.split(";")[0].strip())), parsed[2], None, parsed[1])
+                    self.add(parsed[0], literals.span(entry.split(";")[0].strip()), parsed[2], None, parsed[1])
+        keys = _KeyLines(rel, text, "=") if isinstance(poetry_deps, dict) and poetry_deps else None
         for name, value in (poetry_deps.items() if isinstance(poetry_deps, dict) else []):
             if name.lower() == "python":
                 continue
-            self.add(normalize(name), _line_span(rel, text, rf'^\s*"?{re.escape(name)}"?\s*='), _poetry_spec(_spec_of(value)), None, _extras(value))
+            self.add(normalize(name), keys.span(name), _poetry_spec(_spec_of(value)), None, _extras(value))  # type: ignore[union-attr]
 
 
 def _spec_of(value: Any) -> str:
@@ -391,14 +451,96 @@ def _poetry_spec(spec: str) -> str:
     return spec
 
 
-def _line_span(rel: str, text: str, pattern: str) -> Span:
-    match = re.search(pattern, text, re.MULTILINE | re.IGNORECASE)
-    if not match:
-        return Span(rel)
-    line = text.count("\n", 0, match.start()) + 1
-    line_start = text.rfind("\n", 0, match.start()) + 1
-    col = match.start() - line_start + 1
-    line_text = text[line_start:].split("\n", 1)[0]
+class _KeyLines:
+    """The line where each key of a declaration file first starts, from one pass over its
+    lines (a search of the whole file per package is quadratic in a large lock file).
+
+    ``kind`` is the key's shape at the start of a line: ``":"`` a JSON key (``"name":``),
+    ``"="`` a TOML key, quoted or bare (``name =``), ``"name"`` a lock file's
+    ``name = "..."``. Keys are compared case-insensitively."""
+
+    def __init__(self, rel: str, text: str, kind: str) -> None:
+        self.rel, self.text = rel, text
+        self.starts: dict[str, int] = {}
+        offset = 0
+        for line in text.split("\n"):
+            key = _key_at(text, offset, line, kind)
+            if key is not None:
+                self.starts.setdefault(key.lower(), offset)
+            offset += len(line) + 1
+
+    def span(self, name: str) -> Span:
+        start = self.starts.get(name.lower())
+        return Span(self.rel) if start is None else _span_at(self.rel, self.text, start)
+
+
+def _key_at(text: str, offset: int, line: str, kind: str) -> str | None:
+    """The key ``line`` (at ``offset`` in ``text``) starts with, or None; the blanks
+    before its ``:`` or ``=`` may run over the next lines."""
+    if kind == "name":
+        if line[:4].lower() != "name":
+            return None
+        at = BLANKS_RE.match(text, offset + 4).end()  # type: ignore[union-attr]
+        if text[at : at + 1] != "=":
+            return None
+        at = BLANKS_RE.match(text, at + 1).end()  # type: ignore[union-attr]
+        if text[at : at + 1] != '"':
+            return None
+        line_end = text.find("\n", at)
+        close = text.find('"', at + 1, line_end if line_end != -1 else len(text))
+        return text[at + 1 : close] if close != -1 else None
+    index = len(line) - len(line.lstrip(" \t"))
+    if line[index : index + 1] == '"':
+        close = line.find('"', index + 1)
+        if close == -1:
+            return None
+        key, after = line[index + 1 : close], close + 1
+    elif kind == "=":
+        close = BARE_KEY_RE.match(line, index).end()  # type: ignore[union-attr]
+        key, after = line[index:close], close + 1 if line[close : close + 1] == '"' else close
+    else:
+        return None
+    at = BLANKS_RE.match(text, offset + after).end()  # type: ignore[union-attr]
+    return key if text[at : at + 1] == kind else None
+
+
+class _Literals:
+    """Where each PEP 621 dependency string is written, searched from where the one before
+    it was found (they are written in order); after a few strings not found there, the
+    rest are not searched, so that a file of them costs one pass, not one per string."""
+
+    MISSES = 8
+
+    def __init__(self, rel: str, text: str) -> None:
+        self.rel, self.text = rel, text
+        self.hint = self.misses = 0
+        self.lowered: str | None = None
+
+    def span(self, literal: str) -> Span:
+        if self.misses >= self.MISSES:
+            return Span(self.rel)
+        text = self.text
+        start = text.find(literal, self.hint)
+        if start == -1:
+            self.misses += 1
+            start = text.find(literal, 0, self.hint + len(literal))
+        if start == -1:
+            if self.lowered is None:
+                self.lowered = text.lower()
+            if len(self.lowered) == len(text):  # the same offsets when no character lowers to two
+                start = self.lowered.find(literal.lower())
+        if start == -1:
+            return Span(self.rel)
+        self.hint = start
+        return _span_at(self.rel, text, start)
+
+
+def _span_at(rel: str, text: str, start: int) -> Span:
+    line = text.count("\n", 0, start) + 1
+    line_start = text.rfind("\n", 0, start) + 1
+    col = start - line_start + 1
+    line_end = text.find("\n", start)
+    line_text = text[line_start : line_end if line_end != -1 else len(text)]
     col += len(line_text[col - 1 :]) - len(line_text[col - 1 :].lstrip())
     return Span(rel, line, col, line, len(line_text.rstrip()) + 1)
 

@@ -24,7 +24,18 @@ class Requested:
 
 def version_lines(entry: VersionFile) -> list[tuple[str, Span]]:
     """The version lines, without an inline ``# comment``."""
-    return [(re.split(r"\s+#", text, maxsplit=1)[0].strip(), span) for text, span in entry.versions]
+    return [(_before_comment(text).strip(), span) for text, span in entry.versions]
+
+
+def _before_comment(text: str) -> str:
+    """The text before the first ``#`` that follows whitespace (found without a regex: ``\\s+#``
+    rescans a long run of blanks from each of its characters)."""
+    index = text.find("#", 1)
+    while index != -1:
+        if text[index - 1].isspace():
+            return text[:index]
+        index = text.find("#", index + 1)
+    return text
 
 
 def requested(entry: VersionFile) -> Requested | None:

@@ -26,7 +26,7 @@ def problems(entry: VersionFile) -> Iterator[tuple[Span, str, str]]:
     if len(lines) > 1:
         yield lines[1][1], "holds more than one version", "keep a single version line"
     text, span = lines[0]
-    digits = re.search(r"\d+\.\d+(?:\.\d+)?", text)
+    digits = re.search(r"(?<!\d)\d+\.\d+(?:\.\d+)?", text)  # from the start of a run of digits only: linear
     suggestion = digits.group(0) if digits and parse_version(digits.group(0)) else recommended()
     if runtime:
         if not RUNTIME_RE.match(text):
