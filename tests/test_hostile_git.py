@@ -78,3 +78,34 @@ def test_a_crafted_fsmonitor_runs_nothing_in_a_monorepo(crafted_repo):
     (projects,) = find_projects([str(root)])
     assert projects.in_git and "mysite/settings.py" in projects.files
     assert not marker.exists(), marker.read_text()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_config_that_includes_a_fifo_is_a_one_line_error(make_project, monkeypatch):
+    # git reads an included file whatever djhlint tells it: a FIFO blocks it until it is killed.
+    import signal
+
+    from django_heroku_lint import discovery
+    from django_heroku_lint.discovery import DiscoveryError
+
+    root = make_project()
+    git(root, "init", "-q")
+    os.mkfifo(root / ".git" / "trap")
+    with open(root / ".git" / "config", "a") as config:
+        config.write("[include]\n\tpath = trap\n")
+    monkeypatch.setattr(discovery, "GIT_TIMEOUT", 1, raising=False)
+
+    class Hung(Exception):  # not an OSError, which djhlint would take for git failing
+        pass
+
+    def hung(signum, frame):  # type: ignore[no-untyped-def]
+        raise Hung("djhlint waited on git for 30 s")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(30)  # a regression fails here instead of hanging the test run
+    try:
+        with pytest.raises(DiscoveryError, match=r": git did not answer in 1 s \(does \.git/config include a FIFO"):
+            find_projects([str(root)])
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -130,16 +130,21 @@ def read_file(path: Path | str, top: Path | str, limit: int = MAX_FILE_BYTES) ->
 # file system monitor (core.fsmonitor, a command or git's daemon) what changed; hooks
 # (core.hooksPath) run on index writes, which these read-only commands should not do.
 GIT_SAFETY = ("-c", "core.fsmonitor=false", "-c", f"core.hooksPath={os.devnull}")
+# Nothing turns off what git reads: a .git/config that includes a FIFO (include.path)
+# blocks it for ever.  Listing even a huge repository takes seconds, not this.
+GIT_TIMEOUT = 60.0
 
 
 def _git(where: Path, *args: str) -> bytes | None:
     """``git -C where ARGS`` with the settings that run programs turned off: its output,
-    or None when git is missing or fails."""
+    or None when git is missing or fails.  Raises DiscoveryError when git hangs."""
     try:
         out = subprocess.run(
             ["git", "-C", str(where), *GIT_SAFETY, *args],
-            capture_output=True, check=False, stdin=subprocess.DEVNULL,
+            capture_output=True, check=False, stdin=subprocess.DEVNULL, timeout=GIT_TIMEOUT,
         )
+    except subprocess.TimeoutExpired:
+        raise DiscoveryError(f"{where}: git did not answer in {GIT_TIMEOUT:g} s (does .git/config include a FIFO or a device?)") from None
     except OSError:
         return None
     return out.stdout if out.returncode == 0 else None
