@@ -155,3 +155,14 @@ def test_running_from_a_deleted_folder(make_project, tmp_path, given):
     run = subprocess.run([sys.executable, "-c", script, str(gone), path], capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert run.returncode == 2, run.stderr
     assert run.stderr == "djhlint: error: the current folder no longer exists (it was deleted or moved): run djhlint from a folder that does\n"
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="no /proc on this platform")
+def test_the_reader_does_not_trust_the_stated_size():
+    # A file of /proc states a size of 0 and holds more: the limit holds on what is read.
+    from django_heroku_lint.discovery import UnreadableFile, read_file
+
+    assert os.stat("/proc/self/status").st_size == 0
+    with pytest.raises(UnreadableFile, match="too large"):
+        read_file("/proc/self/status", "/proc/self", limit=16)
+    assert read_file("/proc/self/status", "/proc/self").startswith(b"Name:")

@@ -111,7 +111,7 @@ def read_file(path: Path | str, top: Path | str, limit: int = MAX_FILE_BYTES) ->
         chunks: list[bytes] = []
         size = 0
         while size <= limit:
-            chunk = os.read(fd, limit + 1 - size)
+            chunk = os.read(fd, min(limit + 1 - size, max(info.st_size + 1, 1 << 16)))  # the whole file, usually
             if not chunk:
                 break
             chunks.append(chunk)
