@@ -109,3 +109,18 @@ def test_a_config_that_includes_a_fifo_is_a_one_line_error(make_project, monkeyp
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_crafted_worktree_outside_the_project_is_not_linted(make_project, tmp_path, outside):
+    # core.worktree names another folder as the work tree: djhlint lints the folder it was given.
+    secret = tmp_path / "home"
+    secret.mkdir()
+    (secret / "manage.py").write_text("")
+    (secret / ".python-version").write_text("ghp_s3cr3tT0ken\n")
+    root = make_project({"mysite/settings.py": 'ALLOWED_HOSTS = ["*"]\n'})
+    git(root, "init", "-q")
+    git(root, "config", "core.worktree", str(secret))
+    run = run_djhlint([str(root), "--output-format", "json"], outside, timeout=60)
+    ended_cleanly(run)
+    assert b"ghp_s3cr3tT0ken" not in run.stdout and str(secret).encode() not in run.stdout
+    assert b'"DJH101"' in run.stdout

@@ -151,9 +151,15 @@ def _git(where: Path, *args: str) -> bytes | None:
 
 
 def _git_toplevel(start: Path) -> Path | None:
+    """The top of the work tree holding ``start`` (resolved), or None outside git.  A work
+    tree that does not hold ``start`` (a crafted ``core.worktree`` pointing elsewhere) is
+    not the project's: the folder is then read as one outside git."""
     out = _git(start, "rev-parse", "--show-toplevel")
     top = out.decode("utf-8", "surrogateescape").strip() if out is not None else ""
-    return Path(top).resolve() if top else None
+    if not top:
+        return None
+    resolved = Path(top).resolve()
+    return resolved if start == resolved or _is_relative_to(start, resolved) else None
 
 
 def _git_list(top: Path, *args: str) -> list[str] | None:
