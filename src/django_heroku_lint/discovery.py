@@ -129,6 +129,12 @@ def read_file(path: Path | str, top: Path | str, limit: int = MAX_FILE_BYTES) ->
 # repository's own .git/config is as untrusted as its files.  ``ls-files`` asks the
 # file system monitor (core.fsmonitor, a command or git's daemon) what changed; hooks
 # (core.hooksPath) run on index writes, which these read-only commands should not do.
+# The others of git-config(1) do not apply to ``rev-parse`` and ``ls-files`` as called
+# here: the pager (core.pager, pager.*) needs a terminal, filters (filter.*.clean) run
+# only when a file's content is hashed (``ls-files -m``, never used), ``ls-files`` takes
+# no submodule.recurse, aliases never replace a built-in command, and trace2.* is read
+# from the system and global files only.  core.worktree runs nothing but may name any
+# folder: see _git_toplevel.
 GIT_SAFETY = ("-c", "core.fsmonitor=false", "-c", f"core.hooksPath={os.devnull}")
 # Nothing turns off what git reads: a .git/config that includes a FIFO (include.path)
 # blocks it for ever.  Listing even a huge repository takes seconds, not this.
