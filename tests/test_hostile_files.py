@@ -86,6 +86,22 @@ def test_a_link_to_a_secret_outside_the_project_is_a_djh000(linked_secret, outsi
     assert ("DJH403", ".python-version") not in found
 
 
+@pytest.mark.parametrize("output_format", ("concise", *SOURCE_FORMATS))
+def test_a_link_into_git_is_not_followed(make_project, outside, output_format):
+    # A CI checkout keeps its token in .git/config: a committed link to it shows nothing.
+    from .helpers import git
+
+    root = make_project({"Procfile": None})
+    git(root, "init", "-q")
+    git(root, "config", "http.https://github.com/.extraheader", f"AUTHORIZATION: basic {SECRET}")
+    (root / "Procfile").symlink_to(Path(".git") / "config")
+    git(root, "add", "-A")
+    run = run_djhlint([str(root), "--output-format", output_format], outside, timeout=30)
+    ended_cleanly(run)
+    assert SECRET.encode() not in run.stdout and b"[core]" not in run.stdout
+    assert b"a link into .git: not followed" in run.stdout
+
+
 def test_a_link_inside_the_project_is_followed(make_project):
     root = make_project({".python-version": None})
     (root / "pins").mkdir()

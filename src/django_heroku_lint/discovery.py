@@ -89,7 +89,8 @@ def read_file(path: Path | str, top: Path | str, limit: int = MAX_FILE_BYTES) ->
     Only a regular file is read, and at most ``limit`` bytes of it (the size the system
     states is not trusted: a file may grow while it is read).  A link is followed only
     to a file inside ``top``: one that leaves the project (to a token file, ``/dev/zero``)
-    is refused without being opened, so its content can never reach a message.
+    or leads into ``.git`` (whose config holds a CI checkout's token) is refused without
+    being opened, so its content can never reach a message.
     """
     path, top = os.fspath(path), os.path.realpath(top)
     try:
@@ -98,6 +99,8 @@ def read_file(path: Path | str, top: Path | str, limit: int = MAX_FILE_BYTES) ->
         raise UnreadableFile(f"cannot read the file: {exc.strerror or exc}") from None
     if not _inside(real, top):
         raise UnreadableFile("a link that leaves the project: not followed")
+    if f"{os.sep}.git{os.sep}" in real[len(top):] + os.sep:
+        raise UnreadableFile("a link into .git: not followed")  # its config may hold a CI token
     try:
         fd = os.open(real, _OPEN_FLAGS)
     except OSError as exc:
