@@ -102,6 +102,22 @@ def test_a_link_into_git_is_not_followed(make_project, outside, output_format):
     assert b"a link into .git: not followed" in run.stdout
 
 
+@pytest.mark.parametrize("output_format", ("concise", *SOURCE_FORMATS))
+def test_a_link_to_an_ignored_file_is_not_followed(make_project, outside, output_format):
+    # A developer's .env is ignored, so never committed; a commit linking to it shows nothing.
+    from .helpers import git
+
+    root = make_project({".python-version": None, "Procfile": None, ".gitignore": ".env\n", ".env": f"SECRET_KEY={SECRET}\n"})
+    (root / ".python-version").symlink_to(".env")
+    (root / "Procfile").symlink_to(".env")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    run = run_djhlint([str(root), "--output-format", output_format], outside, timeout=30)
+    ended_cleanly(run)
+    assert SECRET.encode() not in run.stdout and b"SECRET_KEY" not in run.stdout
+    assert b"a link to a file that is not part of the project" in run.stdout
+
+
 def test_a_link_inside_the_project_is_followed(make_project):
     root = make_project({".python-version": None})
     (root / "pins").mkdir()

@@ -17,6 +17,7 @@ import fnmatch
 import os
 import stat
 import subprocess
+from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -57,7 +58,7 @@ class Project(Data):
         """The bytes on disk now, bypassing what was read before: the fix stage checks
         with it that a file did not change between reading and writing."""
         try:
-            return read_file(self.build_root / rel, self.build_root)
+            return read_file(self.build_root / rel, self.build_root, listed=self.files)
         except UnreadableFile as exc:
             return ParseError(Span(rel), str(exc))
 
@@ -82,7 +83,7 @@ def _inside(path: str, top: str) -> bool:
     return path == top or path.startswith(top.rstrip(os.sep) + os.sep)
 
 
-def read_file(path: Path | str, top: Path | str, limit: int = MAX_FILE_BYTES) -> bytes:
+def read_file(path: Path | str, top: Path | str, limit: int = MAX_FILE_BYTES, listed: Container[str] | None = None) -> bytes:
     """The bytes of ``path``, a file of the project below ``top`` (its build root), or
     :class:`UnreadableFile`: every file djhlint reads comes through here.
 
@@ -90,7 +91,9 @@ def read_file(path: Path | str, top: Path | str, limit: int = MAX_FILE_BYTES) ->
     states is not trusted: a file may grow while it is read).  A link is followed only
     to a file inside ``top``: one that leaves the project (to a token file, ``/dev/zero``)
     or leads into ``.git`` (whose config holds a CI checkout's token) is refused without
-    being opened, so its content can never reach a message.
+    being opened, so its content can never reach a message.  Given ``listed`` (paths
+    relative to ``top``), a link is followed only to one of them: not to a file git
+    ignores, such as a developer's ``.env``.
     """
     path, top = os.fspath(path), os.path.realpath(top)
     try:
@@ -101,6 +104,8 @@ def read_file(path: Path | str, top: Path | str, limit: int = MAX_FILE_BYTES) ->
         raise UnreadableFile("a link that leaves the project: not followed")
     if f"{os.sep}.git{os.sep}" in real[len(top):] + os.sep:
         raise UnreadableFile("a link into .git: not followed")  # its config may hold a CI token
+    if listed is not None and real != os.path.abspath(path) and real[len(top) + 1 :].replace(os.sep, "/") not in listed:
+        raise UnreadableFile("a link to a file that is not part of the project (ignored, or not listed): not followed")
     try:
         fd = os.open(real, _OPEN_FLAGS)
     except OSError as exc:

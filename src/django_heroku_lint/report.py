@@ -81,7 +81,8 @@ class SourceLines:
     (missing, not a regular file, too large, a link that leaves the project) has no lines.
 
     Files are read as discovery reads them (:func:`discovery.read_file`), below the
-    build root: a reporter never shows what the linter itself refused to read.
+    build root, and never through a link (which the project may have refused to
+    follow): a reporter never shows what the linter itself did not read.
     Lines end at ``\\n``, ``\\r\\n`` or a lone ``\\r``, as Python's tokenizer (and so the
     spans of LibCST) count them.
     """
@@ -96,7 +97,7 @@ class SourceLines:
             from .discovery import UnreadableFile, read_file
 
             try:
-                text = read_file(path, root or os.path.dirname(path)).decode("utf-8", "replace")
+                text = read_file(path, root or os.path.dirname(path), listed=()).decode("utf-8", "replace")
             except UnreadableFile:
                 self._cache[path] = None
             else:
