@@ -102,9 +102,10 @@ def read_file(path: Path | str, top: Path | str, limit: int = MAX_FILE_BYTES, li
         raise UnreadableFile(f"cannot read the file: {exc.strerror or exc}") from None
     if not _inside(real, top):
         raise UnreadableFile("a link that leaves the project: not followed")
-    if f"{os.sep}.git{os.sep}" in real[len(top):] + os.sep:
+    below = real[len(top.rstrip(os.sep)) :]  # "" or os.sep + the path below top
+    if f"{os.sep}.git{os.sep}" in below + os.sep:
         raise UnreadableFile("a link into .git: not followed")  # its config may hold a CI token
-    if listed is not None and real != os.path.abspath(path) and real[len(top) + 1 :].replace(os.sep, "/") not in listed:
+    if listed is not None and real != os.path.abspath(path) and below[1:].replace(os.sep, "/") not in listed:
         raise UnreadableFile("a link to a file that is not part of the project (ignored, or not listed): not followed")
     try:
         fd = os.open(real, _OPEN_FLAGS)
