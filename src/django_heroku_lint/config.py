@@ -42,14 +42,17 @@ def toml_parser():
 
 
 def load_config(build_root: Path) -> Config:
+    from .discovery import UnreadableFile, read_file
+
     path = build_root / "pyproject.toml"
     if not path.is_file():
         return Config()
     tomllib = toml_parser()
     try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
-    except (OSError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(read_file(path, build_root).decode("utf-8"))
+    except UnreadableFile as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: cannot read the file: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None

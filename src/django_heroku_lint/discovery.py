@@ -17,6 +17,7 @@ import fnmatch
 import os
 import stat
 import subprocess
+from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -56,49 +57,129 @@ class Project(Data):
     def read_fresh(self, rel: str) -> bytes | ParseError:
         """The bytes on disk now, bypassing what was read before: the fix stage checks
         with it that a file did not change between reading and writing."""
-        path = self.build_root / rel
         try:
-            info = os.stat(path)
-            if not stat.S_ISREG(info.st_mode):
-                result: bytes | ParseError = ParseError(Span(rel), "not a regular file")
-            elif info.st_size > MAX_FILE_BYTES:
-                result = ParseError(Span(rel), f"file is too large to read ({info.st_size // (1024 * 1024)} MiB)")
-            else:
-                with open(path, "rb") as handle:
-                    result = handle.read()
-        except OSError as exc:
-            result = ParseError(Span(rel), f"cannot read the file: {exc.strerror or exc}")
-        return result
+            return read_file(self.build_root / rel, self.build_root, listed=self.files)
+        except UnreadableFile as exc:
+            return ParseError(Span(rel), str(exc))
 
     def root_files(self) -> list[str]:
         return sorted(f for f in self.files if "/" not in f)
 
 
-def _git_toplevel(start: Path) -> Path | None:
+class UnreadableFile(Exception):
+    """Why a file is not read: not a regular file, too large, a link that leaves the
+    project, or the system's error.  The message never holds the file's content."""
+
+
+# O_NONBLOCK: opening a FIFO returns at once (fstat then refuses it) instead of waiting
+# for a writer; O_NOFOLLOW: the last component is opened as is, never through a link.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _inside(path: str, top: str) -> bool:
+    return path == top or path.startswith(top.rstrip(os.sep) + os.sep)
+
+
+def read_file(path: Path | str, top: Path | str, limit: int = MAX_FILE_BYTES, listed: Container[str] | None = None) -> bytes:
+    """The bytes of ``path``, a file of the project below ``top`` (its build root), or
+    :class:`UnreadableFile`: every file djhlint reads comes through here.
+
+    Only a regular file is read, and at most ``limit`` bytes of it (the size the system
+    states is not trusted: a file may grow while it is read).  A link is followed only
+    to a file inside ``top``: one that leaves the project (to a token file, ``/dev/zero``)
+    or leads into ``.git`` (whose config holds a CI checkout's token) is refused without
+    being opened, so its content can never reach a message.  Given ``listed`` (paths
+    relative to ``top``), a link is followed only to one of them: not to a file git
+    ignores, such as a developer's ``.env``.
+    """
+    path, top = os.fspath(path), os.path.realpath(top)
+    try:
+        real = os.path.realpath(path, strict=True)
+    except OSError as exc:
+        raise UnreadableFile(f"cannot read the file: {exc.strerror or exc}") from None
+    if not _inside(real, top):
+        raise UnreadableFile("a link that leaves the project: not followed")
+    below = real[len(top.rstrip(os.sep)) :]  # "" or os.sep + the path below top
+    if f"{os.sep}.git{os.sep}" in below + os.sep:
+        raise UnreadableFile("a link into .git: not followed")  # its config may hold a CI token
+    if listed is not None and real != os.path.abspath(path) and below[1:].replace(os.sep, "/") not in listed:
+        raise UnreadableFile("a link to a file that is not part of the project (ignored, or not listed): not followed")
+    try:
+        fd = os.open(real, _OPEN_FLAGS)
+    except OSError as exc:
+        raise UnreadableFile(f"cannot read the file: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableFile("not a regular file")
+        if info.st_size > limit:
+            raise UnreadableFile(f"file is too large to read ({info.st_size // (1024 * 1024)} MiB)")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(limit + 1 - size, max(info.st_size + 1, 1 << 16)))  # the whole file, usually
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise UnreadableFile(f"file is too large to read (over {limit // (1024 * 1024)} MiB)")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise UnreadableFile(f"cannot read the file: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+# Settings git would honour that run a program, neutralised on every git call: a
+# repository's own .git/config is as untrusted as its files.  ``ls-files`` asks the
+# file system monitor (core.fsmonitor, a command or git's daemon) what changed; hooks
+# (core.hooksPath) run on index writes, which these read-only commands should not do.
+# The others of git-config(1) do not apply to ``rev-parse`` and ``ls-files`` as called
+# here: the pager (core.pager, pager.*) needs a terminal, filters (filter.*.clean) run
+# only when a file's content is hashed (``ls-files -m``, never used), ``ls-files`` takes
+# no submodule.recurse, aliases never replace a built-in command, and trace2.* is read
+# from the system and global files only.  core.worktree runs nothing but may name any
+# folder: see _git_toplevel.
+GIT_SAFETY = ("-c", "core.fsmonitor=false", "-c", f"core.hooksPath={os.devnull}")
+# Nothing turns off what git reads: a .git/config that includes a FIFO (include.path)
+# blocks it for ever.  Listing even a huge repository takes seconds, not this.
+GIT_TIMEOUT = 60.0
+
+
+def _git(where: Path, *args: str) -> bytes | None:
+    """``git -C where ARGS`` with the settings that run programs turned off: its output,
+    or None when git is missing or fails.  Raises DiscoveryError when git hangs."""
     try:
         out = subprocess.run(
-            ["git", "-C", str(start), "rev-parse", "--show-toplevel"],
-            capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL,
+            ["git", "-C", str(where), *GIT_SAFETY, *args],
+            capture_output=True, check=False, stdin=subprocess.DEVNULL, timeout=GIT_TIMEOUT,
         )
+    except subprocess.TimeoutExpired:
+        raise DiscoveryError(f"{where}: git did not answer in {GIT_TIMEOUT:g} s (does .git/config include a FIFO or a device?)") from None
     except OSError:
         return None
-    if out.returncode != 0 or not out.stdout.strip():
+    return out.stdout if out.returncode == 0 else None
+
+
+def _git_toplevel(start: Path) -> Path | None:
+    """The top of the work tree holding ``start`` (resolved), or None outside git.  A work
+    tree that does not hold ``start`` (a crafted ``core.worktree`` pointing elsewhere) is
+    not the project's: the folder is then read as one outside git."""
+    out = _git(start, "rev-parse", "--show-toplevel")
+    top = out.decode("utf-8", "surrogateescape").strip() if out is not None else ""
+    if not top:
         return None
-    return Path(out.stdout.strip()).resolve()
+    resolved = Path(top).resolve()
+    return resolved if start == resolved or _is_relative_to(start, resolved) else None
 
 
 def _git_list(top: Path, *args: str) -> list[str] | None:
     """``git ls-files -z ARGS`` in ``top``: the paths, or None when git fails."""
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(top), "-c", "core.quotepath=off", "ls-files", "-z", *args],
-            capture_output=True, check=False, stdin=subprocess.DEVNULL,
-        )
-    except OSError:
+    out = _git(top, "-c", "core.quotepath=off", "ls-files", "-z", *args)
+    if out is None:
         return None
-    if out.returncode != 0:
-        return None
-    return [p for p in out.stdout.decode("utf-8", "surrogateescape").split("\0") if p]
+    return [p for p in out.decode("utf-8", "surrogateescape").split("\0") if p]
 
 
 def _git_files(top: Path) -> list[str] | None:
@@ -359,6 +440,10 @@ def locate_projects(paths: list[str]) -> list[Located]:
     In git this reads the index and a few folders, whatever the size of the work tree;
     the files of the builds are listed afterwards, by :func:`list_projects`.
     """
+    try:
+        os.getcwd()
+    except OSError:  # paths are shown relative to it, and "." means it
+        raise DiscoveryError("the current folder no longer exists (it was deleted or moved): run djhlint from a folder that does") from None
     trees: dict[Path, _Tree] = {}
     found: list[Located] = []
     for raw in paths or ["."]:

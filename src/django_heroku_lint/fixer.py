@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -348,6 +349,12 @@ class FixOutcome:
     internal_error: bool = False
 
 
+def _real(path: Path) -> Path:
+    """Where a path leads, links followed; a link loop leads to itself (``Path.resolve``
+    raises on one)."""
+    return Path(os.path.realpath(path))
+
+
 def run_fixes(result: LintResult, options: Options, unsafe: bool = False, write_files: bool = True) -> FixOutcome:
     """Fix what can be fixed in every project of ``result``; write unless ``write_files`` is false."""
     quiet = dataclasses.replace(options, log=None, cache=False)  # states never written to disk are not cached
@@ -360,7 +367,7 @@ def run_fixes(result: LintResult, options: Options, unsafe: bool = False, write_
     for project_result in result.projects:
         project = project_result.project
         root = project.build_root
-        frozen = {f for f in project.files if (root / f).resolve() in claimed}
+        frozen = {f for f in project.files if _real(root / f) in claimed}
         write_errors: list[str] = []
         for _attempt in range(MAX_ATTEMPTS):
             plan = plan_project(project_result, relint, unsafe, set(frozen))
@@ -394,9 +401,9 @@ def run_fixes(result: LintResult, options: Options, unsafe: bool = False, write_
                     continue
             written.update(p for p in (change.path, change.origin) if p)
             outcome.changes.append((root, change))
-            claimed.add((root / change.path).resolve())
+            claimed.add(_real(root / change.path))
             if change.origin:
-                claimed.add((root / change.origin).resolve())
+                claimed.add(_real(root / change.origin))
         outcome.errors.extend(dict.fromkeys(write_errors))
         # A fix counts once its files are written (a file renamed away counts by its new name too).
         outcome.fixed += sum(1 for _, fix in plan.applied if _files_of(fix) <= written)

@@ -333,6 +333,7 @@ class VersionFile(Data):
     versions: list[tuple[str, Span]] = field(default_factory=list)  # non-comment lines
     bom: bool = False  # starts with a UTF-8 byte order mark
     encoding_error: str | None = None  # why the bytes are not UTF-8 text (UTF-16, bad bytes)
+    unreadable: bool = False  # not read at all (a FIFO, a link that leaves the project): a DJH000 says why
 
 
 @dataclass(repr=False, eq=False)

@@ -105,7 +105,10 @@ def read_layout(project: Project) -> Layout:
         before = len(errors)
         text = _text(project, name, errors)
         if text is None:
-            versions[name] = VersionFile(path=name, text="", encoding_error=errors[-1].reason if len(errors) > before else None)
+            if isinstance(project.read(name), ParseError):
+                versions[name] = VersionFile(path=name, text="", unreadable=True)
+            else:
+                versions[name] = VersionFile(path=name, text="", encoding_error=errors[-1].reason if len(errors) > before else None)
             continue
         entry = VersionFile(path=name, text=text)
         if text.startswith("\ufeff"):

@@ -80,8 +80,12 @@ def _repo_path(d: Diagnostic, root: str) -> str:
 
 
 class SourceLines:
-    """Reads files' lines for the reporters, once per file; a missing file has no lines.
+    """Reads files' lines for the reporters, once per file; a file that cannot be read
+    (missing, not a regular file, too large, a link that leaves the project) has no lines.
 
+    Files are read as discovery reads them (:func:`discovery.read_file`), below the
+    build root, and never through a link (which the project may have refused to
+    follow): a reporter never shows what the linter itself did not read.
     Lines end at ``\\n``, ``\\r\\n`` or a lone ``\\r``, as Python's tokenizer (and so the
     spans of LibCST) count them.
     """
@@ -89,12 +93,15 @@ class SourceLines:
     def __init__(self) -> None:
         self._cache: dict[str, list[str] | None] = {}
 
-    def line(self, path: str, number: int) -> str | None:
+    def line(self, path: str, number: int, root: str | None = None) -> str | None:
+        """Line ``number`` of the file at ``path``, inside the build root ``root`` (by
+        default the file's own folder)."""
         if path not in self._cache:
+            from .discovery import UnreadableFile, read_file
+
             try:
-                with open(path, "rb") as handle:
-                    text = handle.read().decode("utf-8", "replace")
-            except OSError:
+                text = read_file(path, root or os.path.dirname(path), listed=()).decode("utf-8", "replace")
+            except UnreadableFile:
                 self._cache[path] = None
             else:
                 self._cache[path] = re.split(r"\r\n|\r|\n", text.removeprefix("\ufeff"))
@@ -204,7 +211,7 @@ def full(
     blocks = []
     for d in diagnostics:
         out = [_header(d, paint, cwd, unsafe_fixes)]
-        text = source.line(d.path, d.span.line)
+        text = source.line(d.path, d.span.line, d.build_root)
         title = fix_title(d.fix)
         gutter = " " * len(str(d.span.line))
         bar = paint("|", "blue")
@@ -402,7 +409,7 @@ def gitlab(
     issues = []
     for d in diagnostics:
         path = _repo_path(d, root)
-        text = source.line(d.path, d.span.line)
+        text = source.line(d.path, d.span.line, d.build_root)
         anchor = text.strip() if text and text.strip() else d.message
         base = hashlib.sha256("\0".join((d.code, path, anchor)).encode("utf-8", "surrogatepass")).hexdigest()
         seen[base] += 1

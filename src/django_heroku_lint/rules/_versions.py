@@ -40,7 +40,7 @@ def _before_comment(text: str) -> str:
 
 def requested(entry: VersionFile) -> Requested | None:
     """What a well-formed version file asks for; None when Heroku would reject the file."""
-    if entry.encoding_error or entry.bom:
+    if entry.encoding_error or entry.bom or entry.unreadable:
         return None
     lines = version_lines(entry)
     if len(lines) != 1:

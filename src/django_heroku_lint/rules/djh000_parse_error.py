@@ -11,7 +11,9 @@ class ParseErrorRule(Rule):
     ## What it does
     Reports a file djhlint must read — a settings module in the deployed chain, the
     Procfile, `runtime.txt` or `.python-version` — that cannot be decoded or parsed: a
-    syntax error, bytes that are not UTF-8, a UTF-16 file, a binary file.
+    syntax error, bytes that are not UTF-8, a UTF-16 file, a binary file. Also one it
+    will not read: not a regular file (a FIFO), too large, or a symbolic link that leaves
+    the project, whose target is never read nor shown.
 
     ## Why it breaks on Heroku
     Heroku's build runs `manage.py collectstatic`, which imports the settings: a syntax

@@ -29,7 +29,8 @@ class ProcfileMisnamed(Rule):
     (`procfile`) goes through a temporary name, so it works on case-insensitive file
     systems (macOS, Windows). There, git goes on tracking the old name, and djhlint
     reads what git lists: record the new one with `git mv -f procfile Procfile`. When
-    several files look like a Procfile there is no fix: pick one yourself.
+    several files look like a Procfile there is no fix: pick one yourself. Nor is there
+    one for a file djhlint cannot read (a DJH000 says why: a dangling link, a FIFO).
 
     ## References
     - Heroku Dev Center, "The Procfile": https://devcenter.heroku.com/articles/procfile
@@ -68,6 +69,8 @@ class ProcfileMisnamed(Rule):
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
         names = ctx.misnamed_procfiles
+        unreadable = {error.span.file for error in ctx.parse_errors}  # a FIFO, a dangling link: a DJH000 says why
         for name in names:
-            fix = Fix(SAFE, f"rename {name} to Procfile", edits=(Edit.rename(name, "Procfile"),)) if len(names) == 1 else None
+            fixable = len(names) == 1 and name not in unreadable
+            fix = Fix(SAFE, f"rename {name} to Procfile", edits=(Edit.rename(name, "Procfile"),)) if fixable else None
             yield self.diagnostic(ctx, Span(name), fix=fix, file=name)

@@ -13,6 +13,8 @@ def problems(entry: VersionFile) -> Iterator[tuple[Span, str, str]]:
     """(where, what is wrong, what to write) for each reason Heroku rejects the file."""
     runtime = entry.path == "runtime.txt"
     example = f"python-{recommended()}" if runtime else recommended()
+    if entry.unreadable:
+        return  # what it holds is unknown: the DJH000 on it says why
     if entry.encoding_error:
         kind = "is UTF-16 encoded" if "UTF-16" in entry.encoding_error else "is not UTF-8 text"
         yield Span(entry.path), kind, "save it as UTF-8 without a byte order mark"
