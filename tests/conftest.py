@@ -39,3 +39,11 @@ def private_cache_home(tmp_path_factory: pytest.TempPathFactory):
         del os.environ["XDG_CACHE_HOME"]
     else:
         os.environ["XDG_CACHE_HOME"] = old
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A folder to run djhlint from, apart from the project (its output files go here)."""
+    folder = tmp_path / "cwd"
+    folder.mkdir()
+    return folder

@@ -19,7 +19,7 @@ import pytest
 
 from django_heroku_lint.report import FORMATS
 
-from .test_robustness import ended_cleanly, outside, run_djhlint  # noqa: F401  (outside: a fixture)
+from .test_robustness import ended_cleanly, run_djhlint
 
 fifos = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
 SOURCE_FORMATS = ("full", "gitlab")  # the formats that show or hash the flagged line

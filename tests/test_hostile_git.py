@@ -16,7 +16,7 @@ import pytest
 from django_heroku_lint.discovery import find_projects
 
 from .helpers import git
-from .test_robustness import ended_cleanly, outside, run_djhlint  # noqa: F401  (outside: a fixture)
+from .test_robustness import ended_cleanly, run_djhlint
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the crafted command is a shell script")
 

@@ -108,14 +108,6 @@ def ended_cleanly(run: Run, codes: tuple[int, ...] = (0, 1)) -> None:
     assert "Traceback" not in run.stderr and "internal error" not in run.stderr, run.stderr
 
 
-@pytest.fixture
-def outside(tmp_path: Path) -> Path:
-    """A folder to run djhlint from, apart from the project (its output files go here)."""
-    folder = tmp_path / "cwd"
-    folder.mkdir()
-    return folder
-
-
 # ---------------------------------------------------------------- fuzzing the settings model
 
 
