@@ -308,8 +308,8 @@ def test_the_model_keeps_no_syntax_tree_alive():
     import gc
     import weakref
 
-    from django_heroku_lint.model import ModuleLoader, SettingsInterpreter
-    from django_heroku_lint.parse import parse_python
+    from django_heroku_lint.model.interpreter import ModuleLoader, SettingsInterpreter
+    from django_heroku_lint.read.python import parse_python
 
     source = textwrap.dedent(
         """\

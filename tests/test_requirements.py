@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from django_heroku_lint.discovery import find_projects
+from django_heroku_lint.discover.projects import find_projects
 from django_heroku_lint.ftypes import Requirement, Span
-from django_heroku_lint.requirements import (
+from django_heroku_lint.read.requirements import (
     certainly_at_least,
     declared,
     may_reach,

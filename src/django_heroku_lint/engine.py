@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
 
-from .cache import CACHE_DIR_NAME, Entry, Recorder, SettingsCache, secret_dir, user_secret
-from .config import Config, ConfigError, load_config, select_rules
-from .discovery import Project, _excluded, find_projects
+from .model.cache import CACHE_DIR_NAME, Entry, Recorder, SettingsCache, secret_dir, user_secret
+from .read.config import Config, ConfigError, load_config, select_rules
+from .discover.projects import Project, _excluded, find_projects
 from .ftypes import Context, Data, Diagnostic, ParseError, SettingsModel
-from .layout import ModuleIndex, choose_settings_module, committed_files, entry_points, read_layout, settings_module_set_by
-from .parse import noqa_map
+from .read.layout import ModuleIndex, choose_settings_module, committed_files, entry_points, read_layout, settings_module_set_by
+from .read.python import noqa_map
 from .rules import ALL_RULES
 
 
@@ -68,7 +68,7 @@ class ProjectLoader:
             if isinstance(data, ParseError):
                 self.parsed[path] = data
             else:
-                from .parse import parse_python
+                from .read.python import parse_python
 
                 self.parsed[path] = parse_python(data, path)
         return self.parsed[path]
@@ -95,7 +95,7 @@ def build_context(
         key = SettingsCache.key(str(project.build_root), choice.module, choice.path, choice.reason, index.roots)
         entry = cache.lookup(key, project, index)
         if entry is None:
-            from .model import SettingsInterpreter
+            from .model.interpreter import SettingsInterpreter
 
             recorder = Recorder(loader)
             interpreter = SettingsInterpreter(recorder)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..rule import Rule
+from .rule import Rule
 from .djh000_parse_error import ParseErrorRule
 from .djh101_allowed_hosts_wildcard import AllowedHostsWildcard
 from .djh102_hardcoded_secret_key import HardcodedSecretKey

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..ftypes import Context, Span, VersionFile
-from ..pythons import parse_version
+from ..read.pythons import parse_version
 
 RUNTIME_RE = re.compile(r"^python-(?P<version>\d+\.\d+(?:\.\d+)?)$")
 ORDER = ("runtime.txt", ".python-version")  # the order Heroku reads them in, then Pipfile.lock

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..ftypes import Context, Diagnostic
-from ..rule import Case, Rule
+from .rule import Case, Rule
 
 
 class ParseErrorRule(Rule):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..ftypes import UNSAFE, Context, Diagnostic, EnvRead, Fix, ListValue, Literal, ReplaceString, Span, Value
-from ..rule import Case, Rule
+from .rule import Case, Rule
 from ._values import setting, unique_spans
 
 HEROKU_DOMAINS = ".herokuapp.com"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..ftypes import UNSAFE, Context, Diagnostic, DropFallback, EnvRead, Fix, Literal, ReadEnv, Span, Value
-from ..rule import Case, Rule
+from .rule import Case, Rule
 from ._values import setting, string_default, unique_spans
 
 FIX_MESSAGE = (

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..ftypes import SAFE, UNSAFE, AddKeyword, CompareEnvString, Context, Diagnostic, EnvRead, Fix, Literal, UseMethod
-from ..rule import Case, Rule
+from .rule import Case, Rule
 from ._values import setting, unique_spans
 
 SUGGESTIONS = {

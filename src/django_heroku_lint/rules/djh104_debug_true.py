@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..ftypes import Context, Diagnostic, Literal
-from ..rule import Case, Rule
+from .rule import Case, Rule
 from ._values import setting, true_when_deployed, unique_spans
 
 

@@ -4,8 +4,8 @@ import re
 from collections.abc import Iterator
 
 from ..ftypes import SAFE, Context, Diagnostic, Fix, ListValue, Literal, ReplaceString
-from ..requirements import may_reach
-from ..rule import Case, Rule
+from ..read.requirements import may_reach
+from .rule import Case, Rule
 from ._values import setting, unique_spans
 
 # A host, a ".domain" or "*.domain", and an optional port: what gets a scheme.

@@ -3,8 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..ftypes import Context, Diagnostic
-from ..layout import is_dev_module
-from ..rule import Case, Rule
+from ..read.layout import is_dev_module
+from .rule import Case, Rule
 
 SPLIT = {
     "mysite/settings.py": None,

@@ -3,8 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..ftypes import Context, Diagnostic
-from ..requirements import declared
-from ..rule import Case, Rule
+from ..read.requirements import declared
+from .rule import Case, Rule
 from ._values import always_contains, setting
 
 ENTRIES = (("INSTALLED_APPS", "debug_toolbar"), ("MIDDLEWARE", "debug_toolbar.middleware.DebugToolbarMiddleware"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..ftypes import SAFE, Context, Diagnostic, Fix, ListValue, Literal, MoveElement, Span
-from ..rule import Case, Rule
+from .rule import Case, Rule
 from ._values import SECURITY, WHITENOISE, setting, unique_spans
 
 

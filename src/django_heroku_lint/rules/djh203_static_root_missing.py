@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..ftypes import SAFE, AddStatement, Binding, Context, Diagnostic, Fix, Literal, ReplaceValue, Span, is_path, is_pathlib
-from ..rule import Case, Rule
+from .rule import Case, Rule
 from ._values import DJANGO_STORAGES, bound_before, setting, settings_span, static_backend, staticfiles_installed
 
 APPS = 'INSTALLED_APPS = [\n    "django.contrib.auth",\n    "django.contrib.contenttypes",\n    "django.contrib.staticfiles",\n]\n'

@@ -3,8 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..ftypes import SAFE, Binding, Context, DictValue, Diagnostic, Fix, Literal, MoveToStorages
-from ..requirements import certainly_at_least
-from ..rule import Case, Rule
+from ..read.requirements import certainly_at_least
+from .rule import Case, Rule
 from ._values import setting
 
 BACKEND = "whitenoise.storage.CompressedManifestStaticFilesStorage"

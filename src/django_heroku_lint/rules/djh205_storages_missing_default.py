@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..ftypes import SAFE, AddDictEntry, Context, DictValue, Diagnostic, Fix, Literal
-from ..rule import Case, Rule
+from .rule import Case, Rule
 from ._values import setting
 
 STATIC = '"staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}'

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..ftypes import SAFE, Context, Diagnostic, Edit, Fix, Span
-from ..rule import TREE, Case, Rule
+from .rule import TREE, Case, Rule
 
 PROCFILE = "web: gunicorn mysite.wsgi --log-file -\n"
 

@@ -4,8 +4,8 @@ import shlex
 from collections.abc import Iterator
 
 from ..ftypes import SAFE, Context, Diagnostic, Edit, Fix, Process, Span
-from ..procfile import has_log_file
-from ..rule import Case, Rule
+from ..read.procfile import has_log_file
+from .rule import Case, Rule
 
 LOG_FILE = " --log-file -"
 

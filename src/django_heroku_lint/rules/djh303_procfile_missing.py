@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..ftypes import Context, Diagnostic, Span
-from ..rule import TREE, Case, Rule
+from .rule import TREE, Case, Rule
 
 
 def app_module(ctx: Context) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..ftypes import Context, Diagnostic, Span
-from ..rule import Case, Rule
+from .rule import Case, Rule
 from .djh303_procfile_missing import suggested_web
 
 

@@ -4,7 +4,7 @@ import posixpath
 from collections.abc import Iterator
 
 from ..ftypes import Context, Diagnostic, Process
-from ..rule import Case, Rule
+from .rule import Case, Rule
 from .djh303_procfile_missing import app_module
 
 FLAG_FOR = {"gunicorn": "--chdir", "uvicorn": "--app-dir"}

@@ -4,8 +4,8 @@ import re
 from collections.abc import Iterator
 
 from ..ftypes import Context, Diagnostic, Span, VersionFile
-from ..pythons import parse_version, recommended
-from ..rule import TREE, Case, Rule
+from ..read.pythons import parse_version, recommended
+from .rule import TREE, Case, Rule
 from ._versions import RUNTIME_RE, version_lines
 
 

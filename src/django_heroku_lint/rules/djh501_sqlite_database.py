@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..ftypes import UNSAFE, AddRequirement, AddStatement, Context, DictValue, Diagnostic, Fix, Literal, Span, Value
-from ..rule import Case, Rule
+from .rule import Case, Rule
 from ._values import setting, unique_spans
 
 UPDATE = 'DATABASES["default"].update(dj_database_url.config(conn_max_age=600))'

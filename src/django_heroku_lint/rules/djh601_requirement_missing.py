@@ -3,8 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..ftypes import Context, DictValue, Diagnostic, EnvRead, ListValue, Literal, Span, Value
-from ..requirements import declared
-from ..rule import Case, Rule
+from ..read.requirements import declared
+from .rule import Case, Rule
 from ._values import WHITENOISE, declare_in, setting
 
 # A Procfile server -> the packages that provide its command.

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..ftypes import Context, Diagnostic
-from ..rule import Case, Rule
+from .rule import Case, Rule
 
 CALL = "import django_heroku\n\nDEBUG = False\n\ndjango_heroku.settings(locals())\n"
 

@@ -41,8 +41,8 @@ import re
 import stat
 from pathlib import Path
 
-from .discovery import Project
-from .ftypes import FileChange, ParseError
+from ..discover.projects import Project
+from ..ftypes import FileChange, ParseError
 
 TEMP_SUFFIX = ".djhlint-tmp"
 _TEMP_NAME = re.compile(r"\.(?P<name>.+)\.(?P<pid>[0-9]+)\.[0-9a-f]{8}" + re.escape(TEMP_SUFFIX))

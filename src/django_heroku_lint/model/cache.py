@@ -34,9 +34,9 @@ import os
 import stat
 from pathlib import Path
 
-from . import __version__
-from . import ftypes
-from .ftypes import Data, ParseError, SettingsModel, Span
+from .. import __version__
+from .. import ftypes
+from ..ftypes import Data, ParseError, SettingsModel, Span
 
 try:  # hashlib loads OpenSSL (a few ms of every run) to offer BLAKE2, which CPython builds in
     from _blake2 import blake2b

@@ -21,7 +21,7 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .ftypes import Data, ParseError, Span
+from ..ftypes import Data, ParseError, Span
 
 SKIP_DIRS = frozenset({".git", "node_modules", "__pycache__", "site-packages", ".hg", ".svn", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".djhlint_cache"})
 # Files Heroku's Python build reads at the root of the app: where one sits, the app starts.

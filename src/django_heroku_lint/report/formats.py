@@ -21,9 +21,9 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from . import __version__
-from .ftypes import SAFE, Diagnostic, Fix
-from .printable import printable
+from .. import __version__
+from ..ftypes import SAFE, Diagnostic, Fix
+from ..printable import printable
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ class SourceLines:
         """Line ``number`` of the file at ``path``, inside the build root ``root`` (by
         default the file's own folder)."""
         if path not in self._cache:
-            from .discovery import UnreadableFile, read_file
+            from ..discover.projects import UnreadableFile, read_file
 
             try:
                 text = read_file(path, root or os.path.dirname(path), listed=()).decode("utf-8", "replace")

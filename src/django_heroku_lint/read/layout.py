@@ -9,10 +9,10 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from .discovery import Project
-from .ftypes import Data, DotenvFile, EntryPoint, ParseError, Procfile, PythonPin, Requirements, Span, VersionFile
-from .gitignore import GitIgnore
-from .parse import decode_text, split_lines
+from ..discover.projects import Project
+from ..ftypes import Data, DotenvFile, EntryPoint, ParseError, Procfile, PythonPin, Requirements, Span, VersionFile
+from ..discover.gitignore import GitIgnore
+from .python import decode_text, split_lines
 from .procfile import parse_procfile
 from .requirements import misnamed_requirements, read_requirements
 

@@ -22,13 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .discovery import Project
-from .engine import LintResult, Options, ProjectResult, lint_project
-from .report import relative_path
-from .ftypes import SAFE, Diagnostic, Edit, FileChange, Fix, ParseError, Span
+from ..discover.projects import Project
+from ..engine import LintResult, Options, ProjectResult, lint_project
+from ..report.formats import relative_path
+from ..ftypes import SAFE, Diagnostic, Edit, FileChange, Fix, ParseError, Span
 from .fixes import TextSource, is_python, line_starts, load_source, resolve, span_offsets
-from .parse import decode_text, parse_python
-from .printable import git_quoted
+from ..read.python import decode_text, parse_python
+from ..printable import git_quoted
 from .writer import WriteError, preflight, sweep, write
 
 MAX_ROUNDS = 8  # rounds of non-overlapping fixes, retries after a broken fix included

@@ -19,7 +19,7 @@ from typing import Protocol
 
 import libcst as cst
 
-from .ftypes import (
+from ..ftypes import (
     PATHLIB,
     Binding,
     DictValue,
@@ -35,7 +35,7 @@ from .ftypes import (
     Value,
     is_pathlib,
 )
-from .parse import PythonFile, fill_positions
+from ..read.python import PythonFile, fill_positions
 
 MAX_ALTERNATIVES = 16
 
