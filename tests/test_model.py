@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from django_heroku_lint.engine import Options, lint
-from django_heroku_lint.ftypes import EnvRead, Unknown, plain
+from django_heroku_lint.model.values import EnvRead, Unknown, plain
 
 
 def model(make_project, files):

@@ -9,7 +9,9 @@ from collections.abc import Callable
 from .model.cache import CACHE_DIR_NAME, Entry, Recorder, SettingsCache, secret_dir, user_secret
 from .read.config import Config, ConfigError, load_config, select_rules
 from .discover.projects import Project, _excluded, find_projects
-from .ftypes import Context, Data, Diagnostic, ParseError, SettingsModel
+from .ftypes import Data, Diagnostic, ParseError
+from .model.values import SettingsModel
+from .rules.context import Context
 from .read.layout import ModuleIndex, choose_settings_module, committed_files, entry_points, read_layout, settings_module_set_by
 from .read.python import noqa_map
 from .rules import ALL_RULES

@@ -25,7 +25,8 @@ from pathlib import Path
 from ..discover.projects import Project
 from ..engine import LintResult, Options, ProjectResult, lint_project
 from ..report.formats import relative_path
-from ..ftypes import SAFE, Diagnostic, Edit, FileChange, Fix, ParseError, Span
+from ..ftypes import SAFE, Diagnostic, Edit, Fix, ParseError, Span
+from .writer import FileChange
 from .fixes import TextSource, is_python, line_starts, load_source, resolve, span_offsets
 from ..read.python import decode_text, parse_python
 from ..printable import git_quoted

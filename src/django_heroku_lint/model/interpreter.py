@@ -19,22 +19,8 @@ from typing import Protocol
 
 import libcst as cst
 
-from ..ftypes import (
-    PATHLIB,
-    Binding,
-    DictValue,
-    EnvRead,
-    ImportRef,
-    ListValue,
-    Literal,
-    ModuleRef,
-    ParseError,
-    SettingsModel,
-    Span,
-    Unknown,
-    Value,
-    is_pathlib,
-)
+from ..ftypes import ParseError, Span
+from .values import PATHLIB, Binding, DictValue, EnvRead, ImportRef, ListValue, Literal, ModuleRef, SettingsModel, Unknown, Value, is_pathlib
 from ..read.python import PythonFile, fill_positions
 
 MAX_ALTERNATIVES = 16

@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..discover.projects import Project
-from ..ftypes import Data, DotenvFile, EntryPoint, ParseError, Procfile, PythonPin, Requirements, Span, VersionFile
+from ..ftypes import Data, ParseError, Span
+from .records import DotenvFile, EntryPoint, Procfile, PythonPin, Requirements, VersionFile
 from ..discover.gitignore import GitIgnore
 from .python import decode_text, split_lines
 from .procfile import parse_procfile

@@ -15,7 +15,8 @@ import re
 
 from .config import toml_parser
 from ..discover.projects import Project
-from ..ftypes import ParseError, Requirement, Requirements, Span
+from ..ftypes import ParseError, Span
+from .records import Requirement, Requirements
 from .python import decode_text
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it

@@ -44,7 +44,9 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from ..ftypes import Binding, Context, DictValue, EnvRead, ListValue, Literal, Span, Unknown, Value
+from ..ftypes import Span
+from ..model.values import Binding, DictValue, EnvRead, ListValue, Literal, Unknown, Value
+from ..rules.context import Context
 from ..printable import printable
 from .formats import _json_escape, relative_path
 

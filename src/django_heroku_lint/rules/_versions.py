@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..ftypes import Context, Span, VersionFile
+from ..ftypes import Span
+from ..read.records import VersionFile
+from .context import Context
 from ..read.pythons import parse_version
 
 RUNTIME_RE = re.compile(r"^python-(?P<version>\d+\.\d+(?:\.\d+)?)$")

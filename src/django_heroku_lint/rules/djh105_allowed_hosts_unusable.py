@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import Context, Diagnostic, EnvRead, ListValue, Literal, Span, Value
+from ..ftypes import Diagnostic, Span
+from ..model.values import EnvRead, ListValue, Literal, Value
+from .context import Context
 from .rule import Case, Rule
 from ._values import setting, true_when_deployed, unique_spans
 

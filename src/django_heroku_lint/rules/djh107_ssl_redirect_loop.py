@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import SAFE, AddStatement, Context, Diagnostic, Fix, Process
+from ..ftypes import SAFE, AddStatement, Diagnostic, Fix
+from ..read.records import Process
+from .context import Context
 from .rule import Case, Rule
 from ._values import setting, true_when_deployed
 

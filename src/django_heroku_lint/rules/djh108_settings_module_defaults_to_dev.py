@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import Context, Diagnostic
+from ..ftypes import Diagnostic
+from .context import Context
 from ..read.layout import is_dev_module
 from .rule import Case, Rule
 

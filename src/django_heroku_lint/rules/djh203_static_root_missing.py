@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import SAFE, AddStatement, Binding, Context, Diagnostic, Fix, Literal, ReplaceValue, Span, is_path, is_pathlib
+from ..ftypes import SAFE, AddStatement, Diagnostic, Fix, ReplaceValue, Span
+from ..model.values import Binding, Literal, is_path, is_pathlib
+from .context import Context
 from .rule import Case, Rule
 from ._values import DJANGO_STORAGES, bound_before, setting, settings_span, static_backend, staticfiles_installed
 

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import Context, Diagnostic, Span
+from ..ftypes import Diagnostic, Span
+from .context import Context
 from .rule import TREE, Case, Rule
 
 

@@ -3,7 +3,9 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
-from ..ftypes import Context, Diagnostic, Process
+from ..ftypes import Diagnostic
+from ..read.records import Process
+from .context import Context
 from .rule import Case, Rule
 from .djh303_procfile_missing import app_module
 

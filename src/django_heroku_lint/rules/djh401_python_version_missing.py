@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import SAFE, UNSAFE, Context, Diagnostic, Edit, Fix, Span
+from ..ftypes import SAFE, UNSAFE, Diagnostic, Edit, Fix, Span
+from .context import Context
 from .rule import TREE, Case, Rule
 
 # What Heroku's Python buildpack builds (heroku-buildpack-python, lib/python_version.sh).

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import UNSAFE, AddRequirement, AddStatement, Context, DictValue, Diagnostic, Fix, Literal, Span, Value
+from ..ftypes import UNSAFE, AddRequirement, AddStatement, Diagnostic, Fix, Span
+from ..model.values import DictValue, Literal, Value
+from .context import Context
 from .rule import Case, Rule
 from ._values import setting, unique_spans
 

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import SAFE, Context, Diagnostic, Edit, Fix, ParseError, Reencode, Span
+from ..ftypes import SAFE, Diagnostic, Edit, Fix, ParseError, Reencode, Span
+from .context import Context
 from ..read.python import UTF16_MIXED, UTF16_TEXT
 from ..read.requirements import LOCK_FILES
 from .rule import TREE, Case, Rule

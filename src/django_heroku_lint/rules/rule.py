@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..ftypes import Context, Data, Diagnostic, Fix, Span
+from ..ftypes import Data, Diagnostic, Fix, Span
+from .context import Context
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
 if TYPE_CHECKING:
