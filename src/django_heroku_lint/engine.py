@@ -12,7 +12,8 @@ from .discover.projects import Project, _excluded, find_projects
 from .ftypes import Data, Diagnostic, ParseError
 from .model.values import SettingsModel
 from .rules.context import Context
-from .read.layout import ModuleIndex, choose_settings_module, committed_files, entry_points, read_layout, settings_module_set_by
+from .read.layout import committed_files, read_layout, settings_module_set_by
+from .model.modules import ModuleIndex, choose_settings_module, entry_points
 from .read.python import noqa_map
 from .rules import ALL_RULES
 

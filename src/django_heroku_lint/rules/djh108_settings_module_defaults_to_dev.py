@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from ..ftypes import Diagnostic
 from .context import Context
-from ..read.layout import is_dev_module
+from ..model.modules import is_dev_module
 from .rule import Case, Rule
 
 SPLIT = {
