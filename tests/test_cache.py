@@ -119,7 +119,7 @@ def test_the_cache_folder_is_not_linted_or_listed(make_project):
 
 
 def _example_cases():
-    from django_heroku_lint.rules import ALL_RULES
+    from django_heroku_lint.rules.registry import ALL_RULES
 
     return [(rule.code, case) for rule in ALL_RULES for case in rule.INVALID + rule.VALID]
 

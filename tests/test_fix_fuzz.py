@@ -57,7 +57,7 @@ from hypothesis import strategies as st
 from django_heroku_lint.fix import fixes
 from django_heroku_lint.engine import Options, lint
 from django_heroku_lint.read.python import utf16_text
-from django_heroku_lint.rules import ALL_RULES
+from django_heroku_lint.rules.registry import ALL_RULES
 from django_heroku_lint.rules._baseline import BASELINE
 
 from .helpers import run_cli, snapshot, write_tree

@@ -152,7 +152,7 @@ def check(
     from .engine import Options, lint
     from .report.formats import COLOR_FORMATS, render, summary, use_color
     from .report.formats import statistics as statistics_report
-    from .rules import ALL_RULES
+    from .rules.registry import ALL_RULES
 
     options = Options(
         paths=list(paths) or ["."],
@@ -168,7 +168,8 @@ def check(
         with _one_line_errors(verbose):
             result = lint(options)
             if fix or diff:
-                from .fix.fixer import render_diff, run_fixes, sweep_leftovers
+                from .engine import run_fixes
+                from .fix.fixer import render_diff, sweep_leftovers
 
                 if fix and not diff and sweep_leftovers(result):
                     result = lint(options)  # a file a killed run left aside is back
@@ -232,7 +233,7 @@ def print_settings(
 
 def print_rule(code: str) -> int:
     """A rule's documentation (``--explain``, ``djhlint rule CODE``)."""
-    from .rules import get_rule
+    from .rules.registry import get_rule
 
     found = get_rule(code)
     if found is None:

@@ -510,7 +510,8 @@ def _is_relative_to(path: Path, other: Path) -> bool:
         return False
 
 
-def _excluded(rel: str, patterns: list[str]) -> bool:
+def excluded(rel: str, patterns: list[str]) -> bool:
+    """True when one of the configuration's ``exclude`` patterns leaves ``rel`` out of the lint."""
     pure = PurePosixPath(rel)
     for pattern in patterns:
         pattern = pattern.rstrip("/")

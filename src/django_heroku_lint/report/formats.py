@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..ftypes import SAFE, Diagnostic, Fix
-from ..printable import printable
+from ..printable import printable, relative_path
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
 if TYPE_CHECKING:
@@ -48,16 +48,6 @@ JSON_ESCAPED_RE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u2
 
 
 # --------------------------------------------------------------------------- paths
-
-
-def relative_path(path: str, cwd: Path | None = None) -> str:
-    """A path relative to the current folder when it is below it, else absolute."""
-    cwd_str = str(cwd or Path.cwd())
-    try:
-        rel = os.path.relpath(path, cwd_str)
-    except ValueError:
-        return path
-    return path if rel.startswith("..") and len(rel.split(os.sep)) > 4 else rel
 
 
 def _below(path: str, root: str) -> str | None:

@@ -47,8 +47,8 @@ from typing import Any
 from ..ftypes import Span
 from ..model.values import Binding, DictValue, EnvRead, ListValue, Literal, Unknown, Value
 from ..rules.context import Context
-from ..printable import printable
-from .formats import _json_escape, relative_path
+from ..printable import printable, relative_path
+from .formats import _json_escape
 
 # The deployment settings: those djhlint's rules read, and the others Heroku's hazards turn on.
 RULE_SETTINGS = (

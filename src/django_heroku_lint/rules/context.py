@@ -1,10 +1,12 @@
-"""What a rule is given: everything the earlier stages learnt of one Django project."""
+"""What a rule is given (everything the earlier stages learnt of one Django project),
+and what the rules found in it, which the fix stage and the reporters take."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..ftypes import Data, ParseError, Span
+from ..discover.projects import Project
+from ..ftypes import Data, Diagnostic, ParseError, Span
 from ..model.values import SettingsModel
 from ..read.records import DotenvFile, EntryPoint, Procfile, PythonPin, Requirements, VersionFile
 
@@ -37,3 +39,23 @@ class Context(Data):
     committed_venvs: list[str] = field(default_factory=list)  # virtualenv folders git would commit
     dotenv_files: list[DotenvFile] = field(default_factory=list)  # .env files git would commit
     python_pins: list[PythonPin] = field(default_factory=list)  # in order of trust
+
+
+@dataclass(repr=False, eq=False)
+class ProjectResult(Data):
+    """One project, what djhlint understood of it and what the rules found."""
+
+    project: Project
+    context: Context
+    diagnostics: list[Diagnostic]
+
+
+@dataclass(repr=False, eq=False)
+class LintResult(Data):
+    """Every project of a run."""
+
+    projects: list[ProjectResult]
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return sorted((d for p in self.projects for d in p.diagnostics), key=Diagnostic.sort_key)

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from ..ftypes import Diagnostic, Span
 from .context import Context
 from .rule import Case, Rule
-from .djh303_procfile_missing import suggested_web
+from ._procfile import suggested_web
 
 
 class ProcfileNoWeb(Rule):

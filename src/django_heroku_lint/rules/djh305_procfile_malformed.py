@@ -6,7 +6,7 @@ from ..ftypes import Diagnostic, Span
 from .context import Context
 from ..read.procfile import SERVERS
 from .rule import Case, Rule
-from .djh303_procfile_missing import suggested_web
+from ._procfile import suggested_web
 
 
 class ProcfileMalformed(Rule):

@@ -7,7 +7,7 @@ from ..ftypes import Diagnostic
 from ..read.records import Process
 from .context import Context
 from .rule import Case, Rule
-from .djh303_procfile_missing import app_module
+from ._procfile import app_module
 
 FLAG_FOR = {"gunicorn": "--chdir", "uvicorn": "--app-dir"}
 
