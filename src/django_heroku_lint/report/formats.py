@@ -73,7 +73,7 @@ class SourceLines:
     """Reads files' lines for the reporters, once per file; a file that cannot be read
     (missing, not a regular file, too large, a link that leaves the project) has no lines.
 
-    Files are read as discovery reads them (:func:`discovery.read_file`), below the
+    Files are read as discovery reads them (:func:`discover.projects.read_file`), below the
     build root, and never through a link (which the project may have refused to
     follow): a reporter never shows what the linter itself did not read.
     Lines end at ``\\n``, ``\\r\\n`` or a lone ``\\r``, as Python's tokenizer (and so the
