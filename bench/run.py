@@ -561,8 +561,8 @@ def in_process_big(project: ProjectBench, rounds: int) -> dict[str, float]:
     """LibCST's own parse of the 5,000-line module against djhlint's model build of its project."""
     import libcst
 
-    from django_heroku_lint.config import Config
-    from django_heroku_lint.discovery import find_projects
+    from django_heroku_lint.read.config import Config
+    from django_heroku_lint.discover.projects import find_projects
     from django_heroku_lint.engine import build_context
 
     data = (project.root / "mysite/settings.py").read_bytes()
@@ -579,7 +579,8 @@ def in_process_big(project: ProjectBench, rounds: int) -> dict[str, float]:
 
 def in_process_monorepo(project: ProjectBench, rounds: int) -> dict[str, float]:
     """Discovery (finding the projects, then listing their builds' files) against the whole ``lint``."""
-    from django_heroku_lint import discovery, engine
+    from django_heroku_lint.discover import projects as discovery
+    from django_heroku_lint import engine
 
     names = {f.name for f in dataclasses.fields(engine.Options)}
     extra = {"no_cache": True} if "no_cache" in names else {"cache": False} if "cache" in names else {}

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
-from django_heroku_lint.cache import CACHE_DIR_NAME
+from django_heroku_lint.model.cache import CACHE_DIR_NAME
 
 from .helpers import diagnostics, read_entry, run_cli, write_entry
 
@@ -110,7 +110,7 @@ def test_runs_sharing_a_cache_agree(make_project):
 
 
 def test_the_cache_folder_is_not_linted_or_listed(make_project):
-    from django_heroku_lint.discovery import find_projects
+    from django_heroku_lint.discover.projects import find_projects
 
     root = make_project(HAZARDS)
     diagnostics(root)
@@ -119,7 +119,7 @@ def test_the_cache_folder_is_not_linted_or_listed(make_project):
 
 
 def _example_cases():
-    from django_heroku_lint.rules import ALL_RULES
+    from django_heroku_lint.rules.registry import ALL_RULES
 
     return [(rule.code, case) for rule in ALL_RULES for case in rule.INVALID + rule.VALID]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from django_heroku_lint.discovery import DiscoveryError, find_projects
+from django_heroku_lint.discover.projects import DiscoveryError, find_projects
 from django_heroku_lint.engine import Options, lint
 from django_heroku_lint.rules._baseline import project_files
 
@@ -161,7 +161,7 @@ def committed_monorepo(root):
 
 
 def test_in_git_only_the_builds_linted_are_listed(tmp_path, monkeypatch):
-    from django_heroku_lint import discovery
+    from django_heroku_lint.discover import projects as discovery
 
     root = committed_monorepo(tmp_path)
     walked = []
@@ -261,7 +261,7 @@ def test_production_overrides_base(make_project):
 
 
 def test_settings_module_named_but_missing_is_an_error(make_project):
-    from django_heroku_lint.config import ConfigError
+    from django_heroku_lint.read.config import ConfigError
 
     with pytest.raises(ConfigError, match=r"nope\.settings"):
         judged(make_project(), settings_module="nope.settings")

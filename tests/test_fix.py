@@ -19,12 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from django_heroku_lint import engine, writer
-from django_heroku_lint.engine import Options, lint
-from django_heroku_lint.fixer import resolve_all, run_fixes
+from django_heroku_lint import engine
+from django_heroku_lint.fix import writer
+from django_heroku_lint.engine import Options, lint, run_fixes
+from django_heroku_lint.fix.fixer import resolve_all
 from django_heroku_lint.ftypes import Edit, Fix, Span
-from django_heroku_lint.rule import Rule
-from django_heroku_lint.rules import ALL_RULES
+from django_heroku_lint.rules.rule import Rule
+from django_heroku_lint.rules.registry import ALL_RULES
 from django_heroku_lint.rules._baseline import SETTINGS
 
 from .helpers import codes, git, run_cli, snapshot

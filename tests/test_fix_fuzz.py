@@ -54,10 +54,10 @@ import pytest
 from hypothesis import Phase, event, given, settings
 from hypothesis import strategies as st
 
-from django_heroku_lint import fixes
+from django_heroku_lint.fix import fixes
 from django_heroku_lint.engine import Options, lint
-from django_heroku_lint.parse import utf16_text
-from django_heroku_lint.rules import ALL_RULES
+from django_heroku_lint.read.python import utf16_text
+from django_heroku_lint.rules.registry import ALL_RULES
 from django_heroku_lint.rules._baseline import BASELINE
 
 from .helpers import run_cli, snapshot, write_tree

@@ -6,7 +6,9 @@ import dataclasses
 
 import pytest
 
-from django_heroku_lint.ftypes import Edit, Literal, Procfile, Process, Span
+from django_heroku_lint.ftypes import Edit, Span
+from django_heroku_lint.model.values import Literal
+from django_heroku_lint.read.records import Procfile, Process
 
 
 def test_a_record_prints_and_compares_field_by_field():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from django_heroku_lint.gitignore import GitIgnore
+from django_heroku_lint.discover.gitignore import GitIgnore
 
 from .helpers import diagnostics, git
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from django_heroku_lint import cache
-from django_heroku_lint.cache import CACHE_DIR_NAME
+from django_heroku_lint.model import cache
+from django_heroku_lint.model.cache import CACHE_DIR_NAME
 
 from .helpers import diagnostics, read_entry, run_cli, write_entry
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from django_heroku_lint.report import FORMATS
+from django_heroku_lint.report.formats import FORMATS
 
 from .test_robustness import ended_cleanly, run_djhlint
 
@@ -192,7 +192,7 @@ def test_running_from_a_deleted_folder(make_project, tmp_path, given):
 @pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="no /proc on this platform")
 def test_the_reader_does_not_trust_the_stated_size():
     # A file of /proc states a size of 0 and holds more: the limit holds on what is read.
-    from django_heroku_lint.discovery import UnreadableFile, read_file
+    from django_heroku_lint.discover.projects import UnreadableFile, read_file
 
     assert os.stat("/proc/self/status").st_size == 0
     with pytest.raises(UnreadableFile, match="too large"):

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from django_heroku_lint import fixer, writer
+from django_heroku_lint.fix import fixer
+from django_heroku_lint.fix import writer
 from django_heroku_lint.rules._baseline import SETTINGS
 
 from .helpers import run_cli, snapshot
@@ -65,7 +66,9 @@ def wait_for(path: Path, process: subprocess.Popen) -> None:
 PAUSED_FIX = """
 import os, sys, time
 sys.path.insert(0, {src!r})
-from django_heroku_lint import cli, fixer, writer
+from django_heroku_lint import cli
+from django_heroku_lint.fix import fixer
+from django_heroku_lint.fix import writer
 step, ready, go, root = sys.argv[1:5]
 if os.environ.get("NO_TMPFILE"):
     writer._TMPFILE = 0

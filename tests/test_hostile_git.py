@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from django_heroku_lint.discovery import find_projects
+from django_heroku_lint.discover.projects import find_projects
 
 from .helpers import git
 from .test_robustness import ended_cleanly, run_djhlint
@@ -85,8 +85,8 @@ def test_a_config_that_includes_a_fifo_is_a_one_line_error(make_project, monkeyp
     # git reads an included file whatever djhlint tells it: a FIFO blocks it until it is killed.
     import signal
 
-    from django_heroku_lint import discovery
-    from django_heroku_lint.discovery import DiscoveryError
+    from django_heroku_lint.discover import projects as discovery
+    from django_heroku_lint.discover.projects import DiscoveryError
 
     root = make_project()
     git(root, "init", "-q")

@@ -216,7 +216,8 @@ def test_a_terminal_in_latin1_gets_escapes_not_a_crash(make_project):
 
 INTERNAL_ERROR = """
 import sys
-from django_heroku_lint import report, entry
+from django_heroku_lint.report import formats as report
+from django_heroku_lint import entry
 
 def broken(*args, **kwargs):
     raise RuntimeError("boom\\n\\x1b[2Kforged")

@@ -15,10 +15,10 @@ import subprocess
 
 import pytest
 
-from django_heroku_lint.discovery import find_projects
-from django_heroku_lint.gitignore import GitIgnore
-from django_heroku_lint.procfile import parse_procfile
-from django_heroku_lint.requirements import parse_requirement, read_requirements
+from django_heroku_lint.discover.projects import find_projects
+from django_heroku_lint.discover.gitignore import GitIgnore
+from django_heroku_lint.read.procfile import parse_procfile
+from django_heroku_lint.read.requirements import parse_requirement, read_requirements
 
 from .helpers import diagnostics, lint_project
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from django_heroku_lint.config import Config
-from django_heroku_lint.discovery import find_projects
+from django_heroku_lint.read.config import Config
+from django_heroku_lint.discover.projects import find_projects
 from django_heroku_lint.engine import Options, build_context, lint
-from django_heroku_lint.layout import misnamed_version_files
-from django_heroku_lint.procfile import parse_procfile
-from django_heroku_lint.pythons import DEPRECATED, END_OF_LIFE, SUPPORTED, parse_version, recommended, status
+from django_heroku_lint.read.layout import misnamed_version_files
+from django_heroku_lint.read.procfile import parse_procfile
+from django_heroku_lint.read.pythons import DEPRECATED, END_OF_LIFE, SUPPORTED, parse_version, recommended, status
 from django_heroku_lint.rules._baseline import project_files
 
 from .helpers import diagnostics, write_tree

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from django_heroku_lint.engine import Options, lint
-from django_heroku_lint.ftypes import EnvRead, Unknown, plain
+from django_heroku_lint.model.values import EnvRead, Unknown, plain
 
 
 def model(make_project, files):
@@ -308,8 +308,8 @@ def test_the_model_keeps_no_syntax_tree_alive():
     import gc
     import weakref
 
-    from django_heroku_lint.model import ModuleLoader, SettingsInterpreter
-    from django_heroku_lint.parse import parse_python
+    from django_heroku_lint.model.interpreter import ModuleLoader, SettingsInterpreter
+    from django_heroku_lint.read.python import parse_python
 
     source = textwrap.dedent(
         """\

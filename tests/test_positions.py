@@ -5,9 +5,9 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from django_heroku_lint import _positions
+from django_heroku_lint.read import positions as _positions
 from django_heroku_lint.ftypes import Span
-from django_heroku_lint.parse import PythonFile, fill_positions, parse_python
+from django_heroku_lint.read.python import PythonFile, fill_positions, parse_python
 
 
 class _Nodes(cst.CSTVisitor):

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from django_heroku_lint import report
+from django_heroku_lint.report import formats as report
 from django_heroku_lint.ftypes import Diagnostic, Fix, SAFE, Span
-from django_heroku_lint.rules import ALL_RULES
+from django_heroku_lint.rules.registry import ALL_RULES
 
 from .helpers import lint_project, run_cli
 
@@ -370,7 +370,7 @@ def test_the_cli_offers_every_format():
 
 
 def test_reporters_do_not_import_libcst():
-    code = "import sys, django_heroku_lint.report, django_heroku_lint.rules; print('libcst' in sys.modules)"
+    code = "import sys, django_heroku_lint.report.formats, django_heroku_lint.rules.registry; print('libcst' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from django_heroku_lint.discovery import find_projects
-from django_heroku_lint.ftypes import Requirement, Span
-from django_heroku_lint.requirements import (
+from django_heroku_lint.discover.projects import find_projects
+from django_heroku_lint.ftypes import Span
+from django_heroku_lint.read.records import Requirement
+from django_heroku_lint.read.requirements import (
     certainly_at_least,
     declared,
     may_reach,
@@ -178,7 +179,7 @@ def test_no_package_manager_file(make_project):
 
 
 def test_providers_count_as_declared():
-    from django_heroku_lint.ftypes import Requirements
+    from django_heroku_lint.read.records import Requirements
 
     reqs = Requirements("requirements.txt")
     reqs.packages["django-heroku"] = Requirement("django-heroku", Span("requirements.txt"))

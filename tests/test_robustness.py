@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from django_heroku_lint.engine import Options, lint
-from django_heroku_lint.rules import ALL_RULES
+from django_heroku_lint.rules.registry import ALL_RULES
 from django_heroku_lint.rules._baseline import project_files
 
 from .helpers import git, run_cli, write_tree

@@ -13,8 +13,8 @@ import libcst as cst
 import pytest
 
 from django_heroku_lint.engine import Options, lint
-from django_heroku_lint.fixer import resolve_all
-from django_heroku_lint.rules import ALL_RULES
+from django_heroku_lint.fix.fixer import resolve_all
+from django_heroku_lint.rules.registry import ALL_RULES
 
 from .helpers import diagnostics, run_cli, snapshot
 

@@ -7,9 +7,10 @@ import json
 import pytest
 
 from django_heroku_lint.engine import Options, inspect
-from django_heroku_lint.ftypes import EnvRead, Literal, Span, Unknown
+from django_heroku_lint.ftypes import Span
+from django_heroku_lint.model.values import EnvRead, Literal, Unknown
 from django_heroku_lint.rules._baseline import SETTINGS
-from django_heroku_lint.settings_view import RULE_SETTINGS, explain
+from django_heroku_lint.report.settings_view import RULE_SETTINGS, explain
 
 from .helpers import run_cli
 

@@ -103,7 +103,7 @@ def check(
 def rule(code: str | None, show_all: bool) -> None:
     """Print the documentation of rule CODE (a code or a name), or list the rules."""
     from .commands import print_rule, write  # write: a stream that lacks a character gets an escape, not an error
-    from .rules import ALL_RULES
+    from .rules.registry import ALL_RULES
 
     if show_all:
         write("\n".join(r.docs() for r in ALL_RULES) + "\n")

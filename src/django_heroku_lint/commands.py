@@ -108,8 +108,8 @@ class _Reported(Exception):
 def _one_line_errors(verbose: bool) -> Iterator[None]:
     """A missing path, a bad configuration or an internal error becomes one line on stderr
     (an internal error's traceback too, with --verbose) and :class:`_Reported`."""
-    from .config import ConfigError
-    from .discovery import DiscoveryError
+    from .read.config import ConfigError
+    from .discover.projects import DiscoveryError
 
     try:
         yield
@@ -150,9 +150,9 @@ def check(
         fmt = "json" if output_format in EDIT_FORMATS else "text"
         return print_settings(paths, settings_module, fmt, verbose, cache=not no_cache, cache_dir=cache_dir)
     from .engine import Options, lint
-    from .report import COLOR_FORMATS, render, summary, use_color
-    from .report import statistics as statistics_report
-    from .rules import ALL_RULES
+    from .report.formats import COLOR_FORMATS, render, summary, use_color
+    from .report.formats import statistics as statistics_report
+    from .rules.registry import ALL_RULES
 
     options = Options(
         paths=list(paths) or ["."],
@@ -168,7 +168,8 @@ def check(
         with _one_line_errors(verbose):
             result = lint(options)
             if fix or diff:
-                from .fixer import render_diff, run_fixes, sweep_leftovers
+                from .engine import run_fixes
+                from .fix.fixer import render_diff, sweep_leftovers
 
                 if fix and not diff and sweep_leftovers(result):
                     result = lint(options)  # a file a killed run left aside is back
@@ -190,7 +191,7 @@ def check(
             if output_format in EDIT_FORMATS and any(d.fix is not None and not d.fix.resolved for d in result.diagnostics):
                 # The JSON formats show each fix's edits; working them out needs LibCST, which the
                 # other formats (and a warm run) never load: their [*] marks the fix on offer.
-                from .fixer import resolve_all
+                from .fix.fixer import resolve_all
 
                 resolve_all(result)
     except _Reported:
@@ -219,7 +220,7 @@ def print_settings(
 ) -> int:
     """``djhlint settings``: what djhlint believes the deployed settings hold."""
     from .engine import Options, inspect
-    from .settings_view import render
+    from .report.settings_view import render
 
     try:
         with _one_line_errors(verbose):
@@ -232,7 +233,7 @@ def print_settings(
 
 def print_rule(code: str) -> int:
     """A rule's documentation (``--explain``, ``djhlint rule CODE``)."""
-    from .rules import get_rule
+    from .rules.registry import get_rule
 
     found = get_rule(code)
     if found is None:

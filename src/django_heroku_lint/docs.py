@@ -18,7 +18,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .rules import ALL_RULES
+from .rules.registry import ALL_RULES
 
 START, END = "<!-- rules-table:start -->", "<!-- rules-table:end -->"
 PAGES_DIR = Path("docs") / "rules"  # relative to the folder of the README

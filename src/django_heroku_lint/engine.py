@@ -1,18 +1,30 @@
-"""The pipeline: find the projects, parse, build the settings model, run the rules."""
+"""The pipeline: find the projects, parse, build the settings model, run the rules.
+
+The orchestrator of the stages: it is the one module that wires them (discover, read,
+model, rules), and hands the fix stage the re-lint it needs (:func:`run_fixes`).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
 
-from .cache import CACHE_DIR_NAME, Entry, Recorder, SettingsCache, secret_dir, user_secret
-from .config import Config, ConfigError, load_config, select_rules
-from .discovery import Project, _excluded, find_projects
-from .ftypes import Context, Data, Diagnostic, ParseError, SettingsModel
-from .layout import ModuleIndex, choose_settings_module, committed_files, entry_points, read_layout, settings_module_set_by
-from .parse import noqa_map
-from .rules import ALL_RULES
+from .model.cache import CACHE_DIR_NAME, Entry, Recorder, SettingsCache, secret_dir, user_secret
+from .read.config import Config, ConfigError, load_config, select_rules
+from .discover.projects import Project, excluded, find_projects
+from .ftypes import Data, Diagnostic, ParseError
+from .model.values import SettingsModel
+from .rules.context import Context, LintResult, ProjectResult
+from .read.layout import committed_files, read_layout, settings_module_set_by
+from .model.modules import ModuleIndex, choose_settings_module, entry_points
+from .read.python import noqa_map
+from .rules.registry import ALL_RULES
+
+TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
+if TYPE_CHECKING:
+    from .fix.fixer import FixOutcome
 
 
 @dataclass(repr=False, eq=False)
@@ -26,26 +38,6 @@ class Options(Data):
     log: Callable[[str], None] | None = None  # --verbose messages
     cache: bool = True
     cache_dir: str | None = None  # default: .djhlint_cache in each build root
-
-
-@dataclass(repr=False, eq=False)
-class ProjectResult(Data):
-    """One project, what djhlint understood of it and what the rules found."""
-
-    project: Project
-    context: Context
-    diagnostics: list[Diagnostic]
-
-
-@dataclass(repr=False, eq=False)
-class LintResult(Data):
-    """Every project of a run."""
-
-    projects: list[ProjectResult]
-
-    @property
-    def diagnostics(self) -> list[Diagnostic]:
-        return sorted((d for p in self.projects for d in p.diagnostics), key=Diagnostic.sort_key)
 
 
 class ProjectLoader:
@@ -68,7 +60,7 @@ class ProjectLoader:
             if isinstance(data, ParseError):
                 self.parsed[path] = data
             else:
-                from .parse import parse_python
+                from .read.python import parse_python
 
                 self.parsed[path] = parse_python(data, path)
         return self.parsed[path]
@@ -95,7 +87,7 @@ def build_context(
         key = SettingsCache.key(str(project.build_root), choice.module, choice.path, choice.reason, index.roots)
         entry = cache.lookup(key, project, index)
         if entry is None:
-            from .model import SettingsInterpreter
+            from .model.interpreter import SettingsInterpreter
 
             recorder = Recorder(loader)
             interpreter = SettingsInterpreter(recorder)
@@ -154,7 +146,7 @@ def _configure(project: Project, options: Options) -> Config:
     """The project's configuration, with the command line's settings module applied."""
     config = load_config(project.build_root)
     if config.exclude:
-        project.files = frozenset(f for f in project.files if not _excluded(f, config.exclude))
+        project.files = frozenset(f for f in project.files if not excluded(f, config.exclude))
     config.settings_module = options.settings_module or config.settings_module
     return config
 
@@ -202,3 +194,16 @@ def inspect(options: Options) -> list[ProjectResult]:
         context, _ = _context(project, config, options)
         results.append(ProjectResult(project, context, []))
     return results
+
+
+def run_fixes(result: LintResult, options: Options, unsafe: bool = False, write_files: bool = True) -> FixOutcome:
+    """Fix what can be fixed in every project of ``result`` (``--fix``, ``--diff``), each
+    state the fixes leave linted again with the run's options, uncached and quietly."""
+    from .fix.fixer import run_fixes as fix_projects
+
+    quiet = dataclasses.replace(options, log=None, cache=False)  # states never written to disk are not cached
+
+    def relint(project: Project) -> list[Diagnostic]:
+        return lint_project(project, quiet).diagnostics
+
+    return fix_projects(result, relint, unsafe, write_files)

@@ -8,11 +8,17 @@ which shows those characters as escapes (``\\n``, ``\\x1b``, ``\\u2028``), so ea
 diagnostic stays on one line and the terminal shows what the file holds.  A diff names
 files as git does, quoted by :func:`git_quoted`.  The structured formats (JSON, SARIF,
 GitLab, JUnit) escape by their own rules instead.
+
+The reporters and the fix stage's diff both print, so this module sits below them,
+beside the shared types: it imports nothing of the package.  :func:`relative_path`,
+how a printed path is shown, lives here for the same reason.
 """
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 # C0 controls, DEL and C1 controls (NEL among them), the Unicode line and paragraph
 # separators, the bidi marks, embeddings, overrides and isolates, and lone surrogates,
@@ -57,3 +63,13 @@ def git_quoted(path: str) -> str:
         else:
             out.append(chr(byte))
     return '"' + "".join(out) + '"'
+
+
+def relative_path(path: str, cwd: Path | None = None) -> str:
+    """A path relative to the current folder when it is below it, else absolute."""
+    cwd_str = str(cwd or Path.cwd())
+    try:
+        rel = os.path.relpath(path, cwd_str)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") and len(rel.split(os.sep)) > 4 else rel

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 
-from ..ftypes import Binding, Context, DictValue, EnvRead, ListValue, Literal, Span, Value
+from ..ftypes import Span
+from ..model.values import Binding, DictValue, EnvRead, ListValue, Literal, Value
+from .context import Context
 
 WHITENOISE = "whitenoise.middleware.WhiteNoiseMiddleware"
 SECURITY = "django.middleware.security.SecurityMiddleware"

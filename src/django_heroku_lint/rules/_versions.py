@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..ftypes import Context, Span, VersionFile
-from ..pythons import parse_version
+from ..ftypes import Span
+from ..read.records import VersionFile
+from .context import Context
+from ..read.pythons import parse_version
 
 RUNTIME_RE = re.compile(r"^python-(?P<version>\d+\.\d+(?:\.\d+)?)$")
 ORDER = ("runtime.txt", ".python-version")  # the order Heroku reads them in, then Pipfile.lock

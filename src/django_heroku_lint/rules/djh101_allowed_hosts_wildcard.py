@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import UNSAFE, Context, Diagnostic, EnvRead, Fix, ListValue, Literal, ReplaceString, Span, Value
-from ..rule import Case, Rule
+from ..ftypes import UNSAFE, Diagnostic, Fix, ReplaceString, Span
+from ..model.values import EnvRead, ListValue, Literal, Value
+from .context import Context
+from .rule import Case, Rule
 from ._values import setting, unique_spans
 
 HEROKU_DOMAINS = ".herokuapp.com"

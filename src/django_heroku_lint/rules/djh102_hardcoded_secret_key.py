@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import UNSAFE, Context, Diagnostic, DropFallback, EnvRead, Fix, Literal, ReadEnv, Span, Value
-from ..rule import Case, Rule
+from ..ftypes import UNSAFE, Diagnostic, DropFallback, Fix, ReadEnv, Span
+from ..model.values import EnvRead, Literal, Value
+from .context import Context
+from .rule import Case, Rule
 from ._values import setting, string_default, unique_spans
 
 FIX_MESSAGE = (

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import SAFE, UNSAFE, AddKeyword, CompareEnvString, Context, Diagnostic, EnvRead, Fix, Literal, UseMethod
-from ..rule import Case, Rule
+from ..ftypes import SAFE, UNSAFE, AddKeyword, CompareEnvString, Diagnostic, Fix, UseMethod
+from ..model.values import EnvRead, Literal
+from .context import Context
+from .rule import Case, Rule
 from ._values import setting, unique_spans
 
 SUGGESTIONS = {

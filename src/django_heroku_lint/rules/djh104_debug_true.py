@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import Context, Diagnostic, Literal
-from ..rule import Case, Rule
+from ..ftypes import Diagnostic
+from ..model.values import Literal
+from .context import Context
+from .rule import Case, Rule
 from ._values import setting, true_when_deployed, unique_spans
 
 

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import Context, Diagnostic, EnvRead, ListValue, Literal, Span, Value
-from ..rule import Case, Rule
+from ..ftypes import Diagnostic, Span
+from ..model.values import EnvRead, ListValue, Literal, Value
+from .context import Context
+from .rule import Case, Rule
 from ._values import setting, true_when_deployed, unique_spans
 
 EMPTY = ("is empty while DEBUG is off", "every request fails with 400 Bad Request", 'list your domains, e.g. ["myapp.herokuapp.com"]')

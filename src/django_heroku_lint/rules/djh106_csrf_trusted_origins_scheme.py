@@ -3,9 +3,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..ftypes import SAFE, Context, Diagnostic, Fix, ListValue, Literal, ReplaceString
-from ..requirements import may_reach
-from ..rule import Case, Rule
+from ..ftypes import SAFE, Diagnostic, Fix, ReplaceString
+from ..model.values import ListValue, Literal
+from .context import Context
+from ..read.requirements import may_reach
+from .rule import Case, Rule
 from ._values import setting, unique_spans
 
 # A host, a ".domain" or "*.domain", and an optional port: what gets a scheme.

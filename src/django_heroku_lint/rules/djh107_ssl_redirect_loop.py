@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import SAFE, AddStatement, Context, Diagnostic, Fix, Process
-from ..rule import Case, Rule
+from ..ftypes import SAFE, AddStatement, Diagnostic, Fix
+from ..read.records import Process
+from .context import Context
+from .rule import Case, Rule
 from ._values import setting, true_when_deployed
 
 HEADER = 'SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")'

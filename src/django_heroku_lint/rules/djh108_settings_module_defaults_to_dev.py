@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import Context, Diagnostic
-from ..layout import is_dev_module
-from ..rule import Case, Rule
+from ..ftypes import Diagnostic
+from .context import Context
+from ..model.modules import is_dev_module
+from .rule import Case, Rule
 
 SPLIT = {
     "mysite/settings.py": None,

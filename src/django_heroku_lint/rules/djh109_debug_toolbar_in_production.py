@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import Context, Diagnostic
-from ..requirements import declared
-from ..rule import Case, Rule
+from ..ftypes import Diagnostic
+from .context import Context
+from ..read.requirements import declared
+from .rule import Case, Rule
 from ._values import always_contains, setting
 
 ENTRIES = (("INSTALLED_APPS", "debug_toolbar"), ("MIDDLEWARE", "debug_toolbar.middleware.DebugToolbarMiddleware"))

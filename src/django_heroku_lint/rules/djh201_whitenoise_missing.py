@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import UNSAFE, AddRequirement, Context, Diagnostic, Fix, InsertElement, ListValue, Literal, Value
-from ..rule import Case, Rule
+from ..ftypes import UNSAFE, AddRequirement, Diagnostic, Fix, InsertElement
+from ..model.values import ListValue, Literal, Value
+from .context import Context
+from .rule import Case, Rule
 from ._values import DJANGO_STORAGES, SECURITY, WHITENOISE, all_literal, setting, settings_span, static_backend
 
 

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import SAFE, Context, Diagnostic, Fix, ListValue, Literal, MoveElement, Span
-from ..rule import Case, Rule
+from ..ftypes import SAFE, Diagnostic, Fix, MoveElement, Span
+from ..model.values import ListValue, Literal
+from .context import Context
+from .rule import Case, Rule
 from ._values import SECURITY, WHITENOISE, setting, unique_spans
 
 

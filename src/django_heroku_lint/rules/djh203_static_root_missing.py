@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import SAFE, AddStatement, Binding, Context, Diagnostic, Fix, Literal, ReplaceValue, Span, is_path, is_pathlib
-from ..rule import Case, Rule
+from ..ftypes import SAFE, AddStatement, Diagnostic, Fix, ReplaceValue, Span
+from ..model.values import Binding, Literal, is_path, is_pathlib
+from .context import Context
+from .rule import Case, Rule
 from ._values import DJANGO_STORAGES, bound_before, setting, settings_span, static_backend, staticfiles_installed
 
 APPS = 'INSTALLED_APPS = [\n    "django.contrib.auth",\n    "django.contrib.contenttypes",\n    "django.contrib.staticfiles",\n]\n'

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import SAFE, Binding, Context, DictValue, Diagnostic, Fix, Literal, MoveToStorages
-from ..requirements import certainly_at_least
-from ..rule import Case, Rule
+from ..ftypes import SAFE, Diagnostic, Fix, MoveToStorages
+from ..model.values import Binding, DictValue, Literal
+from .context import Context
+from ..read.requirements import certainly_at_least
+from .rule import Case, Rule
 from ._values import setting
 
 BACKEND = "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import SAFE, AddDictEntry, Context, DictValue, Diagnostic, Fix, Literal
-from ..rule import Case, Rule
+from ..ftypes import SAFE, AddDictEntry, Diagnostic, Fix
+from ..model.values import DictValue, Literal
+from .context import Context
+from .rule import Case, Rule
 from ._values import setting
 
 STATIC = '"staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}'

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import Context, Diagnostic, DictValue, ListValue, Literal, Span, Value
-from ..requirements import declared, may_reach
-from ..rule import Case, Rule
+from ..ftypes import Diagnostic, Span
+from ..model.values import DictValue, ListValue, Literal, Value
+from .context import Context
+from ..read.requirements import declared, may_reach
+from .rule import Case, Rule
 from ._values import setting, unique_spans
 
 LEGACY_WSGI = '''import os

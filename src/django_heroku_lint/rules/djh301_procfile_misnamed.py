@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import SAFE, Context, Diagnostic, Edit, Fix, Span
-from ..rule import TREE, Case, Rule
+from ..ftypes import SAFE, Diagnostic, Edit, Fix, Span
+from .context import Context
+from .rule import TREE, Case, Rule
 
 PROCFILE = "web: gunicorn mysite.wsgi --log-file -\n"
 

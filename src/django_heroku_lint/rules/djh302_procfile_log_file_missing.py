@@ -3,9 +3,11 @@ from __future__ import annotations
 import shlex
 from collections.abc import Iterator
 
-from ..ftypes import SAFE, Context, Diagnostic, Edit, Fix, Process, Span
-from ..procfile import has_log_file
-from ..rule import Case, Rule
+from ..ftypes import SAFE, Diagnostic, Edit, Fix, Span
+from ..read.records import Process
+from .context import Context
+from ..read.procfile import has_log_file
+from .rule import Case, Rule
 
 LOG_FILE = " --log-file -"
 

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import Context, Diagnostic, Span
-from ..procfile import SERVERS
-from ..rule import Case, Rule
-from .djh303_procfile_missing import suggested_web
+from ..ftypes import Diagnostic, Span
+from .context import Context
+from ..read.procfile import SERVERS
+from .rule import Case, Rule
+from ._procfile import suggested_web
 
 
 class ProcfileMalformed(Rule):

@@ -3,9 +3,11 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
-from ..ftypes import Context, Diagnostic, Process
-from ..rule import Case, Rule
-from .djh303_procfile_missing import app_module
+from ..ftypes import Diagnostic
+from ..read.records import Process
+from .context import Context
+from .rule import Case, Rule
+from ._procfile import app_module
 
 FLAG_FOR = {"gunicorn": "--chdir", "uvicorn": "--app-dir"}
 

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import SAFE, UNSAFE, Context, Diagnostic, Edit, Fix, Span
-from ..rule import TREE, Case, Rule
+from ..ftypes import SAFE, UNSAFE, Diagnostic, Edit, Fix, Span
+from .context import Context
+from .rule import TREE, Case, Rule
 
 # What Heroku's Python buildpack builds (heroku-buildpack-python, lib/python_version.sh).
 SUPPORTED = ("3.10", "3.11", "3.12", "3.13", "3.14")

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import SAFE, Context, Diagnostic, Edit, Fix, Span
-from ..pythons import recommended
-from ..rule import TREE, Case, Rule
+from ..ftypes import SAFE, Diagnostic, Edit, Fix, Span
+from .context import Context
+from ..read.pythons import recommended
+from .rule import TREE, Case, Rule
 from ._versions import Requested, requested
 
 

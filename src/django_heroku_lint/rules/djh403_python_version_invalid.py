@@ -3,9 +3,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..ftypes import Context, Diagnostic, Span, VersionFile
-from ..pythons import parse_version, recommended
-from ..rule import TREE, Case, Rule
+from ..ftypes import Diagnostic, Span
+from ..read.records import VersionFile
+from .context import Context
+from ..read.pythons import parse_version, recommended
+from .rule import TREE, Case, Rule
 from ._versions import RUNTIME_RE, version_lines
 
 

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import Context, Diagnostic
-from ..pythons import DEPRECATED, END_OF_LIFE, recommended, status
-from ..rule import Case, Rule
+from ..ftypes import Diagnostic
+from .context import Context
+from ..read.pythons import DEPRECATED, END_OF_LIFE, recommended, status
+from .rule import Case, Rule
 from ._versions import used_version
 
 

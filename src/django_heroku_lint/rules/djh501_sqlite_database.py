@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import UNSAFE, AddRequirement, AddStatement, Context, DictValue, Diagnostic, Fix, Literal, Span, Value
-from ..rule import Case, Rule
+from ..ftypes import UNSAFE, AddRequirement, AddStatement, Diagnostic, Fix, Span
+from ..model.values import DictValue, Literal, Value
+from .context import Context
+from .rule import Case, Rule
 from ._values import setting, unique_spans
 
 UPDATE = 'DATABASES["default"].update(dj_database_url.config(conn_max_age=600))'

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import Context, DictValue, Diagnostic, EnvRead, ListValue, Literal, Span, Value
-from ..requirements import declared
-from ..rule import Case, Rule
+from ..ftypes import Diagnostic, Span
+from ..model.values import DictValue, EnvRead, ListValue, Literal, Value
+from .context import Context
+from ..read.requirements import declared
+from .rule import Case, Rule
 from ._values import WHITENOISE, declare_in, setting
 
 # A Procfile server -> the packages that provide its command.

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import SAFE, Context, Diagnostic, Edit, Fix, ParseError, Reencode, Span
-from ..parse import UTF16_MIXED, UTF16_TEXT
-from ..requirements import LOCK_FILES
-from ..rule import TREE, Case, Rule
+from ..ftypes import SAFE, Diagnostic, Edit, Fix, ParseError, Reencode, Span
+from .context import Context
+from ..read.python import UTF16_MIXED, UTF16_TEXT
+from ..read.requirements import LOCK_FILES
+from .rule import TREE, Case, Rule
 
 REQUIREMENTS = "Django==5.2.8\ndj-database-url==3.0.1\ngunicorn==23.0.0\npsycopg[binary]==3.2.12\npython-decouple==3.8\nwhitenoise==6.11.0\n"
 

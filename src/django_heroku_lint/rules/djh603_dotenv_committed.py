@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import Context, Diagnostic, Span
-from ..rule import Case, Rule
+from ..ftypes import Diagnostic, Span
+from .context import Context
+from .rule import Case, Rule
 
 DOTENV = "SECRET_KEY=dj9oh154y8eh320QZX3\nDATABASE_URL=postgres://user:password@localhost/mysite\n"
 

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import Context, Diagnostic
-from ..rule import Case, Rule
+from ..ftypes import Diagnostic
+from .context import Context
+from .rule import Case, Rule
 
 CALL = "import django_heroku\n\nDEBUG = False\n\ndjango_heroku.settings(locals())\n"
 

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import Context, Diagnostic, Span
-from ..requirements import LOCK_FILES
-from ..rule import TREE, Case, Rule
+from ..ftypes import Diagnostic, Span
+from .context import Context
+from ..read.requirements import LOCK_FILES
+from .rule import TREE, Case, Rule
 
 LOCK = '[[package]]\nname = "django"\nversion = "5.2.8"\n'
 

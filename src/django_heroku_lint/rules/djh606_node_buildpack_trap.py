@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import Context, Diagnostic, Span
-from ..rule import TREE, Case, Rule
+from ..ftypes import Diagnostic, Span
+from .context import Context
+from .rule import TREE, Case, Rule
 
 PACKAGE_JSON = '{\n  "name": "mysite-assets",\n  "scripts": {"build": "tailwindcss -o static/app.css"}\n}\n'
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .ftypes import Data
+from ..ftypes import Data
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def toml_parser():
 
 
 def load_config(build_root: Path) -> Config:
-    from .discovery import UnreadableFile, read_file
+    from ..discover.projects import UnreadableFile, read_file
 
     path = build_root / "pyproject.toml"
     if not path.is_file():

@@ -14,9 +14,10 @@ import posixpath
 import re
 
 from .config import toml_parser
-from .discovery import Project
-from .ftypes import ParseError, Requirement, Requirements, Span
-from .parse import decode_text
+from ..discover.projects import Project
+from ..ftypes import ParseError, Span
+from .records import Requirement, Requirements
+from .python import decode_text
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
 if TYPE_CHECKING:

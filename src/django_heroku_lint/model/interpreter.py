@@ -3,7 +3,7 @@
 A small abstract interpreter walks each module's statements in execution order.  It
 keeps, for every module-level name, the alternatives it may hold (``Binding``): one
 value for straight-line code, several when assignments sit under ``if``/``else``/
-``try``.  Values are plain data (``ftypes.Value``): literals, environment reads with
+``try``.  Values are plain data (``values.Value``): literals, environment reads with
 their variable, fallback and cast, or unknown.  Star imports of the project's own
 modules are followed in order, so later assignments override earlier ones.
 """
@@ -19,23 +19,9 @@ from typing import Protocol
 
 import libcst as cst
 
-from .ftypes import (
-    PATHLIB,
-    Binding,
-    DictValue,
-    EnvRead,
-    ImportRef,
-    ListValue,
-    Literal,
-    ModuleRef,
-    ParseError,
-    SettingsModel,
-    Span,
-    Unknown,
-    Value,
-    is_pathlib,
-)
-from .parse import PythonFile, fill_positions
+from ..ftypes import ParseError, Span
+from .values import PATHLIB, Binding, DictValue, EnvRead, ImportRef, ListValue, Literal, ModuleRef, SettingsModel, Unknown, Value, is_pathlib
+from ..read.python import PythonFile, fill_positions
 
 MAX_ALTERNATIVES = 16
 
@@ -45,7 +31,7 @@ GENERATED = ("get_random_secret_key", "token_urlsafe", "token_hex", "token_bytes
 BOOL_PARSERS = ("strtobool", "str2bool", "str_to_bool", "to_bool", "as_bool", "parse_bool", "asbool", "is_true", "truthy")
 STRING_METHODS = ("lower", "upper", "strip", "lstrip", "rstrip", "casefold", "title", "replace")
 PATH_CALLS = ("os.path.join", "os.path.abspath", "os.path.dirname", "pathlib.Path", "Path")
-# A pathlib.Path (ftypes.PATHLIB) is told apart from an os.path string: ``BASE_DIR / "x"`` needs one.
+# A pathlib.Path (values.PATHLIB) is told apart from an os.path string: ``BASE_DIR / "x"`` needs one.
 PATHLIB_CALLS = ("pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath", "pathlib.Path.cwd", "pathlib.Path.home")
 PATHLIB_METHODS = ("resolve", "absolute", "expanduser", "joinpath", "with_name", "with_stem", "with_suffix", "relative_to")
 DJANGO_ENVIRON_DEFAULT_POSITION = {  # methods of environ.Env whose second positional argument is the default

@@ -44,9 +44,11 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from .ftypes import Binding, Context, DictValue, EnvRead, ListValue, Literal, Span, Unknown, Value
-from .printable import printable
-from .report import _json_escape, relative_path
+from ..ftypes import Span
+from ..model.values import Binding, DictValue, EnvRead, ListValue, Literal, Unknown, Value
+from ..rules.context import Context
+from ..printable import printable, relative_path
+from .formats import _json_escape
 
 # The deployment settings: those djhlint's rules read, and the others Heroku's hazards turn on.
 RULE_SETTINGS = (

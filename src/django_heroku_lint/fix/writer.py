@@ -39,10 +39,28 @@ import errno
 import os
 import re
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 
-from .discovery import Project
-from .ftypes import FileChange, ParseError
+from ..discover.projects import Project
+from ..ftypes import Data, ParseError
+
+
+@dataclass(repr=False, eq=False)
+class FileChange(Data):
+    """What the fixes do to one file, end to end: ``origin`` is the path it had (``None``
+    when the fixes create it), ``path`` the one it ends with; ``before`` is the content
+    as it was read, ``after`` the content to write (``None`` when the fixes delete it)."""
+
+    path: str
+    origin: str | None
+    before: bytes | None
+    after: bytes | None
+
+    @property
+    def deleted(self) -> bool:
+        return self.after is None
+
 
 TEMP_SUFFIX = ".djhlint-tmp"
 _TEMP_NAME = re.compile(r"\.(?P<name>.+)\.(?P<pid>[0-9]+)\.[0-9a-f]{8}" + re.escape(TEMP_SUFFIX))

@@ -10,7 +10,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from .ftypes import Data, ParseError, Span
+from ..ftypes import Data, ParseError, Span
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
 if TYPE_CHECKING:  # LibCST is imported only when a Python file is actually parsed
@@ -207,12 +207,12 @@ def fill_positions(module: cst.Module, wanted: dict, text: str | None = None) ->
     LibCST's PositionProvider records every node of the module and costs about twice
     the parse.  With the module's ``text`` (what LibCST generates back), the offsets of
     the wanted nodes are measured along the tree and turned into lines and columns
-    (``_positions.offsets``); without it, or when that walk does not add up, one
+    (``positions.offsets``); without it, or when that walk does not add up, one
     code-generation pass records the wanted nodes.
     """
     if not wanted:
         return
-    from ._positions import PositionState, offsets
+    from .positions import PositionState, offsets
 
     by_id = wanted if isinstance(next(iter(wanted)), int) else {id(node): spans for node, spans in wanted.items()}
     try:

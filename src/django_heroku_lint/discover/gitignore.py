@@ -18,7 +18,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
-from .ftypes import Data, Span
+from ..ftypes import Data, Span
 
 _SLASH = ord("/")
 _GLOB_SPECIAL = "*?[\\"

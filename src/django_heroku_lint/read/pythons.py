@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .ftypes import FrozenData
+from ..ftypes import FrozenData
 
 SUPPORTED, DEPRECATED, END_OF_LIFE = "supported", "deprecated", "end-of-life"
 

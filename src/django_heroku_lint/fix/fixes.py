@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from .ftypes import (
+from ..ftypes import (
     AddDictEntry,
     AddKeyword,
     AddRequirement,
@@ -48,8 +48,8 @@ from .ftypes import (
     Span,
     UseMethod,
 )
-from .model import dotted_name as _dotted
-from .parse import PythonFile, decode_text, parse_python, utf16_text
+from ..model.interpreter import dotted_name as _dotted
+from ..read.python import PythonFile, decode_text, parse_python, utf16_text
 
 TRUTHY = ("1", "true", "yes", "on")  # what decouple's cast=bool reads as true
 REQUIREMENTS = "requirements.txt"
@@ -204,7 +204,7 @@ class PythonSource:
         return source
 
     def _index(self) -> None:
-        from .parse import fill_positions
+        from ..read.python import fill_positions
 
         collector = _Collector()
         self.module.visit(collector)

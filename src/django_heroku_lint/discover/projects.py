@@ -21,7 +21,7 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .ftypes import Data, ParseError, Span
+from ..ftypes import Data, ParseError, Span
 
 SKIP_DIRS = frozenset({".git", "node_modules", "__pycache__", "site-packages", ".hg", ".svn", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".djhlint_cache"})
 # Files Heroku's Python build reads at the root of the app: where one sits, the app starts.
@@ -510,7 +510,8 @@ def _is_relative_to(path: Path, other: Path) -> bool:
         return False
 
 
-def _excluded(rel: str, patterns: list[str]) -> bool:
+def excluded(rel: str, patterns: list[str]) -> bool:
+    """True when one of the configuration's ``exclude`` patterns leaves ``rel`` out of the lint."""
     pure = PurePosixPath(rel)
     for pattern in patterns:
         pattern = pattern.rstrip("/")

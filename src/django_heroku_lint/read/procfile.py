@@ -5,7 +5,8 @@ from __future__ import annotations
 import posixpath
 import re
 
-from .ftypes import Procfile, ProcfileLine, Process, Span
+from ..ftypes import Span
+from .records import Procfile, ProcfileLine, Process
 
 # The command runs to the end of the line; its trailing blanks are stripped in Python
 # (a lazy ``.*?`` before ``[ \t]*$`` rescans them at every character: quadratic).

@@ -1,4 +1,4 @@
-"""Positions of LibCST nodes without LibCST's code generation (see ``parse.fill_positions``).
+"""Positions of LibCST nodes without LibCST's code generation (see ``python.fill_positions``).
 
 LibCST finds positions by generating the code again, a Python call or three for each of
 the 80,000-odd nodes of a 5,000-line module (whitespace, commas, brackets ...), which
@@ -8,7 +8,7 @@ module is made of are measured by hand (whitespace and punctuation inline, in th
 parent), the others through LibCST's own code generation (:class:`OffsetState`).
 
 The result is an offset in characters into the module's code for the start and the end
-of each node wanted; ``parse.fill_positions`` turns them into lines and columns.  Every
+of each node wanted; ``python.fill_positions`` turns them into lines and columns.  Every
 rule below mirrors a ``_codegen_impl`` of LibCST.  Two checks guard against a mistake:
 the walk must end at the length of the module's text and meet every node wanted; when
 it does not, the caller falls back to the code-generation pass

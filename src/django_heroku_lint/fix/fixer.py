@@ -14,7 +14,6 @@ would change.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import os
 from collections import Counter
@@ -22,14 +21,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .discovery import Project
-from .engine import LintResult, Options, ProjectResult, lint_project
-from .report import relative_path
-from .ftypes import SAFE, Diagnostic, Edit, FileChange, Fix, ParseError, Span
+from ..discover.projects import Project
+from ..ftypes import SAFE, Diagnostic, Edit, Fix, ParseError, Span
 from .fixes import TextSource, is_python, line_starts, load_source, resolve, span_offsets
-from .parse import decode_text, parse_python
-from .printable import git_quoted
-from .writer import WriteError, preflight, sweep, write
+from ..read.python import decode_text, parse_python
+from ..printable import git_quoted, relative_path
+from ..rules.context import LintResult, ProjectResult
+from .writer import FileChange, WriteError, preflight, sweep, write
 
 MAX_ROUNDS = 8  # rounds of non-overlapping fixes, retries after a broken fix included
 MAX_ATTEMPTS = 3  # plans made again without files that cannot be written
@@ -355,13 +353,11 @@ def _real(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
-def run_fixes(result: LintResult, options: Options, unsafe: bool = False, write_files: bool = True) -> FixOutcome:
-    """Fix what can be fixed in every project of ``result``; write unless ``write_files`` is false."""
-    quiet = dataclasses.replace(options, log=None, cache=False)  # states never written to disk are not cached
+def run_fixes(result: LintResult, relint: Relint, unsafe: bool = False, write_files: bool = True) -> FixOutcome:
+    """Fix what can be fixed in every project of ``result``; write unless ``write_files`` is false.
 
-    def relint(project: Project) -> list[Diagnostic]:
-        return lint_project(project, quiet).diagnostics
-
+    ``relint`` lints a project as the fixes leave it (the orchestrator passes it: the fix
+    stage runs after the rules and does not call back into the pipeline by itself)."""
     outcome = FixOutcome()
     claimed: set[Path] = set()  # files an earlier project's fixes changed
     for project_result in result.projects:

@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .ftypes import Context, Data, Diagnostic, Fix, Span
+from ..ftypes import Data, Diagnostic, Fix, Span
+from .context import Context
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ class Case(Data):
     @property
     def shown(self) -> tuple[str, str]:
         if self.show == TREE:
-            from .rules._baseline import project_files
+            from ._baseline import project_files
 
             return TREE, "\n".join(sorted(project_files(self.files)))
         name = self.show or next(iter(self.files))

@@ -34,9 +34,11 @@ import os
 import stat
 from pathlib import Path
 
-from . import __version__
-from . import ftypes
-from .ftypes import Data, ParseError, SettingsModel, Span
+from .. import __version__
+from .. import ftypes
+from . import values
+from ..ftypes import Data, ParseError, Span
+from .values import SettingsModel
 
 try:  # hashlib loads OpenSSL (a few ms of every run) to offer BLAKE2, which CPython builds in
     from _blake2 import blake2b
@@ -57,8 +59,9 @@ MAX_ENTRY = 64 * 1024 * 1024  # bytes: an entry is read whole, so a larger file 
 # Only the project's own plain dataclasses can come out of an entry.
 TYPES: dict[str, type] = {
     name: cls
-    for name, cls in vars(ftypes).items()
-    if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == ftypes.__name__ and cls is not Span
+    for module in (ftypes, values)
+    for name, cls in vars(module).items()
+    if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__ and cls is not Span
 }
 
 

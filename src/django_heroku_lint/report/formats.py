@@ -21,9 +21,9 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from . import __version__
-from .ftypes import SAFE, Diagnostic, Fix
-from .printable import printable
+from .. import __version__
+from ..ftypes import SAFE, Diagnostic, Fix
+from ..printable import printable, relative_path
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
 if TYPE_CHECKING:
@@ -50,16 +50,6 @@ JSON_ESCAPED_RE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u2
 # --------------------------------------------------------------------------- paths
 
 
-def relative_path(path: str, cwd: Path | None = None) -> str:
-    """A path relative to the current folder when it is below it, else absolute."""
-    cwd_str = str(cwd or Path.cwd())
-    try:
-        rel = os.path.relpath(path, cwd_str)
-    except ValueError:
-        return path
-    return path if rel.startswith("..") and len(rel.split(os.sep)) > 4 else rel
-
-
 def _below(path: str, root: str) -> str | None:
     """``path`` relative to ``root`` in POSIX form, or None when it is not below it."""
     try:
@@ -83,7 +73,7 @@ class SourceLines:
     """Reads files' lines for the reporters, once per file; a file that cannot be read
     (missing, not a regular file, too large, a link that leaves the project) has no lines.
 
-    Files are read as discovery reads them (:func:`discovery.read_file`), below the
+    Files are read as discovery reads them (:func:`discover.projects.read_file`), below the
     build root, and never through a link (which the project may have refused to
     follow): a reporter never shows what the linter itself did not read.
     Lines end at ``\\n``, ``\\r\\n`` or a lone ``\\r``, as Python's tokenizer (and so the
@@ -97,7 +87,7 @@ class SourceLines:
         """Line ``number`` of the file at ``path``, inside the build root ``root`` (by
         default the file's own folder)."""
         if path not in self._cache:
-            from .discovery import UnreadableFile, read_file
+            from ..discover.projects import UnreadableFile, read_file
 
             try:
                 text = read_file(path, root or os.path.dirname(path), listed=()).decode("utf-8", "replace")

@@ -1,0 +1,137 @@
+"""What the read stage makes of the build's files besides Python: the Procfile, the
+version files, the requirements, the entry points, the .env files and the Python pins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..ftypes import Data, Span
+
+
+@dataclass(repr=False, eq=False)
+class Process(Data):
+    """One ``name: command`` line of a Procfile."""
+
+    name: str
+    command: str
+    line: int
+    command_col: int  # 1-based column where the command starts
+    span: Span  # the whole line
+    env: dict[str, str] = field(default_factory=dict)  # VAR=value prefixes and --env options
+    server: str | None = None  # "gunicorn", "uvicorn", "daphne", "waitress-serve", ...
+    server_span: Span | None = None  # the server's own command, up to the next && or ;
+    server_args: tuple[str, ...] = ()
+    app_module: str | None = None  # "mysite.wsgi" from "mysite.wsgi:application"
+    app_span: Span | None = None  # where the app argument sits in the line
+    chdir: str | None = None  # --chdir DIR or a leading "cd DIR &&"
+    pythonpath: tuple[str, ...] = ()  # --pythonpath / --app-dir folders and a PYTHONPATH= prefix
+
+
+@dataclass(repr=False, eq=False)
+class ProcfileLine(Data):
+    """A non-blank, non-comment Procfile line that is not a ``name: command`` process."""
+
+    line: int
+    text: str
+    span: Span
+    reason: str  # why Heroku ignores it, in a few words
+
+
+@dataclass(repr=False, eq=False)
+class Procfile(Data):
+    """The Procfile's processes, and the lines that are not ``name: command``."""
+
+    path: str  # relative to the build root; may be a misnamed file
+    processes: list[Process] = field(default_factory=list)
+    bad_lines: list[ProcfileLine] = field(default_factory=list)
+
+    def process(self, name: str) -> Process | None:
+        for proc in self.processes:
+            if proc.name == name:
+                return proc
+        return None
+
+
+@dataclass(repr=False, eq=False)
+class VersionFile(Data):
+    """``runtime.txt`` or ``.python-version`` at the build root, decoded."""
+
+    path: str
+    text: str
+    versions: list[tuple[str, Span]] = field(default_factory=list)  # non-comment lines
+    bom: bool = False  # starts with a UTF-8 byte order mark
+    encoding_error: str | None = None  # why the bytes are not UTF-8 text (UTF-16, bad bytes)
+    unreadable: bool = False  # not read at all (a FIFO, a link that leaves the project): a DJH000 says why
+
+
+@dataclass(repr=False, eq=False)
+class Requirement(Data):
+    """A package declared where Heroku installs from.
+
+    ``name`` is normalised (PEP 503: lower case, runs of ``-_.`` as ``-``).  ``spec`` is
+    the version specifier as written (``">=5.1,<6"``), ``""`` when unpinned; lock files
+    give the exact ``version``.
+    """
+
+    name: str
+    span: Span
+    spec: str = ""
+    version: str | None = None
+    extras: frozenset[str] = frozenset()
+
+
+@dataclass(repr=False, eq=False)
+class Requirements(Data):
+    """What the project declares, from every package manager file at the build root.
+
+    ``installer`` names the file Heroku installs from (``requirements.txt``,
+    ``Pipfile.lock``, ``poetry.lock``, ``uv.lock``; ``pyproject.toml`` when that is all
+    there is).  ``complete`` is false when part of the declaration could not be read
+    (an ``-r`` include that is missing or remote, a file that does not parse), so a
+    rule cannot tell what is missing.
+    """
+
+    installer: str
+    sources: list[str] = field(default_factory=list)
+    packages: dict[str, Requirement] = field(default_factory=dict)
+    complete: bool = True
+
+    def get(self, name: str) -> Requirement | None:
+        return self.packages.get(name)
+
+
+@dataclass(repr=False, eq=False)
+class EntryPoint(Data):
+    """A ``wsgi.py``/``asgi.py`` Heroku may start, and what it does at import."""
+
+    path: str
+    settings_default: str | None = None  # the DJANGO_SETTINGS_MODULE it defaults to
+    settings_span: Span | None = None  # where that default is written
+    production_module: str | None = None  # a production module beside the default, if any
+    legacy_whitenoise: list[Span] = field(default_factory=list)  # uses of whitenoise.django
+
+
+@dataclass(repr=False, eq=False)
+class DotenvFile(Data):
+    """A ``.env`` file of the build that git would commit, and why.
+
+    ``ignored_by`` is the ``.gitignore`` line that ignores it (so a file still listed by
+    git is tracked); ``comment_trap`` a line such as ``.env  # secrets`` that was meant to
+    ignore it but matches nothing, because gitignore has no trailing comments.
+    """
+
+    path: str
+    ignored_by: Span | None = None
+    comment_trap: Span | None = None
+
+
+@dataclass(repr=False, eq=False)
+class PythonPin(Data):
+    """A Python version the project states somewhere Heroku does not read it.
+
+    ``source`` is the file (a misplaced ``runtime.txt`` or ``.python-version``, the
+    ``Pipfile``, ``pyproject.toml``); ``version`` is its major.minor, such as ``"3.12"``.
+    """
+
+    version: str
+    source: str

@@ -1,0 +1,61 @@
+"""What a rule is given (everything the earlier stages learnt of one Django project),
+and what the rules found in it, which the fix stage and the reporters take."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..discover.projects import Project
+from ..ftypes import Data, Diagnostic, ParseError, Span
+from ..model.values import SettingsModel
+from ..read.records import DotenvFile, EntryPoint, Procfile, PythonPin, Requirements, VersionFile
+
+
+@dataclass(repr=False, eq=False)
+class Context(Data):
+    """Everything a rule may look at, for one Django project."""
+
+    build_root: str  # absolute path
+    project_dir: str  # folder holding manage.py, relative to the build root ("" for the root)
+    files: frozenset[str]  # every file of the build, relative to the build root
+    settings: SettingsModel | None
+    procfile: Procfile | None  # the real Procfile, or the misnamed file when there is none
+    misnamed_procfiles: list[str]  # root files meant to be a Procfile, when none is named right
+    version_files: dict[str, VersionFile]  # by name: "runtime.txt", ".python-version"
+    pipfile_lock_python: str | None  # _meta.requires.python_version of Pipfile.lock
+    parse_errors: list[ParseError]
+    # The build around the settings: filled by the parse stage, empty when unknown.
+    in_git: bool = False  # the files are what git lists (tracked, or untracked and not ignored)
+    pipfile_lock_python_span: Span | None = None
+    misnamed_version_files: list[str] = field(default_factory=list)  # ".python-version.txt", "runtime.text"
+    requirements: Requirements | None = None  # None: no package manager file at the build root
+    requirements_errors: list[ParseError] = field(default_factory=list)  # unreadable requirements files
+    misnamed_requirements: list[str] = field(default_factory=list)  # "requirement.txt", "requirements.text"
+    app_json_env: dict[str, str] = field(default_factory=dict)
+    app_json_buildpacks: list[str] | None = None  # app.json "buildpacks" URLs; None without the key
+    buildpacks_file: list[str] | None = None  # lines of a .buildpacks file; None without one
+    entry_points: list[EntryPoint] = field(default_factory=list)
+    settings_module_set_by: list[str] = field(default_factory=list)  # places that set DJANGO_SETTINGS_MODULE
+    committed_venvs: list[str] = field(default_factory=list)  # virtualenv folders git would commit
+    dotenv_files: list[DotenvFile] = field(default_factory=list)  # .env files git would commit
+    python_pins: list[PythonPin] = field(default_factory=list)  # in order of trust
+
+
+@dataclass(repr=False, eq=False)
+class ProjectResult(Data):
+    """One project, what djhlint understood of it and what the rules found."""
+
+    project: Project
+    context: Context
+    diagnostics: list[Diagnostic]
+
+
+@dataclass(repr=False, eq=False)
+class LintResult(Data):
+    """Every project of a run."""
+
+    projects: list[ProjectResult]
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return sorted((d for p in self.projects for d in p.diagnostics), key=Diagnostic.sort_key)
