@@ -125,7 +125,9 @@ def command(ctx: click.Context, readme: Path, check: bool) -> None:
     try:
         code = regenerate(readme, check)
     except (OSError, UnicodeDecodeError, ValueError) as exc:  # unreadable, or no rules-table markers
-        raise click.ClickException(f"{readme}: {exc}") from None
+        failure = click.ClickException(f"{readme}: {exc}")
+        failure.exit_code = 2  # 1 means stale docs
+        raise failure from None
     ctx.exit(code)
 
 
