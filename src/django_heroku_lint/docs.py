@@ -115,6 +115,10 @@ def write_pages(folder: Path, expected: dict[str, str]) -> list[str]:
 PROG = "python -m django_heroku_lint.docs"
 
 
+class _Unusable(click.ClickException):
+    exit_code = 2  # 1 means stale docs
+
+
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("readme", required=False, default="README.md", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 when the README's table or a page is stale.")
@@ -125,9 +129,7 @@ def command(ctx: click.Context, readme: Path, check: bool) -> None:
     try:
         code = regenerate(readme, check)
     except (OSError, UnicodeDecodeError, ValueError) as exc:  # unreadable, or no rules-table markers
-        failure = click.ClickException(f"{readme}: {exc}")
-        failure.exit_code = 2  # 1 means stale docs
-        raise failure from None
+        raise _Unusable(f"{readme}: {exc}") from None
     ctx.exit(code)
 
 
