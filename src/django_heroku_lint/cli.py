@@ -22,7 +22,7 @@ def cache_options(command):
         envvar="DJHLINT_CACHE_DIR",
         help="Where to keep the cache (default: .djhlint_cache in the build root; env DJHLINT_CACHE_DIR).",
     )(command)
-    return click.option("--no-cache", is_flag=True, help="Do not read or write the settings-model cache.")(command)
+    return click.option("--no-cache", is_flag=True, help="Do not read or write the cache: the settings model, and the stored output of a check run.")(command)
 
 
 class DefaultGroup(click.Group):
