@@ -115,20 +115,20 @@ class _Reported(Exception):
 def _one_line_errors(verbose: bool) -> Iterator[None]:
     """A missing path, a bad configuration or an internal error becomes one line on stderr
     (an internal error's traceback too, with --verbose) and :class:`_Reported`."""
-    from .config import ConfigError
-    from .discovery import DiscoveryError
-
     try:
         yield
-    except (DiscoveryError, ConfigError) as exc:
-        error(str(exc))
-        raise _Reported from exc
     except BrokenPipeError:  # the reader went away: not djhlint's error
         raise
     except OutputError:  # stdout failed: the front end says so
         raise
     except Exception as exc:
-        report_internal_error(exc, verbose)
+        from .config import ConfigError  # only now: a replay never needs the configuration
+        from .discovery import DiscoveryError
+
+        if isinstance(exc, (DiscoveryError, ConfigError)):
+            error(str(exc))
+        else:
+            report_internal_error(exc, verbose)
         raise _Reported from exc
 
 
