@@ -185,3 +185,18 @@ def test_an_internal_error_is_one_line_without_verbose(make_project, monkeypatch
     assert result.exit_code == 2
     assert result.stderr.strip() == "djhlint: error: internal error: RuntimeError: kaput (run with --verbose for the traceback)"
     assert "Traceback" in run_cli(["--verbose", str(make_project())]).stderr
+
+
+def test_a_check_run_is_asked_for_with_one_frozen_options_object(make_project, monkeypatch):
+    """click builds one CheckOptions, a field per option of `djhlint check`, and hands it to commands.check."""
+    import dataclasses
+
+    from django_heroku_lint import cli, commands
+
+    assert {p.name for p in cli.check.params} == {f.name for f in dataclasses.fields(commands.CheckOptions)}
+    seen = []
+    monkeypatch.setattr(commands, "check", lambda options: seen.append(options) or 0)
+    assert run_cli(["--select", "DJH1,DJH3", "--output-format=json", "-q", "mysite"]).exit_code == 0
+    assert seen == [commands.CheckOptions(paths=("mysite",), select=("DJH1,DJH3",), output_format="json", quiet=True)]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        seen[0].fix = True

@@ -66,6 +66,22 @@ def test_check_mode_reports_a_stale_page(tmp_path, capsys):
     assert docs.stale_pages(pages, docs.pages()) == []
 
 
+def test_the_regenerate_command_line(tmp_path):
+    """`python -m django_heroku_lint.docs [README] [--check]`, parsed by click: a bad README is one line, exit 2."""
+    import subprocess
+    import sys
+
+    run = lambda *args: subprocess.run([sys.executable, "-m", "django_heroku_lint.docs", *args], capture_output=True, text=True, cwd=README.parent, timeout=60)  # noqa: E731
+    assert run("--check").returncode == 0
+    assert "--check" in run("--help").stdout
+    missing = run(str(tmp_path / "missing.md"))
+    assert missing.returncode == 2 and "does not exist" in missing.stderr and "Traceback" not in missing.stderr
+    (tmp_path / "README.md").write_text("# no table here\n", encoding="utf-8")
+    unmarked = run(str(tmp_path / "README.md"))
+    assert unmarked.returncode == 2 and unmarked.stderr.strip().endswith("the README has no rules-table markers")
+    assert len(unmarked.stderr.splitlines()) == 1
+
+
 def test_each_page_is_the_rules_docs():
     from django_heroku_lint.rules.registry import ALL_RULES
 

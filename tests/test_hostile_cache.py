@@ -33,7 +33,17 @@ FORMAT_DIR = f"v{cache.FORMAT}"
 
 
 def entries(folder: Path) -> list[Path]:
-    return sorted(folder.glob("v*/*.json"))
+    """The settings-model entries of a cache folder (not the outputs that check runs store to replay)."""
+    return sorted(path for path in folder.glob("v*/*.json") if not _replay(path))
+
+
+def _replay(path: Path) -> bool:
+    if path.is_symlink() or not path.is_file():
+        return False
+    try:
+        return str(read_entry(path).get("key")).startswith("replay:")
+    except ValueError:  # not an entry djhlint wrote
+        return False
 
 
 def djhlint(*args: str, xdg: Path | None = None) -> subprocess.CompletedProcess:

@@ -183,7 +183,7 @@ def test_junit_is_well_formed_xml_with_control_characters(hostile):
 @pytest.mark.parametrize(
     "args",
     [[], ["--output-format", "sarif"], ["check", "--statistics"], ["settings"], ["rule", "--all"], ["rule", "DJH101"]],
-    ids=["hand-parsed", "sarif", "click-check", "settings", "rule-all", "rule"],
+    ids=["default", "sarif", "check", "settings", "rule-all", "rule"],
 )
 @pytest.mark.parametrize("redirect", [">/dev/full", ">&-"], ids=["full", "closed"])
 def test_an_output_that_cannot_be_written_exits_2_in_one_line(make_project, args, redirect):
@@ -228,7 +228,7 @@ entry.main()
 """
 
 
-@pytest.mark.parametrize("args", [["--output-format", "sarif"], ["check", "--select", "DJH3"]], ids=["hand-parsed", "click"])
+@pytest.mark.parametrize("args", [["--output-format", "sarif"], ["check", "--select", "DJH3"]], ids=["default", "check"])
 def test_an_internal_error_while_printing_exits_2_in_one_line(make_project, args):
     root = make_project({"Procfile": "web: gunicorn mysite.wsgi\n"})
     run = subprocess.run([sys.executable, "-c", INTERNAL_ERROR, *args], cwd=root, capture_output=True, timeout=60)

@@ -9,6 +9,10 @@ import click
 from . import __version__
 from .commands import EXIT_CLEAN, EXIT_ERROR, EXIT_PROBLEMS, FORMATS  # noqa: F401  (re-exported)
 
+TYPE_CHECKING = False  # typing is imported by type checkers only
+if TYPE_CHECKING:
+    from typing import Any
+
 
 def cache_options(command):
     """``--no-cache`` and ``--cache-dir``, shared by the commands that build the settings model."""
@@ -18,7 +22,7 @@ def cache_options(command):
         envvar="DJHLINT_CACHE_DIR",
         help="Where to keep the cache (default: .djhlint_cache in the build root; env DJHLINT_CACHE_DIR).",
     )(command)
-    return click.option("--no-cache", is_flag=True, help="Do not read or write the settings-model cache.")(command)
+    return click.option("--no-cache", is_flag=True, help="Do not read or write the cache: the settings model, and the stored output of a check run.")(command)
 
 
 class DefaultGroup(click.Group):
@@ -26,15 +30,20 @@ class DefaultGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args or args[0] not in self.commands:
-            if args[:1] != ["--version"]:
+            if args[:1] not in (["--version"], ["--help"], ["-h"]):
                 args = ["check", *args]
         return super().parse_args(ctx, args)
 
 
-@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=DefaultGroup, subcommand_metavar="[COMMAND] [ARGS]...", context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="djhlint")
 def main() -> None:
-    """Find the traps of deploying Django to Heroku, statically, before you push."""
+    """Find the traps of deploying Django to Heroku, statically, before you push.
+
+    `djhlint [OPTIONS] [PATHS]...` means `djhlint check [OPTIONS] [PATHS]...`: it
+    lints the Django projects under PATHS (default: the current folder).
+    `djhlint check --help` lists its options.
+    """
 
 
 @main.command(
@@ -68,33 +77,11 @@ def main() -> None:
 @click.option("--diff", is_flag=True, help="Print a diff of what the fixes would change and write nothing; exit 1 if there is any.")
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary line.")
 @click.option("-v", "--verbose", is_flag=True, help="Say on stderr which settings module was judged and why; show tracebacks.")
-def check(
-    paths: tuple[str, ...],
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    exit_zero: bool,
-    output_format: str,
-    statistics: bool,
-    show_settings: bool,
-    settings_module: str | None,
-    explain: str | None,
-    no_cache: bool,
-    cache_dir: str | None,
-    fix: bool,
-    unsafe_fixes: bool,
-    diff: bool,
-    quiet: bool,
-    verbose: bool,
-) -> None:
+def check(**params: Any) -> None:
     """Lint the Django projects under PATHS (default: the current folder)."""
     from . import commands
 
-    sys.exit(
-        commands.check(
-            paths, select, ignore, exit_zero, output_format, statistics, show_settings, settings_module,
-            explain, no_cache, cache_dir, fix, unsafe_fixes, diff, quiet, verbose,
-        )
-    )
+    sys.exit(commands.check(commands.CheckOptions(**params)))
 
 
 @main.command(context_settings={"help_option_names": ["-h", "--help"]})

@@ -12,11 +12,12 @@ CODE`` and the rules cannot drift apart.
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+import click
 
 from .rules.registry import ALL_RULES
 
@@ -111,17 +112,34 @@ def write_pages(folder: Path, expected: dict[str, str]) -> list[str]:
 # ---------------------------------------------------------------------- command
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m django_heroku_lint.docs", description="Regenerate the docs made from the rules.")
-    parser.add_argument("readme", nargs="?", type=Path, default=Path("README.md"), help="the README (default: README.md); the pages go to docs/rules/ beside it")
-    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 when the README's table or a page is stale")
-    args = parser.parse_args(argv)
-    readme: Path = args.readme
+PROG = "python -m django_heroku_lint.docs"
+
+
+class _Unusable(click.ClickException):
+    exit_code = 2  # 1 means stale docs
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("readme", required=False, default="README.md", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 when the README's table or a page is stale.")
+@click.pass_context
+def command(ctx: click.Context, readme: Path, check: bool) -> None:
+    """Regenerate the docs made from the rules: README's rules table (default README: README.md)
+    and the pages in docs/rules/ beside it."""
+    try:
+        code = regenerate(readme, check)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:  # unreadable, or no rules-table markers
+        raise _Unusable(f"{readme}: {exc}") from None
+    ctx.exit(code)
+
+
+def regenerate(readme: Path, check: bool = False) -> int:
+    """Bring the README's table and the rule pages up to date, or with ``check`` only say which are stale."""
     folder = readme.parent / PAGES_DIR
     expected = pages()
     text = readme.read_text(encoding="utf-8")
     new = update_readme(text)
-    if args.check:
+    if check:
         problems = ([f"{readme}: the rules table is out of date"] if new != text else []) + stale_pages(folder, expected)
         for problem in problems:
             print(problem, file=sys.stderr)
@@ -133,6 +151,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"updated {readme}")
     for line in write_pages(folder, expected):
         print(line)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command on ``argv`` (default: the command line); returns its exit code."""
+    try:
+        command.main(args=None if argv is None else list(argv), prog_name=PROG)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
     return 0
 
 

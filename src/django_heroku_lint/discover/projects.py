@@ -54,6 +54,10 @@ class Project(Data):
         self._cache[rel] = result
         return result
 
+    def reads(self) -> dict[str, bytes | ParseError]:
+        """Every file read so far, by path: what a run's result depends on."""
+        return dict(self._cache)
+
     def read_fresh(self, rel: str) -> bytes | ParseError:
         """The bytes on disk now, bypassing what was read before: the fix stage checks
         with it that a file did not change between reading and writing."""

@@ -254,6 +254,43 @@ class SettingsCache:
             return  # a read-only checkout, a link in the way: run without storing
 
 
+def read_signed(folder: Path, key: str) -> Any:
+    """The JSON value :func:`write_signed` stored under ``key`` in ``folder``, or None.
+
+    The entry is read, and trusted, as a settings-model entry is: signed by this user's
+    secret, never through a link. A missing, foreign or corrupt entry is None.
+    """
+    secret = user_secret()
+    if secret is None:
+        return None
+    try:
+        content = _read_entry(folder, SettingsCache._name(key))
+        mac, newline, payload = content.partition(b"\n")
+        if not newline or not _compare_digest(mac, _mac(secret, payload)):
+            return None
+        raw = json.loads(payload)
+        return raw["value"] if raw.get("key") == key else None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return None
+
+
+def write_signed(folder: Path, key: str, value: Any) -> None:
+    """Store a JSON value under ``key`` in ``folder``, signed; nothing when it cannot be."""
+    secret = user_secret()
+    if secret is None:
+        return
+    try:
+        body = json.dumps({"key": key, "value": value}, separators=(",", ":")).encode("utf-8")
+    except (TypeError, ValueError, RecursionError):
+        return
+    if len(body) + 65 > MAX_ENTRY:  # the MAC, in hex, and a newline come first
+        return
+    try:
+        _write_entry(folder, SettingsCache._name(key), _mac(secret, body) + b"\n" + body)
+    except OSError:
+        return  # a read-only checkout, a link in the way: run without storing
+
+
 # ---------------------------------------------------------------------- files, without following links
 
 _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
