@@ -14,6 +14,7 @@ import pytest
 
 from django_heroku_lint.engine import Options, lint
 from django_heroku_lint.fix.fixer import resolve_all
+from django_heroku_lint.rules import registry
 from django_heroku_lint.rules.registry import ALL_RULES
 
 from .helpers import diagnostics, run_cli, snapshot
@@ -102,6 +103,17 @@ def test_rule_is_complete(rule):
         assert sections.get(heading), f"{rule.code} docs lack '{heading}'"
     assert rule.INVALID and rule.VALID
     assert all(case.expect for case in rule.INVALID)
+
+
+def test_each_rule_module_defines_one_rule_named_as_its_file():
+    """The registry is the folder: each ``rules/djhNNN_<name>.py`` defines one rule whose
+    code and kebab name its file name spells, and every rule comes from such a file."""
+    modules = registry.rule_modules()
+    assert len(modules) == len(ALL_RULES) > 30
+    for module in modules:
+        (rule,) = registry.rules_of(module)
+        assert module == f"{rule.code.lower()}_{rule.name.replace('-', '_')}"
+    assert [rule.__module__.rsplit(".", 1)[1] for rule in ALL_RULES] == modules
 
 
 def test_codes_and_names_are_unique():
