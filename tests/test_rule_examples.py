@@ -92,6 +92,23 @@ def test_fixable_matches_examples(rule):
         assert "No automatic fix yet" not in rule.sections()["Fix safety"]
 
 
+def test_fixable_is_derived_from_the_examples():
+    """No flag to keep by hand: an invalid example with ``fixed`` makes a rule fixable, and
+    the examples' ``unsafe`` says how its fixes apply."""
+    from django_heroku_lint.rules.rule import Case, Rule
+
+    class Fixed(Rule):
+        INVALID = [Case({"Procfile": "web: x\n"}, ["Procfile:1"], fixed={"Procfile": "web: y\n"}, unsafe=True)]
+
+    class Unfixed(Rule):
+        INVALID = [Case({"Procfile": "web: x\n"}, ["Procfile:1"])]
+
+    assert Fixed.fixable and Fixed.applicabilities() == {"unsafe"}
+    assert not Unfixed.fixable and Unfixed.applicabilities() == set()
+    assert {rule.code for rule in ALL_RULES if rule.fixable} >= {"DJH103", "DJH301", "DJH501"}
+    assert {rule.code: rule.applicabilities() for rule in ALL_RULES}["DJH103"] == {"safe", "unsafe"}
+
+
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)
 def test_rule_is_complete(rule):
     """Code, slug, message and docs in the fixed form, and examples both ways."""

@@ -66,7 +66,6 @@ class AllowedHostsWildcard(Rule):
 
     code = "DJH101"
     name = "allowed-hosts-wildcard"
-    fixable = True
     message = 'ALLOWED_HOSTS accepts any host ("*"): Host-header attacks reach the app; list your domains, e.g. ["myapp.herokuapp.com"]'
 
     INVALID = [

@@ -82,7 +82,6 @@ class HardcodedSecretKey(Rule):
 
     code = "DJH102"
     name = "hardcoded-secret-key"
-    fixable = True
     message = "SECRET_KEY is hardcoded ({detail}): anyone with the repository can forge sessions; read it from the environment with no literal fallback"
 
     INVALID = [

@@ -90,7 +90,6 @@ class DebugEnvNotBool(Rule):
 
     code = "DJH103"
     name = "debug-env-not-bool"
-    fixable = True
     message = 'DEBUG is read from the environment as a string: "False" is truthy, so debug stays on; use {suggestion}'
 
     INVALID = [

@@ -59,7 +59,6 @@ class WhitenoiseMissing(Rule):
 
     code = "DJH201"
     name = "whitenoise-missing"
-    fixable = True
     message = 'WhiteNoise is not in MIDDLEWARE: static files answer 404 once DEBUG is off; add "whitenoise.middleware.WhiteNoiseMiddleware" after SecurityMiddleware'
 
     INVALID = [

@@ -66,7 +66,6 @@ class WhitenoiseMisplaced(Rule):
 
     code = "DJH202"
     name = "whitenoise-misplaced"
-    fixable = True
     message = "WhiteNoise must sit directly after SecurityMiddleware, but it is {where}; move it there"
 
     INVALID = [

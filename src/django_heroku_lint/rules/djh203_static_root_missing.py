@@ -74,7 +74,6 @@ class StaticRootMissing(Rule):
     code = "DJH203"
     name = "static-root-missing"
     message = "STATIC_ROOT is not set but django.contrib.staticfiles is installed: collectstatic fails during the build and the push is rejected; add STATIC_ROOT = {code}"
-    fixable = True
 
     INVALID = [
         Case(

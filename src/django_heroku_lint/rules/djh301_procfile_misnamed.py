@@ -40,7 +40,6 @@ class ProcfileMisnamed(Rule):
 
     code = "DJH301"
     name = "procfile-misnamed"
-    fixable = True
     message = '{file} is not read by Heroku, which wants a file named exactly "Procfile": no web process starts (H14); rename it to Procfile'
 
     INVALID = [

@@ -58,7 +58,6 @@ class ProcfileLogFileMissing(Rule):
 
     code = "DJH302"
     name = "procfile-log-file-missing"
-    fixable = True
     message = "the web process runs gunicorn without --log-file -: errors may never reach `heroku logs`; add --log-file -"
 
     INVALID = [

@@ -72,7 +72,6 @@ class PythonVersionMissing(Rule):
 
     code = "DJH401"
     name = "python-version-missing"
-    fixable = True
     message = "no .python-version at the build root: Heroku builds with its moving default Python; add .python-version holding e.g. 3.13"
 
     INVALID = [

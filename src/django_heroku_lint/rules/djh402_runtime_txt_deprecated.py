@@ -50,7 +50,6 @@ class RuntimeTxtDeprecated(Rule):
     name = "runtime-txt-deprecated"
     message = "runtime.txt is deprecated and Heroku will make it a build error{uv}; {remedy}"
 
-    fixable = True
 
     INVALID = [
         Case(

@@ -71,7 +71,6 @@ class SqliteDatabase(Rule):
 
     code = "DJH501"
     name = "sqlite-database"
-    fixable = True
     message = "DATABASES uses sqlite and nothing lets DATABASE_URL replace it: the data is lost on every dyno restart; use dj_database_url.config(default=...)"
 
     INVALID = [

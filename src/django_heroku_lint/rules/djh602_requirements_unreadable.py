@@ -70,7 +70,6 @@ class RequirementsUnreadable(Rule):
     name = "requirements-unreadable"
     message = "the requirements cannot be installed: {detail}"
 
-    fixable = True
 
     INVALID = [
         Case(

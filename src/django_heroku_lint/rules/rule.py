@@ -62,9 +62,18 @@ class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
     message: ClassVar[str]  # the one-line message; may hold {placeholders} filled by the rule
-    fixable: ClassVar[bool] = False
     VALID: ClassVar[list[Case]] = []
     INVALID: ClassVar[list[Case]] = []
+    fixable: ClassVar[bool] = False  # derived: an invalid example shows a fix (``fixed``)
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.fixable = any(case.fixed for case in cls.INVALID)
+
+    @classmethod
+    def applicabilities(cls) -> set[str]:
+        """What the fixes the examples show are: ``{"safe"}``, ``{"unsafe"}``, both, or none."""
+        return {"unsafe" if case.unsafe else "safe" for case in cls.INVALID if case.fixed}
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:  # pragma: no cover - interface
         raise NotImplementedError
