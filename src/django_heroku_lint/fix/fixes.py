@@ -50,6 +50,7 @@ from ..ftypes import (
 )
 from ..model.interpreter import dotted_name as _dotted
 from ..read.python import PythonFile, decode_text, parse_python, utf16_text
+from ..read.requirements import parse_requirement, pip_requirements
 
 TRUTHY = ("1", "true", "yes", "on")  # what decouple's cast=bool reads as true
 REQUIREMENTS = "requirements.txt"
@@ -316,7 +317,7 @@ def resolve(fix: Fix, read: Reader, files: frozenset[str]) -> Fix | None:
                         raise Unresolvable("requirements.txt cannot be read")
                     texts[path] = (text_source, text_source.text)
                 original, current = texts[path]
-                texts[path] = (original, add_requirement(current, intent, read))
+                texts[path] = (original, add_requirement(current, intent, read, files))
                 continue
             path = _intent_file(intent)
             if path in touched or path in python_done or path in texts:
@@ -1018,45 +1019,18 @@ RESOLVERS: dict[type, Callable] = {
 # ---------------------------------------------------------------------- requirements
 
 
-def canonical(name: str) -> str:
-    """A distribution name as pip compares them: ``Dj_Database.URL[x]`` -> ``dj-database-url``."""
-    base = re.split(r"[\[\s<>=!~;@(]", name.strip(), maxsplit=1)[0]
-    return re.sub(r"[-_.]+", "-", base).lower()
+def add_requirement(text: str, intent: AddRequirement, read: Reader, files: frozenset[str]) -> str:
+    """``text`` (of ``requirements.txt``) with ``intent.name`` appended on a line of its own,
+    unless it is already required, there or in a file it includes: pip's files are read by
+    the one parser the rules use.  The file's line ends are kept, and so is a missing final
+    newline."""
 
+    def current(rel: str) -> bytes | ParseError:
+        return text.encode("utf-8") if rel == REQUIREMENTS else read(rel)
 
-REQUIREMENT_RE = re.compile(r"^\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)")
-INCLUDE_RE = re.compile(r"^\s*(?:-r|--requirement)(?:\s+|=)(?P<path>\S+)")
-
-
-def required_names(text: str, read: Reader, here: str = REQUIREMENTS, depth: int = 0) -> set[str]:
-    """The canonical names a requirements file requires, following ``-r`` includes."""
-    names: set[str] = set()
-    for line in text.splitlines():
-        line = line.lstrip("\ufeff")
-        include = INCLUDE_RE.match(line)
-        if include and depth < 5:
-            folder = here.rpartition("/")[0]
-            path = f"{folder}/{include.group('path')}" if folder else include.group("path")
-            data = read(path)
-            if not isinstance(data, ParseError):
-                decoded = decode_text(data, path)
-                if not isinstance(decoded, ParseError):
-                    names |= required_names(decoded, read, path, depth + 1)
-            continue
-        stripped = line.split(" #", 1)[0].strip()
-        if not stripped or stripped.startswith(("#", "-")):
-            continue
-        match = REQUIREMENT_RE.match(stripped)
-        if match:
-            names.add(canonical(match.group("name")))
-    return names
-
-
-def add_requirement(text: str, intent: AddRequirement, read: Reader) -> str:
-    """``text`` with ``intent.name`` appended on a line of its own, unless already required.
-    The file's line ends are kept, and so is a missing final newline."""
-    present = required_names(text, read)
-    if any(canonical(name) in present for name in (intent.name, *intent.satisfied_by)):
+    present = pip_requirements(REQUIREMENTS, files, current)
+    wanted = [parse_requirement(name) for name in (intent.name, *intent.satisfied_by)]
+    if any(parsed is not None and parsed[0] in present for parsed in wanted):
         return text
     newline = "\r\n" if "\r\n" in text else "\r" if "\r" in text and "\n" not in text else "\n"
     if not text or text == "\ufeff":
