@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import UNSAFE, Diagnostic, Fix, ReplaceString, Span
+from ..ftypes import UNSAFE, Diagnostic, Fix, Span
+from ..edit.intents import ReplaceString
 from ..model.values import EnvRead, ListValue, Literal, Value
 from .context import Context
 from .rule import Case, Rule

@@ -3,7 +3,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..ftypes import SAFE, Diagnostic, Fix, ReplaceString
+from ..ftypes import SAFE, Diagnostic, Fix
+from ..edit.intents import ReplaceString
 from ..model.values import ListValue, Literal
 from .context import Context
 from ..read.requirements import may_reach

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import UNSAFE, AddRequirement, Diagnostic, Fix, InsertElement
+from ..ftypes import UNSAFE, Diagnostic, Fix
+from ..edit.intents import AddRequirement, InsertElement
 from ..model.values import ListValue, Literal, Value
 from .context import Context
 from .rule import Case, Rule

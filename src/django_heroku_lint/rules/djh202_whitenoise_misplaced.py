@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import SAFE, Diagnostic, Fix, MoveElement, Span
+from ..ftypes import SAFE, Diagnostic, Fix, Span
+from ..edit.intents import MoveElement
 from ..model.values import ListValue, Literal
 from .context import Context
 from .rule import Case, Rule

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import SAFE, AddStatement, Diagnostic, Fix, ReplaceValue, Span
+from ..ftypes import SAFE, Diagnostic, Fix, Span
+from ..edit.intents import AddStatement, ReplaceValue
 from ..model.values import Binding, Literal, is_path, is_pathlib
 from .context import Context
 from .rule import Case, Rule

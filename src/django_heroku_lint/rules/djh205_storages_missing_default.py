@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import SAFE, AddDictEntry, Diagnostic, Fix
+from ..ftypes import SAFE, Diagnostic, Fix
+from ..edit.intents import AddDictEntry
 from ..model.values import DictValue, Literal
 from .context import Context
 from .rule import Case, Rule

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import UNSAFE, AddRequirement, AddStatement, Diagnostic, Fix, Span
+from ..ftypes import UNSAFE, Diagnostic, Fix, Span
+from ..edit.intents import AddRequirement, AddStatement
 from ..model.values import DictValue, Literal, Value
 from .context import Context
 from .rule import Case, Rule
