@@ -59,6 +59,10 @@ class AllowedHostsWildcard(Rule):
     until you add it. There is no fix for the wildcard `django_heroku.settings()` sets:
     pass `allowed_hosts=False` and list your hosts.
 
+    | the fix | safety |
+    |---|---|
+    | `"*"` → `".herokuapp.com"` | unsafe: custom domains must be added by hand |
+
     ## References
     - Django, "ALLOWED_HOSTS" (Host header validation): https://docs.djangoproject.com/en/stable/ref/settings/
     - Django, deployment checklist: https://docs.djangoproject.com/en/stable/howto/deployment/checklist/

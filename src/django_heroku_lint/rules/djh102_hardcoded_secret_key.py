@@ -226,6 +226,10 @@ class HardcodedSecretKey(Rule):
     variable is set (`heroku config:set SECRET_KEY=...`, and your local `.env`). The
     fix message says how. Rotate the old key too: it stays in the git history.
 
+    | the fix | safety |
+    |---|---|
+    | `SECRET_KEY = "..."` → `config("SECRET_KEY")`, `env("SECRET_KEY")` or `os.environ["SECRET_KEY"]` (with `import os`), in the style the module already uses; a literal fallback is dropped | unsafe: set the variable first, `heroku config:set SECRET_KEY=...` |
+
     ## References
     - Django, "SECRET_KEY": https://docs.djangoproject.com/en/stable/ref/settings/
     - Django, deployment checklist: https://docs.djangoproject.com/en/stable/howto/deployment/checklist/

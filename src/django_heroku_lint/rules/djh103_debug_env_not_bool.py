@@ -184,6 +184,11 @@ class DebugEnvNotBool(Rule):
     It is unsafe: which words mean true is the fix's choice, not the author's, so a
     `DEBUG=y` that turned debug on before now turns it off.
 
+    | the fix | safety |
+    |---|---|
+    | `config("DEBUG", default=False)` → `config("DEBUG", default=False, cast=bool)`; `env("DEBUG", default=False)` → `env.bool("DEBUG", default=False)` | safe (unsafe when the `config()` fallback is not a boolean word, such as `None`) |
+    | `os.environ.get`/`os.getenv`: `os.environ.get("DEBUG", False)` → `os.environ.get("DEBUG", "False").lower() in ("1", "true", "yes", "on")` | unsafe: which words mean true is the fix's choice |
+
     ## References
     - python-decouple, "cast": https://github.com/HBNetwork/python-decouple
     - django-environ, "Env.bool": https://django-environ.readthedocs.io/

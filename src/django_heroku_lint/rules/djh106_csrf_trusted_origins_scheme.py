@@ -40,6 +40,10 @@ class CsrfTrustedOriginsScheme(Rule):
     An entry that is not a plain host (a path, a stray character, an `"*"` alone) gets no
     fix: what it means is not clear.
 
+    | the fix | safety |
+    |---|---|
+    | `"myapp.herokuapp.com"` → `"https://myapp.herokuapp.com"`, `".example.com"` → `"https://*.example.com"`; an entry that is not a plain host is left alone | safe |
+
     ## References
     - Django 4.0 release notes, "CSRF_TRUSTED_ORIGINS changes".
     - Django, "CSRF_TRUSTED_ORIGINS": https://docs.djangoproject.com/en/stable/ref/settings/

@@ -54,6 +54,10 @@ class SslRedirectLoop(Rule):
     client sends, so Django learns the truth and the redirect loop ends; nothing else
     changes for requests that really are HTTPS.
 
+    | the fix | safety |
+    |---|---|
+    | adds `SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")` after the statement that sets `SECURE_SSL_REDIRECT`, in the module's quotes | safe |
+
     ## References
     - Django, "SECURE_PROXY_SSL_HEADER" and "SECURE_SSL_REDIRECT": https://docs.djangoproject.com/en/stable/ref/settings/
     - Heroku Dev Center, "HTTP Routing: Heroku headers" (X-Forwarded-Proto):

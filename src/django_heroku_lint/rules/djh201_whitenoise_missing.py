@@ -52,6 +52,10 @@ class WhitenoiseMissing(Rule):
     served. There is no fix when the project has no `requirements.txt` (Pipfile,
     Poetry, uv: add the package with your tool) or when the list is built in pieces.
 
+    | the fix | safety |
+    |---|---|
+    | inserts WhiteNoise after SecurityMiddleware and appends `whitenoise` to `requirements.txt` if missing | unsafe: a new dependency |
+
     ## References
     - WhiteNoise, "Using WhiteNoise with Django": https://whitenoise.readthedocs.io/en/stable/django.html
     - Heroku Dev Center, "Django and Static Assets": https://devcenter.heroku.com/articles/django-assets

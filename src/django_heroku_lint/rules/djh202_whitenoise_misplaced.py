@@ -60,6 +60,10 @@ class WhitenoiseMisplaced(Rule):
     There is no fix when WhiteNoise is added by `.insert()` or by
     `django_heroku.settings()`.
 
+    | the fix | safety |
+    |---|---|
+    | moves the WhiteNoise entry directly after SecurityMiddleware (first, when that is absent), with its comments, when both sit in one list | safe |
+
     ## References
     - WhiteNoise, "Enable WhiteNoise": https://whitenoise.readthedocs.io/en/stable/django.html
     - django-heroku (archived), whose `settings()` puts WhiteNoise first: https://github.com/heroku/django-heroku

@@ -65,6 +65,10 @@ class StaticRootMissing(Rule):
     when `BASE_DIR` is anything else or is set after the place the line would go, or
     when `STATIC_URL` is unset (the app needs it as well: set both by hand).
 
+    | the fix | safety |
+    |---|---|
+    | adds `STATIC_ROOT = BASE_DIR / "staticfiles"` after `STATIC_URL` when `BASE_DIR` is a `pathlib.Path`, `STATIC_ROOT = os.path.join(BASE_DIR, "staticfiles")` when it is an `os.path` string; a `STATIC_ROOT = None` gets the value in place | safe |
+
     ## References
     - Django, "STATIC_ROOT": https://docs.djangoproject.com/en/stable/ref/settings/
     - Heroku Dev Center, "Django and Static Assets" (collectstatic at build time):

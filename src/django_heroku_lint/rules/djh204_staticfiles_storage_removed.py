@@ -146,6 +146,10 @@ class StaticfilesStorageRemoved(Rule):
     once, when `STORAGES` is built in another way or in another module, or when the
     line to remove carries a comment.
 
+    | the fix | safety |
+    |---|---|
+    | `STATICFILES_STORAGE = "X"` → `STORAGES = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}, "staticfiles": {"BACKEND": "X"}}`, or into the module's literal `STORAGES`, keeping its `"default"` | safe |
+
     ## References
     - Django 4.2 release notes, "Custom file storages"; Django 5.1 release notes, "Features removed in 5.1".
     - WhiteNoise, "Add compression and caching support": https://whitenoise.readthedocs.io/en/stable/django.html

@@ -35,6 +35,10 @@ class StoragesMissingDefault(Rule):
     uploads need S3 or the like, which is a separate decision.) There is no fix when
     `STORAGES` may hold several values (it is set under an `if`).
 
+    | the fix | safety |
+    |---|---|
+    | adds Django's `"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}` to a literal `STORAGES` | safe |
+
     ## References
     - Django, "STORAGES": https://docs.djangoproject.com/en/stable/ref/settings/
     - Django, "Managing files": https://docs.djangoproject.com/en/stable/topics/files/

@@ -63,6 +63,10 @@ class SqliteDatabase(Rule):
     database to create (`heroku addons:create heroku-postgresql`) and migrate. There
     is no fix without a `requirements.txt`.
 
+    | the fix | safety |
+    |---|---|
+    | keeps sqlite for local work and adds `DATABASES["default"].update(dj_database_url.config(conn_max_age=600))` with its import, and `dj-database-url` and `psycopg[binary]` to `requirements.txt` if missing | unsafe: new dependencies and a database to create |
+
     ## References
     - Heroku Dev Center, "Heroku Postgres".
     - Heroku Dev Center, "Dynos: the ephemeral filesystem":

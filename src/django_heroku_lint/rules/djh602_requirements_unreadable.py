@@ -81,6 +81,10 @@ class RequirementsUnreadable(Rule):
     runs. There is no fix when several files look like `requirements.txt`, or a
     `Pipfile` is there too: which one is meant is the author's call.
 
+    | the fix | safety |
+    |---|---|
+    | saves a UTF-16 requirements file as UTF-8 (no byte order mark, same text); renames a lone misnamed `requirement.txt`, `requirements.text` ... to `requirements.txt` | safe |
+
     ## References
     - pip, "Requirements File Format: Encoding".
     - django-simple-deploy issue #79 (a UTF-16 requirements.txt rejected by Heroku).

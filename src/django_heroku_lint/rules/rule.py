@@ -132,6 +132,18 @@ class Rule:
         return "\n".join(out).rstrip() + "\n"
 
     @classmethod
+    def fix_rows(cls) -> list[tuple[str, str]]:
+        """(the fix, its safety) for each row of the table that ends the "Fix safety"
+        section: what the README's fixes table says of the rule."""
+        rows = []
+        for line in cls.sections().get("Fix safety", "").splitlines():
+            if line.startswith("| ") and line.endswith(" |") and line != "| the fix | safety |":
+                cells = line[2:-2].split(" | ")
+                if len(cells) == 2:
+                    rows.append((cells[0], cells[1]))
+        return rows
+
+    @classmethod
     def summary(cls) -> str:
         """The first sentence of "What it does", up to its first colon: for tables."""
         what = " ".join(cls.sections().get("What it does", "").split("\n\n")[0].split())
