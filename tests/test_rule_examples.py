@@ -133,6 +133,14 @@ def test_each_rule_module_defines_one_rule_named_as_its_file():
     assert [rule.__module__.rsplit(".", 1)[1] for rule in ALL_RULES] == modules
 
 
+def test_rule_modules_are_found_without_a_folder_to_list(monkeypatch):
+    """Installed as a zip, the package has no folder to list: the import system names the
+    same rule modules."""
+    listed = registry.rule_modules()
+    monkeypatch.setattr(registry, "__file__", "/no/such/archive.zip/django_heroku_lint/rules/registry.py")
+    assert registry.rule_modules() == listed
+
+
 def test_codes_and_names_are_unique():
     assert len({r.code for r in ALL_RULES}) == len(ALL_RULES)
     assert len({r.name for r in ALL_RULES}) == len(ALL_RULES)

@@ -15,12 +15,13 @@ from .rule import Rule
 
 def rule_modules() -> list[str]:
     """The names of the rule modules (``djh101_allowed_hosts_wildcard`` ...), in code order."""
-    names = [
-        name[:-3]
-        for name in os.listdir(os.path.dirname(__file__))
-        if name.startswith("djh") and name[3:6].isdigit() and name[6:7] == "_" and name.endswith(".py")
-    ]
-    return sorted(names)
+    try:
+        listed = [name[:-3] for name in os.listdir(os.path.dirname(__file__)) if name.endswith(".py")]
+    except OSError:  # not a folder (a zip import): ask the import system, which costs more
+        import pkgutil
+
+        listed = [module.name for module in pkgutil.iter_modules(sys.modules[__package__].__path__)]
+    return sorted(name for name in listed if name.startswith("djh") and name[3:6].isdigit() and name[6:7] == "_")
 
 
 def rules_of(module: str) -> list[type[Rule]]:
