@@ -14,6 +14,34 @@ def test_readme_rules_table_is_current():
     assert update_readme(text) == text, "run `python -m django_heroku_lint.docs` to regenerate the README's rules table"
 
 
+def test_readme_fixes_table_is_generated_from_the_rules():
+    """The fixes table sits between its markers and holds a row for each row of a fixable
+    rule's "Fix safety" table, and nothing else: a new fixable rule shows up in it."""
+    from django_heroku_lint import docs
+    from django_heroku_lint.rules.registry import ALL_RULES
+
+    text = README.read_text(encoding="utf-8")
+    table = text.split(docs.FIXES_START + "\n", 1)[1].split("\n" + docs.FIXES_END, 1)[0]
+    assert table == docs.fixes_table()
+    codes = [line.split()[1] for line in table.splitlines()[2:]]
+    assert set(codes) == {rule.code for rule in ALL_RULES if rule.fixable}
+    assert len(codes) == sum(len(rule.fix_rows()) for rule in ALL_RULES)
+
+
+def test_each_fixable_rule_says_how_safe_its_fix_is():
+    """A fixable rule ends its "Fix safety" section with a row per fix; the safety it states
+    covers what its examples show (a safe fix, an unsafe one, or both)."""
+    from django_heroku_lint.rules.registry import ALL_RULES
+
+    for rule in ALL_RULES:
+        rows = rule.fix_rows()
+        assert bool(rows) == rule.fixable, rule.code
+        if "safe" in rule.applicabilities():
+            assert any(safety.startswith("safe") for _, safety in rows), rule.code
+        if "unsafe" in rule.applicabilities():
+            assert any("unsafe" in safety for _, safety in rows), rule.code
+
+
 def test_readme_shows_the_two_commands_near_the_top():
     head = README.read_text(encoding="utf-8")[:1500]
     # In a virtualenv: a system Python that is externally managed (PEP 668) refuses `pip install`.

@@ -81,3 +81,17 @@ def test_a_reader_that_goes_away_ends_the_run_quietly(make_project, args):
         _, stderr = proc.communicate(timeout=60)
         assert proc.returncode == 1
         assert b"Traceback" not in stderr and b"internal error" not in stderr
+
+
+def test_the_rule_modules_and_their_intents_import_no_libcst():
+    """A rule's fix lives in its module but loads LibCST only when it is carried out: the
+    rule modules and the intents import neither LibCST nor typing."""
+    probe = (
+        "import sys\n"
+        "from django_heroku_lint.rules.registry import ALL_RULES\n"
+        "import django_heroku_lint.edit.intents\n"
+        "print(len(ALL_RULES), 'libcst' in sys.modules, 'typing' in sys.modules)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    count, libcst, typing = run.stdout.split()
+    assert int(count) > 30 and (libcst, typing) == ("False", "False"), run.stderr

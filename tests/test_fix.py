@@ -511,6 +511,18 @@ def test_a_fix_across_files_waits_for_all_of_them(make_project):
         (root / "requirements.txt").chmod(0o644)
 
 
+def test_a_requirement_an_include_holds_is_not_added_again(make_project):
+    """``-rbase.txt`` (no space) is an include to pip, and so to the fix: WhiteNoise, which
+    base.txt already requires, is not appended to requirements.txt a second time."""
+    settings = "INSTALLED_APPS = ['django.contrib.staticfiles']\nMIDDLEWARE = ['django.middleware.security.SecurityMiddleware']\n"
+    root = make_project({"mysite/settings.py": settings, "requirements.txt": "-rbase.txt\n", "base.txt": "Django==5.2.8\nwhitenoise==6.11.0\n"})
+    result = fix(root, "--unsafe-fixes", "--select", "DJH201")
+    assert result.exit_code == 0, result.output
+    assert "'whitenoise.middleware.WhiteNoiseMiddleware'" in (root / "mysite/settings.py").read_text()
+    assert (root / "requirements.txt").read_text() == "-rbase.txt\n"
+    assert (root / "base.txt").read_text() == "Django==5.2.8\nwhitenoise==6.11.0\n"
+
+
 # ---------------------------------------------------------------------- rounds and idempotence
 
 

@@ -54,7 +54,8 @@ import pytest
 from hypothesis import Phase, event, given, settings
 from hypothesis import strategies as st
 
-from django_heroku_lint.fix import fixes
+from django_heroku_lint.edit.source import Unresolvable
+from django_heroku_lint.ftypes import Intent
 from django_heroku_lint.engine import Options, lint
 from django_heroku_lint.read.python import utf16_text
 from django_heroku_lint.rules.registry import ALL_RULES
@@ -586,17 +587,25 @@ def surprises(monkeypatch):
         def watched(*args):  # type: ignore[no-untyped-def]
             try:
                 return function(*args)
-            except fixes.Unresolvable:
+            except Unresolvable:
                 raise
             except Exception as exc:
-                found.append(f"{function.__name__}: {type(exc).__name__}: {exc}")
+                found.append(f"{function.__qualname__}: {type(exc).__name__}: {exc}")
                 raise
 
         return watched
 
-    for kind, resolver in list(fixes.RESOLVERS.items()):
-        monkeypatch.setitem(fixes.RESOLVERS, kind, watch(resolver))
-    monkeypatch.setattr(fixes, "add_requirement", watch(fixes.add_requirement))
+    for kind in intent_kinds():
+        if "apply" in vars(kind):
+            monkeypatch.setattr(kind, "apply", watch(kind.apply))
+    return found
+
+
+def intent_kinds(base: type = Intent) -> list[type]:
+    """Every intent class (the generic ones and the rules' own), each carried out by its ``apply``."""
+    found = []
+    for kind in base.__subclasses__():
+        found += [kind, *intent_kinds(kind)]
     return found
 
 

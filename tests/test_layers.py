@@ -1,6 +1,6 @@
 """The folder layout is the pipeline: a stage imports only itself and the stages before it.
 
-    core types (ftypes, printable) < discover < read < model < rules < fix < report < top level
+    core types (ftypes, printable) < discover < read < model < edit < rules < fix < report < top level
 
 Every import counts: absolute and relative, at the top of a module, inside a function,
 and under ``TYPE_CHECKING``.  Rule modules (``rules/djhNNN_*.py``) import no other rule
@@ -19,7 +19,7 @@ import django_heroku_lint
 
 PACKAGE = "django_heroku_lint"
 SRC = Path(django_heroku_lint.__file__).parent
-STAGES = ["core", "discover", "read", "model", "rules", "fix", "report", "top level"]
+STAGES = ["core", "discover", "read", "model", "edit", "rules", "fix", "report", "top level"]
 CORE = {"ftypes", "printable", "__init__"}
 RULE_MODULE = re.compile(r"^djh\d{3}_\w+$")
 

@@ -14,6 +14,7 @@ import pytest
 
 from django_heroku_lint.engine import Options, lint
 from django_heroku_lint.fix.fixer import resolve_all
+from django_heroku_lint.rules import registry
 from django_heroku_lint.rules.registry import ALL_RULES
 
 from .helpers import diagnostics, run_cli, snapshot
@@ -91,6 +92,23 @@ def test_fixable_matches_examples(rule):
         assert "No automatic fix yet" not in rule.sections()["Fix safety"]
 
 
+def test_fixable_is_derived_from_the_examples():
+    """No flag to keep by hand: an invalid example with ``fixed`` makes a rule fixable, and
+    the examples' ``unsafe`` says how its fixes apply."""
+    from django_heroku_lint.rules.rule import Case, Rule
+
+    class Fixed(Rule):
+        INVALID = [Case({"Procfile": "web: x\n"}, ["Procfile:1"], fixed={"Procfile": "web: y\n"}, unsafe=True)]
+
+    class Unfixed(Rule):
+        INVALID = [Case({"Procfile": "web: x\n"}, ["Procfile:1"])]
+
+    assert Fixed.fixable and Fixed.applicabilities() == {"unsafe"}
+    assert not Unfixed.fixable and Unfixed.applicabilities() == set()
+    assert {rule.code for rule in ALL_RULES if rule.fixable} >= {"DJH103", "DJH301", "DJH501"}
+    assert {rule.code: rule.applicabilities() for rule in ALL_RULES}["DJH103"] == {"safe", "unsafe"}
+
+
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)
 def test_rule_is_complete(rule):
     """Code, slug, message and docs in the fixed form, and examples both ways."""
@@ -102,6 +120,25 @@ def test_rule_is_complete(rule):
         assert sections.get(heading), f"{rule.code} docs lack '{heading}'"
     assert rule.INVALID and rule.VALID
     assert all(case.expect for case in rule.INVALID)
+
+
+def test_each_rule_module_defines_one_rule_named_as_its_file():
+    """The registry is the folder: each ``rules/djhNNN_<name>.py`` defines one rule whose
+    code and kebab name its file name spells, and every rule comes from such a file."""
+    modules = registry.rule_modules()
+    assert len(modules) == len(ALL_RULES) > 30
+    for module in modules:
+        (rule,) = registry.rules_of(module)
+        assert module == f"{rule.code.lower()}_{rule.name.replace('-', '_')}"
+    assert [rule.__module__.rsplit(".", 1)[1] for rule in ALL_RULES] == modules
+
+
+def test_rule_modules_are_found_without_a_folder_to_list(monkeypatch):
+    """Installed as a zip, the package has no folder to list: the import system names the
+    same rule modules."""
+    listed = registry.rule_modules()
+    monkeypatch.setattr(registry, "__file__", "/no/such/archive.zip/django_heroku_lint/rules/registry.py")
+    assert registry.rule_modules() == listed
 
 
 def test_codes_and_names_are_unique():

@@ -1,5 +1,5 @@
-"""Documentation generated from the rules themselves: the README's rules table, and a page
-per rule in ``docs/rules/`` (``CODE.md``, each :meth:`Rule.docs`, plus an index).
+"""Documentation generated from the rules themselves: the README's rules and fixes tables,
+and a page per rule in ``docs/rules/`` (``CODE.md``, each :meth:`Rule.docs`, plus an index).
 
 Run from the repository's root after changing a rule::
 
@@ -22,6 +22,7 @@ import click
 from .rules.registry import ALL_RULES
 
 START, END = "<!-- rules-table:start -->", "<!-- rules-table:end -->"
+FIXES_START, FIXES_END = "<!-- fixes-table:start -->", "<!-- fixes-table:end -->"
 PAGES_DIR = Path("docs") / "rules"  # relative to the folder of the README
 RULE_PAGE = re.compile(r"^[A-Z]+[0-9]+\.md$")
 BANNER = "<!-- Generated from the rule's docstring by `python -m django_heroku_lint.docs`: edit the rule, not this file. -->"
@@ -38,11 +39,25 @@ def rules_table() -> str:
     return "\n".join(lines)
 
 
+def fixes_table() -> str:
+    """The fixable rules, each with the table that ends its "Fix safety" section: the safe
+    ones first, then those whose fix is unsafe, each group in code order."""
+    lines = ["| rule | the fix | safety |", "|---|---|---|"]
+    fixable = [rule for rule in ALL_RULES if rule.fixable]
+    rows = {rule.code: rule.fix_rows() for rule in fixable}
+    for rule in sorted(fixable, key=lambda rule: (rows[rule.code][:1] != [] and rows[rule.code][0][1].startswith("unsafe"), rule.code)):
+        for fix, safety in rows[rule.code]:
+            lines.append(f"| {rule.code} {rule.name} | {fix} | {safety} |")
+    return "\n".join(lines)
+
+
 def update_readme(text: str) -> str:
     pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.DOTALL)
     if not pattern.search(text):
         raise ValueError("the README has no rules-table markers")
-    return pattern.sub(lambda _: f"{START}\n{rules_table()}\n{END}", text)
+    text = pattern.sub(lambda _: f"{START}\n{rules_table()}\n{END}", text)
+    fixes = re.compile(re.escape(FIXES_START) + ".*?" + re.escape(FIXES_END), re.DOTALL)
+    return fixes.sub(lambda _: f"{FIXES_START}\n{fixes_table()}\n{FIXES_END}", text)
 
 
 # ---------------------------------------------------------------------- rule pages
@@ -140,7 +155,7 @@ def regenerate(readme: Path, check: bool = False) -> int:
     text = readme.read_text(encoding="utf-8")
     new = update_readme(text)
     if check:
-        problems = ([f"{readme}: the rules table is out of date"] if new != text else []) + stale_pages(folder, expected)
+        problems = ([f"{readme}: the rules or fixes table is out of date"] if new != text else []) + stale_pages(folder, expected)
         for problem in problems:
             print(problem, file=sys.stderr)
         if problems:

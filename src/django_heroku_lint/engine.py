@@ -17,13 +17,15 @@ from .discover.projects import Project, excluded, find_projects
 from .ftypes import Data, Diagnostic, ParseError
 from .model.values import SettingsModel
 from .rules.context import Context, LintResult, ProjectResult
-from .read.layout import committed_files, read_layout, settings_module_set_by
+from .read.layout import Layout, committed_files, read_layout, settings_module_set_by
 from .model.modules import ModuleIndex, choose_settings_module, entry_points
 from .read.python import noqa_map
 from .rules.registry import ALL_RULES
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
 if TYPE_CHECKING:
+    from typing import Any
+
     from .fix.fixer import FixOutcome
 
 
@@ -119,27 +121,22 @@ def build_context(
         project_dir=project.project_dir,
         files=project.files,
         settings=settings,
-        procfile=layout.procfile,
-        misnamed_procfiles=layout.misnamed_procfiles,
-        version_files=layout.version_files,
-        pipfile_lock_python=layout.pipfile_lock_python,
         parse_errors=errors,
         in_git=project.in_git,
-        pipfile_lock_python_span=layout.pipfile_lock_python_span,
-        misnamed_version_files=layout.misnamed_version_files,
-        requirements=layout.requirements,
-        requirements_errors=layout.requirements_errors,
-        misnamed_requirements=layout.misnamed_requirements,
-        app_json_env=layout.app_json_env,
-        app_json_buildpacks=layout.app_json_buildpacks,
-        buildpacks_file=layout.buildpacks_file,
         entry_points=entries,
         settings_module_set_by=settings_module_set_by(project, layout),
         committed_venvs=venvs,
         dotenv_files=dotenvs,
-        python_pins=layout.python_pins,
+        **_layout_facts(layout),
     )
     return context, noqa
+
+
+def _layout_facts(layout: Layout) -> dict[str, Any]:
+    """What the layout found, for the context fields of the same name: a new fact of the
+    build files is a field of both, not a third copy here."""
+    wanted = {each.name for each in dataclasses.fields(Context)}
+    return {each.name: getattr(layout, each.name) for each in dataclasses.fields(layout) if each.name in wanted}
 
 
 def _configure(project: Project, options: Options) -> Config:

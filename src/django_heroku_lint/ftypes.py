@@ -7,8 +7,8 @@ what is here crosses every boundary.  Everything is a plain dataclass: no CST no
 survives the read stage, so the model can be cached (as JSON) and handed to rules that
 never touch the filesystem.  A rule's fix is plain data too: text edits computed from
 spans it already has, or *intents* (``AddKeyword``, ``MoveElement`` ...) that the fix
-stage turns into edits with LibCST.  The intents live here, below the rules, because a
-rule must be able to emit one without importing the fix stage, and ``Fix`` holds them.
+stage turns into edits with LibCST.  ``Intent``, their base, is here because ``Fix``
+holds them; the intents themselves are in ``edit/intents.py`` and the rule modules.
 """
 
 from __future__ import annotations
@@ -145,7 +145,7 @@ class Diagnostic(Data):
 # --------------------------------------------------------------------------- fixes
 #
 # A rule attaches a ``Fix`` to a diagnostic.  Its ``edits`` are concrete; its ``intents``
-# say what to do to Python code, and the fix stage (``fixes.py``) resolves them into
+# say what to do to a file, and the fix stage (``fix/fixes.py``) carries them out as
 # edits with LibCST on the file as it is, so formatting, comments and quotes outside the
 # edit are kept.  A resolved fix has edits only.
 
@@ -191,153 +191,17 @@ class Edit(FrozenData):
         return cls("delete", file)
 
 
-@dataclass(repr=False, eq=False)
-class AddKeyword(FrozenData):
-    """``f(a, b=1)`` -> ``f(a, b=1, keyword=value)``; an existing ``keyword=`` gets ``value``."""
+class Intent(FrozenData):
+    """What a fix does to a file, said as data and carried out by the fix stage on the file
+    as it is then.  The kinds (an edit of Python code, of a text file, a whole rewrite) and
+    the generic intents are in ``edit/intents.py``; an intent only one rule makes lives in
+    that rule's module.  Each subclass is a frozen record."""
 
-    call: Span
-    keyword: str
-    value: str  # Python source of the value
+    __slots__ = ()
 
-
-@dataclass(repr=False, eq=False)
-class UseMethod(FrozenData):
-    """``env("X", default=1)`` -> ``env.method("X", default=1)``, only when the call passes
-    at most ``max_positional`` positional arguments and no keyword outside ``keywords``."""
-
-    call: Span
-    method: str
-    max_positional: int = 1
-    keywords: tuple[str, ...] = ("default",)
-
-
-@dataclass(repr=False, eq=False)
-class CompareEnvString(FrozenData):
-    """``os.environ.get("X", d)`` or ``bool(os.getenv("X"))`` -> ``os.environ.get("X", "d").lower()
-    in ("1", "true", "yes", "on")``.  ``default`` is the string fallback to pass, or ``None``
-    to keep the call's own string fallback."""
-
-    read: Span
-    default: str | None
-
-
-@dataclass(repr=False, eq=False)
-class DropFallback(FrozenData):
-    """An environment read loses its fallback: ``config("X", default="k")`` -> ``config("X")``,
-    ``os.environ.get("X", "k")`` and ``os.getenv("X") or "k"`` -> ``os.environ["X"]``.
-    ``api`` and ``via`` are the ``EnvRead``'s."""
-
-    read: Span
-    api: str
-    via: str | None
-
-
-@dataclass(repr=False, eq=False)
-class ReadEnv(FrozenData):
-    """A literal becomes a read of environment variable ``var``, in the style the module
-    already uses: decouple's ``config``, a django-environ ``env``, else ``os.environ``."""
-
-    value: Span
-    var: str
-
-
-@dataclass(repr=False, eq=False)
-class ReplaceString(FrozenData):
-    """A string literal holding ``old`` is rewritten to hold ``new``, keeping its quotes."""
-
-    string: Span
-    old: str
-    new: str
-
-
-@dataclass(repr=False, eq=False)
-class MoveElement(FrozenData):
-    """The list element at ``item`` moves directly after (or before) the one at ``anchor``,
-    in the same list display, with the comments on its line and the lines above it."""
-
-    item: Span
-    anchor: Span
-    after: bool = True
-
-
-@dataclass(repr=False, eq=False)
-class InsertElement(FrozenData):
-    """A string element holding ``value`` is inserted ``"after"`` or ``"before"`` the
-    element at ``anchor``, or ``"into"`` the empty list display at ``anchor``."""
-
-    anchor: Span
-    where: str
-    value: str
-
-
-@dataclass(repr=False, eq=False)
-class AddStatement(FrozenData):
-    """``code`` (one statement) goes after the top-level statement holding ``site``;
-    each module of ``imports`` is imported at the top first unless it already is.
-    With ``match_quotes``, the strings of ``code`` take the quotes the module mostly uses."""
-
-    site: Span
-    code: str
-    imports: tuple[str, ...] = ()
-    comment: str = ""  # a comment line above the new statement
-    match_quotes: bool = False
-
-
-@dataclass(repr=False, eq=False)
-class ReplaceValue(FrozenData):
-    """The expression at ``value`` becomes ``code`` (Python source of an expression),
-    its strings in the quotes the module mostly uses."""
-
-    value: Span
-    code: str
-
-
-@dataclass(repr=False, eq=False)
-class AddDictEntry(FrozenData):
-    """The entry ``key: code`` goes first (or last) in the dict display at ``dict``,
-    unless the key is there already; the strings take the quotes of the dict's keys."""
-
-    dict: Span
-    key: str
-    code: str  # Python source of the value
-    first: bool = True
-
-
-@dataclass(repr=False, eq=False)
-class MoveToStorages(FrozenData):
-    """``STATICFILES_STORAGE = "X"`` (``setting`` is its name, ``value`` the string)
-    becomes the ``"staticfiles"`` entry of ``STORAGES``: of the dict display at
-    ``storages``, in the same module, when there is one (the old statement goes), else
-    of a new ``STORAGES`` in its place with Django's ``"default"`` beside it.  With
-    ``add_default``, the existing dict gains that ``"default"`` too."""
-
-    setting: Span
-    value: Span
-    storages: Span | None = None
-    add_default: bool = False
-
-
-@dataclass(repr=False, eq=False)
-class Reencode(FrozenData):
-    """A UTF-16 text file (with its byte order mark) is written again as UTF-8 without
-    one, its text unchanged: a ``rewrite`` edit."""
-
-    file: str
-
-
-@dataclass(repr=False, eq=False)
-class AddRequirement(FrozenData):
-    """``name`` is appended to the build root's ``requirements.txt`` unless it, or one of
-    ``satisfied_by``, is already required there."""
-
-    name: str
-    satisfied_by: tuple[str, ...] = ()
-
-
-Intent = (
-    AddKeyword | UseMethod | CompareEnvString | DropFallback | ReadEnv | ReplaceString | MoveElement
-    | InsertElement | AddStatement | ReplaceValue | AddDictEntry | MoveToStorages | AddRequirement | Reencode
-)
+    def target_file(self) -> str:  # pragma: no cover - interface
+        """The file the intent edits, relative to the build root."""
+        raise NotImplementedError
 
 
 @dataclass(repr=False, eq=False)

@@ -23,7 +23,9 @@ from pathlib import Path
 
 from ..discover.projects import Project
 from ..ftypes import SAFE, Diagnostic, Edit, Fix, ParseError, Span
-from .fixes import TextSource, is_python, line_starts, load_source, resolve, span_offsets
+from ..edit.source import TextSource, load_source
+from .fixes import resolve
+from ..read.lines import is_python, line_starts, span_offsets
 from ..read.python import decode_text, parse_python
 from ..printable import git_quoted, relative_path
 from ..rules.context import LintResult, ProjectResult

@@ -198,9 +198,6 @@ def parse_python(data: bytes, path: str) -> PythonFile | ParseError:
     return PythonFile(path=path, module=module, noqa=noqa_map(text), text=text)
 
 
-_LINE_END = re.compile(r"\r\n|\r|\n")
-
-
 def fill_positions(module: cst.Module, wanted: dict, text: str | None = None) -> None:
     """Fill the spans of ``wanted`` nodes (nodes, or all their ``id()``, to lists of spans).
 
@@ -212,6 +209,7 @@ def fill_positions(module: cst.Module, wanted: dict, text: str | None = None) ->
     """
     if not wanted:
         return
+    from .lines import line_starts
     from .positions import PositionState, offsets
 
     by_id = wanted if isinstance(next(iter(wanted)), int) else {id(node): spans for node, spans in wanted.items()}
@@ -223,8 +221,7 @@ def fill_positions(module: cst.Module, wanted: dict, text: str | None = None) ->
         measured = None
     if measured is not None and text is not None:  # measured only with the text
         found, code_end = measured
-        starts = [0]
-        starts.extend(match.end() for match in _LINE_END.finditer(text))
+        starts = line_starts(text, python=True)
         if code_end > len(text):  # the newline LibCST adds, then drops, at the end of the module
             starts.append(code_end)
         lines = len(starts)

@@ -21,6 +21,7 @@ from .python import decode_text
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
 if TYPE_CHECKING:
+    from collections.abc import Callable, Collection
     from typing import Any
 
 # The files Heroku installs from, in the order this linter names them when there are several.
@@ -247,8 +248,9 @@ def _logical_lines(text: str) -> list[tuple[int, int, str]]:
 
 
 class _Reader:
-    def __init__(self, project: Project) -> None:
-        self.project = project
+    def __init__(self, files: Collection[str], read: Callable[[str], bytes | ParseError]) -> None:
+        self.files = files
+        self.read = read
         self.result: Requirements | None = None
         self.errors: list[ParseError] = []
         self.seen: set[str] = set()
@@ -256,11 +258,11 @@ class _Reader:
 
     def text(self, rel: str, at: Span | None = None, report: bool = False) -> str | None:
         """The file's text; ``report`` records why it cannot be read (pip's files only)."""
-        if rel not in self.project.files:
+        if rel not in self.files:
             if report:
                 self.errors.append(ParseError(at or Span(rel), f"{rel} does not exist"))
             return None
-        data = self.project.read(rel)
+        data = self.read(rel)
         if isinstance(data, ParseError):
             if report:
                 self.errors.append(data)
@@ -558,7 +560,7 @@ def read_requirements(project: Project) -> tuple[Requirements | None, list[Parse
         installer = "pyproject.toml"
     else:
         return None, []
-    reader = _Reader(project)
+    reader = _Reader(project.files, project.read)
     reader.result = Requirements(installer=installer)
     for name in present:
         if name == "requirements.txt":
@@ -579,6 +581,15 @@ def read_requirements(project: Project) -> tuple[Requirements | None, list[Parse
     if installer == "pyproject.toml" and not result.sources:
         return None, reader.errors
     return result, reader.errors
+
+
+def pip_requirements(rel: str, files: Collection[str], read: Callable[[str], bytes | ParseError]) -> set[str]:
+    """The names a pip requirements file requires, its ``-r`` includes followed as pip
+    follows them: what ``--fix`` asks before it appends a requirement."""
+    reader = _Reader(files, read)
+    reader.result = Requirements(installer=rel)
+    reader.pip_file(rel)
+    return set(reader.result.packages)
 
 
 def misnamed_requirements(root_files: list[str]) -> list[str]:

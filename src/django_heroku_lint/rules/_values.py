@@ -11,7 +11,8 @@ WHITENOISE = "whitenoise.middleware.WhiteNoiseMiddleware"
 SECURITY = "django.middleware.security.SecurityMiddleware"
 STATICFILES_APP = "django.contrib.staticfiles"
 DJANGO_STORAGES = ("django.contrib.staticfiles.storage.StaticFilesStorage", "django.contrib.staticfiles.storage.ManifestStaticFilesStorage")
-TRUE_STRINGS = ("true", "1", "yes", "on", "y", "t")
+TRUTHY = ("1", "true", "yes", "on")  # what python-decouple's cast=bool reads as true
+TRUE_STRINGS = (*TRUTHY, "y", "t")  # and what any bool cast may: django-environ's "y", strtobool's "t"
 # Where to declare a package, by the file Heroku installs from.
 DECLARE_IN = {
     "requirements.txt": "requirements.txt",

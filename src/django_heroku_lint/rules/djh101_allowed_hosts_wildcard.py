@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import UNSAFE, Diagnostic, Fix, ReplaceString, Span
+from ..ftypes import UNSAFE, Diagnostic, Fix, Span
+from ..edit.intents import ReplaceString
 from ..model.values import EnvRead, ListValue, Literal, Value
 from .context import Context
 from .rule import Case, Rule
@@ -58,6 +59,10 @@ class AllowedHostsWildcard(Rule):
     until you add it. There is no fix for the wildcard `django_heroku.settings()` sets:
     pass `allowed_hosts=False` and list your hosts.
 
+    | the fix | safety |
+    |---|---|
+    | `"*"` → `".herokuapp.com"` | unsafe: custom domains must be added by hand |
+
     ## References
     - Django, "ALLOWED_HOSTS" (Host header validation): https://docs.djangoproject.com/en/stable/ref/settings/
     - Django, deployment checklist: https://docs.djangoproject.com/en/stable/howto/deployment/checklist/
@@ -66,7 +71,6 @@ class AllowedHostsWildcard(Rule):
 
     code = "DJH101"
     name = "allowed-hosts-wildcard"
-    fixable = True
     message = 'ALLOWED_HOSTS accepts any host ("*"): Host-header attacks reach the app; list your domains, e.g. ["myapp.herokuapp.com"]'
 
     INVALID = [

@@ -2,11 +2,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import UNSAFE, Diagnostic, DropFallback, Fix, ReadEnv, Span
+from dataclasses import dataclass
+
+from ..ftypes import UNSAFE, Diagnostic, Fix, Span
+from ..edit.intents import PythonIntent
 from ..model.values import EnvRead, Literal, Value
 from .context import Context
 from .rule import Case, Rule
 from ._values import setting, string_default, unique_spans
+
+TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from ..edit.source import PythonSource
 
 FIX_MESSAGE = (
     "read SECRET_KEY from the environment with no fallback; set it before you deploy: "
@@ -14,6 +23,149 @@ FIX_MESSAGE = (
     "(and in your local .env)"
 )
 DROPPABLE = ("decouple", "environ", "os.environ.get", "os.getenv")
+
+
+# ---------------------------------------------------------------------- the fix's edits
+
+
+@dataclass(repr=False, eq=False)
+class DropFallback(PythonIntent):
+    """An environment read loses its fallback: ``config("X", default="k")`` -> ``config("X")``,
+    ``os.environ.get("X", "k")`` and ``os.getenv("X") or "k"`` -> ``os.environ["X"]``.
+    ``api`` and ``via`` are the ``EnvRead``'s."""
+
+    read: Span
+    api: str
+    via: str | None
+
+    def apply(self, source: PythonSource) -> cst.Module:
+        import libcst as cst
+
+        from ..edit.primitives import Layout, breaks_line, ensure_import, env_call, environ_subscript
+        from ..edit.source import Unresolvable
+
+        node: cst.BaseExpression
+        if self.via == "or":
+            node = source.node_at(self.read, cst.BooleanOperation)
+            if not isinstance(node.operator, cst.Or) or not isinstance(node.left, cst.Call):
+                raise Unresolvable("not `read or fallback`")
+            call = node.left
+        else:
+            node = call = source.node_at(self.read, cst.Call)
+        args = list(call.args)
+        if any(arg.star for arg in args):
+            raise Unresolvable("starred arguments")
+        positional = [i for i, arg in enumerate(args) if arg.keyword is None]
+        keywords = {arg.keyword.value: i for i, arg in enumerate(args) if arg.keyword is not None}
+        needs_os = False
+        if self.api == "decouple" or self.api == "environ" or self.api.startswith("environ."):
+            drop = keywords.get("default")
+            if drop is None and self.api != "environ" and len(positional) > 1:
+                drop = positional[1]
+            if drop is None and self.via != "or":
+                raise Unresolvable("no fallback argument")
+            new: cst.BaseExpression = call
+            if drop is not None:
+                new = Layout(call).rebuild([k for k in range(len(args)) if k != drop])
+        elif self.api in ("os.environ.get", "os.getenv"):
+            env_call(call)
+            if set(keywords) - {"default"} or not positional:
+                raise Unresolvable("unexpected arguments")
+            var_node = args[positional[0]].value
+            new, needs_os = environ_subscript(source, call, var_node)
+        else:
+            raise Unresolvable(f"no way to drop the fallback of {self.api}")
+        if call.lpar and isinstance(new, cst.Subscript):
+            new = new.with_changes(lpar=call.lpar, rpar=call.rpar)
+        elif node is not call and node.lpar and not new.lpar and breaks_line(source, new):
+            new = new.with_changes(lpar=node.lpar, rpar=node.rpar)  # the brackets of `(read or fallback)` hold a line break
+        top = source.top_index(node)
+        module = source.replaced(node, new)
+        return ensure_import(module, "os", top) if needs_os else module
+
+
+@dataclass(repr=False, eq=False)
+class ReadEnv(PythonIntent):
+    """A literal becomes a read of environment variable ``var``, in the style the module
+    already uses: decouple's ``config``, a django-environ ``env``, else ``os.environ``."""
+
+    value: Span
+    var: str
+
+    def apply(self, source: PythonSource) -> cst.Module:
+        import libcst as cst
+
+        from ..edit.primitives import ensure_import, quote_of, string
+
+        literal = source.node_at(self.value, (cst.SimpleString, cst.ConcatenatedString))
+        top = source.top_index(literal)
+        quote = quote_of(literal)
+        name = string(self.var, quote).value
+        style = env_style(source, top)
+        needs_os = style is None
+        kind, base = style or ("subscript", "os.environ")
+        new = cst.parse_expression(f"{base}({name})" if kind == "call" else f"{base}[{name}]")
+        if literal.lpar:
+            new = new.with_changes(lpar=literal.lpar, rpar=literal.rpar)
+        module = source.replaced(literal, new)
+        return ensure_import(module, "os", top) if needs_os else module
+
+
+def env_style(source: PythonSource, before: int) -> tuple[str, str] | None:
+    """How the module reads the environment before statement ``before``:
+    ("call", callee) for decouple or django-environ, ("subscript", base) for os."""
+    import libcst as cst
+
+    from ..edit.primitives import statement_imports
+    from ..model.interpreter import dotted_name
+
+    decouple = environ_obj = os_base = None
+    decouple_names: set[str] = set()
+    environ_names: set[str] = set()
+    for statement in source.module.body[:before]:
+        for small in statement_imports(statement):
+            if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+                module = dotted_name(small.module) if small.module is not None and not small.relative else None
+                for alias in small.names:
+                    local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else dotted_name(alias.name)
+                    imported = dotted_name(alias.name)
+                    if module == "decouple" and imported == "config":
+                        decouple = decouple or local
+                    elif module == "decouple" and imported in ("AutoConfig", "Config"):
+                        decouple_names.add(local or "")
+                    elif module == "environ" and imported == "Env":
+                        environ_names.add(local or "")
+                    elif module == "os" and imported == "environ":
+                        os_base = os_base or local
+            elif isinstance(small, cst.Import):
+                for alias in small.names:
+                    name = dotted_name(alias.name)
+                    local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
+                    if name == "decouple":
+                        decouple = decouple or f"{local}.config"
+                        decouple_names.update({f"{local}.AutoConfig", f"{local}.Config"})
+                    elif name == "environ":
+                        environ_names.add(f"{local}.Env")
+                    elif name == "os" and alias.asname is None:
+                        os_base = os_base or "os.environ"
+            elif isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+                value = small.value
+                if isinstance(value, cst.Call):
+                    callee = dotted_name(value.func)
+                    if callee in decouple_names:
+                        decouple = small.targets[0].target.value
+                    elif callee in environ_names:
+                        environ_obj = environ_obj or small.targets[0].target.value
+    if decouple:
+        return ("call", decouple)
+    if environ_obj:
+        return ("call", environ_obj)
+    if os_base:
+        return ("subscript", os_base)
+    return None
+
+
+# ---------------------------------------------------------------------- the rule
 
 
 def secret_fix(value: Value) -> Fix | None:
@@ -74,6 +226,10 @@ class HardcodedSecretKey(Rule):
     variable is set (`heroku config:set SECRET_KEY=...`, and your local `.env`). The
     fix message says how. Rotate the old key too: it stays in the git history.
 
+    | the fix | safety |
+    |---|---|
+    | `SECRET_KEY = "..."` → `config("SECRET_KEY")`, `env("SECRET_KEY")` or `os.environ["SECRET_KEY"]` (with `import os`), in the style the module already uses; a literal fallback is dropped | unsafe: set the variable first, `heroku config:set SECRET_KEY=...` |
+
     ## References
     - Django, "SECRET_KEY": https://docs.djangoproject.com/en/stable/ref/settings/
     - Django, deployment checklist: https://docs.djangoproject.com/en/stable/howto/deployment/checklist/
@@ -82,7 +238,6 @@ class HardcodedSecretKey(Rule):
 
     code = "DJH102"
     name = "hardcoded-secret-key"
-    fixable = True
     message = "SECRET_KEY is hardcoded ({detail}): anyone with the repository can forge sessions; read it from the environment with no literal fallback"
 
     INVALID = [

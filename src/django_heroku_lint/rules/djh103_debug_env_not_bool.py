@@ -2,11 +2,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import SAFE, UNSAFE, AddKeyword, CompareEnvString, Diagnostic, Fix, UseMethod
+from dataclasses import dataclass
+
+from ..ftypes import SAFE, UNSAFE, Diagnostic, Fix, Span
+from ..edit.intents import AddKeyword, PythonIntent
 from ..model.values import EnvRead, Literal
 from .context import Context
 from .rule import Case, Rule
-from ._values import setting, unique_spans
+from ._values import TRUTHY, setting, unique_spans
+
+TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from ..edit.source import PythonSource
 
 SUGGESTIONS = {
     "decouple": 'config("DEBUG", default=False, cast=bool)',
@@ -14,7 +23,100 @@ SUGGESTIONS = {
 }
 OS_SUGGESTION = 'os.environ.get("DEBUG", "") == "True"'
 # What python-decouple's cast=bool accepts; anything else raises ValueError at import.
-DECOUPLE_BOOLEANS = ("1", "yes", "true", "on", "0", "no", "false", "off")
+DECOUPLE_BOOLEANS = (*TRUTHY, "0", "no", "false", "off")
+
+
+# ---------------------------------------------------------------------- the fix's edits
+
+
+@dataclass(repr=False, eq=False)
+class UseMethod(PythonIntent):
+    """``env("X", default=1)`` -> ``env.method("X", default=1)``, only when the call passes
+    at most ``max_positional`` positional arguments and no keyword outside ``keywords``."""
+
+    call: Span
+    method: str
+    max_positional: int = 1
+    keywords: tuple[str, ...] = ("default",)
+
+    def apply(self, source: PythonSource) -> cst.Module:
+        import libcst as cst
+
+        from ..edit.source import Unresolvable
+
+        call = source.node_at(self.call, cst.Call)
+        if not isinstance(call.func, (cst.Name, cst.Attribute)):
+            raise Unresolvable("not a plain callee")
+        positional = [arg for arg in call.args if arg.keyword is None]
+        if any(arg.star for arg in call.args) or len(positional) > self.max_positional:
+            raise Unresolvable("arguments the method does not take")
+        if any(arg.keyword is not None and arg.keyword.value not in self.keywords for arg in call.args):
+            raise Unresolvable("arguments the method does not take")
+        func = cst.Attribute(value=call.func, attr=cst.Name(self.method))
+        return source.replaced(call, call.with_changes(func=func))
+
+
+@dataclass(repr=False, eq=False)
+class CompareEnvString(PythonIntent):
+    """``os.environ.get("X", d)`` or ``bool(os.getenv("X"))`` -> ``os.environ.get("X", "d").lower()
+    in ("1", "true", "yes", "on")``.  ``default`` is the string fallback to pass, or ``None``
+    to keep the call's own string fallback."""
+
+    read: Span
+    default: str | None
+
+    def apply(self, source: PythonSource) -> cst.Module:
+        import libcst as cst
+
+        from ..edit.primitives import Layout, breaks_line, env_call, quote_of, string
+        from ..edit.source import Unresolvable
+
+        outer = source.node_at(self.read, cst.Call)
+        inner: cst.BaseExpression = outer
+        if isinstance(outer.func, cst.Name) and outer.func.value == "bool":
+            if len(outer.args) != 1 or outer.args[0].keyword is not None or outer.args[0].star:
+                raise Unresolvable("bool() with other arguments")
+            inner = outer.args[0].value
+        call = env_call(inner)
+        if isinstance(call.func, cst.Attribute) and call.func.attr.value == "setdefault":
+            raise Unresolvable("setdefault changes the environment")
+        args = list(call.args)
+        positional = [i for i, arg in enumerate(args) if arg.keyword is None]
+        keywords = {arg.keyword.value: i for i, arg in enumerate(args) if arg.keyword is not None}
+        if not positional or set(keywords) - {"default"}:
+            raise Unresolvable("unexpected arguments")
+        var_node = args[positional[0]].value
+        default_index = keywords.get("default", positional[1] if len(positional) > 1 else None)
+        quote = quote_of(var_node)
+        if self.default is None:
+            if default_index is None or not isinstance(args[default_index].value, cst.SimpleString):
+                raise Unresolvable("the fallback is not a string")
+            new_call: cst.BaseExpression = call
+        elif default_index is not None:
+            args[default_index] = args[default_index].with_changes(value=string(self.default, quote))
+            new_call = call.with_changes(args=args)
+        else:
+            new_call = Layout(call).rebuild([*range(len(args)), None], cst.Arg(value=string(self.default, quote)))
+        lowered = cst.Call(func=cst.Attribute(value=new_call.with_changes(lpar=[], rpar=[]), attr=cst.Name("lower")))
+        truthy = cst.Tuple(
+            elements=[
+                cst.Element(string(value, quote), comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) if i < len(TRUTHY) - 1 else cst.MaybeSentinel.DEFAULT)
+                for i, value in enumerate(TRUTHY)
+            ]
+        )
+        comparison = cst.Comparison(left=lowered, comparisons=[cst.ComparisonTarget(operator=cst.In(), comparator=truthy)])
+        parent = source.parents.get(outer)
+        # Brackets where the comparison needs them: inside a larger expression, and around a
+        # read that breaks a line inside bool()'s parentheses, which go with bool().
+        unwrapped_break = inner is not outer and breaks_line(source, inner)
+        if outer.lpar:
+            comparison = comparison.with_changes(lpar=outer.lpar, rpar=outer.rpar)
+        elif unwrapped_break or not isinstance(parent, (cst.Assign, cst.AnnAssign, cst.IfExp)):
+            comparison = comparison.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        return source.replaced(outer, comparison)
+
+
+# ---------------------------------------------------------------------- the rule
 
 
 def debug_fix(read: EnvRead) -> Fix | None:
@@ -82,6 +184,11 @@ class DebugEnvNotBool(Rule):
     It is unsafe: which words mean true is the fix's choice, not the author's, so a
     `DEBUG=y` that turned debug on before now turns it off.
 
+    | the fix | safety |
+    |---|---|
+    | `config("DEBUG", default=False)` → `config("DEBUG", default=False, cast=bool)`; `env("DEBUG", default=False)` → `env.bool("DEBUG", default=False)` | safe (unsafe when the `config()` fallback is not a boolean word, such as `None`) |
+    | `os.environ.get`/`os.getenv`: `os.environ.get("DEBUG", False)` → `os.environ.get("DEBUG", "False").lower() in ("1", "true", "yes", "on")` | unsafe: which words mean true is the fix's choice |
+
     ## References
     - python-decouple, "cast": https://github.com/HBNetwork/python-decouple
     - django-environ, "Env.bool": https://django-environ.readthedocs.io/
@@ -90,7 +197,6 @@ class DebugEnvNotBool(Rule):
 
     code = "DJH103"
     name = "debug-env-not-bool"
-    fixable = True
     message = 'DEBUG is read from the environment as a string: "False" is truthy, so debug stays on; use {suggestion}'
 
     INVALID = [

@@ -3,7 +3,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..ftypes import SAFE, Diagnostic, Fix, ReplaceString
+from ..ftypes import SAFE, Diagnostic, Fix
+from ..edit.intents import ReplaceString
 from ..model.values import ListValue, Literal
 from .context import Context
 from ..read.requirements import may_reach
@@ -39,6 +40,10 @@ class CsrfTrustedOriginsScheme(Rule):
     An entry that is not a plain host (a path, a stray character, an `"*"` alone) gets no
     fix: what it means is not clear.
 
+    | the fix | safety |
+    |---|---|
+    | `"myapp.herokuapp.com"` → `"https://myapp.herokuapp.com"`, `".example.com"` → `"https://*.example.com"`; an entry that is not a plain host is left alone | safe |
+
     ## References
     - Django 4.0 release notes, "CSRF_TRUSTED_ORIGINS changes".
     - Django, "CSRF_TRUSTED_ORIGINS": https://docs.djangoproject.com/en/stable/ref/settings/
@@ -48,7 +53,6 @@ class CsrfTrustedOriginsScheme(Rule):
     name = "csrf-trusted-origins-scheme"
     message = 'CSRF_TRUSTED_ORIGINS entry "{entry}" has no scheme: Django 4.0+ stops manage.py with 4_0.E001 and rejects posts from it (403); write "{fixed}"'
 
-    fixable = True
 
     INVALID = [
         Case(

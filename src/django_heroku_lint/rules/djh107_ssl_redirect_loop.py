@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import SAFE, AddStatement, Diagnostic, Fix
+from ..ftypes import SAFE, Diagnostic, Fix
+from ..edit.intents import AddStatement
 from ..read.records import Process
 from .context import Context
 from .rule import Case, Rule
@@ -53,6 +54,10 @@ class SslRedirectLoop(Rule):
     client sends, so Django learns the truth and the redirect loop ends; nothing else
     changes for requests that really are HTTPS.
 
+    | the fix | safety |
+    |---|---|
+    | adds `SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")` after the statement that sets `SECURE_SSL_REDIRECT`, in the module's quotes | safe |
+
     ## References
     - Django, "SECURE_PROXY_SSL_HEADER" and "SECURE_SSL_REDIRECT": https://docs.djangoproject.com/en/stable/ref/settings/
     - Heroku Dev Center, "HTTP Routing: Heroku headers" (X-Forwarded-Proto):
@@ -63,7 +68,6 @@ class SslRedirectLoop(Rule):
     name = "ssl-redirect-loop"
     message = 'SECURE_SSL_REDIRECT is on but Django never learns the request was HTTPS ({server} ignores X-Forwarded-Proto): every request redirects forever; add SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")'
 
-    fixable = True
 
     INVALID = [
         Case(

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import UNSAFE, AddRequirement, Diagnostic, Fix, InsertElement
+from ..ftypes import UNSAFE, Diagnostic, Fix
+from ..edit.intents import AddRequirement, InsertElement
 from ..model.values import ListValue, Literal, Value
 from .context import Context
 from .rule import Case, Rule
@@ -51,6 +52,10 @@ class WhitenoiseMissing(Rule):
     served. There is no fix when the project has no `requirements.txt` (Pipfile,
     Poetry, uv: add the package with your tool) or when the list is built in pieces.
 
+    | the fix | safety |
+    |---|---|
+    | inserts WhiteNoise after SecurityMiddleware and appends `whitenoise` to `requirements.txt` if missing | unsafe: a new dependency |
+
     ## References
     - WhiteNoise, "Using WhiteNoise with Django": https://whitenoise.readthedocs.io/en/stable/django.html
     - Heroku Dev Center, "Django and Static Assets": https://devcenter.heroku.com/articles/django-assets
@@ -59,7 +64,6 @@ class WhitenoiseMissing(Rule):
 
     code = "DJH201"
     name = "whitenoise-missing"
-    fixable = True
     message = 'WhiteNoise is not in MIDDLEWARE: static files answer 404 once DEBUG is off; add "whitenoise.middleware.WhiteNoiseMiddleware" after SecurityMiddleware'
 
     INVALID = [

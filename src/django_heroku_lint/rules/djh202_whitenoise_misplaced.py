@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import SAFE, Diagnostic, Fix, MoveElement, Span
+from ..ftypes import SAFE, Diagnostic, Fix, Span
+from ..edit.intents import MoveElement
 from ..model.values import ListValue, Literal
 from .context import Context
 from .rule import Case, Rule
@@ -59,6 +60,10 @@ class WhitenoiseMisplaced(Rule):
     There is no fix when WhiteNoise is added by `.insert()` or by
     `django_heroku.settings()`.
 
+    | the fix | safety |
+    |---|---|
+    | moves the WhiteNoise entry directly after SecurityMiddleware (first, when that is absent), with its comments, when both sit in one list | safe |
+
     ## References
     - WhiteNoise, "Enable WhiteNoise": https://whitenoise.readthedocs.io/en/stable/django.html
     - django-heroku (archived), whose `settings()` puts WhiteNoise first: https://github.com/heroku/django-heroku
@@ -66,7 +71,6 @@ class WhitenoiseMisplaced(Rule):
 
     code = "DJH202"
     name = "whitenoise-misplaced"
-    fixable = True
     message = "WhiteNoise must sit directly after SecurityMiddleware, but it is {where}; move it there"
 
     INVALID = [

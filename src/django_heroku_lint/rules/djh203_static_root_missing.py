@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import SAFE, AddStatement, Diagnostic, Fix, ReplaceValue, Span
+from ..ftypes import SAFE, Diagnostic, Fix, Span
+from ..edit.intents import AddStatement, ReplaceValue
 from ..model.values import Binding, Literal, is_path, is_pathlib
 from .context import Context
 from .rule import Case, Rule
@@ -64,6 +65,10 @@ class StaticRootMissing(Rule):
     when `BASE_DIR` is anything else or is set after the place the line would go, or
     when `STATIC_URL` is unset (the app needs it as well: set both by hand).
 
+    | the fix | safety |
+    |---|---|
+    | adds `STATIC_ROOT = BASE_DIR / "staticfiles"` after `STATIC_URL` when `BASE_DIR` is a `pathlib.Path`, `STATIC_ROOT = os.path.join(BASE_DIR, "staticfiles")` when it is an `os.path` string; a `STATIC_ROOT = None` gets the value in place | safe |
+
     ## References
     - Django, "STATIC_ROOT": https://docs.djangoproject.com/en/stable/ref/settings/
     - Heroku Dev Center, "Django and Static Assets" (collectstatic at build time):
@@ -74,7 +79,6 @@ class StaticRootMissing(Rule):
     code = "DJH203"
     name = "static-root-missing"
     message = "STATIC_ROOT is not set but django.contrib.staticfiles is installed: collectstatic fails during the build and the push is rejected; add STATIC_ROOT = {code}"
-    fixable = True
 
     INVALID = [
         Case(

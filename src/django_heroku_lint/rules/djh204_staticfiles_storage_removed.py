@@ -2,16 +2,98 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import SAFE, Diagnostic, Fix, MoveToStorages
+from dataclasses import dataclass
+
+from ..ftypes import SAFE, Diagnostic, Fix, Span
+from ..edit.intents import PythonIntent
 from ..model.values import Binding, DictValue, Literal
 from .context import Context
 from ..read.requirements import certainly_at_least
 from .rule import Case, Rule
 from ._values import setting
 
+TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from ..edit.source import PythonSource
+
 BACKEND = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 SETTINGS = f'STATICFILES_STORAGE = "{BACKEND}"\n'
 DEFAULT = '"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}'
+
+
+# ---------------------------------------------------------------------- the fix's edits
+
+FILE_SYSTEM_STORAGE = "django.core.files.storage.FileSystemStorage"
+
+
+@dataclass(repr=False, eq=False)
+class MoveToStorages(PythonIntent):
+    """``STATICFILES_STORAGE = "X"`` (``setting`` is its name, ``value`` the string)
+    becomes the ``"staticfiles"`` entry of ``STORAGES``: of the dict display at
+    ``storages``, in the same module, when there is one (the old statement goes), else
+    of a new ``STORAGES`` in its place with Django's ``"default"`` beside it.  With
+    ``add_default``, the existing dict gains that ``"default"`` too."""
+
+    setting: Span
+    value: Span
+    storages: Span | None = None
+    add_default: bool = False
+
+    def apply(self, source: PythonSource) -> cst.Module:
+        import libcst as cst
+
+        from ..edit.primitives import assignment_line, dict_with, quote_of, string
+        from ..edit.source import Unresolvable
+
+        name = source.node_at(self.setting, cst.Name)
+        assign, line = assignment_line(source, name)
+        literal = source.node_at(self.value, (cst.SimpleString, cst.ConcatenatedString))
+        if assign.value is not literal or not isinstance(literal, (cst.SimpleString, cst.ConcatenatedString)):
+            raise Unresolvable("not a string literal")
+        if not isinstance(literal.evaluated_value, str):
+            raise Unresolvable("not a string literal")
+        backend = source.module.code_for_node(literal)  # the string as written
+        quote = quote_of(literal)
+        default = f"{{{string('BACKEND', quote).value}: {string(FILE_SYSTEM_STORAGE, quote).value}}}"
+        static = f"{{{string('BACKEND', quote).value}: {backend}}}"
+        if self.storages is None:
+            indent = source.module.default_indent
+            code = (
+                f"STORAGES = {{\n{indent}{string('default', quote).value}: {default},\n"
+                f"{indent}{string('staticfiles', quote).value}: {static},\n}}"
+            )
+            statement = cst.parse_statement(code)
+            assert isinstance(statement, cst.SimpleStatementLine)
+            return source.replaced(assign, statement.body[0])
+        storages = source.node_at(self.storages, cst.Dict)
+        index = source.top_index(line)
+        if source.top_index(storages) == index:
+            raise Unresolvable("both in one statement")
+        if any(empty.comment is not None for empty in line.leading_lines) or line.trailing_whitespace.comment is not None:
+            raise Unresolvable("the statement's comment would be lost")
+        keys = [e.key for e in storages.elements if isinstance(e, cst.DictElement)]
+        key_quote = quote_of(keys[0]) if keys else quote
+        static = f"{{{string('BACKEND', key_quote).value}: {backend}}}"
+        new = dict_with(storages, "staticfiles", static, first=False, quote=key_quote)
+        if self.add_default:
+            new = dict_with(new, "default", default, first=True, quote=key_quote)
+        module = source.replaced(storages, new)
+        body = list(module.body)
+        removed = body.pop(index)
+        if index < len(body):  # the next statement takes the removed one's place and spacing
+            lines = list(body[index].leading_lines)
+            if index == 0:
+                while lines and lines[0].comment is None:
+                    lines.pop(0)  # no blank line at the top of the module
+            elif not lines:
+                lines = list(removed.leading_lines)
+            body[index] = body[index].with_changes(leading_lines=lines)
+        return module.with_changes(body=body)
+
+
+# ---------------------------------------------------------------------- the rule
 
 
 def storages_fix(legacy: Binding, storages: Binding | None) -> Fix | None:
@@ -64,6 +146,10 @@ class StaticfilesStorageRemoved(Rule):
     once, when `STORAGES` is built in another way or in another module, or when the
     line to remove carries a comment.
 
+    | the fix | safety |
+    |---|---|
+    | `STATICFILES_STORAGE = "X"` → `STORAGES = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}, "staticfiles": {"BACKEND": "X"}}`, or into the module's literal `STORAGES`, keeping its `"default"` | safe |
+
     ## References
     - Django 4.2 release notes, "Custom file storages"; Django 5.1 release notes, "Features removed in 5.1".
     - WhiteNoise, "Add compression and caching support": https://whitenoise.readthedocs.io/en/stable/django.html
@@ -74,7 +160,6 @@ class StaticfilesStorageRemoved(Rule):
     name = "staticfiles-storage-removed"
     message = 'STATICFILES_STORAGE is ignored by Django 5.1+, which {file} declares: static files lose compression and cache-busting names; set the backend in STORAGES["staticfiles"]["BACKEND"] instead'
 
-    fixable = True
 
     INVALID = [
         Case(

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import SAFE, AddDictEntry, Diagnostic, Fix
+from ..ftypes import SAFE, Diagnostic, Fix
+from ..edit.intents import AddDictEntry
 from ..model.values import DictValue, Literal
 from .context import Context
 from .rule import Case, Rule
@@ -34,6 +35,10 @@ class StoragesMissingDefault(Rule):
     uploads need S3 or the like, which is a separate decision.) There is no fix when
     `STORAGES` may hold several values (it is set under an `if`).
 
+    | the fix | safety |
+    |---|---|
+    | adds Django's `"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}` to a literal `STORAGES` | safe |
+
     ## References
     - Django, "STORAGES": https://docs.djangoproject.com/en/stable/ref/settings/
     - Django, "Managing files": https://docs.djangoproject.com/en/stable/topics/files/
@@ -43,7 +48,6 @@ class StoragesMissingDefault(Rule):
     name = "storages-missing-default"
     message = 'STORAGES has no "default" entry: file uploads and default_storage raise InvalidStorageError; add "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}'
 
-    fixable = True
 
     INVALID = [
         Case(

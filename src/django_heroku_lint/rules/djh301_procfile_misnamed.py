@@ -33,6 +33,10 @@ class ProcfileMisnamed(Rule):
     several files look like a Procfile there is no fix: pick one yourself. Nor is there
     one for a file djhlint cannot read (a DJH000 says why: a dangling link, a FIFO).
 
+    | the fix | safety |
+    |---|---|
+    | renames `Procfile.txt`, `procfile` ... to `Procfile` (a case-only rename works on case-insensitive file systems); nothing when several candidates exist | safe |
+
     ## References
     - Heroku Dev Center, "The Procfile": https://devcenter.heroku.com/articles/procfile
     - Heroku Dev Center, "Heroku Error Codes" (H14): https://devcenter.heroku.com/articles/error-codes
@@ -40,7 +44,6 @@ class ProcfileMisnamed(Rule):
 
     code = "DJH301"
     name = "procfile-misnamed"
-    fixable = True
     message = '{file} is not read by Heroku, which wants a file named exactly "Procfile": no web process starts (H14); rename it to Procfile'
 
     INVALID = [

@@ -51,6 +51,10 @@ class ProcfileLogFileMissing(Rule):
     (before a following `&& ...`). It is safe: it states gunicorn's own default, which
     a config file or `GUNICORN_CMD_ARGS` can no longer override.
 
+    | the fix | safety |
+    |---|---|
+    | appends `--log-file -` to the gunicorn command of the web process, also after `cd dir &&` | safe |
+
     ## References
     - Gunicorn, "Settings: errorlog": https://docs.gunicorn.org/en/stable/settings.html
     - Heroku Dev Center, "Logging": https://devcenter.heroku.com/articles/logging
@@ -58,7 +62,6 @@ class ProcfileLogFileMissing(Rule):
 
     code = "DJH302"
     name = "procfile-log-file-missing"
-    fixable = True
     message = "the web process runs gunicorn without --log-file -: errors may never reach `heroku logs`; add --log-file -"
 
     INVALID = [

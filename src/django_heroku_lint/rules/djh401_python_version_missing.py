@@ -65,6 +65,10 @@ class PythonVersionMissing(Rule):
     fix writes 3.14, Heroku's default today, which keeps the current build but may not
     be what the code was written for.
 
+    | the fix | safety |
+    |---|---|
+    | creates `.python-version` with the major version the project pins elsewhere (a `runtime.txt` or `.python-version` in a subfolder, the Pipfile, `requires-python`) | safe; unsafe when the pin is one Heroku no longer builds (then 3.11) or there is none (then 3.14, Heroku's default today) |
+
     ## References
     - Heroku Dev Center, "Specifying a Python Version": https://devcenter.heroku.com/articles/python-runtimes
     - heroku-buildpack-python, `lib/python_version.sh` and CHANGELOG.md: https://github.com/heroku/heroku-buildpack-python
@@ -72,7 +76,6 @@ class PythonVersionMissing(Rule):
 
     code = "DJH401"
     name = "python-version-missing"
-    fixable = True
     message = "no .python-version at the build root: Heroku builds with its moving default Python; add .python-version holding e.g. 3.13"
 
     INVALID = [

@@ -41,6 +41,10 @@ class RuntimeTxtDeprecated(Rule):
     version); if they disagree, which one is meant is yours to say, so there is no fix.
     Nor is there one for a `runtime.txt` Heroku cannot read.
 
+    | the fix | safety |
+    |---|---|
+    | writes `.python-version` with the major version of `runtime.txt` (`python-3.12.7` → `3.12`), then deletes `runtime.txt`; beside a `.python-version` asking for the same Python, only deletes it | safe |
+
     ## References
     - Heroku Dev Center, "Specifying a Python Version": https://devcenter.heroku.com/articles/python-runtimes
     - heroku-buildpack-python, CHANGELOG.md: https://github.com/heroku/heroku-buildpack-python
@@ -50,7 +54,6 @@ class RuntimeTxtDeprecated(Rule):
     name = "runtime-txt-deprecated"
     message = "runtime.txt is deprecated and Heroku will make it a build error{uv}; {remedy}"
 
-    fixable = True
 
     INVALID = [
         Case(

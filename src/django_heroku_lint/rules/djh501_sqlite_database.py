@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..ftypes import UNSAFE, AddRequirement, AddStatement, Diagnostic, Fix, Span
+from ..ftypes import UNSAFE, Diagnostic, Fix, Span
+from ..edit.intents import AddRequirement, AddStatement
 from ..model.values import DictValue, Literal, Value
 from .context import Context
 from .rule import Case, Rule
@@ -62,6 +63,10 @@ class SqliteDatabase(Rule):
     database to create (`heroku addons:create heroku-postgresql`) and migrate. There
     is no fix without a `requirements.txt`.
 
+    | the fix | safety |
+    |---|---|
+    | keeps sqlite for local work and adds `DATABASES["default"].update(dj_database_url.config(conn_max_age=600))` with its import, and `dj-database-url` and `psycopg[binary]` to `requirements.txt` if missing | unsafe: new dependencies and a database to create |
+
     ## References
     - Heroku Dev Center, "Heroku Postgres".
     - Heroku Dev Center, "Dynos: the ephemeral filesystem":
@@ -71,7 +76,6 @@ class SqliteDatabase(Rule):
 
     code = "DJH501"
     name = "sqlite-database"
-    fixable = True
     message = "DATABASES uses sqlite and nothing lets DATABASE_URL replace it: the data is lost on every dyno restart; use dj_database_url.config(default=...)"
 
     INVALID = [

@@ -1,14 +1,35 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from ..ftypes import SAFE, Diagnostic, Edit, Fix, ParseError, Reencode, Span
+from ..ftypes import SAFE, Diagnostic, Edit, Fix, ParseError, Span
+from ..edit.intents import RewriteIntent
 from .context import Context
-from ..read.python import UTF16_MIXED, UTF16_TEXT
+from ..read.python import UTF16_MIXED, UTF16_TEXT, utf16_text
 from ..read.requirements import LOCK_FILES
 from .rule import TREE, Case, Rule
 
 REQUIREMENTS = "Django==5.2.8\ndj-database-url==3.0.1\ngunicorn==23.0.0\npsycopg[binary]==3.2.12\npython-decouple==3.8\nwhitenoise==6.11.0\n"
+
+
+@dataclass(repr=False, eq=False)
+class Reencode(RewriteIntent):
+    """A UTF-16 text file (with its byte order mark) is written again as UTF-8 without
+    one, its text unchanged: a ``rewrite`` edit."""
+
+    file: str
+
+    def target_file(self) -> str:
+        return self.file
+
+    def apply(self, data: bytes) -> str:
+        from ..edit.source import Unresolvable
+
+        text = utf16_text(data)
+        if text is None:
+            raise Unresolvable("not a UTF-16 text file")
+        return text
 
 
 def explain(error: ParseError) -> str:
@@ -60,6 +81,10 @@ class RequirementsUnreadable(Rule):
     runs. There is no fix when several files look like `requirements.txt`, or a
     `Pipfile` is there too: which one is meant is the author's call.
 
+    | the fix | safety |
+    |---|---|
+    | saves a UTF-16 requirements file as UTF-8 (no byte order mark, same text); renames a lone misnamed `requirement.txt`, `requirements.text` ... to `requirements.txt` | safe |
+
     ## References
     - pip, "Requirements File Format: Encoding".
     - django-simple-deploy issue #79 (a UTF-16 requirements.txt rejected by Heroku).
@@ -70,7 +95,6 @@ class RequirementsUnreadable(Rule):
     name = "requirements-unreadable"
     message = "the requirements cannot be installed: {detail}"
 
-    fixable = True
 
     INVALID = [
         Case(

@@ -1,80 +1,52 @@
-"""The rule registry: one module per rule, named after its code and slug."""
+"""The registry: every module ``rules/djhNNN_<name>.py`` defines one rule, and is found here.
+
+Adding a rule is adding its file: the folder is listed (no hand-kept list to forget),
+in code order, and each module gives the one ``Rule`` subclass it defines.  A listing
+and the imports the run needs anyway cost next to nothing on a warm run.
+"""
 
 from __future__ import annotations
 
-from .rule import Rule
-from .djh000_parse_error import ParseErrorRule
-from .djh101_allowed_hosts_wildcard import AllowedHostsWildcard
-from .djh102_hardcoded_secret_key import HardcodedSecretKey
-from .djh103_debug_env_not_bool import DebugEnvNotBool
-from .djh104_debug_true import DebugTrue
-from .djh105_allowed_hosts_unusable import AllowedHostsUnusable
-from .djh106_csrf_trusted_origins_scheme import CsrfTrustedOriginsScheme
-from .djh107_ssl_redirect_loop import SslRedirectLoop
-from .djh108_settings_module_defaults_to_dev import SettingsModuleDefaultsToDev
-from .djh109_debug_toolbar_in_production import DebugToolbarInProduction
-from .djh201_whitenoise_missing import WhitenoiseMissing
-from .djh202_whitenoise_misplaced import WhitenoiseMisplaced
-from .djh203_static_root_missing import StaticRootMissing
-from .djh204_staticfiles_storage_removed import StaticfilesStorageRemoved
-from .djh205_storages_missing_default import StoragesMissingDefault
-from .djh206_whitenoise_legacy_import import WhitenoiseLegacyImport
-from .djh301_procfile_misnamed import ProcfileMisnamed
-from .djh302_procfile_log_file_missing import ProcfileLogFileMissing
-from .djh303_procfile_missing import ProcfileMissing
-from .djh304_procfile_no_web import ProcfileNoWeb
-from .djh305_procfile_malformed import ProcfileMalformed
-from .djh306_procfile_module_not_found import ProcfileModuleNotFound
-from .djh401_python_version_missing import PythonVersionMissing
-from .djh402_runtime_txt_deprecated import RuntimeTxtDeprecated
-from .djh403_python_version_invalid import PythonVersionInvalid
-from .djh404_python_version_unsupported import PythonVersionUnsupported
-from .djh501_sqlite_database import SqliteDatabase
-from .djh601_requirement_missing import RequirementMissing
-from .djh602_requirements_unreadable import RequirementsUnreadable
-from .djh603_dotenv_committed import DotenvCommitted
-from .djh604_django_heroku_deprecated import DjangoHerokuDeprecated
-from .djh605_package_manager_conflict import PackageManagerConflict
-from .djh606_node_buildpack_trap import NodeBuildpackTrap
+import os
+import sys
 
-ALL_RULES: list[type[Rule]] = sorted(
-    [
-        ParseErrorRule,
-        AllowedHostsWildcard,
-        HardcodedSecretKey,
-        DebugEnvNotBool,
-        DebugTrue,
-        AllowedHostsUnusable,
-        CsrfTrustedOriginsScheme,
-        SslRedirectLoop,
-        SettingsModuleDefaultsToDev,
-        DebugToolbarInProduction,
-        WhitenoiseMissing,
-        WhitenoiseMisplaced,
-        StaticRootMissing,
-        StaticfilesStorageRemoved,
-        StoragesMissingDefault,
-        WhitenoiseLegacyImport,
-        ProcfileMisnamed,
-        ProcfileLogFileMissing,
-        ProcfileMissing,
-        ProcfileNoWeb,
-        ProcfileMalformed,
-        ProcfileModuleNotFound,
-        PythonVersionMissing,
-        RuntimeTxtDeprecated,
-        PythonVersionInvalid,
-        PythonVersionUnsupported,
-        SqliteDatabase,
-        RequirementMissing,
-        RequirementsUnreadable,
-        DotenvCommitted,
-        DjangoHerokuDeprecated,
-        PackageManagerConflict,
-        NodeBuildpackTrap,
-    ],
-    key=lambda rule: rule.code,
-)
+from .rule import Rule
+
+
+def rule_modules() -> list[str]:
+    """The names of the rule modules (``djh101_allowed_hosts_wildcard`` ...), in code order."""
+    try:
+        listed = [name[:-3] for name in os.listdir(os.path.dirname(__file__)) if name.endswith(".py")]
+    except OSError:  # not a folder (a zip import): ask the import system, which costs more
+        import pkgutil
+
+        listed = [module.name for module in pkgutil.iter_modules(sys.modules[__package__].__path__)]
+    return sorted(name for name in listed if name.startswith("djh") and name[3:6].isdigit() and name[6:7] == "_")
+
+
+def rules_of(module: str) -> list[type[Rule]]:
+    """The Rule subclasses the rule module defines (not those it imports)."""
+    name = f"{__package__}.{module}"
+    __import__(name)  # importlib itself would cost a warm run more than the listing
+    loaded = sys.modules[name]
+    return [
+        value
+        for value in vars(loaded).values()
+        if isinstance(value, type) and issubclass(value, Rule) and value is not Rule and value.__module__ == loaded.__name__
+    ]
+
+
+def _discover() -> list[type[Rule]]:
+    found = []
+    for module in rule_modules():
+        defined = rules_of(module)
+        if len(defined) != 1:
+            raise ImportError(f"rules/{module}.py must define exactly one rule, not {len(defined)}")
+        found.append(defined[0])
+    return sorted(found, key=lambda rule: rule.code)
+
+
+ALL_RULES: list[type[Rule]] = _discover()
 
 
 def get_rule(selector: str) -> type[Rule] | None:

@@ -62,9 +62,18 @@ class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
     message: ClassVar[str]  # the one-line message; may hold {placeholders} filled by the rule
-    fixable: ClassVar[bool] = False
     VALID: ClassVar[list[Case]] = []
     INVALID: ClassVar[list[Case]] = []
+    fixable: ClassVar[bool] = False  # derived: an invalid example shows a fix (``fixed``)
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.fixable = any(case.fixed for case in cls.INVALID)
+
+    @classmethod
+    def applicabilities(cls) -> set[str]:
+        """What the fixes the examples show are: ``{"safe"}``, ``{"unsafe"}``, both, or none."""
+        return {"unsafe" if case.unsafe else "safe" for case in cls.INVALID if case.fixed}
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:  # pragma: no cover - interface
         raise NotImplementedError
@@ -121,6 +130,18 @@ class Rule:
         for heading, body in cls.sections().items():
             out += ["", f"## {heading}", "", body]
         return "\n".join(out).rstrip() + "\n"
+
+    @classmethod
+    def fix_rows(cls) -> list[tuple[str, str]]:
+        """(the fix, its safety) for each row of the table that ends the "Fix safety"
+        section: what the README's fixes table says of the rule."""
+        rows = []
+        for line in cls.sections().get("Fix safety", "").splitlines():
+            if line.startswith("| ") and line.endswith(" |") and line != "| the fix | safety |":
+                cells = line[2:-2].split(" | ")
+                if len(cells) == 2:
+                    rows.append((cells[0], cells[1]))
+        return rows
 
     @classmethod
     def summary(cls) -> str:
