@@ -150,7 +150,7 @@ def check(
         fmt = "json" if output_format in EDIT_FORMATS else "text"
         return print_settings(paths, settings_module, fmt, verbose, cache=not no_cache, cache_dir=cache_dir)
     from .engine import Options, lint
-    from .report.formats import COLOR_FORMATS, render, summary, use_color
+    from .report.formats import COLOR_FORMATS, guess_note, render, summary, use_color
     from .report.formats import statistics as statistics_report
     from .rules.registry import ALL_RULES
 
@@ -203,6 +203,10 @@ def check(
     else:
         write(render(diagnostics, output_format, ALL_RULES, color=color, unsafe_fixes=unsafe_fixes))
     if not quiet:
+        for project in result.projects:
+            choice = project.context.settings_choice
+            if choice is not None and choice.path and choice.guessed:
+                say(guess_note(project.context.build_root, choice.module, choice.candidates))
         for line in summary(diagnostics, unsafe_fixes, fixed).split("\n"):
             say(line)
     if internal_error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .rule import Rule
 from .djh000_parse_error import ParseErrorRule
+from .djh001_settings_module_unresolved import SettingsModuleUnresolved
 from .djh101_allowed_hosts_wildcard import AllowedHostsWildcard
 from .djh102_hardcoded_secret_key import HardcodedSecretKey
 from .djh103_debug_env_not_bool import DebugEnvNotBool
@@ -40,6 +41,7 @@ from .djh606_node_buildpack_trap import NodeBuildpackTrap
 ALL_RULES: list[type[Rule]] = sorted(
     [
         ParseErrorRule,
+        SettingsModuleUnresolved,
         AllowedHostsWildcard,
         HardcodedSecretKey,
         DebugEnvNotBool,
