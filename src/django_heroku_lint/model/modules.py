@@ -14,6 +14,10 @@ from ..read.records import EntryPoint
 PRODUCTION_NAMES = ("production", "prod", "heroku", "live", "deploy")
 DEV_NAMES = ("local", "dev", "development", "base", "test")
 WHITENOISE_LEGACY_RE = re.compile(r"\bwhitenoise\.django\b")
+# `application = Cling(get_wsgi_application())` (dj-static), `application = WhiteNoise(application, root=...)`
+STATIC_WRAPPER_RE = re.compile(
+    r"^[ \t]*\w+[ \t]*=[ \t]*(?:dj_static\.|whitenoise\.)?(?P<wrapper>Cling|MediaCling|WhiteNoise)[ \t]*\(", re.MULTILINE
+)
 SETDEFAULT_RE = re.compile(
     r"""(?:setdefault\(\s*|\[\s*)(?P<q>['"])DJANGO_SETTINGS_MODULE(?P=q)\s*(?:,|\]\s*=)\s*(?P<q2>['"])(?P<module>[\w.]+)(?P=q2)"""
 )
@@ -293,6 +297,9 @@ def entry_points(project: Project, layout: Layout, index: ModuleIndex) -> list[E
             entry.settings_span = search_span(rel, text, SETDEFAULT_RE, "module")
             sibling = production_sibling(entry.settings_default, index) if index.resolve(entry.settings_default) else None
             entry.production_module = sibling[0] if sibling else None
+        wrapper = STATIC_WRAPPER_RE.search(text)
+        if wrapper is not None and ("dj_static" in text or "whitenoise" in text):
+            entry.static_wrapper = wrapper.group("wrapper")
         for number, line in enumerate(text.splitlines(), start=1):
             if line.lstrip().startswith("#"):
                 continue
