@@ -254,3 +254,23 @@ def test_a_single_module_is_no_guess(make_project):
     root = make_project()
     assert choice_of(root).candidates == []
     assert run_cli([str(root)]).stderr.strip() == "All checks passed."
+
+
+def test_a_default_chosen_in_code_is_not_a_development_default(tmp_path):
+    """RealTime-Chat's asgi.py picks development when DEBUG is set and production
+    otherwise: the production module is judged, and DJH108 does not claim that production
+    runs the development module."""
+    choose = (
+        'if os.environ.get("DEBUG", False):\n'
+        '    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.development")\n'
+        "else:\n"
+        '    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.production")\n'
+    )
+    files = dict(CONFIG_PACKAGE)
+    files["manage.py"] = "import os\n" + choose
+    files["project/asgi.py"] = "import os\nfrom django.core.asgi import get_asgi_application\n" + choose + "application = get_asgi_application()\n"
+    write_tree(tmp_path, files)
+    assert choice_of(tmp_path).module == "config.production"
+    found = diagnostics(tmp_path)
+    assert ("DJH101", "config/production.py", 4) in found
+    assert "DJH108" not in {code for code, _, _ in found}

@@ -128,12 +128,13 @@ def choose_settings_module(
         siblings = production_siblings(project, pointed, index)
         if siblings:
             module, path = siblings[0]
-            exists = index.resolve(pointed) is not None
-            if exists:
+            pointed_path = index.resolve(pointed)
+            if pointed_path is not None:
                 reason = f"production module beside {pointed}, which {entry} points at"
             else:
                 reason = f"production module beside {pointed}, which {entry} points at but the repository does not hold"
-            candidates = [name for name, _ in siblings] + ([pointed] if exists else [])
+            runs_alone = pointed_path is not None and not is_fragment(project, pointed_path)  # not an empty __init__.py
+            candidates = [name for name, _ in siblings] + ([pointed] if runs_alone else [])
             return SettingsChoice(module, path, reason, candidates)
     for entry, pointed in pointers:
         choice = found(pointed, f"the DJANGO_SETTINGS_MODULE default in {entry}")
@@ -295,7 +296,10 @@ def entry_points(project: Project, layout: Layout, index: ModuleIndex) -> list[E
         if match:
             entry.settings_default = match.group("module")
             entry.settings_span = search_span(rel, text, SETDEFAULT_RE, "module")
-            sibling = production_sibling(entry.settings_default, index) if index.resolve(entry.settings_default) else None
+            defaults = {found.group("module") for found in SETDEFAULT_RE.finditer(text)}
+            # a default that does not exist cannot run; one chosen among several (`if ...: setdefault(dev)
+            # else: setdefault(prod)`) is not "the" default: neither says production runs development
+            sibling = production_sibling(entry.settings_default, index) if len(defaults) == 1 and index.resolve(entry.settings_default) else None
             entry.production_module = sibling[0] if sibling else None
         wrapper = STATIC_WRAPPER_RE.search(text)
         if wrapper is not None and ("dj_static" in text or "whitenoise" in text):
