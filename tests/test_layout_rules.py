@@ -280,7 +280,7 @@ def test_buildpacks_and_app_json(make_project):
 
 
 def test_dotenv_templates_are_not_secrets(make_project):
-    files = {".gitignore": "*.pyc\n", ".env.example": "X=\n", ".env.sample": "X=\n", ".env.test": "X=\n", ".env.production": "X=1\n"}
+    files = {".gitignore": "*.pyc\n", ".env.example": "X=\n", ".env.sample": "X=\n", ".env.test": "X=\n", ".env.production": "X=1\nSECRET_KEY=1\n"}
     assert found(make_project, files, "DJH603") == [("DJH603", ".env.production", 1)]
 
 

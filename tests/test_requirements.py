@@ -120,12 +120,21 @@ def test_editable_project_reads_pyproject(make_project):
 
 @pytest.mark.parametrize(
     ("data", "reason"),
-    [("gunicorn\n".encode("utf-16"), "UTF-16"), (b"gunicorn # caf\xe9\n", "not valid UTF-8")],
+    [("gunicorn\n".encode("utf-16") + b"whitenoise\n", "UTF-16"), (b"gunicorn # caf\xe9\n", "not valid UTF-8")],
 )
 def test_undecodable_requirements(make_project, data, reason):
     reqs, errors = read(make_project, {"requirements.txt": data})
     assert not reqs.complete
     assert reason in errors[0].reason
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_a_byte_order_mark_is_read_as_pip_reads_it(make_project, codec):
+    """pip's auto_decode (pip/_internal/utils/encoding.py) honours a UTF-16 byte order mark."""
+    text = "Django==5.2.8\r\ngunicorn\r\n"
+    data = text.encode(codec) if codec == "utf-16" else "\ufeff".encode(codec) + text.encode(codec)
+    reqs, errors = read(make_project, {"requirements.txt": data})
+    assert errors == [] and reqs.complete and {"django", "gunicorn"} <= set(reqs.packages)
 
 
 def test_a_utf8_bom_is_fine(make_project):

@@ -224,7 +224,7 @@ def check(options: CheckOptions) -> int:
                 resolve_all(result)
     except _Reported:
         return EXIT_ERROR
-    from .report.formats import COLOR_FORMATS, render, summary, use_color
+    from .report.formats import COLOR_FORMATS, guess_note, render, summary, use_color
     from .report.formats import statistics as statistics_report
     from .rules.registry import ALL_RULES
 
@@ -234,7 +234,13 @@ def check(options: CheckOptions) -> int:
         out = statistics_report(diagnostics, options.output_format, color=color, unsafe_fixes=options.unsafe_fixes)
     else:
         out = render(diagnostics, options.output_format, ALL_RULES, color=color, unsafe_fixes=options.unsafe_fixes)
-    lines = [] if options.quiet else summary(diagnostics, options.unsafe_fixes, fixed).split("\n")
+    lines = []
+    if not options.quiet:
+        for project in result.projects:  # a choice of settings module that rests on a guess is named
+            choice = project.context.settings_choice
+            if choice is not None and choice.path and choice.guessed:
+                lines.append(guess_note(project.context.build_root, choice.module, choice.candidates))
+        lines += summary(diagnostics, options.unsafe_fixes, fixed).split("\n")
     code = EXIT_PROBLEMS if diagnostics and not options.exit_zero else EXIT_CLEAN
     _print(out, lines)
     if internal_error:

@@ -81,10 +81,10 @@ def build_context(
     choice = choose_settings_module(project, layout, index, config.settings_module)
     settings: SettingsModel | None = None
     loader = ProjectLoader(project, index)
-    if choice is not None and not choice.path:
+    if choice is not None and not choice.path and config.settings_module:
         raise ConfigError(f"settings module {choice.module!r} was not found in {project.build_root}")
     noqa: dict = {}
-    if choice is not None:
+    if choice is not None and choice.path:
         cache = cache or SettingsCache(None)
         key = SettingsCache.key(str(project.build_root), choice.module, choice.path, choice.reason, index.roots)
         entry = cache.lookup(key, project, index)
@@ -103,12 +103,15 @@ def build_context(
         errors.extend(entry.errors)
         if log:
             log(f"{project.build_root}: judging settings module {choice.module} ({choice.path}): {choice.reason}")
+            if choice.guessed:
+                log(f"  a guess among {len(choice.candidates)} candidates: {', '.join(choice.candidates)}")
             if settings is not None and len(settings.chain) > 1:
                 log(f"  settings chain: {' -> '.join(ref.name for ref in settings.chain)}")
             if settings is not None and not settings.complete:
                 log("  the chain is incomplete (a module could not be read): settings rules stay silent")
     elif log:
-        log(f"{project.build_root}: no settings module found; settings rules are skipped")
+        why = choice.reason if choice is not None else "no settings module found"
+        log(f"{project.build_root}: cannot tell which settings module runs: {why}; settings rules are skipped")
     noqa = dict(noqa)
     entries = entry_points(project, layout, index)
     for point in entries:  # rules report in wsgi.py/asgi.py too: honour their noqa comments
@@ -121,6 +124,7 @@ def build_context(
         project_dir=project.project_dir,
         files=project.files,
         settings=settings,
+        settings_choice=choice,
         parse_errors=errors,
         in_git=project.in_git,
         entry_points=entries,

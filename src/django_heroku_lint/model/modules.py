@@ -4,7 +4,7 @@ wsgi/asgi entry points that start it."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..discover.projects import Project
 from ..ftypes import Data, ParseError, Span
@@ -14,9 +14,17 @@ from ..read.records import EntryPoint
 PRODUCTION_NAMES = ("production", "prod", "heroku", "live", "deploy")
 DEV_NAMES = ("local", "dev", "development", "base", "test")
 WHITENOISE_LEGACY_RE = re.compile(r"\bwhitenoise\.django\b")
+# `application = Cling(get_wsgi_application())` (dj-static), `application = WhiteNoise(application, root=...)`
+STATIC_WRAPPER_RE = re.compile(
+    r"^[ \t]*\w+[ \t]*=[ \t]*(?:dj_static\.|whitenoise\.)?(?P<wrapper>Cling|MediaCling|WhiteNoise)[ \t]*\(", re.MULTILINE
+)
 SETDEFAULT_RE = re.compile(
     r"""(?:setdefault\(\s*|\[\s*)(?P<q>['"])DJANGO_SETTINGS_MODULE(?P=q)\s*(?:,|\]\s*=)\s*(?P<q2>['"])(?P<module>[\w.]+)(?P=q2)"""
 )
+# Any default or assignment of the variable, literal or not: one SETDEFAULT_RE misses is computed.
+SETS_MODULE_RE = re.compile(r"""(?:setdefault\(\s*|\[\s*)(?P<q>['"])DJANGO_SETTINGS_MODULE(?P=q)\s*(?:,|\]\s*=)""")
+STAR_IMPORT_RE = re.compile(r"^[ \t]*from[ \t]+(?P<module>[\w.]+)[ \t]+import[ \t]*\*", re.MULTILINE)
+INSTALLED_APPS_RE = re.compile(r"^INSTALLED_APPS[ \t]*(?::[^=\n]*)?=", re.MULTILINE)
 
 
 class ModuleIndex:
@@ -65,17 +73,36 @@ def setdefault_module(project: Project, rel: str) -> str | None:
 
 @dataclass(repr=False, eq=False)
 class SettingsChoice(Data):
-    """The settings module judged, and why djhlint believes it is the one deployed."""
+    """The settings module judged, and why djhlint believes it is the one deployed.
+
+    An empty ``path`` means djhlint cannot tell which module runs (``reason`` says what
+    it tried); ``module`` is then the name it was given, if any.  ``candidates`` are the
+    modules that could be the deployed one when the choice is a guess among them (the
+    chosen one first): a config var the repository cannot show decides.
+    """
 
     module: str
     path: str
     reason: str
+    candidates: list[str] = field(default_factory=list)
+    span: Span | None = None  # for a module djhlint cannot find: the statement that names or computes it
+
+    @property
+    def guessed(self) -> bool:
+        return len(self.candidates) > 1
+
+
+HOW_TO_TELL = "set settings-module in [tool.djhlint] or pass --settings-module"
 
 
 def choose_settings_module(
     project: Project, layout: Layout, index: ModuleIndex, configured: str | None
 ) -> SettingsChoice | None:
-    """Which settings module is deployed; first match wins (see the README)."""
+    """Which settings module is deployed; first match wins (see the README).
+
+    Returns ``None`` only for a configured module that does not exist; a module djhlint
+    cannot find is a choice with an empty path and the reason why.
+    """
 
     def found(module: str, reason: str) -> SettingsChoice | None:
         path = index.resolve(module)
@@ -96,23 +123,36 @@ def choose_settings_module(
             return choice
 
     wsgi_files = _entry_points(project, layout, index)
-    for entry in wsgi_files:
-        pointed = setdefault_module(project, entry)
-        if not pointed:
-            continue
-        sibling = production_sibling(pointed, index)
-        if sibling is not None:
-            return SettingsChoice(sibling[0], sibling[1], f"production module beside {pointed}, which {entry} points at")
-    for entry in wsgi_files:
-        pointed = setdefault_module(project, entry)
-        if pointed:
-            choice = found(pointed, f"the DJANGO_SETTINGS_MODULE default in {entry}")
-            if choice:
-                return choice
+    pointers = [(entry, pointed) for entry in wsgi_files for pointed in [setdefault_module(project, entry)] if pointed]
+    for entry, pointed in pointers:
+        siblings = production_siblings(project, pointed, index)
+        if siblings:
+            module, path = siblings[0]
+            pointed_path = index.resolve(pointed)
+            if pointed_path is not None:
+                reason = f"production module beside {pointed}, which {entry} points at"
+            else:
+                reason = f"production module beside {pointed}, which {entry} points at but the repository does not hold"
+            runs_alone = pointed_path is not None and not is_fragment(project, pointed_path)  # not an empty __init__.py
+            candidates = [name for name, _ in siblings] + ([pointed] if runs_alone else [])
+            return SettingsChoice(module, path, reason, candidates)
+    for entry, pointed in pointers:
+        choice = found(pointed, f"the DJANGO_SETTINGS_MODULE default in {entry}")
+        if choice:
+            return choice
+    if pointers:
+        entry, pointed = pointers[0]
+        return SettingsChoice(
+            pointed,
+            "",
+            f"{entry} defaults DJANGO_SETTINGS_MODULE to {pointed}, which the repository does not hold "
+            "(renamed, or git-ignored), and no production module sits beside it",
+            span=_span_of(project, entry, SETDEFAULT_RE, "module"),
+        )
     manage = f"{project.project_dir}/manage.py" if project.project_dir else "manage.py"
-    pointed = setdefault_module(project, manage)
-    if pointed:
-        choice = found(pointed, f"the DJANGO_SETTINGS_MODULE default in {manage}")
+    named = setdefault_module(project, manage)
+    if named:
+        choice = found(named, f"the DJANGO_SETTINGS_MODULE default in {manage}")
         if choice:
             return choice
     prefix = f"{project.project_dir}/" if project.project_dir else ""
@@ -122,32 +162,116 @@ def choose_settings_module(
     if plain:
         module = index.module_for(plain[0]) or ""
         return SettingsChoice(module, plain[0], f"{plain[0]} (no wsgi.py or manage.py names a settings module)")
-    return None
+    computed = [rel for rel in [*wsgi_files, manage] if computes_settings_module(project, rel)]
+    if computed:
+        return SettingsChoice(
+            "",
+            "",
+            f"{computed[0]} computes DJANGO_SETTINGS_MODULE in a way djhlint cannot evaluate, and no other file names a module that exists",
+            span=_span_of(project, computed[0], SETS_MODULE_RE),
+        )
+    if named:
+        return SettingsChoice(
+            named,
+            "",
+            f"{manage} defaults DJANGO_SETTINGS_MODULE to {named}, which the repository does not hold",
+            span=_span_of(project, manage, SETDEFAULT_RE, "module"),
+        )
+    return SettingsChoice(
+        "",
+        "",
+        "no settings module found (no wsgi.py, asgi.py or manage.py names one, and there is no <package>/settings.py)",
+        span=Span(manage) if manage in project.files else None,
+    )
+
+
+def _span_of(project: Project, rel: str, pattern: re.Pattern[str], group: int | str = 0) -> Span:
+    data = project.read(rel)
+    found = None if isinstance(data, ParseError) else search_span(rel, data.decode("utf-8", "replace"), pattern, group)
+    return found or Span(rel)
+
+
+def computes_settings_module(project: Project, rel: str) -> bool:
+    """Whether ``rel`` sets DJANGO_SETTINGS_MODULE to something other than a string literal."""
+    data = project.read(rel)
+    if isinstance(data, ParseError):
+        return False
+    text = data.decode("utf-8", "replace")
+    return SETS_MODULE_RE.search(text) is not None and SETDEFAULT_RE.search(text) is None
 
 
 def production_sibling(pointed: str, index: ModuleIndex) -> tuple[str, str] | None:
     """A production settings module beside ``pointed``, as (module, path), if one exists."""
+    siblings = production_siblings(index.project, pointed, index)
+    return siblings[0] if siblings else None
+
+
+def production_siblings(project: Project, pointed: str, index: ModuleIndex) -> list[tuple[str, str]]:
+    """The production settings modules beside ``pointed``, as (module, path), best first.
+
+    Beside means in the same package: a package named ``settings``, or any package when
+    ``pointed`` is a development module (``config.development``, ``config.django.local``)
+    or is not in the repository at all (renamed, or git-ignored).  A package ``pointed``
+    whose ``__init__`` star-imports modules runs its own chain and has no sibling.  A
+    module ``pointed`` star-imports is a fragment of it, and so is one that imports no
+    settings and leaves ``INSTALLED_APPS`` unset (``DEBUG = False`` and a host): neither
+    can run on its own.
+    """
     pointed_path = index.resolve(pointed)
-    if pointed_path is None:
-        return None
-    if pointed_path.endswith("/__init__.py"):
-        package = pointed
-        candidates = [f"{package}.{name}" for name in PRODUCTION_NAMES]
+    package, _, leaf = pointed.rpartition(".")
+    if pointed_path is not None and pointed_path.endswith("/__init__.py"):
+        if star_imports(project, pointed_path, pointed, True):
+            return []
+        candidates = [f"{pointed}.{name}" for name in PRODUCTION_NAMES]
     else:
-        package, _, leaf = pointed.rpartition(".")
         candidates = []
-        if package.rsplit(".", 1)[-1] == "settings" or ("settings" in leaf and package):
-            if package.rsplit(".", 1)[-1] == "settings":
+        in_settings = package.rsplit(".", 1)[-1] == "settings"
+        beside = pointed_path is None or is_dev_module(pointed)
+        if package and (in_settings or beside or "settings" in leaf):
+            if in_settings or beside:
                 candidates += [f"{package}.{name}" for name in PRODUCTION_NAMES]
-            candidates += [f"{package}.{leaf}_{name}" for name in PRODUCTION_NAMES]
-            candidates += [f"{package}.{name}_{leaf}" for name in PRODUCTION_NAMES]
+            if "settings" in leaf:
+                candidates += [f"{package}.{leaf}_{name}" for name in PRODUCTION_NAMES]
+                candidates += [f"{package}.{name}_{leaf}" for name in PRODUCTION_NAMES]
+    imported = set(star_imports(project, pointed_path, pointed, pointed_path.endswith("/__init__.py"))) if pointed_path else set()
+    result = []
     for candidate in candidates:
-        if candidate == pointed:
+        if candidate == pointed or candidate in imported:
             continue
         path = index.resolve(candidate)
-        if path:
-            return candidate, path
-    return None
+        if path and not is_fragment(project, path):
+            result.append((candidate, path))
+    return result
+
+
+def star_imports(project: Project, path: str, module: str, package: bool) -> list[str]:
+    """The modules ``path`` (module ``module``) star-imports, as absolute names."""
+    data = project.read(path)
+    if isinstance(data, ParseError):
+        return []
+    names = []
+    base = module if package else module.rpartition(".")[0]
+    for match in STAR_IMPORT_RE.finditer(data.decode("utf-8", "replace")):
+        name = match.group("module")
+        dots = len(name) - len(name.lstrip("."))
+        if dots:
+            parent = base
+            for _ in range(dots - 1):
+                parent = parent.rpartition(".")[0]
+            rest = name[dots:]
+            name = f"{parent}.{rest}" if parent and rest else parent or rest
+        names.append(name)
+    return names
+
+
+def is_fragment(project: Project, path: str) -> bool:
+    """A module that imports no settings and leaves ``INSTALLED_APPS`` unset: a piece of
+    settings that another module takes in, which cannot run on its own."""
+    data = project.read(path)
+    if isinstance(data, ParseError):
+        return False
+    text = data.decode("utf-8", "replace")
+    return STAR_IMPORT_RE.search(text) is None and INSTALLED_APPS_RE.search(text) is None
 
 
 def is_dev_module(module: str) -> bool:
@@ -172,8 +296,14 @@ def entry_points(project: Project, layout: Layout, index: ModuleIndex) -> list[E
         if match:
             entry.settings_default = match.group("module")
             entry.settings_span = search_span(rel, text, SETDEFAULT_RE, "module")
-            sibling = production_sibling(entry.settings_default, index)
+            defaults = {found.group("module") for found in SETDEFAULT_RE.finditer(text)}
+            # a default that does not exist cannot run; one chosen among several (`if ...: setdefault(dev)
+            # else: setdefault(prod)`) is not "the" default: neither says production runs development
+            sibling = production_sibling(entry.settings_default, index) if len(defaults) == 1 and index.resolve(entry.settings_default) else None
             entry.production_module = sibling[0] if sibling else None
+        wrapper = STATIC_WRAPPER_RE.search(text)
+        if wrapper is not None and ("dj_static" in text or "whitenoise" in text):
+            entry.static_wrapper = wrapper.group("wrapper")
         for number, line in enumerate(text.splitlines(), start=1):
             if line.lstrip().startswith("#"):
                 continue

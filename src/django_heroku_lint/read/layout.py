@@ -214,6 +214,32 @@ def _is_dotenv(rel: str) -> bool:
     return bool(suffix) and not any(word in suffix.split(".") for word in DOTENV_TEMPLATES)
 
 
+SECRET_WORDS = frozenset(
+    {"SECRET", "KEY", "KEYS", "PASSWORD", "PASSWD", "PASS", "PWD", "TOKEN", "TOKENS", "CREDENTIAL", "CREDENTIALS", "PRIVATE", "APIKEY"}
+)
+URL_CREDENTIALS_RE = re.compile(r"://[^\s/:@]+:[^\s/@]+@")
+
+
+def dotenv_secrets(text: str) -> list[str]:
+    """The variables a ``.env`` text sets that look like secrets: a name made of a secret
+    word (``SECRET_KEY``, ``DB_PASSWORD``, ``GITHUB_TOKEN``, ``STRIPE_API_KEY``) with a
+    value, or any value that is a URL with a password (``postgres://user:pw@host/db``).
+    ``WEB_CONCURRENCY=2`` or ``ENVIRONMENT=development`` leak nothing."""
+    found = []
+    for line in split_lines(text):
+        line = line.strip().lstrip("\ufeff")
+        if line.startswith("export "):
+            line = line[len("export ") :].lstrip()
+        name, equals, value = line.partition("=")
+        name, value = name.strip(), value.strip().strip("'\"").strip()
+        if not equals or not name or name.startswith("#") or not value:
+            continue
+        words = set(name.upper().replace("-", "_").split("_"))
+        if words & SECRET_WORDS or name.upper().endswith(("KEY", "TOKEN", "SECRET", "PASSWORD")) or URL_CREDENTIALS_RE.search(value):
+            found.append(name)
+    return found
+
+
 def committed_files(project: Project) -> tuple[list[str], list[DotenvFile]]:
     """Virtualenv folders and ``.env`` files that git commits (or would, with ``git add .``).
 
@@ -231,7 +257,9 @@ def committed_files(project: Project) -> tuple[list[str], list[DotenvFile]]:
         if not project.in_git and (not ignore.present or ignored is not None):
             continue
         trap = ignore.comment_trap(rel) if ignored is None else None
-        dotenvs.append(DotenvFile(rel, ignored_by=ignored, comment_trap=trap))
+        data = project.read(rel)
+        secrets = None if isinstance(data, ParseError) else dotenv_secrets(data.decode("utf-8", "replace"))
+        dotenvs.append(DotenvFile(rel, ignored_by=ignored, comment_trap=trap, secrets=secrets))
     return venvs, dotenvs
 
 

@@ -109,6 +109,7 @@ class EntryPoint(Data):
     settings_span: Span | None = None  # where that default is written
     production_module: str | None = None  # a production module beside the default, if any
     legacy_whitenoise: list[Span] = field(default_factory=list)  # uses of whitenoise.django
+    static_wrapper: str | None = None  # "Cling" or "WhiteNoise" when the app is wrapped to serve static files
 
 
 @dataclass(repr=False, eq=False)
@@ -118,11 +119,14 @@ class DotenvFile(Data):
     ``ignored_by`` is the ``.gitignore`` line that ignores it (so a file still listed by
     git is tracked); ``comment_trap`` a line such as ``.env  # secrets`` that was meant to
     ignore it but matches nothing, because gitignore has no trailing comments.
+    ``secrets`` names the variables it sets that look like secrets (a key, password or
+    token with a value, a URL with a password); ``None`` when the file was not read.
     """
 
     path: str
     ignored_by: Span | None = None
     comment_trap: Span | None = None
+    secrets: list[str] | None = None
 
 
 @dataclass(repr=False, eq=False)

@@ -17,7 +17,7 @@ from .config import toml_parser
 from ..discover.projects import Project
 from ..ftypes import ParseError, Span
 from .records import Requirement, Requirements
-from .python import decode_text
+from .python import decode_text, utf16_text
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
 if TYPE_CHECKING:
@@ -269,7 +269,11 @@ class _Reader:
             return None
         if data.startswith(b"\xef\xbb\xbf"):  # pip reads a UTF-8 byte order mark fine
             data = data[3:]
-        text = decode_text(data, rel)
+        # pip decodes a UTF-16 file by its byte order mark too (pip/_internal/utils/encoding.py,
+        # auto_decode); one that does not decode as UTF-16 throughout fails it, and tools that
+        # read TOML (Pipfile, pyproject.toml) take UTF-8 only.
+        utf16 = utf16_text(data) if report else None
+        text = utf16 if utf16 is not None else decode_text(data, rel)
         if isinstance(text, ParseError):
             if report:
                 self.errors.append(text)

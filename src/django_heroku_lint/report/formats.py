@@ -495,6 +495,13 @@ def summary(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False, fixed
     return line
 
 
+def guess_note(build_root: str, module: str, candidates: Sequence[str]) -> str:
+    """The summary's line for a settings module chosen among several candidates."""
+    where = relative_path(build_root)
+    prefix = "" if where in (".", "") else f"{where}: "
+    return f"{prefix}judged {module} (guessed among {len(candidates)} candidates; set settings-module to choose)"
+
+
 def statistics_rows(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> list[dict[str, Any]]:
     """A count per rule, the most frequent first: code, name, count, and whether ``--fix``
     (with ``--unsafe-fixes`` when asked) repairs any of them."""

@@ -15,7 +15,10 @@ every other uppercase name the settings chain defines.
 - ``build_root`` (absolute), ``project_dir`` (the folder of ``manage.py``, relative
   to the build root, ``""`` at the root);
 - ``settings_module``, ``settings_path`` and ``reason``: the judged module, its file
-  and why it was chosen (the first two are ``null`` when there is none);
+  and why it was chosen (the first two are ``null`` when there is none, and the
+  reason then says what djhlint tried);
+- ``candidates``: when the choice is a guess, the modules that could be the deployed
+  one, the judged one first (empty otherwise);
 - ``complete``: false when a module of the chain could not be read (settings rules
   then stay silent);
 - ``chain``: the modules in execution order, each ``{"module", "path",
@@ -45,6 +48,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..ftypes import Span
+from ..model.modules import HOW_TO_TELL
 from ..model.values import Binding, DictValue, EnvRead, ListValue, Literal, Unknown, Value
 from ..rules.context import Context
 from ..printable import printable, relative_path
@@ -252,6 +256,7 @@ def project_data(context: Context) -> dict[str, Any]:
         "settings_module": model.module if model else None,
         "settings_path": model.path if model else None,
         "reason": model.reason if model else _why_none(context),
+        "candidates": _candidates(context),
         "complete": model.complete if model else False,
         "chain": [],
         "settings": [],
@@ -268,7 +273,15 @@ def project_data(context: Context) -> dict[str, Any]:
     return data
 
 
+def _candidates(context: Context) -> list[str]:
+    choice = context.settings_choice
+    return list(choice.candidates) if choice is not None and choice.path and choice.guessed else []
+
+
 def _why_none(context: Context) -> str:
+    choice = context.settings_choice
+    if choice is not None and not choice.path:
+        return f"{choice.reason}; {HOW_TO_TELL}: settings rules are skipped"
     broken = [e for e in context.parse_errors if e.span.file.endswith(".py")]
     if broken:
         return f"the settings module could not be read ({broken[0].span.file}: {broken[0].reason}): settings rules are skipped"
@@ -303,6 +316,8 @@ def _project_text(context: Context) -> str:
     else:
         out.append(f"Settings module: {model.module} ({path(model.path)})")
         out.append(f"  chosen because: {model.reason}")
+        if _candidates(context):
+            out.append(f"  a guess among {len(_candidates(context))} candidates: {', '.join(_candidates(context))}; {HOW_TO_TELL} to choose")
         out += ["", "Modules run, in execution order:"]
         width = max(len(ref.name) for ref in model.chain)
         pwidth = max(len(path(ref.path)) for ref in model.chain)

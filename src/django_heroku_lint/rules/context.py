@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ..discover.projects import Project
 from ..ftypes import Data, Diagnostic, ParseError, Span
+from ..model.modules import SettingsChoice
 from ..model.values import SettingsModel
 from ..read.records import DotenvFile, EntryPoint, Procfile, PythonPin, Requirements, VersionFile
 
@@ -39,6 +40,7 @@ class Context(Data):
     committed_venvs: list[str] = field(default_factory=list)  # virtualenv folders git would commit
     dotenv_files: list[DotenvFile] = field(default_factory=list)  # .env files git would commit
     python_pins: list[PythonPin] = field(default_factory=list)  # in order of trust
+    settings_choice: SettingsChoice | None = None  # which settings module was judged and why; empty path: none
 
 
 @dataclass(repr=False, eq=False)

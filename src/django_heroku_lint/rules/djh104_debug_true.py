@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..ftypes import Diagnostic
-from ..model.values import Literal
+from ..model.values import EnvRead, Literal
 from .context import Context
 from .rule import Case, Rule
 from ._values import setting, true_when_deployed, unique_spans
@@ -17,6 +17,9 @@ class DebugTrue(Rule):
     is missing: `config("DEBUG", default=True, cast=bool)`, `env.bool("DEBUG",
     default=True)`, `environ.Env(DEBUG=(bool, True))`. When `DEBUG` differs between
     branches (`if "DYNO" in os.environ: ...`), it speaks only if every branch turns it on.
+
+    The message names the config var the code reads (`DJANGO_DEBUG` for
+    `env.bool("DJANGO_DEBUG", default=True)`).
 
     It does not evaluate comparisons such as `os.environ.get("DEBUG", "True") == "True"`,
     and a read that stays a string is DJH103's business.
@@ -50,6 +53,11 @@ class DebugTrue(Rule):
         ),
         Case({"mysite/settings.py": 'import environ\n\nenv = environ.Env()\nDEBUG = env.bool("DEBUG", default=True)\n'}, expect=["mysite/settings.py:4"]),
         Case(
+            {"mysite/settings.py": 'import environ\n\nenv = environ.Env()\nDEBUG = env.bool("DJANGO_DEBUG", default=True)\n'},
+            expect=["mysite/settings.py:4"],
+            note="the message names DJANGO_DEBUG, the config var the code reads",
+        ),
+        Case(
             {
                 "mysite/settings/__init__.py": "",
                 "mysite/settings.py": None,
@@ -75,6 +83,9 @@ class DebugTrue(Rule):
         if not spans or any(span is None for span in spans):
             return
         literal = {v.span for v in binding.values if isinstance(v, Literal)}
+        names = {true_when_deployed(v): v.var for v in binding.values if isinstance(v, EnvRead)}
         for span in unique_spans([s for s in spans if s is not None]):
-            how = "True in the deployed settings" if span in literal else "True whenever the DEBUG config var is unset"
+            var = names.get(span)
+            config_var = f"the {var} config var" if var else "its config var"
+            how = "True in the deployed settings" if span in literal else f"True whenever {config_var} is unset"
             yield self.diagnostic(ctx, span, how=how)

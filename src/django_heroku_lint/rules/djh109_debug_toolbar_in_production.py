@@ -6,7 +6,8 @@ from ..ftypes import Diagnostic
 from .context import Context
 from ..read.requirements import declared
 from .rule import Case, Rule
-from ._values import always_contains, setting
+from ..model.values import DictValue
+from ._values import always_contains, setting, true_when_deployed
 
 ENTRIES = (("INSTALLED_APPS", "debug_toolbar"), ("MIDDLEWARE", "debug_toolbar.middleware.DebugToolbarMiddleware"))
 
@@ -15,9 +16,19 @@ class DebugToolbarInProduction(Rule):
     """
     ## What it does
     Flags `debug_toolbar` in the deployed `INSTALLED_APPS`, and its middleware in the
-    deployed `MIDDLEWARE`, when every branch of the settings adds it. Adding it under
+    deployed `MIDDLEWARE`, when every branch of the settings adds it and the site breaks
+    for it: django-debug-toolbar is not in the requirements Heroku installs (the app
+    cannot start), or the toolbar can show: `DEBUG` is on in the deployed settings (the
+    literal `True`, or a fallback that turns it on whenever the config var is unset),
+    or `DEBUG_TOOLBAR_CONFIG` sets its own `SHOW_TOOLBAR_CALLBACK`. Adding it under
     `if DEBUG:` (or in a development settings module) is the documented way and is left
     alone, as is a list djhlint cannot fully read.
+
+    Checked against django-debug-toolbar's `show_toolbar`: the default callback shows
+    the toolbar only when `DEBUG` is on and the client's address is in `INTERNAL_IPS`,
+    so an installed toolbar with `DEBUG` off (or unknown) and the default callback shows
+    nothing and is not reported. What it does not catch: a `DEBUG` that the config var
+    turns on, since the repository cannot show config vars.
 
     ## Why it breaks on Heroku
     django-debug-toolbar is a development tool. It usually sits in a development
@@ -52,6 +63,22 @@ class DebugToolbarInProduction(Rule):
             },
             expect=["mysite/settings.py:2"],
         ),
+        Case(
+            {
+                "mysite/settings.py": 'DEBUG = True\nINSTALLED_APPS = ["django.contrib.staticfiles", "debug_toolbar"]\n',
+                "requirements.txt": "Django==5.2.8\ngunicorn==23.0.0\ndjango-debug-toolbar==6.0.0\n",
+            },
+            expect=["mysite/settings.py:2"],
+            note="installed, and DEBUG is on",
+        ),
+        Case(
+            {
+                "mysite/settings.py": 'DEBUG = False\nINSTALLED_APPS = ["django.contrib.staticfiles", "debug_toolbar"]\nDEBUG_TOOLBAR_CONFIG = {"SHOW_TOOLBAR_CALLBACK": lambda request: True}\n',
+                "requirements.txt": "Django==5.2.8\ngunicorn==23.0.0\ndjango-debug-toolbar==6.0.0\n",
+            },
+            expect=["mysite/settings.py:2"],
+            note="a callback of its own shows it whatever DEBUG is",
+        ),
     ]
     VALID = [
         Case(
@@ -60,15 +87,42 @@ class DebugToolbarInProduction(Rule):
             }
         ),
         Case({"mysite/settings.py": 'INSTALLED_APPS = ["django.contrib.staticfiles"]\n'}),
+        Case(
+            {
+                "mysite/settings.py": 'DEBUG = False\nINSTALLED_APPS = ["django.contrib.staticfiles", "debug_toolbar"]\n',
+                "requirements.txt": "Django==5.2.8\ngunicorn==23.0.0\ndjango-debug-toolbar==6.0.0\n",
+            },
+            note="installed, and DEBUG is off: the toolbar cannot show",
+        ),
     ]
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
         reqs = ctx.requirements
         if reqs is not None and reqs.complete and declared(reqs, "django-debug-toolbar") is None:
             consequence = f"django-debug-toolbar is not in {reqs.installer}, so the app crashes at boot (ModuleNotFoundError)"
+        elif custom_callback(ctx):
+            consequence = "DEBUG_TOOLBAR_CONFIG's SHOW_TOOLBAR_CALLBACK decides who sees SQL and settings, whatever DEBUG is"
+        elif debug_on(ctx):
+            consequence = "DEBUG is on, so it shows SQL and settings to INTERNAL_IPS"
         else:
-            consequence = "it runs on every request and, once DEBUG is on, shows SQL and settings to INTERNAL_IPS"
+            return  # installed, DEBUG off or unknown, the default callback: the toolbar cannot show
         for name, entry in ENTRIES:
             found = always_contains(setting(ctx, name), entry)
             if found:
                 yield self.diagnostic(ctx, found[-1].span, setting=name, consequence=consequence)
+
+
+def debug_on(ctx: Context) -> bool:
+    """True when every alternative of the deployed DEBUG turns it on."""
+    binding = setting(ctx, "DEBUG")
+    if binding is None or binding.maybe_unset or not binding.values:
+        return False
+    return all(true_when_deployed(value) is not None for value in binding.values)
+
+
+def custom_callback(ctx: Context) -> bool:
+    """True when DEBUG_TOOLBAR_CONFIG certainly sets SHOW_TOOLBAR_CALLBACK."""
+    binding = setting(ctx, "DEBUG_TOOLBAR_CONFIG")
+    if binding is None or binding.maybe_unset or not binding.values:
+        return False
+    return all(isinstance(v, DictValue) and v.get("SHOW_TOOLBAR_CALLBACK") is not None for v in binding.values)

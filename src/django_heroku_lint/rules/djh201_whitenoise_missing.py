@@ -34,10 +34,18 @@ class WhitenoiseMissing(Rule):
     ## What it does
     Flags a deployed `MIDDLEWARE` that has no `whitenoise.middleware.WhiteNoiseMiddleware`
     and nothing that adds it (`+=`, `.append`, `.insert`, `django_heroku.settings()`).
-    It stays silent when static files are served some other way (a `STORAGES` or
-    `STATICFILES_STORAGE` backend that is not Django's or WhiteNoise's, such as S3),
-    when `django.contrib.staticfiles` is not installed (or `INSTALLED_APPS` is not set
-    at all), or when the list is not fully known.
+    It stays silent when static files are served some other way: a `STORAGES` or
+    `STATICFILES_STORAGE` backend that is not Django's or WhiteNoise's (S3, Google
+    Cloud, Cloudinary: `collectstatic` uploads the files there), or a `wsgi.py` that
+    wraps the application to serve them (dj-static's `application =
+    Cling(get_wsgi_application())`, Heroku's old recipe, or WhiteNoise's WSGI form
+    `application = WhiteNoise(application, root=...)`); also when
+    `django.contrib.staticfiles` is not installed (or `INSTALLED_APPS` is not set at
+    all), or when the list is not fully known.
+
+    What it does not catch: static files served by a buildpack in front of the app
+    (an nginx buildpack serving `STATIC_ROOT`) are invisible to it and still reported;
+    silence the line with `# noqa: DJH201` then.
 
     ## Why it breaks on Heroku
     Django serves static files only while `DEBUG` is on. On Heroku there is no nginx in
@@ -109,6 +117,20 @@ class WhitenoiseMissing(Rule):
             },
             note="static files served from S3",
         ),
+        Case(
+            {
+                "mysite/wsgi.py": 'import os\n\nfrom dj_static import Cling\nfrom django.core.wsgi import get_wsgi_application\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n\napplication = Cling(get_wsgi_application())\n',
+                "mysite/settings.py": 'INSTALLED_APPS = ["django.contrib.staticfiles"]\nMIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]\nSTATIC_URL = "/static/"\nSTATIC_ROOT = "staticfiles"\n',
+                "requirements.txt": "Django==4.2.16\ngunicorn==23.0.0\ndj-static==0.0.6\n",
+            },
+            note="dj-static's Cling serves them from wsgi.py",
+        ),
+        Case(
+            {
+                "mysite/settings.py": 'INSTALLED_APPS = ["django.contrib.staticfiles", "storages"]\nMIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]\nSTATICFILES_STORAGE = "storages.backends.s3boto3.S3Boto3Storage"\n'
+            },
+            note="the storage setting of Django before 4.2",
+        ),
     ]
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
@@ -123,6 +145,8 @@ class WhitenoiseMissing(Rule):
         backend = static_backend(ctx)
         if backend is not None and not backend.startswith("whitenoise.") and backend not in DJANGO_STORAGES:
             return
+        if any(entry.static_wrapper for entry in ctx.entry_points):
+            return  # wsgi.py serves them (dj-static's Cling, WhiteNoise's WSGI form)
         binding = setting(ctx, "MIDDLEWARE")
         if binding is None:
             if "MIDDLEWARE_CLASSES" not in ctx.settings.settings:

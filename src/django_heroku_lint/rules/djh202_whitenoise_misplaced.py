@@ -9,6 +9,8 @@ from .context import Context
 from .rule import Case, Rule
 from ._values import SECURITY, WHITENOISE, setting, unique_spans
 
+CORS = "corsheaders.middleware.CorsMiddleware"
+
 
 def misplaced(value: ListValue) -> tuple[Span, str, Fix] | None:
     """The WhiteNoise entry, where it is, and the fix that moves it, when its place is
@@ -26,12 +28,16 @@ def misplaced(value: ListValue) -> tuple[Span, str, Fix] | None:
     if wn_index is None:
         return None
     if sec_index is not None:
-        if wn_index == sec_index + 1:
+        anchor = sec_index  # django-cors-headers' CorsMiddleware may sit between them
+        while anchor + 1 < len(value.items) and isinstance(value.items[anchor + 1], Literal) and value.items[anchor + 1].value == CORS:  # type: ignore[union-attr]
+            anchor += 1
+        if wn_index in (sec_index + 1, anchor + 1):
             return None
         where = "before SecurityMiddleware" if wn_index < sec_index else f"{wn_index - sec_index - 1} entries after SecurityMiddleware"
-        move = MoveElement(value.items[wn_index].span, value.items[sec_index].span, after=True)
-        return value.items[wn_index].span, where, Fix(SAFE, "move WhiteNoise directly after SecurityMiddleware", intents=(move,))
-    if wn_index == 0:
+        move = MoveElement(value.items[wn_index].span, value.items[anchor].span, after=True)
+        after = "SecurityMiddleware" if anchor == sec_index else "CorsMiddleware, after SecurityMiddleware"
+        return value.items[wn_index].span, where, Fix(SAFE, f"move WhiteNoise directly after {after}", intents=(move,))
+    if wn_index == 0 or all(isinstance(i, Literal) and i.value == CORS for i in value.items[:wn_index]):
         return None
     move = MoveElement(value.items[wn_index].span, value.items[0].span, after=False)
     return value.items[wn_index].span, f"at position {wn_index + 1} with no SecurityMiddleware", Fix(SAFE, "move WhiteNoise to the top of MIDDLEWARE", intents=(move,))
@@ -44,6 +50,13 @@ class WhitenoiseMisplaced(Rule):
     `django.middleware.security.SecurityMiddleware` (or not first when that is absent),
     counting `+=`, `.append`, `.insert` and what `django_heroku.settings(locals())` does:
     it puts WhiteNoise first, before SecurityMiddleware.
+
+    django-cors-headers' `corsheaders.middleware.CorsMiddleware` may sit between them
+    (`SecurityMiddleware, CorsMiddleware, WhiteNoiseMiddleware`): its documentation asks
+    for it "as high as possible, especially before any middleware that can generate
+    responses such as ... WhiteNoiseMiddleware", so that static responses carry CORS
+    headers too. Only that middleware is allowed there; the fix, where it moves
+    WhiteNoise, puts it after CorsMiddleware too.
 
     ## Why it breaks on Heroku
     WhiteNoise's documentation: place it "directly after the Django SecurityMiddleware
@@ -67,6 +80,7 @@ class WhitenoiseMisplaced(Rule):
     ## References
     - WhiteNoise, "Enable WhiteNoise": https://whitenoise.readthedocs.io/en/stable/django.html
     - django-heroku (archived), whose `settings()` puts WhiteNoise first: https://github.com/heroku/django-heroku
+    - django-cors-headers, "Setup" (the middleware's place): https://github.com/adamchainz/django-cors-headers#setup
     """
 
     code = "DJH202"
@@ -110,6 +124,16 @@ class WhitenoiseMisplaced(Rule):
             },
             expect=["mysite/settings.py:7"],
         ),
+        Case(
+            {
+                "mysite/settings.py": 'MIDDLEWARE = [\n    "django.middleware.security.SecurityMiddleware",\n    "corsheaders.middleware.CorsMiddleware",\n    "django.middleware.common.CommonMiddleware",\n    "whitenoise.middleware.WhiteNoiseMiddleware",\n]\n'
+            },
+            expect=["mysite/settings.py:5"],
+            fixed={
+                "mysite/settings.py": 'MIDDLEWARE = [\n    "django.middleware.security.SecurityMiddleware",\n    "corsheaders.middleware.CorsMiddleware",\n    "whitenoise.middleware.WhiteNoiseMiddleware",\n    "django.middleware.common.CommonMiddleware",\n]\n'
+            },
+            note="the fix keeps CorsMiddleware first after SecurityMiddleware",
+        ),
     ]
     VALID = [
         Case(
@@ -121,6 +145,12 @@ class WhitenoiseMisplaced(Rule):
             {
                 "mysite/settings.py": 'MIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]\nMIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")\n'
             }
+        ),
+        Case(
+            {
+                "mysite/settings.py": 'MIDDLEWARE = [\n    "django.middleware.security.SecurityMiddleware",\n    "corsheaders.middleware.CorsMiddleware",\n    "whitenoise.middleware.WhiteNoiseMiddleware",\n    "django.contrib.sessions.middleware.SessionMiddleware",\n]\n'
+            },
+            note="django-cors-headers' documented order",
         ),
     ]
 

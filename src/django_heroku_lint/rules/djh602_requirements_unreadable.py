@@ -1,35 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from ..ftypes import SAFE, Diagnostic, Edit, Fix, ParseError, Span
-from ..edit.intents import RewriteIntent
 from .context import Context
-from ..read.python import UTF16_MIXED, UTF16_TEXT, utf16_text
+from ..read.python import UTF16_MIXED
 from ..read.requirements import LOCK_FILES
 from .rule import TREE, Case, Rule
 
 REQUIREMENTS = "Django==5.2.8\ndj-database-url==3.0.1\ngunicorn==23.0.0\npsycopg[binary]==3.2.12\npython-decouple==3.8\nwhitenoise==6.11.0\n"
-
-
-@dataclass(repr=False, eq=False)
-class Reencode(RewriteIntent):
-    """A UTF-16 text file (with its byte order mark) is written again as UTF-8 without
-    one, its text unchanged: a ``rewrite`` edit."""
-
-    file: str
-
-    def target_file(self) -> str:
-        return self.file
-
-    def apply(self, data: bytes) -> str:
-        from ..edit.source import Unresolvable
-
-        text = utf16_text(data)
-        if text is None:
-            raise Unresolvable("not a UTF-16 text file")
-        return text
 
 
 def explain(error: ParseError) -> str:
@@ -39,11 +18,6 @@ def explain(error: ParseError) -> str:
         return (
             f"{file} starts as UTF-16 but has bytes that are not (a line appended as UTF-8 to a PowerShell redirect?): "
             "pip cannot decode it and the push is rejected; save it as UTF-8"
-        )
-    if "UTF-16" in reason:
-        return (
-            f"{file} is UTF-16 (a PowerShell `>` redirect), which pip reads only while every line stays UTF-16 "
-            "and which breaks the build as soon as a line is appended as UTF-8; save it as UTF-8"
         )
     if "not valid UTF-8" in reason or "binary" in reason:
         return f"{file} is not UTF-8 text, and pip on Heroku reads it as UTF-8, so the build fails; save it as UTF-8"
@@ -56,23 +30,27 @@ class RequirementsUnreadable(Rule):
     """
     ## What it does
     Flags a requirements file pip cannot read on Heroku: `requirements.txt`, or a file it
-    includes with `-r`, that is UTF-16 (a PowerShell `pip freeze > requirements.txt`),
-    not UTF-8, or missing; and a misnamed `requirements.txt` (`requirement.txt`,
-    `requirements.text`, `Requirements.txt`, a trailing space) when no file Heroku
-    installs from is present. A UTF-8 byte order mark is fine: pip strips it.
+    includes with `-r`, that starts as UTF-16 but does not decode as UTF-16 (a line
+    appended as UTF-8 to a PowerShell `pip freeze > requirements.txt`), that is neither
+    UTF-8 nor UTF-16 with a byte order mark, or that is missing; and a misnamed
+    `requirements.txt` (`requirement.txt`, `requirements.text`, `Requirements.txt`, a
+    trailing space) when no file Heroku installs from is present.
+
+    A byte order mark is fine, UTF-8 or UTF-16: pip decodes the file by it (checked in
+    pip's source, `pip/_internal/req/req_file.py`, which reads every requirements file
+    through `auto_decode` in `pip/_internal/utils/encoding.py`, and with pip itself on a
+    UTF-16 file written by PowerShell). What it does not catch: a file in a legacy
+    encoding that happens to decode as UTF-8, and what pip finds wrong inside the lines.
 
     ## Why it breaks on Heroku
     Heroku installs from a file named exactly `requirements.txt`, decoded as UTF-8. A
     misnamed file means nothing is installed (or the build stops for lack of a package
-    manager file). pip guesses UTF-16 from the byte order mark, but one line appended
-    by a UTF-8 tool (`echo gunicorn >> requirements.txt`) makes the file undecodable and
-    the push is rejected with a `UnicodeDecodeError`; pip-tools, Dependabot and other
-    tools refuse UTF-16 from the start. A missing `-r` include stops pip too.
+    manager file). pip decodes UTF-16 by its byte order mark, but one line appended by a
+    UTF-8 tool (`echo gunicorn >> requirements.txt`) makes the file undecodable and the
+    push is rejected with a `UnicodeDecodeError`. A missing `-r` include stops pip too.
 
     ## Fix safety
-    For a UTF-16 file, the fix writes the same text again as UTF-8, without a byte order
-    mark, keeping its line ends. It is safe: pip reads exactly the same requirements. A
-    file that is only partly UTF-16 (a line appended as UTF-8) gets no fix, as part of
+    A file that is only partly UTF-16 (a line appended as UTF-8) gets no fix, as part of
     its text would have to be guessed.
 
     For a misnamed file, the fix renames it to `requirements.txt`. It is safe too: the
@@ -83,11 +61,12 @@ class RequirementsUnreadable(Rule):
 
     | the fix | safety |
     |---|---|
-    | saves a UTF-16 requirements file as UTF-8 (no byte order mark, same text); renames a lone misnamed `requirement.txt`, `requirements.text` ... to `requirements.txt` | safe |
+    | renames a lone misnamed `requirement.txt`, `requirements.text` ... to `requirements.txt` (a UTF-16 file with a byte order mark needs nothing: pip decodes it) | safe |
 
     ## References
     - pip, "Requirements File Format: Encoding".
-    - django-simple-deploy issue #79 (a UTF-16 requirements.txt rejected by Heroku).
+    - django-simple-deploy issue #79 (a UTF-16 requirements.txt rejected by Heroku: pip's
+      `auto_decode` stops on "truncated data", bytes after the UTF-16 text).
     - Heroku Dev Center, "Python Dependencies via Pip": https://devcenter.heroku.com/articles/python-pip
     """
 
@@ -95,14 +74,7 @@ class RequirementsUnreadable(Rule):
     name = "requirements-unreadable"
     message = "the requirements cannot be installed: {detail}"
 
-
     INVALID = [
-        Case(
-            {"requirements.txt": REQUIREMENTS.encode("utf-16")},
-            expect=["requirements.txt:1"],
-            show=TREE,
-            fixed={"requirements.txt": REQUIREMENTS},
-        ),
         Case(
             {"requirements.txt": None, "requirement.txt": REQUIREMENTS},
             expect=["requirement.txt:1"],
@@ -110,12 +82,6 @@ class RequirementsUnreadable(Rule):
             fixed={"requirement.txt": None, "requirements.txt": REQUIREMENTS},
         ),
         Case({"requirements.txt": "-r requirements/base.txt\n"}, expect=["requirements.txt:1"]),
-        Case(
-            {"requirements.txt": b"\xfe\xff" + REQUIREMENTS.replace("\n", "\r\n").encode("utf-16-be")},
-            expect=["requirements.txt:1"],
-            fixed={"requirements.txt": REQUIREMENTS.replace("\n", "\r\n")},
-            note="big-endian with CRLF line ends, as PowerShell writes them: the line ends stay",
-        ),
         Case(
             {"requirements.txt": REQUIREMENTS.encode("utf-16") + b"gunicorn\n"},
             expect=["requirements.txt:1"],
@@ -131,14 +97,17 @@ class RequirementsUnreadable(Rule):
     VALID = [
         Case({"requirements.txt": REQUIREMENTS}, show=TREE),
         Case({"requirements.txt": b"\xef\xbb\xbf" + REQUIREMENTS.encode("utf-8")}, show=TREE),
+        Case({"requirements.txt": REQUIREMENTS.encode("utf-16")}, show=TREE, note="UTF-16 with a byte order mark: pip decodes it"),
+        Case(
+            {"requirements.txt": b"\xfe\xff" + REQUIREMENTS.replace("\n", "\r\n").encode("utf-16-be")},
+            show=TREE,
+            note="big-endian with CRLF line ends, as PowerShell writes them",
+        ),
     ]
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
         for error in ctx.requirements_errors:
-            fix = None
-            if error.reason == UTF16_TEXT:
-                fix = Fix(SAFE, f"save {error.span.file} as UTF-8", intents=(Reencode(error.span.file),))
-            yield self.diagnostic(ctx, error.span, fix=fix, detail=explain(error))
+            yield self.diagnostic(ctx, error.span, detail=explain(error))
         if any(name in ctx.files for name in LOCK_FILES):
             return
         names = ctx.misnamed_requirements

@@ -1,0 +1,276 @@
+"""Which settings module Heroku runs, as real projects lay them out, and what djhlint
+says when it cannot tell (DJH001).
+
+Each tree is the small shape of a real public project: a top-level ``config/`` package
+with ``development.py`` and ``production.py``; cookiecutter's ``config/django/``; a
+``wsgi.py`` default naming a ``local.py`` that ``.gitignore`` keeps out of git; a
+two-line ``prod.py`` beside a package that runs its own chain; a
+``settings_production.py`` holding only ``DATABASES`` that ``settings.py`` star-imports.
+"""
+
+from __future__ import annotations
+
+from django_heroku_lint.engine import Options, lint
+
+from .helpers import diagnostics, git, run_cli, write_tree
+
+REQUIREMENTS = "django==5.2.8\ngunicorn\nwhitenoise\ndj-database-url\npsycopg[binary]\n"
+
+# A top-level config/ package (no package named settings), chosen by a plain default.
+CONFIG_PACKAGE = {
+    ".python-version": "3.13\n",
+    "Procfile": "web: daphne -b 0.0.0.0 -p $PORT project.asgi:application\n",
+    "requirements.txt": REQUIREMENTS + "daphne\n",
+    "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.development")\n',
+    "project/__init__.py": "",
+    "project/asgi.py": (
+        "import os\nfrom django.core.asgi import get_asgi_application\n"
+        'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.development")\n'
+        "application = get_asgi_application()\n"
+    ),
+    "config/__init__.py": "",
+    "config/base.py": (
+        "import os\n"
+        'SECRET_KEY = os.environ.get("SECRET_KEY")\n'
+        'INSTALLED_APPS = ["django.contrib.staticfiles"]\n'
+        'MIDDLEWARE = ["django.middleware.security.SecurityMiddleware", "whitenoise.middleware.WhiteNoiseMiddleware"]\n'
+        'STATIC_ROOT = "staticfiles"\n'
+    ),
+    "config/development.py": (
+        "from .base import *\nDEBUG = True\n"
+        'DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}}\n'
+    ),
+    "config/production.py": (
+        "import dj_database_url\nfrom .base import *\nDEBUG = False\n"
+        'ALLOWED_HOSTS = ["*"]\nDATABASES = {"default": dj_database_url.config()}\n'
+    ),
+}
+
+# othello-server's shape: the default names config.settings.local, which git ignores.
+IGNORED_DEFAULT = {
+    ".gitignore": "config/settings/local.py\n",
+    ".python-version": "3.13\n",
+    "Procfile": "release: python manage.py migrate\nweb: daphne -b 0.0.0.0 -p $PORT config.asgi:application\n",
+    "requirements.txt": "django==4.2.18\ndaphne\nwhitenoise\ndj-database-url\npsycopg2-binary\ndjango-heroku\n",
+    "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")\n',
+    "config/__init__.py": "",
+    "config/asgi.py": (
+        "import os\nfrom django.core.asgi import get_asgi_application\n"
+        'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")\n'
+        "application = get_asgi_application()\n"
+    ),
+    "config/settings/__init__.py": (
+        "import os\n"
+        'if os.getenv("DJANGO_SETTINGS_MODULE", "config.settings.local") == "config.settings.local":\n'
+        "    from .local import *\nelse:\n    from .production import *\n"
+    ),
+    "config/settings/base.py": (
+        "import os\n"
+        'SECRET_KEY = os.environ.get("SECRET_KEY")\n'
+        'SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")\n'
+        'INSTALLED_APPS = ["django.contrib.staticfiles"]\n'
+        'MIDDLEWARE = ["django.middleware.security.SecurityMiddleware", "whitenoise.middleware.WhiteNoiseMiddleware"]\n'
+        'STATIC_ROOT = "staticfiles"\n'
+    ),
+    "config/settings/production.py": (
+        "import django_heroku\nfrom .base import *\nDEBUG = False\nSECURE_SSL_REDIRECT = True\n"
+        "django_heroku.settings(locals())\n"
+    ),
+    "config/settings/local.py": "from .base import *\nDEBUG = True\n",  # on the author's disk, never in git
+}
+
+# pdf-parser's shape: wsgi.py names the package, whose __init__ runs base; prod.py is two lines.
+PROD_FRAGMENT = {
+    ".python-version": "3.12\n",
+    "Procfile": "web: gunicorn config.wsgi --log-file -\n",
+    "requirements.txt": "django==4.2.16\ngunicorn\n",
+    "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")\n',
+    "config/__init__.py": "",
+    "config/wsgi.py": (
+        "import os\nfrom django.core.wsgi import get_wsgi_application\n"
+        'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")\n'
+        "application = get_wsgi_application()\n"
+    ),
+    "config/settings/__init__.py": "from .base import *\n",
+    "config/settings/base.py": (
+        'SECRET_KEY = "nwpma-f7m%f!b&vj6-literal"\n'
+        "DEBUG = True\n"
+        "ALLOWED_HOSTS = []\n"
+        'INSTALLED_APPS = ["django.contrib.staticfiles"]\n'
+        'MIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]\n'
+        'DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}}\n'
+        'STATIC_ROOT = "staticfiles"\n'
+    ),
+    "config/settings/prod.py": 'DEBUG = False\nALLOWED_HOSTS = ["*"]\n',
+}
+
+
+def choice_of(root, **options):
+    (result,) = lint(Options(paths=[str(root)], **options)).projects
+    return result.context.settings_choice
+
+
+def codes_in(root) -> set[tuple[str, str]]:
+    return {(code, path) for code, path, _ in diagnostics(root)}
+
+
+def committed(root, files):
+    write_tree(root, files)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "project")
+    return root
+
+
+def test_production_beside_development_in_a_package_not_named_settings(tmp_path):
+    write_tree(tmp_path, CONFIG_PACKAGE)
+    choice = choice_of(tmp_path)
+    assert (choice.module, choice.path) == ("config.production", "config/production.py")
+    assert choice.reason == "production module beside config.development, which project/asgi.py points at"
+    found = diagnostics(tmp_path)
+    assert ("DJH108", "project/asgi.py", 3) in found  # the default is the development module
+    assert ("DJH101", "config/production.py", 4) in found
+    assert not {"DJH104", "DJH501"} & {code for code, _, _ in found}  # development.py is not judged
+
+
+def test_cookiecutter_django_folder_with_local_and_production(tmp_path):
+    files = {
+        **{k: v for k, v in CONFIG_PACKAGE.items() if not k.startswith("config/")},
+        "config/__init__.py": "",
+        "config/django/__init__.py": "",
+        "config/django/base.py": CONFIG_PACKAGE["config/base.py"],
+        "config/django/local.py": CONFIG_PACKAGE["config/development.py"],
+        "config/django/production.py": CONFIG_PACKAGE["config/production.py"],
+    }
+    files["manage.py"] = files["manage.py"].replace("config.development", "config.django.local")
+    files["project/asgi.py"] = files["project/asgi.py"].replace("config.development", "config.django.local")
+    write_tree(tmp_path, files)
+    assert choice_of(tmp_path).module == "config.django.production"
+    assert ("DJH101", "config/django/production.py") in codes_in(tmp_path)
+
+
+def test_a_package_named_for_something_else_gets_no_guess(tmp_path):
+    """Only a development default looks for a production sibling outside a settings package."""
+    files = dict(CONFIG_PACKAGE)
+    files["manage.py"] = files["manage.py"].replace("config.development", "config.main")
+    files["project/asgi.py"] = files["project/asgi.py"].replace("config.development", "config.main")
+    files["config/main.py"] = files.pop("config/development.py")
+    write_tree(tmp_path, files)
+    assert choice_of(tmp_path).module == "config.main"
+
+
+def test_the_default_names_a_git_ignored_module_beside_production(tmp_path):
+    root = committed(tmp_path, IGNORED_DEFAULT)
+    choice = choice_of(root)
+    assert (choice.module, choice.path) == ("config.settings.production", "config/settings/production.py")
+    assert "which config/asgi.py points at but the repository does not hold" in choice.reason
+    assert {code for code, _ in codes_in(root)} >= {"DJH101", "DJH202", "DJH604"}
+    assert "DJH108" not in {code for code, _ in codes_in(root)}  # the default cannot run at all: no dev settings deploy
+
+
+def test_the_default_names_a_missing_module_and_nothing_beside_it(tmp_path):
+    files = {k: v for k, v in IGNORED_DEFAULT.items() if k != "config/settings/production.py"}
+    files["config/settings/__init__.py"] = ""
+    root = committed(tmp_path, files)
+    assert diagnostics(root) == [("DJH001", "config/asgi.py", 3)]
+    result = run_cli([str(root)])
+    assert result.exit_code == 1
+    assert "All checks passed" not in result.output
+    assert "config.settings.local, which the repository does not hold" in result.stdout
+    assert "--settings-module" in result.stdout
+    # not manage.py's default either: it names the same missing module
+    assert run_cli([str(root), "--settings-module", "config.settings.base"]).exit_code == 0
+
+
+def test_a_computed_name_nobody_can_evaluate_is_dj001_not_a_pass(tmp_path):
+    files = {k: v for k, v in IGNORED_DEFAULT.items() if k not in ("config/settings/local.py", ".gitignore")}
+    computed = '"config.settings.{0}".format(os.environ.get("DJANGO_ENV"))'
+    files["config/asgi.py"] = files["config/asgi.py"].replace('"config.settings.local"', computed)
+    files["manage.py"] = files["manage.py"].replace('"config.settings.local"', computed)
+    files["config/settings/heroku.py"] = files.pop("config/settings/production.py")
+    files["config/settings/__init__.py"] = ""
+    write_tree(tmp_path, files)
+    assert diagnostics(tmp_path, select=["DJH001"]) == [("DJH001", "config/asgi.py", 3)]
+    result = run_cli([str(tmp_path), "--select", "DJH001"])
+    assert result.exit_code == 1 and "computes DJANGO_SETTINGS_MODULE" in result.stdout
+
+
+def test_a_two_line_prod_fragment_is_not_the_settings_module(tmp_path):
+    write_tree(tmp_path, PROD_FRAGMENT)
+    choice = choice_of(tmp_path)
+    assert (choice.module, choice.path) == ("config.settings", "config/settings/__init__.py")
+    found = codes_in(tmp_path)
+    assert {("DJH102", "config/settings/base.py"), ("DJH104", "config/settings/base.py"), ("DJH501", "config/settings/base.py")} <= found
+    assert ("DJH201", "config/settings/base.py") in found
+    assert not any(path == "config/settings/prod.py" for _, path in found)
+
+
+def test_a_prod_fragment_beside_an_empty_package_is_not_judged_either(tmp_path):
+    files = {**PROD_FRAGMENT, "config/settings/__init__.py": "", "config/settings/local.py": "from .base import *\n"}
+    files["config/wsgi.py"] = files["config/wsgi.py"].replace('"config.settings"', '"config.settings.local"')
+    write_tree(tmp_path, files)
+    assert choice_of(tmp_path).module == "config.settings.local"
+
+
+def test_a_production_fragment_settings_py_star_imports(tmp_path):
+    files = {
+        ".python-version": "3.12\n",
+        "Procfile": "web: gunicorn mysite.wsgi --log-file -\n",
+        "requirements.txt": "django==4.2.16\ngunicorn\ndj-database-url\n",
+        "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n',
+        "mysite/__init__.py": "",
+        "mysite/wsgi.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n',
+        "mysite/settings.py": (
+            'SECRET_KEY = "django-insecure-9f8y0literal"\nDEBUG = False\nALLOWED_HOSTS = [".herokuapp.com"]\n'
+            'INSTALLED_APPS = ["django.contrib.staticfiles"]\n'
+            'MIDDLEWARE = ["django.middleware.security.SecurityMiddleware", "whitenoise.middleware.WhiteNoiseMiddleware"]\n'
+            'STATIC_ROOT = "staticfiles"\n'
+            "from .settings_production import *\n"
+        ),
+        "mysite/settings_production.py": 'import dj_database_url\nDATABASES = {"default": dj_database_url.config()}\n',
+    }
+    write_tree(tmp_path, files)
+    choice = choice_of(tmp_path)
+    assert (choice.module, choice.path) == ("mysite.settings", "mysite/settings.py")
+    assert ("DJH102", "mysite/settings.py") in codes_in(tmp_path)
+
+
+def test_a_guess_among_candidates_is_named_in_the_summary_and_explained(tmp_path):
+    files = {**CONFIG_PACKAGE, "config/heroku.py": "from .production import *\n"}
+    write_tree(tmp_path, files)
+    choice = choice_of(tmp_path)
+    assert choice.candidates == ["config.production", "config.heroku", "config.development"]
+    result = run_cli([str(tmp_path), "--no-cache"])
+    assert "judged config.production (guessed among 3 candidates; set settings-module to choose)" in result.stderr
+    verbose = run_cli([str(tmp_path), "--no-cache", "--verbose"])
+    assert "a guess among 3 candidates: config.production, config.heroku, config.development" in verbose.stderr
+    shown = run_cli(["settings", str(tmp_path)])
+    assert "a guess among 3 candidates: config.production, config.heroku, config.development" in shown.stdout
+    told = run_cli([str(tmp_path), "--no-cache", "--settings-module", "config.production"])
+    assert "guessed" not in told.stderr
+
+
+def test_a_single_module_is_no_guess(make_project):
+    root = make_project()
+    assert choice_of(root).candidates == []
+    assert run_cli([str(root)]).stderr.strip() == "All checks passed."
+
+
+def test_a_default_chosen_in_code_is_not_a_development_default(tmp_path):
+    """RealTime-Chat's asgi.py picks development when DEBUG is set and production
+    otherwise: the production module is judged, and DJH108 does not claim that production
+    runs the development module."""
+    choose = (
+        'if os.environ.get("DEBUG", False):\n'
+        '    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.development")\n'
+        "else:\n"
+        '    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.production")\n'
+    )
+    files = dict(CONFIG_PACKAGE)
+    files["manage.py"] = "import os\n" + choose
+    files["project/asgi.py"] = "import os\nfrom django.core.asgi import get_asgi_application\n" + choose + "application = get_asgi_application()\n"
+    write_tree(tmp_path, files)
+    assert choice_of(tmp_path).module == "config.production"
+    found = diagnostics(tmp_path)
+    assert ("DJH101", "config/production.py", 4) in found
+    assert "DJH108" not in {code for code, _, _ in found}
