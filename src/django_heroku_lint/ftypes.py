@@ -3,9 +3,10 @@
 The pipeline is: discover (reads the disk) -> read (LibCST, Procfile, version files)
 -> model (the settings) -> rules -> diagnostics -> fix -> report.  Each stage's own
 records live with it (``read/records.py``, ``model/values.py``, ``rules/context.py``);
-what is here crosses every boundary.  Everything is a plain dataclass: no CST node
-survives the read stage, so the model can be cached (as JSON) and handed to rules that
-never touch the filesystem.  A rule's fix is plain data too: text edits computed from
+what is here crosses every boundary.  Everything here is a frozen dataclass, a value
+(compared field by field, hashable, never changed once made), and no CST node survives
+the read stage, so the model can be cached (as JSON) and handed to rules that never
+touch the filesystem.  A rule's fix is plain data too: text edits computed from
 spans it already has, or *intents* (``AddKeyword``, ``MoveElement`` ...) that the fix
 stage turns into edits with LibCST.  The intents live here, below the rules, because a
 rule must be able to emit one without importing the fix stage, and ``Fix`` holds them.
@@ -13,81 +14,19 @@ rule must be able to emit one without importing the fix stage, and ``Fix`` holds
 
 from __future__ import annotations
 
-from dataclasses import FrozenInstanceError, dataclass, fields
-
-TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
-if TYPE_CHECKING:
-    from dataclasses import Field
-    from typing import Any, ClassVar
-
-
-# --------------------------------------------------------------------------- records
-#
-# dataclass() compiles each generated method on its own, and every run imports every class
-# here.  So each class inherits its __repr__, __eq__ and __hash__ (and a frozen class its
-# __setattr__) from one of these bases, which behave as the generated ones would, and
-# dataclass() only writes __init__: a warm run starts about 10 ms sooner.
-
-
-class Shown:
-    """A dataclass's ``__repr__``; equality stays identity."""
-
-    __slots__ = ()
-    if TYPE_CHECKING:  # every subclass is a dataclass
-        __dataclass_fields__: ClassVar[dict[str, Field[Any]]]
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
-        return f"{type(self).__qualname__}({shown})"
-
-
-class Data(Shown):
-    """A dataclass's ``__repr__`` and ``__eq__`` (field by field); unhashable, as it is mutable."""
-
-    __slots__ = ()
-    __hash__ = None  # type: ignore[assignment]
-
-    def _compared(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, f.name) for f in fields(self) if f.compare)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._compared() == other._compared()
-
-
-class FrozenData(Data):
-    """Data that cannot change, so it can be hashed, as ``dataclass(frozen=True)`` gives.
-
-    Each attribute is written once, by ``__init__``: assigning it again or deleting it
-    raises ``FrozenInstanceError``.
-    """
-
-    __slots__ = ()
-
-    def __setattr__(self, name: str, value: object) -> None:
-        if name in self.__dict__:
-            raise FrozenInstanceError(f"cannot assign to field {name!r}")
-        object.__setattr__(self, name, value)
-
-    def __delattr__(self, name: str) -> None:
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
-
-    def __hash__(self) -> int:  # type: ignore[override]
-        return hash(self._compared())
+from dataclasses import dataclass
 
 
 # --------------------------------------------------------------------------- spans
 
 
-@dataclass(repr=False, eq=False)
-class Span(Shown):
+@dataclass(frozen=True, slots=True)
+class Span:
     """A range in a file.  ``file`` is relative to the build root, in POSIX form.
 
     Lines and columns are 1-based; the end column is exclusive (as in ruff's JSON).
-    Spans of Python values are created before positions are known and filled in by
-    the parse stage in one pass; a span whose position could not be computed points
-    at the start of the file.
+    A span is a value: it compares and hashes by its fields and never changes once
+    made.  A span whose position could not be computed points at the start of the file.
     """
 
     file: str
@@ -99,18 +38,12 @@ class Span(Shown):
     def key(self) -> tuple[str, int, int, int, int]:
         return (self.file, self.line, self.col, self.end_line, self.end_col)
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Span) and self.key() == other.key()
-
-    def __hash__(self) -> int:
-        return hash(self.key())
-
     def __repr__(self) -> str:
         return f"Span({self.file}:{self.line}:{self.col}-{self.end_line}:{self.end_col})"
 
 
-@dataclass(repr=False, eq=False)
-class ParseError(Data):
+@dataclass(frozen=True, slots=True)
+class ParseError:
     """A file djhlint must read but cannot decode or parse (reported as DJH000)."""
 
     span: Span
@@ -120,8 +53,8 @@ class ParseError(Data):
 # --------------------------------------------------------------------------- diagnostics
 
 
-@dataclass(repr=False, eq=False)
-class Diagnostic(Data):
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
     """One problem a rule found, where it is, and how to fix it when it can be fixed."""
 
     code: str
@@ -152,8 +85,8 @@ class Diagnostic(Data):
 SAFE, UNSAFE = "safe", "unsafe"
 
 
-@dataclass(repr=False, eq=False)
-class Edit(FrozenData):
+@dataclass(frozen=True, slots=True)
+class Edit:
     """One change to one file of the build; paths are relative to the build root.
 
     ``kind`` is ``"replace"`` (the text of ``span`` becomes ``content``; an empty span
@@ -191,8 +124,8 @@ class Edit(FrozenData):
         return cls("delete", file)
 
 
-@dataclass(repr=False, eq=False)
-class AddKeyword(FrozenData):
+@dataclass(frozen=True, slots=True)
+class AddKeyword:
     """``f(a, b=1)`` -> ``f(a, b=1, keyword=value)``; an existing ``keyword=`` gets ``value``."""
 
     call: Span
@@ -200,8 +133,8 @@ class AddKeyword(FrozenData):
     value: str  # Python source of the value
 
 
-@dataclass(repr=False, eq=False)
-class UseMethod(FrozenData):
+@dataclass(frozen=True, slots=True)
+class UseMethod:
     """``env("X", default=1)`` -> ``env.method("X", default=1)``, only when the call passes
     at most ``max_positional`` positional arguments and no keyword outside ``keywords``."""
 
@@ -211,8 +144,8 @@ class UseMethod(FrozenData):
     keywords: tuple[str, ...] = ("default",)
 
 
-@dataclass(repr=False, eq=False)
-class CompareEnvString(FrozenData):
+@dataclass(frozen=True, slots=True)
+class CompareEnvString:
     """``os.environ.get("X", d)`` or ``bool(os.getenv("X"))`` -> ``os.environ.get("X", "d").lower()
     in ("1", "true", "yes", "on")``.  ``default`` is the string fallback to pass, or ``None``
     to keep the call's own string fallback."""
@@ -221,8 +154,8 @@ class CompareEnvString(FrozenData):
     default: str | None
 
 
-@dataclass(repr=False, eq=False)
-class DropFallback(FrozenData):
+@dataclass(frozen=True, slots=True)
+class DropFallback:
     """An environment read loses its fallback: ``config("X", default="k")`` -> ``config("X")``,
     ``os.environ.get("X", "k")`` and ``os.getenv("X") or "k"`` -> ``os.environ["X"]``.
     ``api`` and ``via`` are the ``EnvRead``'s."""
@@ -232,8 +165,8 @@ class DropFallback(FrozenData):
     via: str | None
 
 
-@dataclass(repr=False, eq=False)
-class ReadEnv(FrozenData):
+@dataclass(frozen=True, slots=True)
+class ReadEnv:
     """A literal becomes a read of environment variable ``var``, in the style the module
     already uses: decouple's ``config``, a django-environ ``env``, else ``os.environ``."""
 
@@ -241,8 +174,8 @@ class ReadEnv(FrozenData):
     var: str
 
 
-@dataclass(repr=False, eq=False)
-class ReplaceString(FrozenData):
+@dataclass(frozen=True, slots=True)
+class ReplaceString:
     """A string literal holding ``old`` is rewritten to hold ``new``, keeping its quotes."""
 
     string: Span
@@ -250,8 +183,8 @@ class ReplaceString(FrozenData):
     new: str
 
 
-@dataclass(repr=False, eq=False)
-class MoveElement(FrozenData):
+@dataclass(frozen=True, slots=True)
+class MoveElement:
     """The list element at ``item`` moves directly after (or before) the one at ``anchor``,
     in the same list display, with the comments on its line and the lines above it."""
 
@@ -260,8 +193,8 @@ class MoveElement(FrozenData):
     after: bool = True
 
 
-@dataclass(repr=False, eq=False)
-class InsertElement(FrozenData):
+@dataclass(frozen=True, slots=True)
+class InsertElement:
     """A string element holding ``value`` is inserted ``"after"`` or ``"before"`` the
     element at ``anchor``, or ``"into"`` the empty list display at ``anchor``."""
 
@@ -270,8 +203,8 @@ class InsertElement(FrozenData):
     value: str
 
 
-@dataclass(repr=False, eq=False)
-class AddStatement(FrozenData):
+@dataclass(frozen=True, slots=True)
+class AddStatement:
     """``code`` (one statement) goes after the top-level statement holding ``site``;
     each module of ``imports`` is imported at the top first unless it already is.
     With ``match_quotes``, the strings of ``code`` take the quotes the module mostly uses."""
@@ -283,8 +216,8 @@ class AddStatement(FrozenData):
     match_quotes: bool = False
 
 
-@dataclass(repr=False, eq=False)
-class ReplaceValue(FrozenData):
+@dataclass(frozen=True, slots=True)
+class ReplaceValue:
     """The expression at ``value`` becomes ``code`` (Python source of an expression),
     its strings in the quotes the module mostly uses."""
 
@@ -292,8 +225,8 @@ class ReplaceValue(FrozenData):
     code: str
 
 
-@dataclass(repr=False, eq=False)
-class AddDictEntry(FrozenData):
+@dataclass(frozen=True, slots=True)
+class AddDictEntry:
     """The entry ``key: code`` goes first (or last) in the dict display at ``dict``,
     unless the key is there already; the strings take the quotes of the dict's keys."""
 
@@ -303,8 +236,8 @@ class AddDictEntry(FrozenData):
     first: bool = True
 
 
-@dataclass(repr=False, eq=False)
-class MoveToStorages(FrozenData):
+@dataclass(frozen=True, slots=True)
+class MoveToStorages:
     """``STATICFILES_STORAGE = "X"`` (``setting`` is its name, ``value`` the string)
     becomes the ``"staticfiles"`` entry of ``STORAGES``: of the dict display at
     ``storages``, in the same module, when there is one (the old statement goes), else
@@ -317,16 +250,16 @@ class MoveToStorages(FrozenData):
     add_default: bool = False
 
 
-@dataclass(repr=False, eq=False)
-class Reencode(FrozenData):
+@dataclass(frozen=True, slots=True)
+class Reencode:
     """A UTF-16 text file (with its byte order mark) is written again as UTF-8 without
     one, its text unchanged: a ``rewrite`` edit."""
 
     file: str
 
 
-@dataclass(repr=False, eq=False)
-class AddRequirement(FrozenData):
+@dataclass(frozen=True, slots=True)
+class AddRequirement:
     """``name`` is appended to the build root's ``requirements.txt`` unless it, or one of
     ``satisfied_by``, is already required there."""
 
@@ -340,8 +273,8 @@ Intent = (
 )
 
 
-@dataclass(repr=False, eq=False)
-class Fix(Data):
+@dataclass(frozen=True, slots=True)
+class Fix:
     """How to repair a diagnostic.  ``applicability`` is ``"safe"`` (keeps what the author
     meant and cannot stop the app from starting: ``--fix`` applies it) or ``"unsafe"``
     (only with ``--unsafe-fixes``)."""

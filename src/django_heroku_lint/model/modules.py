@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from ..discover.projects import Project
-from ..ftypes import Data, ParseError, Span
+from ..ftypes import ParseError, Span
 from ..read.layout import Layout, search_span
 from ..read.records import EntryPoint
 
@@ -63,8 +63,8 @@ def setdefault_module(project: Project, rel: str) -> str | None:
     return match.group("module") if match else None
 
 
-@dataclass(repr=False, eq=False)
-class SettingsChoice(Data):
+@dataclass(frozen=True, slots=True)
+class SettingsChoice:
     """The settings module judged, and why djhlint believes it is the one deployed."""
 
     module: str
@@ -170,10 +170,14 @@ def entry_points(project: Project, layout: Layout, index: ModuleIndex) -> list[E
         entry = EntryPoint(path=rel)
         match = SETDEFAULT_RE.search(text)
         if match:
-            entry.settings_default = match.group("module")
-            entry.settings_span = search_span(rel, text, SETDEFAULT_RE, "module")
-            sibling = production_sibling(entry.settings_default, index)
-            entry.production_module = sibling[0] if sibling else None
+            default = match.group("module")
+            sibling = production_sibling(default, index)
+            entry = EntryPoint(
+                path=rel,
+                settings_default=default,
+                settings_span=search_span(rel, text, SETDEFAULT_RE, "module"),
+                production_module=sibling[0] if sibling else None,
+            )
         for number, line in enumerate(text.splitlines(), start=1):
             if line.lstrip().startswith("#"):
                 continue

@@ -10,7 +10,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from ..ftypes import Data, ParseError, Span
+from ..ftypes import ParseError, Span
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
 if TYPE_CHECKING:  # LibCST is imported only when a Python file is actually parsed
@@ -78,8 +78,8 @@ def split_lines(text: str) -> list[str]:
     return text.splitlines()
 
 
-@dataclass(repr=False, eq=False)
-class PythonFile(Data):
+@dataclass(frozen=True)  # no slots, so it takes a weak reference: the tests see with one that it is freed
+class PythonFile:
     """A parsed Python module and its noqa comments."""
 
     path: str

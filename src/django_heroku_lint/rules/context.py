@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..discover.projects import Project
-from ..ftypes import Data, Diagnostic, ParseError, Span
+from ..ftypes import Diagnostic, ParseError, Span
 from ..model.values import SettingsModel
 from ..read.records import DotenvFile, EntryPoint, Procfile, PythonPin, Requirements, VersionFile
 
 
-@dataclass(repr=False, eq=False)
-class Context(Data):
+@dataclass(frozen=True, slots=True)
+class Context:
     """Everything a rule may look at, for one Django project."""
 
     build_root: str  # absolute path
@@ -41,8 +41,8 @@ class Context(Data):
     python_pins: list[PythonPin] = field(default_factory=list)  # in order of trust
 
 
-@dataclass(repr=False, eq=False)
-class ProjectResult(Data):
+@dataclass(frozen=True, slots=True)
+class ProjectResult:
     """One project, what djhlint understood of it and what the rules found."""
 
     project: Project
@@ -50,8 +50,8 @@ class ProjectResult(Data):
     diagnostics: list[Diagnostic]
 
 
-@dataclass(repr=False, eq=False)
-class LintResult(Data):
+@dataclass(frozen=True, slots=True)
+class LintResult:
     """Every project of a run."""
 
     projects: list[ProjectResult]
