@@ -250,10 +250,13 @@ def test_spans_are_placed_in_values_nested_deeper_than_python_recurses(make_proj
 
 
 def test_a_value_two_names_hold_stays_one_value(make_project):
-    settings = model(make_project, {"mysite/settings.py": 'HOSTS = ["a.example.com"]\nALLOWED_HOSTS = HOSTS\n'})
+    source = 'CSRF_TRUSTED_ORIGINS = []\nHOSTS = ["a.example.com"]\nALLOWED_HOSTS = HOSTS\nCSRF_TRUSTED_ORIGINS = [HOSTS, [HOSTS], HOSTS]\n'
+    settings = model(make_project, {"mysite/settings.py": source})
     hosts = settings.get("HOSTS").certain
     assert settings.get("ALLOWED_HOSTS").certain is hosts
-    assert (hosts.span.line, hosts.span.col, hosts.span.end_col) == (1, 9, 26)
+    first, inner, last = settings.get("CSRF_TRUSTED_ORIGINS").certain.items
+    assert first is hosts and inner.items[0] is hosts and last is hosts
+    assert (hosts.span.line, hosts.span.col, hosts.span.end_col) == (2, 9, 26)
 
 
 # ---------------------------------------------------------------- split settings

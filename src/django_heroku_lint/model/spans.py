@@ -90,13 +90,23 @@ class Placer:
         """``root`` placed.  Without recursion: values nest as deep as a module makes them
         (``A = [A]`` on each of ten thousand lines), inner values first."""
         done = self.done
+        placed = done.get(id(root))
+        if placed is not None:
+            return placed
         stack = [root]
         while stack:
             value = stack[-1]
-            if id(value) in done:
+            if id(value) in done:  # pushed twice (a value holds it twice): placed already
                 stack.pop()
                 continue
-            waiting = [inner for inner in _inner(value) if id(inner) not in done]
+            waiting = []
+            for inner in _inner(value):
+                if id(inner) in done:
+                    continue
+                if type(inner) is Literal or type(inner) is Unknown:  # no value inside: placed at once
+                    done[id(inner)] = self._rebuilt(inner)
+                else:
+                    waiting.append(inner)
             if waiting:
                 stack.extend(waiting)
                 continue
