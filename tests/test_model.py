@@ -235,6 +235,30 @@ def test_spans_point_at_the_source(make_project):
     assert (span.file, span.line, span.col, span.end_line, span.end_col) == ("mysite/settings.py", 5, 5, 5, 15)
 
 
+def test_spans_are_placed_in_values_nested_deeper_than_python_recurses(make_project):
+    # Spans are placed once the module has run, in values that nest here one level a
+    # line: 3,000 levels, past Python's recursion limit.
+    source = "A = []\n" + "A = [A]\n" * 3000 + "ALLOWED_HOSTS = A\n"
+    hosts = value(make_project, source, "ALLOWED_HOSTS")
+    lines = []
+    while hosts.items:
+        assert (hosts.span.col, hosts.span.end_col) == (5, 8)
+        lines.append(hosts.span.line)
+        hosts = hosts.items[0]
+    assert lines == list(range(3001, 1, -1))
+    assert (hosts.span.line, hosts.span.col, hosts.span.end_col) == (1, 5, 7)
+
+
+def test_a_value_two_names_hold_stays_one_value(make_project):
+    source = 'CSRF_TRUSTED_ORIGINS = []\nHOSTS = ["a.example.com"]\nALLOWED_HOSTS = HOSTS\nCSRF_TRUSTED_ORIGINS = [HOSTS, [HOSTS], HOSTS]\n'
+    settings = model(make_project, {"mysite/settings.py": source})
+    hosts = settings.get("HOSTS").certain
+    assert settings.get("ALLOWED_HOSTS").certain is hosts
+    first, inner, last = settings.get("CSRF_TRUSTED_ORIGINS").certain.items
+    assert first is hosts and inner.items[0] is hosts and last is hosts
+    assert (hosts.span.line, hosts.span.col, hosts.span.end_col) == (2, 9, 26)
+
+
 # ---------------------------------------------------------------- split settings
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from django_heroku_lint.read import positions as _positions
 from django_heroku_lint.ftypes import Span
-from django_heroku_lint.read.python import PythonFile, fill_positions, parse_python
+from django_heroku_lint.read.python import PythonFile, node_positions, parse_python
 
 
 class _Nodes(cst.CSTVisitor):
@@ -61,12 +61,10 @@ def test_every_node_where_code_generation_puts_it(source: str) -> None:
     assert isinstance(parsed, PythonFile)
     visitor = _Nodes()
     parsed.module.visit(visitor)
-    generated = {id(node): [Span("settings.py")] for node in visitor.nodes}
-    fill_positions(parsed.module, generated)  # without the text: LibCST's code generation
+    generated = node_positions(parsed.module, {id(node) for node in visitor.nodes})  # without the text: LibCST's code generation
     measured = _positions.offsets(parsed.module, {id(node): [] for node in visitor.nodes}, len(parsed.text or ""), complete=False)
     assert measured is not None, "the walk did not add up to the module's length"
-    walked = {key: [Span("settings.py")] for key in measured[0]}
-    fill_positions(parsed.module, walked, parsed.text)
+    walked = node_positions(parsed.module, measured[0], parsed.text)
     kinds = (cst.BaseExpression, cst.BaseSmallStatement, cst.BaseStatement, cst.BaseElement, cst.BaseDictElement, cst.Arg)
     assert not [type(node).__name__ for node in visitor.nodes if isinstance(node, kinds) and id(node) not in walked]
     for node in visitor.nodes:
@@ -82,8 +80,7 @@ def test_falls_back_when_libcst_does_not_give_the_text_back() -> None:
     assert parsed.module.code != parsed.text
     assert _positions.offsets(parsed.module, {}, len(parsed.text or "")) is None
     element = parsed.module.body[1].body[0].value.elements[1].value  # type: ignore[attr-defined]
-    spans = [Span("settings.py")]
-    fill_positions(parsed.module, {element: spans}, parsed.text)
+    spans = [Span("settings.py", *node_positions(parsed.module, {id(element)}, parsed.text)[id(element)])]
     assert spans[0].key() == ("settings.py", 3, 2, 3, 3)
 
 
@@ -92,6 +89,5 @@ def test_a_node_the_walk_does_not_meet_falls_back() -> None:
     assert isinstance(parsed, PythonFile)
     comma = parsed.module.body[0].body[0].value.elements[0].comma  # type: ignore[attr-defined]
     assert _positions.offsets(parsed.module, {id(comma): []}, len(parsed.text or "")) is None
-    spans = [Span("settings.py")]
-    fill_positions(parsed.module, {comma: spans}, parsed.text)
+    spans = [Span("settings.py", *node_positions(parsed.module, {id(comma)}, parsed.text)[id(comma)])]
     assert spans[0].key() == ("settings.py", 1, 7, 1, 9)

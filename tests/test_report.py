@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -345,7 +346,7 @@ def test_statistics(project):
 def test_statistics_counts_and_json(project):
     diagnostics = lint_project(project)
     more = diagnostics + [diagnostics[-1], diagnostics[-1]]
-    more[0] = Diagnostic(**{**vars(more[0]), "fix": Fix(SAFE, "write .python-version")})
+    more[0] = dataclasses.replace(more[0], fix=Fix(SAFE, "write .python-version"))
     assert report.statistics(more).splitlines()[:2] == ["3\tDJH101\t[ ] allowed-hosts-wildcard", "1\tDJH102\t[ ] hardcoded-secret-key"]
     assert "1\tDJH401\t[*] python-version-missing" in report.statistics(more).splitlines()
     rows = json.loads(run(project, "--statistics", "--output-format", "json"))

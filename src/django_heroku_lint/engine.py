@@ -14,7 +14,7 @@ from collections.abc import Callable
 from .model.cache import CACHE_DIR_NAME, Entry, Recorder, SettingsCache, secret_dir, user_secret
 from .read.config import Config, ConfigError, load_config, select_rules
 from .discover.projects import Project, excluded, find_projects
-from .ftypes import Data, Diagnostic, ParseError
+from .ftypes import Diagnostic, ParseError
 from .model.values import SettingsModel
 from .rules.context import Context, LintResult, ProjectResult
 from .read.layout import Layout, committed_files, read_layout, settings_module_set_by
@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     from .fix.fixer import FixOutcome
 
 
-@dataclass(repr=False, eq=False)
-class Options(Data):
+@dataclass(frozen=True, slots=True)
+class Options:
     """What a run was asked for: the paths, the rules and how to treat the cache."""
 
     paths: list[str] = field(default_factory=lambda: ["."])

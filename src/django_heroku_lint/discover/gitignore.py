@@ -18,7 +18,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
-from ..ftypes import Data, Span
+from ..ftypes import Span
 
 _SLASH = ord("/")
 _GLOB_SPECIAL = "*?[\\"
@@ -258,8 +258,8 @@ class Glob:
         return result
 
 
-@dataclass(repr=False, eq=False)
-class IgnorePattern(Data):
+@dataclass(frozen=True, slots=True)
+class IgnorePattern:
     """One line of a .gitignore, compiled."""
 
     base: str  # the folder of the .gitignore, relative to the build root ("" for the root)

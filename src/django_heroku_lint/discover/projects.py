@@ -21,7 +21,7 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ..ftypes import Data, ParseError, Span
+from ..ftypes import ParseError, Span
 
 SKIP_DIRS = frozenset({".git", "node_modules", "__pycache__", "site-packages", ".hg", ".svn", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".djhlint_cache"})
 # Files Heroku's Python build reads at the root of the app: where one sits, the app starts.
@@ -35,8 +35,8 @@ class DiscoveryError(Exception):
     """A PATH that cannot be linted: missing, or holding no Django project."""
 
 
-@dataclass(repr=False, eq=False)
-class Project(Data):
+@dataclass
+class Project:
     """One Django project (a folder holding ``manage.py``) and the build around it."""
 
     build_root: Path  # absolute
@@ -429,8 +429,8 @@ def _choose(manages: list[str], rel_start: str) -> list[str]:
     return [d for d in manages if d.startswith(prefix) or rel_start == ""]
 
 
-@dataclass(repr=False, eq=False)
-class Located(Data):
+@dataclass(frozen=True, slots=True)
+class Located:
     """A project found, before the files of its build are listed."""
 
     tree: _Tree

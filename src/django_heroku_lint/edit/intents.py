@@ -33,7 +33,7 @@ class PythonIntent(Intent):
     __slots__ = ()
 
     def target_file(self) -> str:
-        for each in fields(self):  # every intent is a dataclass
+        for each in fields(self):  # type: ignore[arg-type]  # every intent is a dataclass
             value = getattr(self, each.name)
             if isinstance(value, Span):
                 return value.file
@@ -66,7 +66,7 @@ class RewriteIntent(Intent):
 # ---------------------------------------------------------------------- the generic intents
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(frozen=True, slots=True)
 class AddKeyword(PythonIntent):
     """``f(a, b=1)`` -> ``f(a, b=1, keyword=value)``; an existing ``keyword=`` gets ``value``."""
 
@@ -80,7 +80,7 @@ class AddKeyword(PythonIntent):
         return add_keyword(source, self.call, self.keyword, self.value)
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(frozen=True, slots=True)
 class ReplaceString(PythonIntent):
     """A string literal holding ``old`` is rewritten to hold ``new``, keeping its quotes."""
 
@@ -94,7 +94,7 @@ class ReplaceString(PythonIntent):
         return replace_string(source, self.string, self.old, self.new)
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(frozen=True, slots=True)
 class MoveElement(PythonIntent):
     """The list element at ``item`` moves directly after (or before) the one at ``anchor``,
     in the same list display, with the comments on its line and the lines above it."""
@@ -109,7 +109,7 @@ class MoveElement(PythonIntent):
         return move_element(source, self.item, self.anchor, self.after)
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(frozen=True, slots=True)
 class InsertElement(PythonIntent):
     """A string element holding ``value`` is inserted ``"after"`` or ``"before"`` the
     element at ``anchor``, or ``"into"`` the empty list display at ``anchor``."""
@@ -124,7 +124,7 @@ class InsertElement(PythonIntent):
         return insert_element(source, self.anchor, self.where, self.value)
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(frozen=True, slots=True)
 class AddStatement(PythonIntent):
     """``code`` (one statement) goes after the top-level statement holding ``site``;
     each module of ``imports`` is imported at the top first unless it already is.
@@ -142,7 +142,7 @@ class AddStatement(PythonIntent):
         return add_statement(source, self.site, self.code, self.imports, self.comment, self.match_quotes)
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(frozen=True, slots=True)
 class ReplaceValue(PythonIntent):
     """The expression at ``value`` becomes ``code`` (Python source of an expression),
     its strings in the quotes the module mostly uses."""
@@ -156,7 +156,7 @@ class ReplaceValue(PythonIntent):
         return replace_node(source, self.value, self.code)
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(frozen=True, slots=True)
 class AddDictEntry(PythonIntent):
     """The entry ``key: code`` goes first (or last) in the dict display at ``dict``,
     unless the key is there already; the strings take the quotes of the dict's keys."""
@@ -172,7 +172,7 @@ class AddDictEntry(PythonIntent):
         return add_dict_entry(source, self.dict, self.key, self.code, self.first)
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(frozen=True, slots=True)
 class AddRequirement(TextIntent):
     """``name`` is appended to the build root's ``requirements.txt`` unless it, or one of
     ``satisfied_by``, is already required there or in a file it includes."""

@@ -135,14 +135,15 @@ class PythonSource:
         return source
 
     def _index(self) -> None:
-        from ..read.python import fill_positions
+        from ..read.python import node_positions
 
         collector = _Collector()
         self.module.visit(collector)
         self.parents = collector.parents
-        wanted = {node: [Span(self.path)] for node in collector.nodes}
-        fill_positions(self.module, wanted)
-        for node, (span,) in wanted.items():
+        nodes = {id(node): node for node in collector.nodes}
+        positions = node_positions(self.module, nodes)
+        for key, node in nodes.items():
+            span = Span(self.path, *positions.get(key, (1, 1, 1, 1)))
             self.spans[node] = span
             self.by_span.setdefault((span.line, span.col, span.end_line, span.end_col), []).append(node)
 

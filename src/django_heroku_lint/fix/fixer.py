@@ -18,7 +18,7 @@ import difflib
 import os
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..discover.projects import Project
@@ -424,9 +424,10 @@ def resolve_all(result: LintResult) -> None:
     be carried out: what the reporters show (``[*]`` and the JSON ``fix``)."""
     for project_result in result.projects:
         project = project_result.project
-        for diagnostic in project_result.diagnostics:
+        diagnostics = project_result.diagnostics
+        for index, diagnostic in enumerate(diagnostics):
             if diagnostic.fix is not None:
-                diagnostic.fix = resolve(diagnostic.fix, project.read, project.files)
+                diagnostics[index] = replace(diagnostic, fix=resolve(diagnostic.fix, project.read, project.files))
 
 
 # ---------------------------------------------------------------------- diffs

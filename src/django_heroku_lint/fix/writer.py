@@ -43,11 +43,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..discover.projects import Project
-from ..ftypes import Data, ParseError
+from ..ftypes import ParseError
 
 
-@dataclass(repr=False, eq=False)
-class FileChange(Data):
+@dataclass(frozen=True, slots=True)
+class FileChange:
     """What the fixes do to one file, end to end: ``origin`` is the path it had (``None``
     when the fixes create it), ``path`` the one it ends with; ``before`` is the content
     as it was read, ``after`` the content to write (``None`` when the fixes delete it)."""

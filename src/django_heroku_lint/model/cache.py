@@ -37,7 +37,7 @@ from pathlib import Path
 from .. import __version__
 from .. import ftypes
 from . import values
-from ..ftypes import Data, ParseError, Span
+from ..ftypes import ParseError, Span
 from .values import SettingsModel
 
 try:  # hashlib loads OpenSSL (a few ms of every run) to offer BLAKE2, which CPython builds in
@@ -134,8 +134,8 @@ def _decode(obj: Any, files: set[str]) -> Any:
 # ---------------------------------------------------------------------- the cache
 
 
-@dataclasses.dataclass(repr=False, eq=False)
-class Entry(Data):
+@dataclasses.dataclass(frozen=True, slots=True)
+class Entry:
     """What the settings model learned from a chain of modules: what the cache stores."""
 
     settings: SettingsModel | None

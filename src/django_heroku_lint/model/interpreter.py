@@ -20,8 +20,9 @@ from typing import Protocol
 import libcst as cst
 
 from ..ftypes import ParseError, Span
+from .spans import SpanMaker
 from .values import PATHLIB, Binding, DictValue, EnvRead, ImportRef, ListValue, Literal, ModuleRef, SettingsModel, Unknown, Value, is_pathlib
-from ..read.python import PythonFile, fill_positions
+from ..read.python import PythonFile
 
 MAX_ALTERNATIVES = 16
 
@@ -120,7 +121,14 @@ class SettingsInterpreter:
         try:
             runner = ModuleRunner(self, module, path, parsed)
             runner.run()
-            fill_positions(parsed.module, runner.spans.wanted, parsed.text)
+            place = runner.spans.placer(parsed.module, parsed.text)  # the spans, now that the module has run
+            result = ModuleResult(
+                env={name: place.binding(binding) for name, binding in runner.env.items()},
+                chain=[place.module_ref(ref) for ref in runner.chain] + [ModuleRef(module, path)],
+                complete=runner.complete,
+                imports=[place.import_ref(ref) for ref in runner.imports],
+                django_heroku_calls=[place.span(call) for call in runner.django_heroku_calls],
+            )
         except RecursionError:  # a long ``a or b or ...`` (LibCST nests it) or star imports chained hundreds deep
             reason = "the module nests too deeply to interpret (a very long expression, or star imports chained too deep)"
             self.errors.append(ParseError(Span(path), reason))
@@ -130,13 +138,6 @@ class SettingsInterpreter:
             self.paused.pop()
             if paused:
                 _resume_collection()
-        result = ModuleResult(
-            env=runner.env,
-            chain=runner.chain + [ModuleRef(module, path)],
-            complete=runner.complete,
-            imports=runner.imports,
-            django_heroku_calls=runner.django_heroku_calls,
-        )
         self.cache[module] = result
         return result
 
@@ -181,27 +182,6 @@ def _collecting(paused: list[bool]):
         yield
     finally:
         gc.disable()
-
-
-class SpanMaker:
-    """Hands out the spans of nodes, to be filled once the module has run.
-
-    Keyed by ``id(node)`` (the module keeps its nodes alive): a LibCST node hashes
-    through a Python-level ``__hash__``.
-    """
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.wanted: dict[int, list[Span]] = {}
-
-    def __call__(self, node: cst.CSTNode) -> Span:
-        span = Span(self.path)
-        spans = self.wanted.get(id(node))
-        if spans is None:
-            self.wanted[id(node)] = [span]
-        else:
-            spans.append(span)
-        return span
 
 
 def _dedupe(values: Iterable[Value]) -> tuple[Value, ...]:

@@ -4,10 +4,10 @@ wsgi/asgi entry points that start it."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..discover.projects import Project
-from ..ftypes import Data, ParseError, Span
+from ..ftypes import ParseError, Span
 from ..read.layout import Layout, search_span
 from ..read.records import EntryPoint
 
@@ -71,8 +71,8 @@ def setdefault_module(project: Project, rel: str) -> str | None:
     return match.group("module") if match else None
 
 
-@dataclass(repr=False, eq=False)
-class SettingsChoice(Data):
+@dataclass(frozen=True, slots=True)
+class SettingsChoice:
     """The settings module judged, and why djhlint believes it is the one deployed.
 
     An empty ``path`` means djhlint cannot tell which module runs (``reason`` says what
@@ -294,16 +294,20 @@ def entry_points(project: Project, layout: Layout, index: ModuleIndex) -> list[E
         entry = EntryPoint(path=rel)
         match = SETDEFAULT_RE.search(text)
         if match:
-            entry.settings_default = match.group("module")
-            entry.settings_span = search_span(rel, text, SETDEFAULT_RE, "module")
+            default = match.group("module")
             defaults = {found.group("module") for found in SETDEFAULT_RE.finditer(text)}
             # a default that does not exist cannot run; one chosen among several (`if ...: setdefault(dev)
             # else: setdefault(prod)`) is not "the" default: neither says production runs development
-            sibling = production_sibling(entry.settings_default, index) if len(defaults) == 1 and index.resolve(entry.settings_default) else None
-            entry.production_module = sibling[0] if sibling else None
+            sibling = production_sibling(default, index) if len(defaults) == 1 and index.resolve(default) else None
+            entry = replace(
+                entry,
+                settings_default=default,
+                settings_span=search_span(rel, text, SETDEFAULT_RE, "module"),
+                production_module=sibling[0] if sibling else None,
+            )
         wrapper = STATIC_WRAPPER_RE.search(text)
         if wrapper is not None and ("dj_static" in text or "whitenoise" in text):
-            entry.static_wrapper = wrapper.group("wrapper")
+            entry = replace(entry, static_wrapper=wrapper.group("wrapper"))
         for number, line in enumerate(text.splitlines(), start=1):
             if line.lstrip().startswith("#"):
                 continue

@@ -1,30 +1,34 @@
 """A setting's value as djhlint understands it, and the settings model built of them.
 
-Plain dataclasses, built by the interpreter (``interpreter.py``) without running the
+Frozen dataclasses, built by the interpreter (``interpreter.py``) without running the
 project's code, cached as JSON (``cache.py``) and read by the rules and the settings view.
+A value compares field by field, its span included: two values are equal when they are
+the same thing written at the same place.  While a module runs, the spans of its values
+are stand-ins that all compare equal (``spans.py``): the interpreter tells those values
+apart by identity.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..ftypes import Data, Shown, Span
+from ..ftypes import Span
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
 if TYPE_CHECKING:
     from typing import Any
 
 
-@dataclass(repr=False, eq=False)
-class Literal(Shown):
+@dataclass(frozen=True, slots=True)
+class Literal:
     """A scalar literal: str, int, float, bool or None."""
 
     value: str | int | float | bool | None
     span: Span
 
 
-@dataclass(repr=False, eq=False)
-class ListValue(Shown):
+@dataclass(frozen=True, slots=True)
+class ListValue:
     """A list, tuple or set display; ``items`` are values in source order."""
 
     items: tuple[Value, ...]
@@ -32,8 +36,8 @@ class ListValue(Shown):
     kind: str = "list"  # "list", "tuple" or "set"
 
 
-@dataclass(repr=False, eq=False)
-class DictValue(Shown):
+@dataclass(frozen=True, slots=True)
+class DictValue:
     """A dict display.  Keys that are not literals make the entry unknown to lookups."""
 
     entries: tuple[tuple[Value, Value], ...]
@@ -47,8 +51,8 @@ class DictValue(Shown):
         return found
 
 
-@dataclass(repr=False, eq=False)
-class EnvRead(Shown):
+@dataclass(frozen=True, slots=True)
+class EnvRead:
     """A value read from the environment.
 
     ``api`` names the reader: ``os.environ[]``, ``os.environ.get``, ``os.getenv``,
@@ -76,8 +80,8 @@ class EnvRead(Shown):
         return self.cast is None or self.cast == "str"
 
 
-@dataclass(repr=False, eq=False)
-class Unknown(Shown):
+@dataclass(frozen=True, slots=True)
+class Unknown:
     """Something djhlint cannot evaluate.  ``kind`` hints at its type where known:
     ``bool`` (a comparison, ``not``, ``in``), ``generated`` (a random secret), ``path``
     (with ``text`` ``"pathlib.Path"`` when it certainly is one, such as
@@ -117,8 +121,8 @@ def plain(value: Value | None) -> Any:
 # --------------------------------------------------------------------------- settings
 
 
-@dataclass(repr=False, eq=False)
-class Binding(Shown):
+@dataclass(frozen=True, slots=True)
+class Binding:
     """What a module-level name may hold at the end of the settings chain.
 
     ``values`` are the alternatives: one value when the code is straight-line, more
@@ -139,8 +143,8 @@ class Binding(Shown):
         return None
 
 
-@dataclass(repr=False, eq=False)
-class ImportRef(Data):
+@dataclass(frozen=True, slots=True)
+class ImportRef:
     """A module-level ``import X`` or ``from X import ...`` of a module in the settings chain.
 
     ``module`` is the top-level name (``decouple`` for ``from decouple import config``);
@@ -153,8 +157,8 @@ class ImportRef(Data):
     guarded: bool = False
 
 
-@dataclass(repr=False, eq=False)
-class ModuleRef(Data):
+@dataclass(frozen=True, slots=True)
+class ModuleRef:
     """A module of the settings chain, and the import that ran it."""
 
     name: str  # dotted module name
@@ -164,8 +168,8 @@ class ModuleRef(Data):
     site: Span | None = None  # where that import is
 
 
-@dataclass(repr=False, eq=False)
-class SettingsModel(Data):
+@dataclass(frozen=True, slots=True)
+class SettingsModel:
     """The deployed settings as djhlint understands them."""
 
     module: str  # the judged module, e.g. "mysite.settings.production"

@@ -7,8 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..ftypes import Data
-
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
 if TYPE_CHECKING:
     from typing import Any
@@ -20,8 +18,8 @@ class ConfigError(Exception):
     """Bad configuration or arguments: reported in one line, exit code 2."""
 
 
-@dataclass(repr=False, eq=False)
-class Config(Data):
+@dataclass
+class Config:
     """A project's ``[tool.djhlint]`` settings."""
 
     select: list[str] | None = None

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..discover.projects import Project
-from ..ftypes import Data, ParseError, Span
+from ..ftypes import ParseError, Span
 from .records import DotenvFile, Procfile, PythonPin, Requirements, VersionFile
 from ..discover.gitignore import GitIgnore
 from .python import decode_text, split_lines
@@ -28,8 +28,8 @@ PYTHON_VERSION_MISSPELLINGS = (
 RUNTIME_MISSPELLINGS = ("runtime.txt", "runtime.text", "runtime", "runtime.txt.txt", "runtime.tx", ".runtime.txt", "runtimes.txt")
 
 
-@dataclass(repr=False, eq=False)
-class Layout(Data):
+@dataclass(frozen=True, slots=True)
+class Layout:
     """The build files Heroku reads: Procfile, version files, requirements, app.json."""
 
     procfile: Procfile | None
@@ -104,10 +104,10 @@ def read_layout(project: Project) -> Layout:
             else:
                 versions[name] = VersionFile(path=name, text="", encoding_error=errors[-1].reason if len(errors) > before else None)
             continue
-        entry = VersionFile(path=name, text=text)
-        if text.startswith("\ufeff"):
-            entry.bom, text = True, text[1:]
-            entry.text = text
+        bom = text.startswith("\ufeff")
+        if bom:
+            text = text[1:]
+        entry = VersionFile(path=name, text=text, bom=bom)
         for number, line in enumerate(split_lines(text), start=1):
             stripped = line.strip()
             if stripped and not stripped.startswith("#"):

@@ -1,4 +1,4 @@
-"""Positions of LibCST nodes without LibCST's code generation (see ``python.fill_positions``).
+"""Positions of LibCST nodes without LibCST's code generation (see ``python.node_positions``).
 
 LibCST finds positions by generating the code again, a Python call or three for each of
 the 80,000-odd nodes of a 5,000-line module (whitespace, commas, brackets ...), which
@@ -8,7 +8,7 @@ module is made of are measured by hand (whitespace and punctuation inline, in th
 parent), the others through LibCST's own code generation (:class:`OffsetState`).
 
 The result is an offset in characters into the module's code for the start and the end
-of each node wanted; ``python.fill_positions`` turns them into lines and columns.  Every
+of each node wanted; ``python.node_positions`` turns them into lines and columns.  Every
 rule below mirrors a ``_codegen_impl`` of LibCST.  Two checks guard against a mistake:
 the walk must end at the length of the module's text and meet every node wanted; when
 it does not, the caller falls back to the code-generation pass
@@ -17,6 +17,7 @@ it does not, the caller falls back to the code-generation pass
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
@@ -32,11 +33,13 @@ _DEFAULT = cst.MaybeSentinel.DEFAULT
 class PositionState(CodegenState):
     """Tracks the line and column while LibCST generates the code.
 
-    ``wanted`` maps ``id(node)`` to the spans to fill: a LibCST node hashes through a
-    Python-level ``__hash__``, which would cost a call for every node of the module.
+    ``wanted`` holds the ``id(node)`` of the nodes to place: a LibCST node hashes through
+    a Python-level ``__hash__``, which would cost a call for every node of the module.
+    ``found`` maps each one met to its (line, column, end line, end column), 1-based.
     """
 
-    wanted: dict = field(default_factory=dict)
+    wanted: Collection[int] = ()
+    found: dict[int, tuple[int, int, int, int]] = field(default_factory=dict)
     line: int = 1
     col: int = 0
     stack: list = field(default_factory=list)
@@ -60,12 +63,9 @@ class PositionState(CodegenState):
             self.stack.append((self.line, self.col))
 
     def after_codegen(self, node) -> None:
-        spans = self.wanted.get(id(node))
-        if spans is not None:
+        if id(node) in self.wanted:
             line, col = self.stack.pop()
-            for span in spans:
-                span.line, span.col = line, col + 1
-                span.end_line, span.end_col = self.line, self.col + 1
+            self.found[id(node)] = (line, col + 1, self.line, self.col + 1)
 
 
 @dataclass
@@ -102,7 +102,7 @@ class _Walk:
 
     __slots__ = ("wanted", "found", "indents", "indent", "default_indent", "default_newline", "last_newline")
 
-    def __init__(self, module: cst.Module, wanted: dict) -> None:
+    def __init__(self, module: cst.Module, wanted: Collection[int]) -> None:
         self.wanted = wanted
         self.found: dict[int, tuple[int, int]] = {}  # id -> (start, end)
         self.indents: list[str] = []
@@ -579,7 +579,7 @@ _HANDLERS = {
 }
 
 
-def offsets(module: cst.Module, wanted: dict, size: int, complete: bool = True) -> tuple[dict[int, tuple[int, int]], int] | None:
+def offsets(module: cst.Module, wanted: Collection[int], size: int, complete: bool = True) -> tuple[dict[int, tuple[int, int]], int] | None:
     """The start and end offsets of the ``wanted`` nodes (keyed by id) in the module's code.
 
     ``size`` is the length of the module's code; ``None`` when the walk does not end

@@ -10,10 +10,12 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from ..ftypes import Data, ParseError, Span
+from ..ftypes import ParseError, Span
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
 if TYPE_CHECKING:  # LibCST is imported only when a Python file is actually parsed
+    from collections.abc import Collection
+
     import libcst as cst
 
 # LibCST needs about 1 KiB of memory per byte of source and a second per 30 KiB: a
@@ -76,8 +78,8 @@ def split_lines(text: str) -> list[str]:
     return text.splitlines()
 
 
-@dataclass(repr=False, eq=False)
-class PythonFile(Data):
+@dataclass(frozen=True)  # no slots, so it takes a weak reference: the tests see with one that it is freed
+class PythonFile:
     """A parsed Python module and its noqa comments."""
 
     path: str
@@ -198,24 +200,25 @@ def parse_python(data: bytes, path: str) -> PythonFile | ParseError:
     return PythonFile(path=path, module=module, noqa=noqa_map(text), text=text)
 
 
-def fill_positions(module: cst.Module, wanted: dict, text: str | None = None) -> None:
-    """Fill the spans of ``wanted`` nodes (nodes, or all their ``id()``, to lists of spans).
+def node_positions(module: cst.Module, wanted: Collection[int], text: str | None = None) -> dict[int, tuple[int, int, int, int]]:
+    """The (line, column, end line, end column) of each node whose ``id()`` is in ``wanted``.
 
+    Lines and columns are 1-based, the end column exclusive, as in a :class:`Span`.
     LibCST's PositionProvider records every node of the module and costs about twice
     the parse.  With the module's ``text`` (what LibCST generates back), the offsets of
     the wanted nodes are measured along the tree and turned into lines and columns
     (``positions.offsets``); without it, or when that walk does not add up, one
-    code-generation pass records the wanted nodes.
+    code-generation pass records the wanted nodes.  A node that pass cannot reach
+    (nested too deeply) is left out.
     """
     if not wanted:
-        return
+        return {}
     from .lines import line_starts
     from .positions import PositionState, offsets
 
-    by_id = wanted if isinstance(next(iter(wanted)), int) else {id(node): spans for node, spans in wanted.items()}
     try:
-        measured = offsets(module, by_id, len(text)) if text is not None else None
-    except RecursionError:  # deeply nested expressions: code generation fills what it reaches
+        measured = offsets(module, wanted, len(text)) if text is not None else None
+    except RecursionError:  # deeply nested expressions: code generation finds what it reaches
         measured = None
     except (AttributeError, TypeError):  # a LibCST whose nodes are not the ones measured there
         measured = None
@@ -225,7 +228,8 @@ def fill_positions(module: cst.Module, wanted: dict, text: str | None = None) ->
         if code_end > len(text):  # the newline LibCST adds, then drops, at the end of the module
             starts.append(code_end)
         lines = len(starts)
-        for key, spans in by_id.items():
+        positions = {}
+        for key in wanted:
             start, end = found[key]
             line = bisect_right(starts, start)
             col = start - starts[line - 1] + 1
@@ -234,11 +238,11 @@ def fill_positions(module: cst.Module, wanted: dict, text: str | None = None) ->
             else:
                 end_line = bisect_right(starts, end, line)
                 end_col = end - starts[end_line - 1] + 1
-            for span in spans:
-                span.line, span.col, span.end_line, span.end_col = line, col, end_line, end_col
-        return
-    state = PositionState(default_indent=module.default_indent, default_newline=module.default_newline, wanted=by_id)
+            positions[key] = (line, col, end_line, end_col)
+        return positions
+    state = PositionState(default_indent=module.default_indent, default_newline=module.default_newline, wanted=wanted)
     try:
         module._codegen(state)
     except RecursionError:  # pragma: no cover - deeply nested expressions
-        return
+        pass
+    return state.found

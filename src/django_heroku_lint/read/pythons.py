@@ -10,13 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..ftypes import FrozenData
-
 SUPPORTED, DEPRECATED, END_OF_LIFE = "supported", "deprecated", "end-of-life"
 
 
-@dataclass(repr=False, eq=False)
-class PythonStatus(FrozenData):
+@dataclass(frozen=True, slots=True)
+class PythonStatus:
     """How Heroku treats a Python version."""
 
     status: str  # SUPPORTED, DEPRECATED or END_OF_LIFE

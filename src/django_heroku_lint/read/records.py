@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..ftypes import Data, Span
+from ..ftypes import Span
 
 
-@dataclass(repr=False, eq=False)
-class Process(Data):
+@dataclass
+class Process:
     """One ``name: command`` line of a Procfile."""
 
     name: str
@@ -27,8 +27,8 @@ class Process(Data):
     pythonpath: tuple[str, ...] = ()  # --pythonpath / --app-dir folders and a PYTHONPATH= prefix
 
 
-@dataclass(repr=False, eq=False)
-class ProcfileLine(Data):
+@dataclass(frozen=True, slots=True)
+class ProcfileLine:
     """A non-blank, non-comment Procfile line that is not a ``name: command`` process."""
 
     line: int
@@ -37,8 +37,8 @@ class ProcfileLine(Data):
     reason: str  # why Heroku ignores it, in a few words
 
 
-@dataclass(repr=False, eq=False)
-class Procfile(Data):
+@dataclass(frozen=True, slots=True)
+class Procfile:
     """The Procfile's processes, and the lines that are not ``name: command``."""
 
     path: str  # relative to the build root; may be a misnamed file
@@ -52,8 +52,8 @@ class Procfile(Data):
         return None
 
 
-@dataclass(repr=False, eq=False)
-class VersionFile(Data):
+@dataclass(frozen=True, slots=True)
+class VersionFile:
     """``runtime.txt`` or ``.python-version`` at the build root, decoded."""
 
     path: str
@@ -64,8 +64,8 @@ class VersionFile(Data):
     unreadable: bool = False  # not read at all (a FIFO, a link that leaves the project): a DJH000 says why
 
 
-@dataclass(repr=False, eq=False)
-class Requirement(Data):
+@dataclass(frozen=True, slots=True)
+class Requirement:
     """A package declared where Heroku installs from.
 
     ``name`` is normalised (PEP 503: lower case, runs of ``-_.`` as ``-``).  ``spec`` is
@@ -80,8 +80,8 @@ class Requirement(Data):
     extras: frozenset[str] = frozenset()
 
 
-@dataclass(repr=False, eq=False)
-class Requirements(Data):
+@dataclass
+class Requirements:
     """What the project declares, from every package manager file at the build root.
 
     ``installer`` names the file Heroku installs from (``requirements.txt``,
@@ -100,8 +100,8 @@ class Requirements(Data):
         return self.packages.get(name)
 
 
-@dataclass(repr=False, eq=False)
-class EntryPoint(Data):
+@dataclass(frozen=True, slots=True)
+class EntryPoint:
     """A ``wsgi.py``/``asgi.py`` Heroku may start, and what it does at import."""
 
     path: str
@@ -112,8 +112,8 @@ class EntryPoint(Data):
     static_wrapper: str | None = None  # "Cling" or "WhiteNoise" when the app is wrapped to serve static files
 
 
-@dataclass(repr=False, eq=False)
-class DotenvFile(Data):
+@dataclass(frozen=True, slots=True)
+class DotenvFile:
     """A ``.env`` file of the build that git would commit, and why.
 
     ``ignored_by`` is the ``.gitignore`` line that ignores it (so a file still listed by
@@ -129,8 +129,8 @@ class DotenvFile(Data):
     secrets: list[str] | None = None
 
 
-@dataclass(repr=False, eq=False)
-class PythonPin(Data):
+@dataclass(frozen=True, slots=True)
+class PythonPin:
     """A Python version the project states somewhere Heroku does not read it.
 
     ``source`` is the file (a misplaced ``runtime.txt`` or ``.python-version``, the

@@ -9,6 +9,7 @@ never an exception.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import posixpath
 import re
@@ -286,7 +287,7 @@ class _Reader:
         if existing is None:
             self.result.packages[name] = Requirement(name, span, spec, version, extras)
         elif extras - existing.extras:
-            existing.extras = existing.extras | extras
+            self.result.packages[name] = dataclasses.replace(existing, extras=existing.extras | extras)
 
     def pip_file(self, rel: str, depth: int = 0, at: Span | None = None) -> None:
         assert self.result is not None

@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..discover.projects import Project
-from ..ftypes import Data, Diagnostic, ParseError, Span
+from ..ftypes import Diagnostic, ParseError, Span
 from ..model.modules import SettingsChoice
 from ..model.values import SettingsModel
 from ..read.records import DotenvFile, EntryPoint, Procfile, PythonPin, Requirements, VersionFile
 
 
-@dataclass(repr=False, eq=False)
-class Context(Data):
+@dataclass(frozen=True, slots=True)
+class Context:
     """Everything a rule may look at, for one Django project."""
 
     build_root: str  # absolute path
@@ -43,8 +43,8 @@ class Context(Data):
     settings_choice: SettingsChoice | None = None  # which settings module was judged and why; empty path: none
 
 
-@dataclass(repr=False, eq=False)
-class ProjectResult(Data):
+@dataclass(frozen=True, slots=True)
+class ProjectResult:
     """One project, what djhlint understood of it and what the rules found."""
 
     project: Project
@@ -52,8 +52,8 @@ class ProjectResult(Data):
     diagnostics: list[Diagnostic]
 
 
-@dataclass(repr=False, eq=False)
-class LintResult(Data):
+@dataclass(frozen=True, slots=True)
+class LintResult:
     """Every project of a run."""
 
     projects: list[ProjectResult]

@@ -28,7 +28,7 @@ DROPPABLE = ("decouple", "environ", "os.environ.get", "os.getenv")
 # ---------------------------------------------------------------------- the fix's edits
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(frozen=True, slots=True)
 class DropFallback(PythonIntent):
     """An environment read loses its fallback: ``config("X", default="k")`` -> ``config("X")``,
     ``os.environ.get("X", "k")`` and ``os.getenv("X") or "k"`` -> ``os.environ["X"]``.
@@ -84,7 +84,7 @@ class DropFallback(PythonIntent):
         return ensure_import(module, "os", top) if needs_os else module
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(frozen=True, slots=True)
 class ReadEnv(PythonIntent):
     """A literal becomes a read of environment variable ``var``, in the style the module
     already uses: decouple's ``config``, a django-environ ``env``, else ``os.environ``."""

@@ -29,7 +29,7 @@ DECOUPLE_BOOLEANS = (*TRUTHY, "0", "no", "false", "off")
 # ---------------------------------------------------------------------- the fix's edits
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(frozen=True, slots=True)
 class UseMethod(PythonIntent):
     """``env("X", default=1)`` -> ``env.method("X", default=1)``, only when the call passes
     at most ``max_positional`` positional arguments and no keyword outside ``keywords``."""
@@ -56,7 +56,7 @@ class UseMethod(PythonIntent):
         return source.replaced(call, call.with_changes(func=func))
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(frozen=True, slots=True)
 class CompareEnvString(PythonIntent):
     """``os.environ.get("X", d)`` or ``bool(os.getenv("X"))`` -> ``os.environ.get("X", "d").lower()
     in ("1", "true", "yes", "on")``.  ``default`` is the string fallback to pass, or ``None``

@@ -28,7 +28,7 @@ DEFAULT = '"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 FILE_SYSTEM_STORAGE = "django.core.files.storage.FileSystemStorage"
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(frozen=True, slots=True)
 class MoveToStorages(PythonIntent):
     """``STATICFILES_STORAGE = "X"`` (``setting`` is its name, ``value`` the string)
     becomes the ``"staticfiles"`` entry of ``STORAGES``: of the dict display at

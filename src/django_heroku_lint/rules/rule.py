@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..ftypes import Data, Diagnostic, Fix, Span
+from ..ftypes import Diagnostic, Fix, Span
 from .context import Context
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
@@ -24,8 +24,8 @@ TREE = "project files"
 SECTIONS = ("What it does", "Why it breaks on Heroku", "Example", "Use instead", "Fix safety", "References")
 
 
-@dataclass(repr=False, eq=False)
-class Case(Data):
+@dataclass(frozen=True, slots=True)
+class Case:
     """An example project: ``files`` override the baseline project (a ``None`` text deletes a file).
 
     ``expect`` lists the diagnostics an invalid case must produce, as ``"path:line"``;
