@@ -245,6 +245,17 @@ def test_deep_nesting_in_statements(tmp_path, outside):
     ended_cleanly(run_djhlint([str(root)], outside, timeout=30))
 
 
+@pytest.mark.parametrize("shape", ["list(", "tuple(", '"a,b".split('])
+def test_nested_calls_evaluate_each_argument_once(make_project, outside, shape):
+    # Each level evaluated its argument twice (once as a possible conversion of an
+    # environment read, once for what the call is): 40 levels took 2**40 steps.
+    hosts = shape * 40 + '["*"]' + ")" * 40
+    root = make_project({"mysite/settings.py": f"ALLOWED_HOSTS = list({hosts})\n"})
+    run = run_djhlint(["--select", "DJH000,DJH101", str(root)], outside, timeout=30)
+    ended_cleanly(run)
+    assert (b"DJH101" in run.stdout) == (shape != '"a,b".split(')
+
+
 def test_a_10000_item_allowed_hosts(make_project, outside):
     hosts = ", ".join(f'"host{i}.example.com"' for i in range(10_000))
     root = make_project({"mysite/settings.py": f'ALLOWED_HOSTS = [{hosts}, "*"]\n'})
