@@ -452,13 +452,7 @@ class ModuleRunner:
             if all(ref.name != seen.name for seen in self.chain):
                 self.chain.append(ref)
         if isinstance(node.names, cst.ImportStar):
-            exported = result.env.get("__all__")
-            names: Iterable[str]
-            if exported is not None and exported.certain is not None and isinstance(exported.certain, ListValue):
-                names = [i.value for i in exported.certain.items if isinstance(i, Literal) and isinstance(i.value, str)]
-            else:
-                names = [n for n in result.env if not n.startswith("_")]
-            for n in names:
+            for n in _star_names(result.env):
                 if n in result.env:
                     self.names.share(n, result.env[n])
         else:
@@ -477,6 +471,14 @@ class ModuleRunner:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _star_names(env: dict[str, Binding]) -> Iterable[str]:
+    """The names ``from module import *`` takes: its ``__all__`` when known, else every public name."""
+    exported = env.get("__all__")
+    if exported is not None and exported.certain is not None and isinstance(exported.certain, ListValue):
+        return [i.value for i in exported.certain.items if isinstance(i, Literal) and isinstance(i.value, str)]
+    return [n for n in env if not n.startswith("_")]
 
 
 def _targets(node: cst.BaseExpression) -> list[cst.BaseExpression]:
