@@ -104,7 +104,7 @@ class Evaluator:
         # must not run out of stack sooner than it did.
         kind = type(node)
         if kind is cst.SimpleString or kind is cst.ConcatenatedString:
-            value = string_value(node) if kind is cst.SimpleString else node.evaluated_value  # type: ignore[arg-type,attr-defined]
+            value = string_value(node) if kind is cst.SimpleString else concatenated_value(node)  # type: ignore[arg-type]
             if isinstance(value, str):
                 return Literal(value, self.spans(node))
             return Unknown(self.spans(node), "bytes" if value is not None else "str")
@@ -192,7 +192,9 @@ class Evaluator:
         if qual is not None:
             recognize = VALUES.exact.get(qual + "[]")  # by its exact name only: no ``prefix.*`` or ``*.last``
             if recognize is not None:
-                found = recognize(Call(qual + "[]", node, span, self), Args([key] if key is not None else [], {}, self))
+                # The key evaluated here, not by the recogniser: a frame fewer per level of nesting.
+                args = Args([key], {}, self, {id(key): self.eval(key)}) if key is not None else Args([], {}, self)
+                found = recognize(Call(qual + "[]", node, span, self), args)
                 if found is not None:
                     return found
         if isinstance(node.value, cst.Attribute) and node.value.attr.value == "parents" and is_pathlib(self.eval(node.value.value)):
@@ -208,7 +210,20 @@ class Evaluator:
 
     def eval_call(self, node: cst.Call, span: Span) -> Value:
         qual = self.qualname(node.func) or ""
-        args = Args.of(node, self)
+        # Every argument evaluated here, each once, rather than when a recogniser asks:
+        # nested calls then cost two frames a level (eval, eval_call), no more.
+        positional: list[cst.BaseExpression] = []
+        keywords: dict[str, cst.BaseExpression] = {}
+        values: dict[int, Value] = {}
+        for arg in node.args:
+            if arg.keyword is not None:
+                keywords[arg.keyword.value] = arg.value
+            elif not arg.star:
+                positional.append(arg.value)
+            else:
+                continue
+            values[id(arg.value)] = self.eval(arg.value)
+        args = Args(positional, keywords, self, values)
         recognize = VALUES.find(qual)
         if recognize is not None:
             found = recognize(Call(qual, node, span, self), args)
@@ -253,7 +268,28 @@ def string_value(node: cst.SimpleString) -> str | bytes | None:
     if raw[0] == quote and "\\" not in raw and "\r" not in raw:
         size = 3 if len(raw) >= 6 and raw[:3] == quote * 3 else 1
         return raw[size:-size]
-    return node.evaluated_value
+    try:
+        return node.evaluated_value
+    except (SyntaxError, ValueError) as exc:
+        raise BadLiteral(node, exc) from None
+
+
+def concatenated_value(node: cst.ConcatenatedString) -> str | bytes | None:
+    """``node.evaluated_value`` of ``"a" "b"``; ``BadLiteral`` for a part Python refuses."""
+    try:
+        return node.evaluated_value
+    except (SyntaxError, ValueError) as exc:
+        raise BadLiteral(node, exc) from None
+
+
+class BadLiteral(Exception):
+    """A string literal LibCST parses but Python refuses to compile (``"\\N{no such name}"``):
+    the module cannot run, so it cannot be interpreted either."""
+
+    def __init__(self, node: cst.CSTNode, error: Exception) -> None:
+        super().__init__(str(error))
+        self.node = node
+        self.reason = getattr(error, "msg", None) or str(error)
 
 
 def index_key(node: cst.Subscript) -> cst.BaseExpression | None:

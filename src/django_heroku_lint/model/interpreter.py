@@ -30,7 +30,7 @@ import libcst as cst
 from ..ftypes import ParseError, Span
 from ..read.python import PythonFile, fill_positions
 from .branches import Names
-from .expressions import Evaluator, SpanMaker, concat, index_key, string_value
+from .expressions import BadLiteral, Evaluator, SpanMaker, concat, index_key, string_value
 from .imports import ImportTracker, absolute_module, dotted_name, import_text, local_name
 from .recognizers import EFFECTS, MAKERS, Args, Call
 from .values import Binding, DictValue, EnvRead, ImportRef, ListValue, Literal, ModuleRef, SettingsModel, Unknown, Value
@@ -112,6 +112,11 @@ class SettingsInterpreter:
         except RecursionError:  # a long ``a or b or ...`` (LibCST nests it) or star imports chained hundreds deep
             reason = "the module nests too deeply to interpret (a very long expression, or star imports chained too deep)"
             self.errors.append(ParseError(Span(path), reason))
+            return None
+        except BadLiteral as bad:
+            span = runner.spans(bad.node)
+            fill_positions(parsed.module, runner.spans.wanted, parsed.text)
+            self.errors.append(ParseError(span, f"syntax error: {bad.reason}"))
             return None
         finally:
             self.stack.pop()

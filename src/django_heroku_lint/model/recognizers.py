@@ -65,11 +65,17 @@ class Args:
 
     __slots__ = ("positional", "keywords", "evaluator", "values")
 
-    def __init__(self, positional: list[cst.BaseExpression], keywords: dict[str, cst.BaseExpression], evaluator: Evaluator) -> None:
+    def __init__(
+        self,
+        positional: list[cst.BaseExpression],
+        keywords: dict[str, cst.BaseExpression],
+        evaluator: Evaluator,
+        values: dict[int, Value] | None = None,
+    ) -> None:
         self.positional = positional  # the syntax of the positional arguments (``*args`` left out)
         self.keywords = keywords  # the syntax of the keyword arguments, by keyword
         self.evaluator = evaluator
-        self.values: dict[int, Value] = {}
+        self.values: dict[int, Value] = {} if values is None else values  # by id of the syntax: evaluated already
 
     @classmethod
     def of(cls, node: cst.Call, evaluator: Evaluator) -> Args:
