@@ -6,12 +6,16 @@ knows of a library is here.  It resolves what a call names through the import tr
 ``decouple.config``) and looks that qualified name up in this registry.  To teach the
 model a library, write one function::
 
-    @recognizer("dj_database_url.config")
-    def _(call: Call, args: Args) -> Value | None:
-        '''dj-database-url's ``config()``: reads DATABASE_URL (or ``env=``), ...'''
-        return EnvRead("dj_database_url", args.text(keyword="env") or "DATABASE_URL", call.span, cast="db")
+    @recognizer("envlite.text")
+    def _envlite_text(call: Call, args: Args) -> Value | None:
+        '''envlite's ``text(var, fallback)``: a string read from the environment.'''
+        default, via = args.default(1, "fallback")
+        return EnvRead("envlite", args.text(0, "var"), call.span, default=default, fallback_via=via)
 
-It returns the value the call stands for (``values.py``), or None to leave the call to
+``args`` hands out the arguments by position and keyword (``text``: a literal string,
+``value``: any value, ``default``: a fallback and how it was given); ``call`` has the
+qualified name, the span the value carries, and ``state`` for an object a ``@maker``
+made.  It returns the value the call stands for (``values.py``), or None to leave the call to
 the interpreter's generic handling (a conversion of an environment read, a method of a
 string or a path, else unknown).  Its docstring says what it recognises: the tests
 check every name here has one.  Three kinds of registration:
