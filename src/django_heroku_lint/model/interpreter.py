@@ -359,11 +359,11 @@ class ModuleRunner:
 
     def note_made(self, name: str, node: cst.Call) -> None:
         """``env = environ.Env(...)``: ``name`` now stands for what a maker says (recognizers.py)."""
-        qual = self.evaluator.qualname(node.func)
-        make = MAKERS.find(qual) if qual else None
+        qual = self.evaluator.qualname(node.func) or ""
+        make = MAKERS.find(qual)
         if make is None:
             return
-        made = make(Call(qual, node, self.spans(node), self.evaluator), Args.of(node, self.evaluator))  # type: ignore[arg-type]
+        made = make(Call(qual, node, self.spans(node), self.evaluator), Args.of(node, self.evaluator))
         if made is None:
             return
         if made.alias:
@@ -388,10 +388,10 @@ class ModuleRunner:
     def exec_call_statement(self, call: cst.Call) -> None:
         """A call made as a statement: a library's (``django_heroku.settings``), or a method
         changing a list or dict of the module (``MIDDLEWARE.insert(...)``)."""
-        qual = self.evaluator.qualname(call.func)
-        effect = EFFECTS.find(qual) if qual else None
+        qual = self.evaluator.qualname(call.func) or ""
+        effect = EFFECTS.find(qual)
         if effect is not None:
-            effect(Call(qual, call, self.spans(call), self.evaluator), Args.of(call, self.evaluator), self)  # type: ignore[arg-type]
+            effect(Call(qual, call, self.spans(call), self.evaluator), Args.of(call, self.evaluator), self)
             return
         if not isinstance(call.func, cst.Attribute):
             return
