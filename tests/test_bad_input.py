@@ -35,6 +35,25 @@ def test_unreadable_files_are_djh000(make_project, files, expected):
     assert "Traceback" not in result.stdout + result.stderr
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        'ALLOWED_HOSTS = ["\\N{NO SUCH CHARACTER}"]\n',
+        'import os\nDEBUG = os.environ.get("DEBUG", "\\N{NO SUCH CHARACTER}")\n',
+        'CACHES = {}\nCACHES["\\N{NO SUCH CHARACTER}"] = {}\n',
+        'import environ\nenv = environ.Env()\nSECRET_KEY = env("SECRET_KEY", default="x" "\\N{NO SUCH CHARACTER}")\n',
+    ],
+)
+def test_a_string_python_refuses_is_djh000_at_the_string(make_project, source):
+    # LibCST parses "\N{...}" of an unknown character name; Python refuses to compile it.
+    root = make_project({"mysite/settings.py": source})
+    result = run_cli([str(root)], cwd=root)
+    assert result.exit_code == 1, result.stderr
+    (line,) = [line for line in result.stdout.splitlines() if " DJH000 " in line]
+    assert line.startswith(f"mysite/settings.py:{source.count(chr(10))}:") and "syntax error" in line
+    assert "Traceback" not in result.stdout + result.stderr
+
+
 def test_syntax_error_position(make_project):
     root = make_project({"mysite/settings.py": "DEBUG = False\nALLOWED_HOSTS = [\n"})
     ((code, path, line),) = diagnostics(root, select=["DJH000"])

@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from django_heroku_lint.engine import Options, lint
+from django_heroku_lint.model.values import EnvRead
 from django_heroku_lint.rules.registry import ALL_RULES
 from django_heroku_lint.rules._baseline import project_files
 
@@ -243,6 +244,31 @@ def test_deep_nesting_in_statements(tmp_path, outside):
     settings_module += "".join("    " * level + "if DEBUG:\n" for level in range(98)) + "    " * 98 + "X = 1\n"
     root = write_tree(tmp_path / "proj", project_files({"mysite/settings.py": settings_module}))
     ended_cleanly(run_djhlint([str(root)], outside, timeout=30))
+
+
+@pytest.mark.parametrize("shape", ["list(", "tuple(", '"a,b".split('])
+def test_nested_calls_evaluate_each_argument_once(make_project, outside, shape):
+    # Each level evaluated its argument twice (once as a possible conversion of an
+    # environment read, once for what the call is): 40 levels took 2**40 steps.
+    hosts = shape * 40 + '["*"]' + ")" * 40
+    root = make_project({"mysite/settings.py": f"ALLOWED_HOSTS = list({hosts})\n"})
+    run = run_djhlint(["--select", "DJH000,DJH101", str(root)], outside, timeout=30)
+    ended_cleanly(run)
+    assert (b"DJH101" in run.stdout) == (shape != '"a,b".split(')
+
+
+@pytest.mark.parametrize("shape", ["int(", "env.bool(", "dj_database_url.parse(", "os.environ["])
+def test_reads_nested_as_deep_as_python_accepts_are_interpreted(make_project, shape):
+    # Python accepts 200 nested brackets; the model must interpret what Python runs.
+    close = "]" if shape.endswith("[") else ")"
+    source = (
+        "import os\nimport dj_database_url\nimport environ\nenv = environ.Env()\n"
+        f'SECRET_KEY = {shape * 190}os.environ["SECRET_KEY"]{close * 190}\n'
+    )
+    root = make_project({"mysite/settings.py": source})
+    result = lint(Options(paths=[str(root)], cache=False))
+    assert not [d for d in result.diagnostics if d.code == "DJH000"]
+    assert isinstance(result.projects[0].context.settings.get("SECRET_KEY").certain, EnvRead)
 
 
 def test_a_10000_item_allowed_hosts(make_project, outside):
