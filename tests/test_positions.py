@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hypothesmith
 import libcst as cst
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from django_heroku_lint.read import positions as _positions
 from django_heroku_lint.ftypes import Span
@@ -91,3 +93,104 @@ def test_a_node_the_walk_does_not_meet_falls_back() -> None:
     assert _positions.offsets(parsed.module, {id(comma): []}, len(parsed.text or "")) is None
     spans = [Span("settings.py", *node_positions(parsed.module, {id(comma)}, parsed.text)[id(comma)])]
     assert spans[0].key() == ("settings.py", 1, 7, 1, 9)
+
+
+# --- Against LibCST's public PositionProvider --------------------------------------------
+#
+# djhlint's span of a node is all the code the node generates: the whitespace, comments and
+# parentheses it owns included (the fix stage finds nodes by span and replaces them whole).
+# LibCST's PositionProvider gives the syntactic span instead: without a statement's leading
+# comment lines, a comma's trailing space, an expression's parentheses.  That is the one
+# deliberate difference, and LibCST draws it too: its WhitespaceInclusivePositionProvider
+# records what each node generates.  So djhlint must agree with PositionProvider wherever
+# LibCST's two providers agree (most expressions), and with the whitespace-inclusive one
+# everywhere.  The Module node itself is left out: djhlint never places it.
+
+
+def _span(code_range) -> tuple[int, int, int, int]:  # type: ignore[no-untyped-def]
+    """LibCST's 1-based line and 0-based column, as a Span's 1-based columns."""
+    start, end = code_range.start, code_range.end
+    return (start.line, start.column + 1, end.line, end.column + 1)
+
+
+def assert_positions_agree_with_libcst(source: str) -> int:
+    """Every node of ``source`` placed as LibCST places it; the number of nodes compared."""
+    from libcst.metadata import MetadataWrapper, PositionProvider, WhitespaceInclusivePositionProvider
+
+    parsed = parse_python(source.encode("utf-8"), "settings.py")
+    if not isinstance(parsed, PythonFile):
+        return 0
+    wrapper = MetadataWrapper(parsed.module, unsafe_skip_copy=True)
+    syntactic = wrapper.resolve(PositionProvider)
+    inclusive = wrapper.resolve(WhitespaceInclusivePositionProvider)
+    visitor = _Nodes()
+    parsed.module.visit(visitor)
+    nodes = [node for node in visitor.nodes if node is not parsed.module]
+    placed = node_positions(parsed.module, {id(node) for node in nodes}, parsed.text)
+    measured = _positions.offsets(parsed.module, {id(node): [] for node in nodes}, len(parsed.text or ""), complete=False)
+    if parsed.module.code == parsed.text:  # the walk adds up wherever LibCST gives the text back
+        assert measured is not None, "the walk did not add up to the module's length"
+    walked = node_positions(parsed.module, measured[0], parsed.text) if measured is not None else {}
+    for node in nodes:
+        expected = _span(inclusive[node])
+        if _span(syntactic[node]) == expected:
+            expected = _span(syntactic[node])  # the same: PositionProvider's own answer
+        name = type(node).__name__
+        assert placed.get(id(node)) == expected, (name, cst.Module([]).code_for_node(node))
+        if id(node) in walked:
+            assert walked[id(node)] == expected, ("walked", name, cst.Module([]).code_for_node(node))
+    return len(nodes)
+
+
+MORE_SOURCES = {
+    "form feed before a statement": "X = 1\n\x0cY = 2\n",
+    "lone CR at the end": "X = 1\rY = [1,\r 2]\r",
+    "decorated and async": "@a.b(c)\nasync def f(a, /, *, b: int = 1) -> None:\n    async with x as (y):\n        await z\n",
+    "lambdas and comprehensions": "X = lambda a, *b, c=1: [i for i in a if i]\nY = {k: v for k, v in z}\nZ = (i async for i in y)\n",
+    "f-strings": "X = f'{a!r:>{w}} {b=}'\nY = f\"\"\"\n{c}\n\"\"\"\n",
+    "walrus and ternary": "if (n := len(a)) > 10:\n    X = 1 if n else 2\n",
+    "slices": "X = a[1:2, ::3, :]\nY = a[...]\n",
+    "global and del": "def f():\n    global X\n    del X[0], Y\n    raise E from e\n",
+    "match": "match x:\n    case [1, *rest] if rest:\n        pass\n    case {'a': 1, **kw}:\n        pass\n    case C(a=1) | None:\n        pass\n",
+}
+
+
+def _rule_sources() -> dict[str, str]:
+    """Every Python source of the rules' VALID and INVALID examples."""
+    from django_heroku_lint.rules.registry import ALL_RULES
+
+    found: dict[str, str] = {}
+    for rule in ALL_RULES:
+        for kind, cases in (("valid", rule.VALID), ("invalid", rule.INVALID)):
+            for index, case in enumerate(cases):
+                for name, text in case.files.items():
+                    if name.endswith(".py") and text is not None:
+                        source = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+                        found[f"{rule.code}-{kind}-{index}-{name}"] = source
+    return found
+
+
+RULE_SOURCES = _rule_sources()
+
+
+@pytest.mark.parametrize("source", [*SOURCES.values(), *MORE_SOURCES.values()], ids=[*SOURCES, *MORE_SOURCES])
+def test_every_node_where_libcst_puts_it(source: str) -> None:
+    assert assert_positions_agree_with_libcst(source) or not source
+
+
+def test_every_node_of_the_rule_examples_where_libcst_puts_it() -> None:
+    assert sum(assert_positions_agree_with_libcst(source) for source in RULE_SOURCES.values()) > 1000
+
+
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith compiles what it generates
+@settings(deadline=None, derandomize=True, database=None, max_examples=40, suppress_health_check=list(HealthCheck))
+@given(source=hypothesmith.from_grammar())
+def test_every_node_of_generated_modules_where_libcst_puts_it(source: str) -> None:
+    assert_positions_agree_with_libcst(source)
+
+
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")
+@settings(deadline=None, derandomize=True, database=None, max_examples=20, suppress_health_check=list(HealthCheck))
+@given(source=hypothesmith.from_node())
+def test_every_node_of_generated_syntax_trees_where_libcst_puts_it(source: str) -> None:
+    assert_positions_agree_with_libcst(source)
