@@ -1,4 +1,4 @@
-"""Positions measured along the tree agree with LibCST's code generation, node for node."""
+"""Positions measured along the tree agree with LibCST's code generation and its PositionProvider, node for node."""
 
 from __future__ import annotations
 

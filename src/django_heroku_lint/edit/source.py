@@ -116,8 +116,8 @@ def reproduces(module: cst.Module, data: bytes) -> bool:
 @dataclass
 class PythonSource:
     """A parsed Python file with the span and parent of every node, for finding the node a
-    model span names.  Its spans come from LibCST's code generation, the model's from the
-    walk in ``_positions``: ``tests/test_positions.py`` keeps the two in agreement."""
+    model span names.  Its spans and the model's are measured alike
+    (``read.python.node_positions``), so a model span names the node it was made for."""
 
     path: str
     module: cst.Module

@@ -203,46 +203,49 @@ def parse_python(data: bytes, path: str) -> PythonFile | ParseError:
 def node_positions(module: cst.Module, wanted: Collection[int], text: str | None = None) -> dict[int, tuple[int, int, int, int]]:
     """The (line, column, end line, end column) of each node whose ``id()`` is in ``wanted``.
 
-    Lines and columns are 1-based, the end column exclusive, as in a :class:`Span`.
-    LibCST's PositionProvider records every node of the module and costs about twice
-    the parse.  With the module's ``text`` (what LibCST generates back), the offsets of
-    the wanted nodes are measured along the tree and turned into lines and columns
-    (``positions.offsets``); without it, or when that walk does not add up, one
-    code-generation pass records the wanted nodes.  A node that pass cannot reach
-    (nested too deeply) is left out.
+    Lines and columns are 1-based, the end column exclusive, as in a :class:`Span`; a
+    node's span is all the code it generates, the whitespace, comments and parentheses
+    it owns included.  LibCST's PositionProvider records every node of the module and
+    costs about twice the parse.  Here the offsets of the wanted nodes are measured
+    along the tree (``positions.offsets``) in the module's ``text`` (what LibCST
+    generates back) and turned into lines and columns.  Without the text, or when the
+    walk does not add up, they are measured again through LibCST's code generation,
+    in the code it generates.  A module nested too deeply to measure gets no positions.
     """
     if not wanted:
         return {}
     from .lines import line_starts
-    from .positions import PositionState, offsets
+    from .positions import offsets
 
-    try:
-        measured = offsets(module, wanted, len(text)) if text is not None else None
-    except RecursionError:  # deeply nested expressions: code generation finds what it reaches
-        measured = None
-    except (AttributeError, TypeError):  # a LibCST whose nodes are not the ones measured there
-        measured = None
-    if measured is not None and text is not None:  # measured only with the text
-        found, code_end = measured
-        starts = line_starts(text, python=True)
-        if code_end > len(text):  # the newline LibCST adds, then drops, at the end of the module
-            starts.append(code_end)
-        lines = len(starts)
-        positions = {}
-        for key in wanted:
-            start, end = found[key]
-            line = bisect_right(starts, start)
-            col = start - starts[line - 1] + 1
-            if line == lines or end < starts[line]:  # most nodes end on the line they start on
-                end_line, end_col = line, end - starts[line - 1] + 1
-            else:
-                end_line = bisect_right(starts, end, line)
-                end_col = end - starts[end_line - 1] + 1
-            positions[key] = (line, col, end_line, end_col)
-        return positions
-    state = PositionState(default_indent=module.default_indent, default_newline=module.default_newline, wanted=wanted)
-    try:
-        module._codegen(state)
-    except RecursionError:  # pragma: no cover - deeply nested expressions
-        pass
-    return state.found
+    measured = None
+    if text is not None:
+        try:
+            measured = offsets(module, wanted, len(text))
+        except RecursionError:  # deeply nested expressions: code generation finds what it reaches
+            measured = None
+        except (AttributeError, TypeError):  # a LibCST whose nodes are not the ones measured there
+            measured = None
+    if measured is None or text is None:  # a node measured inline (a comma ...), or text LibCST does not give back
+        try:
+            text = module.code
+        except RecursionError:  # pragma: no cover - deeply nested expressions
+            return {}
+        measured = offsets(module, wanted, len(text), complete=False, every=True)
+        if measured is None:  # pragma: no cover - the code LibCST generates is as long as itself
+            return {}
+    found, code_end = measured
+    starts = line_starts(text, python=True)
+    if code_end > len(text):  # the newline LibCST adds, then drops, at the end of the module
+        starts.append(code_end)
+    lines = len(starts)
+    positions = {}
+    for key, (start, end) in found.items():
+        line = bisect_right(starts, start)
+        col = start - starts[line - 1] + 1
+        if line == lines or end < starts[line]:  # most nodes end on the line they start on
+            end_line, end_col = line, end - starts[line - 1] + 1
+        else:
+            end_line = bisect_right(starts, end, line)
+            end_col = end - starts[end_line - 1] + 1
+        positions[key] = (line, col, end_line, end_col)
+    return positions
