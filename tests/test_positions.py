@@ -118,8 +118,8 @@ def assert_positions_agree_with_libcst(source: str) -> int:
     from libcst.metadata import MetadataWrapper, PositionProvider, WhitespaceInclusivePositionProvider
 
     parsed = parse_python(source.encode("utf-8"), "settings.py")
-    if not isinstance(parsed, PythonFile):
-        return 0
+    if not isinstance(parsed, PythonFile) or parsed.module.code != parsed.text:
+        return 0  # characters LibCST drops count in the file for djhlint, not for LibCST: tested below
     wrapper = MetadataWrapper(parsed.module, unsafe_skip_copy=True)
     syntactic = wrapper.resolve(PositionProvider)
     inclusive = wrapper.resolve(WhitespaceInclusivePositionProvider)
@@ -143,8 +143,6 @@ def assert_positions_agree_with_libcst(source: str) -> int:
 
 
 MORE_SOURCES = {
-    "form feed before a statement": "X = 1\n\x0cY = 2\n",
-    "lone CR at the end": "X = 1\rY = [1,\r 2]\r",
     "decorated and async": "@a.b(c)\nasync def f(a, /, *, b: int = 1) -> None:\n    async with x as (y):\n        await z\n",
     "lambdas and comprehensions": "X = lambda a, *b, c=1: [i for i in a if i]\nY = {k: v for k, v in z}\nZ = (i async for i in y)\n",
     "f-strings": "X = f'{a!r:>{w}} {b=}'\nY = f\"\"\"\n{c}\n\"\"\"\n",
@@ -194,3 +192,34 @@ def test_every_node_of_generated_modules_where_libcst_puts_it(source: str) -> No
 @given(source=hypothesmith.from_node())
 def test_every_node_of_generated_syntax_trees_where_libcst_puts_it(source: str) -> None:
     assert_positions_agree_with_libcst(source)
+
+
+def test_a_form_feed_libcst_drops_still_counts_in_the_file() -> None:
+    # LibCST drops a form feed before a top-level statement, so PositionProvider places the
+    # statement one column to the left of where the file has it: the one place djhlint
+    # deliberately disagrees with it, as a diagnostic names a column of the file.
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    source = "X = 1\n\x0cY = [1,\n  2]\nZ = 3\n"
+    parsed = parse_python(source.encode("utf-8"), "settings.py")
+    assert isinstance(parsed, PythonFile)
+    assert parsed.module.code == source.replace("\x0c", "")
+    statement = parsed.module.body[1].body[0]  # type: ignore[attr-defined]
+    name, value = statement.targets[0].target, statement.value
+    assert _span(MetadataWrapper(parsed.module, unsafe_skip_copy=True).resolve(PositionProvider)[name]) == (2, 1, 2, 2)
+    wanted = {id(name), id(value), id(parsed.module.body[2])}
+    positions = node_positions(parsed.module, wanted, parsed.text)
+    assert positions[id(name)] == (2, 2, 2, 3)
+    assert positions[id(value)] == (2, 6, 3, 5)
+    assert positions[id(parsed.module.body[2])] == (4, 1, 5, 1)
+
+
+def test_a_diagnostic_after_a_form_feed_names_the_column_of_the_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from django_heroku_lint.rules._baseline import project_files
+
+    from .helpers import lint_project, write_tree
+
+    settings = 'import os\n\x0cSECRET_KEY = "django-insecure-7h1s-1s-n0t-s3cr3t"\n'
+    root = write_tree(tmp_path, project_files({"mysite/settings.py": settings}))
+    found = [d.span for d in lint_project(root) if d.code == "DJH102"]
+    assert [(span.line, span.col) for span in found] == [(2, 15)]
