@@ -168,6 +168,23 @@ def _rule_sources() -> dict[str, str]:
     return found
 
 
+def _example_sources() -> dict[str, str]:
+    """The tutorial project's modules and the benchmark's 5,000-line settings module."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    top = Path(__file__).resolve().parents[1]
+    found = {path.relative_to(top).as_posix(): path.read_text("utf-8") for path in sorted((top / "examples").rglob("*.py"))}
+    spec = importlib.util.spec_from_file_location("bench_run", top / "bench/run.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(spec.name, bench)  # its dataclasses look their module up
+    spec.loader.exec_module(bench)
+    found["bench: 5,000-line settings"] = bench.big_settings()
+    return found
+
+
 RULE_SOURCES = _rule_sources()
 
 
@@ -180,8 +197,12 @@ def test_every_node_of_the_rule_examples_where_libcst_puts_it() -> None:
     assert sum(assert_positions_agree_with_libcst(source) for source in RULE_SOURCES.values()) > 1000
 
 
+def test_every_node_of_the_example_project_and_the_benchmark_where_libcst_puts_it() -> None:
+    assert sum(assert_positions_agree_with_libcst(source) for source in _example_sources().values()) > 10_000
+
+
 @pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith compiles what it generates
-@settings(deadline=None, derandomize=True, database=None, max_examples=40, suppress_health_check=list(HealthCheck))
+@settings(deadline=None, derandomize=True, database=None, max_examples=80, suppress_health_check=list(HealthCheck))
 @given(source=hypothesmith.from_grammar())
 def test_every_node_of_generated_modules_where_libcst_puts_it(source: str) -> None:
     assert_positions_agree_with_libcst(source)
