@@ -227,7 +227,9 @@ def node_positions(module: cst.Module, wanted: Collection[int], text: str | None
             measured = None
         except (AttributeError, TypeError):  # a LibCST whose nodes are not the ones measured there
             measured = None
-    if measured is None or text is None:  # a node measured inline (a comma ...), or text LibCST does not give back
+    if measured is None and text is not None:  # a node measured inline (a comma ...): every node met
+        measured = offsets(module, wanted, len(text), complete=False, every=True)
+    if measured is None or text is None:  # no text, or text LibCST does not give back
         try:
             code = module.code
         except RecursionError:  # pragma: no cover - deeply nested expressions
