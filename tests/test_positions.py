@@ -1,9 +1,11 @@
-"""Positions measured along the tree agree with LibCST's code generation, node for node."""
+"""Positions measured along the tree agree with LibCST's code generation and its PositionProvider, node for node."""
 
 from __future__ import annotations
 
+import hypothesmith
 import libcst as cst
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from django_heroku_lint.read import positions as _positions
 from django_heroku_lint.ftypes import Span
@@ -91,3 +93,154 @@ def test_a_node_the_walk_does_not_meet_falls_back() -> None:
     assert _positions.offsets(parsed.module, {id(comma): []}, len(parsed.text or "")) is None
     spans = [Span("settings.py", *node_positions(parsed.module, {id(comma)}, parsed.text)[id(comma)])]
     assert spans[0].key() == ("settings.py", 1, 7, 1, 9)
+
+
+# --- Against LibCST's public PositionProvider --------------------------------------------
+#
+# djhlint's span of a node is all the code the node generates: the whitespace, comments and
+# parentheses it owns included (the fix stage finds nodes by span and replaces them whole).
+# LibCST's PositionProvider gives the syntactic span instead: without a statement's leading
+# comment lines, a comma's trailing space, an expression's parentheses.  That is the one
+# deliberate difference, and LibCST draws it too: its WhitespaceInclusivePositionProvider
+# records what each node generates.  So djhlint must agree with PositionProvider wherever
+# LibCST's two providers agree (most expressions), and with the whitespace-inclusive one
+# everywhere.  The Module node itself is left out: djhlint never places it.
+
+
+def _span(code_range) -> tuple[int, int, int, int]:  # type: ignore[no-untyped-def]
+    """LibCST's 1-based line and 0-based column, as a Span's 1-based columns."""
+    start, end = code_range.start, code_range.end
+    return (start.line, start.column + 1, end.line, end.column + 1)
+
+
+def assert_positions_agree_with_libcst(source: str) -> int:
+    """Every node of ``source`` placed as LibCST places it; the number of nodes compared."""
+    from libcst.metadata import MetadataWrapper, PositionProvider, WhitespaceInclusivePositionProvider
+
+    parsed = parse_python(source.encode("utf-8"), "settings.py")
+    if not isinstance(parsed, PythonFile) or parsed.module.code != parsed.text:
+        return 0  # characters LibCST drops count in the file for djhlint, not for LibCST: tested below
+    wrapper = MetadataWrapper(parsed.module, unsafe_skip_copy=True)
+    syntactic = wrapper.resolve(PositionProvider)
+    inclusive = wrapper.resolve(WhitespaceInclusivePositionProvider)
+    visitor = _Nodes()
+    parsed.module.visit(visitor)
+    nodes = [node for node in visitor.nodes if node is not parsed.module]
+    placed = node_positions(parsed.module, {id(node) for node in nodes}, parsed.text)
+    measured = _positions.offsets(parsed.module, {id(node): [] for node in nodes}, len(parsed.text or ""), complete=False)
+    if parsed.module.code == parsed.text:  # the walk adds up wherever LibCST gives the text back
+        assert measured is not None, "the walk did not add up to the module's length"
+    walked = node_positions(parsed.module, measured[0], parsed.text) if measured is not None else {}
+    for node in nodes:
+        expected = _span(inclusive[node])
+        if _span(syntactic[node]) == expected:
+            expected = _span(syntactic[node])  # the same: PositionProvider's own answer
+        name = type(node).__name__
+        assert placed.get(id(node)) == expected, (name, cst.Module([]).code_for_node(node))
+        if id(node) in walked:
+            assert walked[id(node)] == expected, ("walked", name, cst.Module([]).code_for_node(node))
+    return len(nodes)
+
+
+MORE_SOURCES = {
+    "decorated and async": "@a.b(c)\nasync def f(a, /, *, b: int = 1) -> None:\n    async with x as (y):\n        await z\n",
+    "lambdas and comprehensions": "X = lambda a, *b, c=1: [i for i in a if i]\nY = {k: v for k, v in z}\nZ = (i async for i in y)\n",
+    "f-strings": "X = f'{a!r:>{w}} {b=}'\nY = f\"\"\"\n{c}\n\"\"\"\n",
+    "walrus and ternary": "if (n := len(a)) > 10:\n    X = 1 if n else 2\n",
+    "slices": "X = a[1:2, ::3, :]\nY = a[...]\n",
+    "global and del": "def f():\n    global X\n    del X[0], Y\n    raise E from e\n",
+    "match": "match x:\n    case [1, *rest] if rest:\n        pass\n    case {'a': 1, **kw}:\n        pass\n    case C(a=1) | None:\n        pass\n",
+}
+
+
+def _rule_sources() -> dict[str, str]:
+    """Every Python source of the rules' VALID and INVALID examples."""
+    from django_heroku_lint.rules.registry import ALL_RULES
+
+    found: dict[str, str] = {}
+    for rule in ALL_RULES:
+        for kind, cases in (("valid", rule.VALID), ("invalid", rule.INVALID)):
+            for index, case in enumerate(cases):
+                for name, text in case.files.items():
+                    if name.endswith(".py") and text is not None:
+                        source = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+                        found[f"{rule.code}-{kind}-{index}-{name}"] = source
+    return found
+
+
+def _example_sources() -> dict[str, str]:
+    """The tutorial project's modules and the benchmark's 5,000-line settings module."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    top = Path(__file__).resolve().parents[1]
+    found = {path.relative_to(top).as_posix(): path.read_text("utf-8") for path in sorted((top / "examples").rglob("*.py"))}
+    spec = importlib.util.spec_from_file_location("bench_run", top / "bench/run.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(spec.name, bench)  # its dataclasses look their module up
+    spec.loader.exec_module(bench)
+    found["bench: 5,000-line settings"] = bench.big_settings()
+    return found
+
+
+RULE_SOURCES = _rule_sources()
+
+
+@pytest.mark.parametrize("source", [*SOURCES.values(), *MORE_SOURCES.values()], ids=[*SOURCES, *MORE_SOURCES])
+def test_every_node_where_libcst_puts_it(source: str) -> None:
+    assert assert_positions_agree_with_libcst(source) or not source
+
+
+def test_every_node_of_the_rule_examples_where_libcst_puts_it() -> None:
+    assert sum(assert_positions_agree_with_libcst(source) for source in RULE_SOURCES.values()) > 1000
+
+
+def test_every_node_of_the_example_project_and_the_benchmark_where_libcst_puts_it() -> None:
+    assert sum(assert_positions_agree_with_libcst(source) for source in _example_sources().values()) > 10_000
+
+
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith compiles what it generates
+@settings(deadline=None, derandomize=True, database=None, max_examples=80, suppress_health_check=list(HealthCheck))
+@given(source=hypothesmith.from_grammar())
+def test_every_node_of_generated_modules_where_libcst_puts_it(source: str) -> None:
+    assert_positions_agree_with_libcst(source)
+
+
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")
+@settings(deadline=None, derandomize=True, database=None, max_examples=20, suppress_health_check=list(HealthCheck))
+@given(source=hypothesmith.from_node())
+def test_every_node_of_generated_syntax_trees_where_libcst_puts_it(source: str) -> None:
+    assert_positions_agree_with_libcst(source)
+
+
+def test_a_form_feed_libcst_drops_still_counts_in_the_file() -> None:
+    # LibCST drops a form feed before a top-level statement, so PositionProvider places the
+    # statement one column to the left of where the file has it: the one place djhlint
+    # deliberately disagrees with it, as a diagnostic names a column of the file.
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    source = "X = 1\n\x0cY = [1,\n  2]\nZ = 3\n"
+    parsed = parse_python(source.encode("utf-8"), "settings.py")
+    assert isinstance(parsed, PythonFile)
+    assert parsed.module.code == source.replace("\x0c", "")
+    statement = parsed.module.body[1].body[0]  # type: ignore[attr-defined]
+    name, value = statement.targets[0].target, statement.value
+    assert _span(MetadataWrapper(parsed.module, unsafe_skip_copy=True).resolve(PositionProvider)[name]) == (2, 1, 2, 2)
+    wanted = {id(name), id(value), id(parsed.module.body[2])}
+    positions = node_positions(parsed.module, wanted, parsed.text)
+    assert positions[id(name)] == (2, 2, 2, 3)
+    assert positions[id(value)] == (2, 6, 3, 5)
+    assert positions[id(parsed.module.body[2])] == (4, 1, 5, 1)
+
+
+def test_a_diagnostic_after_a_form_feed_names_the_column_of_the_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from django_heroku_lint.rules._baseline import project_files
+
+    from .helpers import lint_project, write_tree
+
+    settings = 'import os\n\x0cSECRET_KEY = "django-insecure-7h1s-1s-n0t-s3cr3t"\n'
+    root = write_tree(tmp_path, project_files({"mysite/settings.py": settings}))
+    found = [d.span for d in lint_project(root) if d.code == "DJH102"]
+    assert [(span.line, span.col) for span in found] == [(2, 15)]

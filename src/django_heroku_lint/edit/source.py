@@ -116,8 +116,8 @@ def reproduces(module: cst.Module, data: bytes) -> bool:
 @dataclass
 class PythonSource:
     """A parsed Python file with the span and parent of every node, for finding the node a
-    model span names.  Its spans come from LibCST's code generation, the model's from the
-    walk in ``_positions``: ``tests/test_positions.py`` keeps the two in agreement."""
+    model span names.  Its spans and the model's are measured alike
+    (``read.python.node_positions``), so a model span names the node it was made for."""
 
     path: str
     module: cst.Module
@@ -134,14 +134,14 @@ class PythonSource:
             raise Unresolvable("the file does not parse, or LibCST does not reproduce it")
         return source
 
-    def _index(self) -> None:
+    def _index(self, text: str | None = None) -> None:
         from ..read.python import node_positions
 
         collector = _Collector()
         self.module.visit(collector)
         self.parents = collector.parents
         nodes = {id(node): node for node in collector.nodes}
-        positions = node_positions(self.module, nodes)
+        positions = node_positions(self.module, nodes, text)
         for key, node in nodes.items():
             span = Span(self.path, *positions.get(key, (1, 1, 1, 1)))
             self.spans[node] = span
@@ -181,7 +181,7 @@ def _parsed(path: str, data: bytes) -> PythonSource | None:
     if not isinstance(parsed, PythonFile) or not reproduces(parsed.module, data):
         return None
     source = PythonSource(path, parsed.module)
-    source._index()
+    source._index(parsed.text)
     return source
 
 

@@ -1,4 +1,4 @@
-"""Positions of LibCST nodes without LibCST's code generation (see ``python.node_positions``).
+"""Positions of LibCST nodes: offsets into the module's code, measured along the tree.
 
 LibCST finds positions by generating the code again, a Python call or three for each of
 the 80,000-odd nodes of a 5,000-line module (whitespace, commas, brackets ...), which
@@ -10,9 +10,11 @@ parent), the others through LibCST's own code generation (:class:`OffsetState`).
 The result is an offset in characters into the module's code for the start and the end
 of each node wanted; ``python.node_positions`` turns them into lines and columns.  Every
 rule below mirrors a ``_codegen_impl`` of LibCST.  Two checks guard against a mistake:
-the walk must end at the length of the module's text and meet every node wanted; when
-it does not, the caller falls back to the code-generation pass
-(:class:`PositionState`).
+the walk must end at the length of the module's text and meet every node wanted.  When
+it does not (a node measured inline is wanted, such as a comma; LibCST drops a character
+of the text), the caller measures again with ``every=True``: each statement through
+LibCST's code generation, which meets every node, counted in the code LibCST generates.
+``tests/test_positions.py`` holds both to LibCST's own PositionProvider.
 """
 
 from __future__ import annotations
@@ -27,45 +29,6 @@ from libcst._nodes.internal import CodegenState
 
 _NO_RECORD = nullcontext()
 _DEFAULT = cst.MaybeSentinel.DEFAULT
-
-
-@dataclass
-class PositionState(CodegenState):
-    """Tracks the line and column while LibCST generates the code.
-
-    ``wanted`` holds the ``id(node)`` of the nodes to place: a LibCST node hashes through
-    a Python-level ``__hash__``, which would cost a call for every node of the module.
-    ``found`` maps each one met to its (line, column, end line, end column), 1-based.
-    """
-
-    wanted: Collection[int] = ()
-    found: dict[int, tuple[int, int, int, int]] = field(default_factory=dict)
-    line: int = 1
-    col: int = 0
-    stack: list = field(default_factory=list)
-
-    def record_syntactic_position(self, node, *, start_node=None, end_node=None):
-        return _NO_RECORD  # LibCST's is a generator-based context manager: costly, and unused here
-
-    def add_indent_tokens(self) -> None:
-        for token in self.indent_tokens:
-            self.add_token(token)
-
-    def add_token(self, value: str) -> None:
-        if "\n" in value or "\r" in value:
-            self.line += value.count("\n") + value.count("\r") - value.count("\r\n")
-            self.col = len(value) - max(value.rfind("\n"), value.rfind("\r")) - 1
-        else:
-            self.col += len(value)
-
-    def before_codegen(self, node) -> None:
-        if id(node) in self.wanted:
-            self.stack.append((self.line, self.col))
-
-    def after_codegen(self, node) -> None:
-        if id(node) in self.wanted:
-            line, col = self.stack.pop()
-            self.found[id(node)] = (line, col + 1, self.line, self.col + 1)
 
 
 @dataclass
@@ -579,23 +542,33 @@ _HANDLERS = {
 }
 
 
-def offsets(module: cst.Module, wanted: Collection[int], size: int, complete: bool = True) -> tuple[dict[int, tuple[int, int]], int] | None:
+def offsets(
+    module: cst.Module, wanted: Collection[int], size: int, complete: bool = True, every: bool = False
+) -> tuple[dict[int, tuple[int, int]], int] | None:
     """The start and end offsets of the ``wanted`` nodes (keyed by id) in the module's code.
 
     ``size`` is the length of the module's code; ``None`` when the walk does not end
-    there or missed a node wanted (the caller then generates the code instead).  The
-    second item is where the code generated ends: past ``size`` when the module has
+    there or missed a node wanted (the caller then measures again with ``every``, which
+    measures each statement through LibCST's code generation and so meets every node).
+    The second item is where the code generated ends: past ``size`` when the module has
     no trailing newline, since LibCST generates the last one and then drops it (the
     last statement still ends on the line after it, as LibCST counts).
     """
     w = _Walk(module, wanted)
     pos = 0
-    for line in module.header:
-        pos = _empty_line(line, pos, w)
-    for statement in module.body:
-        pos = _node(statement, pos, w)
-    for line in module.footer:
-        pos = _empty_line(line, pos, w)
+    if every:
+        try:
+            for part in (*module.header, *module.body, *module.footer):
+                pos = w.generic(part, pos)
+        except RecursionError:  # pragma: no cover - deeply nested expressions: the nodes met so far
+            return w.found, pos
+    else:
+        for line in module.header:
+            pos = _empty_line(line, pos, w)
+        for statement in module.body:
+            pos = _node(statement, pos, w)
+        for line in module.footer:
+            pos = _empty_line(line, pos, w)
     end = pos
     if module.has_trailing_newline:
         if pos == 0:

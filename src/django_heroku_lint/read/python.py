@@ -7,7 +7,7 @@ result or a :class:`ParseError` with a one-line reason: a bad file never raises.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from ..ftypes import ParseError, Span
@@ -203,46 +203,83 @@ def parse_python(data: bytes, path: str) -> PythonFile | ParseError:
 def node_positions(module: cst.Module, wanted: Collection[int], text: str | None = None) -> dict[int, tuple[int, int, int, int]]:
     """The (line, column, end line, end column) of each node whose ``id()`` is in ``wanted``.
 
-    Lines and columns are 1-based, the end column exclusive, as in a :class:`Span`.
-    LibCST's PositionProvider records every node of the module and costs about twice
-    the parse.  With the module's ``text`` (what LibCST generates back), the offsets of
-    the wanted nodes are measured along the tree and turned into lines and columns
-    (``positions.offsets``); without it, or when that walk does not add up, one
-    code-generation pass records the wanted nodes.  A node that pass cannot reach
-    (nested too deeply) is left out.
+    Lines and columns are 1-based, the end column exclusive, as in a :class:`Span`; a
+    node's span is all the code it generates, the whitespace, comments and parentheses
+    it owns included.  LibCST's PositionProvider records every node of the module and
+    costs about twice the parse.  Here the offsets of the wanted nodes are measured
+    along the tree (``positions.offsets``) in the module's ``text`` (what LibCST
+    generates back) and turned into lines and columns.  Without the text, or when the
+    walk does not add up, they are measured again through LibCST's code generation, in
+    the code it generates, then moved into the text past the characters LibCST drops (a
+    form feed before a statement: there LibCST's PositionProvider is a column short).
+    A module nested too deeply to measure gets no positions.
     """
     if not wanted:
         return {}
     from .lines import line_starts
-    from .positions import PositionState, offsets
+    from .positions import offsets
 
-    try:
-        measured = offsets(module, wanted, len(text)) if text is not None else None
-    except RecursionError:  # deeply nested expressions: code generation finds what it reaches
-        measured = None
-    except (AttributeError, TypeError):  # a LibCST whose nodes are not the ones measured there
-        measured = None
-    if measured is not None and text is not None:  # measured only with the text
-        found, code_end = measured
-        starts = line_starts(text, python=True)
-        if code_end > len(text):  # the newline LibCST adds, then drops, at the end of the module
-            starts.append(code_end)
-        lines = len(starts)
-        positions = {}
-        for key in wanted:
-            start, end = found[key]
-            line = bisect_right(starts, start)
-            col = start - starts[line - 1] + 1
-            if line == lines or end < starts[line]:  # most nodes end on the line they start on
-                end_line, end_col = line, end - starts[line - 1] + 1
-            else:
-                end_line = bisect_right(starts, end, line)
-                end_col = end - starts[end_line - 1] + 1
-            positions[key] = (line, col, end_line, end_col)
-        return positions
-    state = PositionState(default_indent=module.default_indent, default_newline=module.default_newline, wanted=wanted)
-    try:
-        module._codegen(state)
-    except RecursionError:  # pragma: no cover - deeply nested expressions
-        pass
-    return state.found
+    measured = None
+    if text is not None:
+        try:
+            measured = offsets(module, wanted, len(text))
+        except RecursionError:  # deeply nested expressions: code generation finds what it reaches
+            measured = None
+        except (AttributeError, TypeError):  # a LibCST whose nodes are not the ones measured there
+            measured = None
+    if measured is None and text is not None:  # a node measured inline (a comma ...): every node met
+        measured = offsets(module, wanted, len(text), complete=False, every=True)
+    if measured is None or text is None:  # no text, or text LibCST does not give back
+        try:
+            code = module.code
+        except RecursionError:  # pragma: no cover - deeply nested expressions
+            return {}
+        measured = offsets(module, wanted, len(code), complete=False, every=True)
+        if measured is None:  # pragma: no cover - the code LibCST generates is as long as itself
+            return {}
+        moved = _into_text(measured, code, text) if text is not None and text != code else None
+        if text is None or moved is None:
+            text = code
+        else:  # LibCST dropped characters of the text: the nodes are placed in the text all the same
+            measured = moved
+    found, code_end = measured
+    starts = line_starts(text, python=True)
+    if code_end > len(text):  # the newline LibCST adds, then drops, at the end of the module
+        starts.append(code_end)
+    lines = len(starts)
+    positions = {}
+    for key, (start, end) in found.items():
+        line = bisect_right(starts, start)
+        col = start - starts[line - 1] + 1
+        if line == lines or end < starts[line]:  # most nodes end on the line they start on
+            end_line, end_col = line, end - starts[line - 1] + 1
+        else:
+            end_line = bisect_right(starts, end, line)
+            end_col = end - starts[end_line - 1] + 1
+        positions[key] = (line, col, end_line, end_col)
+    return positions
+
+
+def _into_text(measured: tuple[dict[int, tuple[int, int]], int], code: str, text: str) -> tuple[dict[int, tuple[int, int]], int] | None:
+    """Offsets in the code LibCST generates moved into the text it parsed, which has
+    characters LibCST drops (a form feed before a statement, a lone CR ending the file);
+    ``None`` when the code is not the text with some characters left out."""
+    dropped: list[int] = []  # offsets in the code before which the text has one character more
+    size = len(code)
+    at = 0  # in the text
+    for index, char in enumerate(code):
+        while at < len(text) and text[at] != char:
+            dropped.append(index)
+            at += 1
+        if at == len(text):
+            return None
+        at += 1
+    dropped.extend([size] * (len(text) - at))
+    before_end = bisect_left(dropped, size)  # the newline LibCST adds past the code is the final character it dropped
+
+    def end(offset: int) -> int:
+        return offset + (bisect_left(dropped, offset) if offset <= size else before_end)
+
+    found, code_end = measured
+    moved = {key: (start + bisect_right(dropped, start), end(stop)) for key, (start, stop) in found.items()}
+    return moved, end(code_end)
