@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from django_heroku_lint.model.cache import CACHE_DIR_NAME
+from django_heroku_lint.store import CACHE_DIR_NAME
 
 from .helpers import git, read_entry, write_entry
 
