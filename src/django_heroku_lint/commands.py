@@ -316,7 +316,7 @@ class Replay:
                 return None
             for project, files in zip(self.projects, reads, strict=True):
                 for rel, expected in files.items():
-                    if _read_digest(project, rel) != expected:
+                    if _digest_now(project, rel) != expected:
                         return None
         except (KeyError, TypeError, AttributeError):  # nothing stored, or not what we store
             return None
@@ -344,6 +344,22 @@ def _digest(data: Any) -> str:
 
 def _read_digest(project: Any, rel: str) -> str:
     return _digest(project.read(rel))
+
+
+def _digest_now(project: Any, rel: str) -> str:
+    """What :func:`_read_digest` gives for a file as it is on disk now: what a replay checks.
+
+    The file is read with discovery's bounded reader, and one that cannot be read is told
+    by the reason a ParseError would give, without making one: a replay that finds every
+    file unchanged never imports the shared data types.
+    """
+    from .discover.projects import UnreadableFile, read_file
+    from .store import digest
+
+    try:
+        return digest(read_file(project.build_root / rel, project.build_root, listed=project.files))
+    except UnreadableFile as exc:
+        return f"!{exc}"
 
 
 def _code_stamp() -> list[Any]:
