@@ -81,9 +81,9 @@ def read_entry(path: Path) -> dict:
 
 def write_entry(path: Path, payload: dict | str, secret: bytes | None = None) -> None:
     """Write a cache entry signed with ``secret`` (default: this user's, as djhlint would sign it)."""
-    from django_heroku_lint.model import cache
+    from django_heroku_lint import store
 
     body = (payload if isinstance(payload, str) else json.dumps(payload)).encode("utf-8")
-    key = secret if secret is not None else cache.user_secret()
+    key = secret if secret is not None else store.user_secret()
     assert key is not None
-    path.write_bytes(cache._mac(key, body) + b"\n" + body)
+    path.write_bytes(store._mac(key, body) + b"\n" + body)

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
-from django_heroku_lint.model.cache import CACHE_DIR_NAME
+from django_heroku_lint.store import CACHE_DIR_NAME
 
 from .helpers import diagnostics, read_entry, run_cli, write_entry
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from django_heroku_lint.model import cache
-from django_heroku_lint.model.cache import CACHE_DIR_NAME
+from django_heroku_lint import store
+from django_heroku_lint.store import CACHE_DIR_NAME
 
 from .helpers import diagnostics, read_entry, run_cli, write_entry
 
@@ -29,7 +29,7 @@ HAZARDS = {
     )
 }
 FOUND = [("DJH102", "mysite/settings.py", 1), ("DJH104", "mysite/settings.py", 2), ("DJH101", "mysite/settings.py", 3)]
-FORMAT_DIR = f"v{cache.FORMAT}"
+FORMAT_DIR = f"v{store.FORMAT}"
 
 
 def entries(folder: Path) -> list[Path]:
@@ -117,7 +117,7 @@ def test_a_format_folder_swapped_for_a_link_midway_is_not_followed(make_project,
     """The folder is checked and used through one open descriptor: swapping it for a link after the check changes nothing."""
     root = make_project(HAZARDS)
     folder = root / CACHE_DIR_NAME
-    open_dir = cache._open_dir
+    open_dir = store._open_dir
 
     def open_then_swap(name, dir_fd=None):  # type: ignore[no-untyped-def]
         fd = open_dir(name, dir_fd)
@@ -126,7 +126,7 @@ def test_a_format_folder_swapped_for_a_link_midway_is_not_followed(make_project,
             (folder / FORMAT_DIR).symlink_to(outside, target_is_directory=True)
         return fd
 
-    monkeypatch.setattr(cache, "_open_dir", open_then_swap)
+    monkeypatch.setattr(store, "_open_dir", open_then_swap)
     assert diagnostics(root) == FOUND
     assert untouched(outside)
     assert len(list((folder / "moved").glob("*.json"))) == 1  # the entry went where the check was made
@@ -204,7 +204,7 @@ def test_an_entry_crafted_without_the_secret_is_not_trusted(make_project):
     root = make_project(HAZARDS)
     diagnostics(root)
     (entry,) = entries(root / CACHE_DIR_NAME)
-    forge(entry, os.urandom(cache.SECRET_SIZE), empty_model)
+    forge(entry, os.urandom(store.SECRET_SIZE), empty_model)
     assert diagnostics(root) == FOUND
     payload = read_entry(entry)
     empty_model(payload)
@@ -315,10 +315,10 @@ def test_without_a_private_secret_the_cache_is_off(make_project, tmp_path, flaw)
     folder = home / "djhlint"
     folder.mkdir(parents=True, mode=0o700)
     if flaw == "readable":
-        (folder / "secret").write_bytes(os.urandom(cache.SECRET_SIZE))
+        (folder / "secret").write_bytes(os.urandom(store.SECRET_SIZE))
         (folder / "secret").chmod(0o644)
     elif flaw == "link":
-        (tmp_path / "elsewhere").write_bytes(os.urandom(cache.SECRET_SIZE))
+        (tmp_path / "elsewhere").write_bytes(os.urandom(store.SECRET_SIZE))
         (tmp_path / "elsewhere").chmod(0o600)
         (folder / "secret").symlink_to(tmp_path / "elsewhere")
     else:

@@ -1,6 +1,6 @@
 """The folder layout is the pipeline: a stage imports only itself and the stages before it.
 
-    core types (ftypes, printable) < discover < read < model < edit < rules < fix < report < top level
+    core types (ftypes, printable, store) < discover < read < model < edit < rules < fix < report < top level
 
 Every import counts: absolute and relative, at the top of a module, inside a function,
 and under ``TYPE_CHECKING``.  Rule modules (``rules/djhNNN_*.py``) import no other rule
@@ -20,7 +20,7 @@ import django_heroku_lint
 PACKAGE = "django_heroku_lint"
 SRC = Path(django_heroku_lint.__file__).parent
 STAGES = ["core", "discover", "read", "model", "edit", "rules", "fix", "report", "top level"]
-CORE = {"ftypes", "printable", "__init__"}
+CORE = {"ftypes", "printable", "store", "__init__"}
 RULE_MODULE = re.compile(r"^djh\d{3}_\w+$")
 
 
@@ -96,6 +96,13 @@ def violations(root: Path) -> list[str]:
 
 def test_no_stage_imports_a_later_one_and_no_rule_imports_another():
     assert violations(SRC) == []
+
+
+def test_the_entry_store_imports_nothing_of_the_package_but_its_version():
+    """A replay reads its signed entry through ``store``: importing it must not load the
+    settings model (or anything else of djhlint), or every warm run would pay for it."""
+    imported = {(module, name) for _, module, _, name in imports_of(SRC / "store.py", SRC)}
+    assert imported <= {(PACKAGE, "__version__")}
 
 
 def test_each_stage_is_a_package():

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from django_heroku_lint.model.cache import CACHE_DIR_NAME
+from django_heroku_lint.store import CACHE_DIR_NAME
 
 from .helpers import git, read_entry, write_entry
 
@@ -106,6 +106,21 @@ def test_one_byte_changed_in_a_read_file_is_linted_again(make_project):
     assert not changed[3] and "DJH101" not in changed[1]
     assert djhlint(root, "--no-cache")[:3] == changed[:3]
     assert djhlint(root) == (*changed[:3], True)
+
+
+def test_a_file_that_cannot_be_read_replays_and_is_an_input_too(make_project, tmp_path):
+    """A Procfile linked out of the project is reported, not read: the replay checks it is
+    still unreadable for the same reason, and lints again once it is a file."""
+    root = make_project({**HAZARDS, "Procfile": None})
+    (tmp_path / "elsewhere").write_text("web: gunicorn mysite.wsgi --log-file -\n")
+    (root / "Procfile").symlink_to(tmp_path / "elsewhere")
+    first, second = twice(root)
+    assert second[3] and second[:3] == first[:3]
+    assert "Procfile:1:1: DJH000" in first[1] and "a link that leaves the project" in first[1]
+    (root / "Procfile").unlink()
+    (root / "Procfile").write_text("web: gunicorn mysite.wsgi\n")
+    fixed = djhlint(root)
+    assert not fixed[3] and "DJH000" not in fixed[1] and "DJH302" in fixed[1]
 
 
 def test_a_new_module_a_lookup_finds_is_linted_again(make_project):

@@ -275,14 +275,14 @@ class Replay:
     digest of every file the run read (the files the model, the layout and the fixes'
     edits were built from, ``pyproject.toml``, and each file a diagnostic names, whose
     source lines a format may print) and is replayed only if each still has those bytes.
-    It is signed and read as every cache entry is (see :mod:`cache`).
+    It is signed and read as every cache entry is (see :mod:`store`).
     """
 
     def __init__(self, options: CheckOptions, projects: list[Any]) -> None:
         import json
         from pathlib import Path
 
-        from .model.cache import CACHE_DIR_NAME, digest
+        from .store import CACHE_DIR_NAME, digest
 
         self.projects = projects
         self.folder = Path(options.cache_dir) if options.cache_dir else projects[0].build_root / CACHE_DIR_NAME
@@ -305,7 +305,7 @@ class Replay:
 
     def lookup(self) -> tuple[str, list[str], int] | None:
         """The stored (stdout, summary lines, exit code), if every file read has the same bytes."""
-        from .model.cache import read_signed
+        from .store import read_signed
 
         stored = read_signed(self.folder, self.key)
         try:
@@ -316,14 +316,14 @@ class Replay:
                 return None
             for project, files in zip(self.projects, reads, strict=True):
                 for rel, expected in files.items():
-                    if _read_digest(project, rel) != expected:
+                    if _digest_now(project, rel) != expected:
                         return None
         except (KeyError, TypeError, AttributeError):  # nothing stored, or not what we store
             return None
         return out, lines, code
 
     def store(self, diagnostics: list[Any], out: str, lines: list[str], code: int) -> None:
-        from .model.cache import write_signed
+        from .store import write_signed
 
         reads = []
         for project in self.projects:
@@ -337,13 +337,29 @@ class Replay:
 
 def _digest(data: Any) -> str:
     """A file's bytes by their digest; a file that could not be read by why not."""
-    from .model.cache import digest
+    from .store import digest
 
     return digest(data) if isinstance(data, bytes) else f"!{data.reason}"
 
 
 def _read_digest(project: Any, rel: str) -> str:
     return _digest(project.read(rel))
+
+
+def _digest_now(project: Any, rel: str) -> str:
+    """What :func:`_read_digest` gives for a file as it is on disk now: what a replay checks.
+
+    The file is read with discovery's bounded reader, and one that cannot be read is told
+    by the reason a ParseError would give, without making one: a replay that finds every
+    file unchanged never imports the shared data types.
+    """
+    from .discover.projects import UnreadableFile, read_file
+    from .store import digest
+
+    try:
+        return digest(read_file(project.build_root / rel, project.build_root, listed=project.files))
+    except UnreadableFile as exc:
+        return f"!{exc}"
 
 
 def _code_stamp() -> list[Any]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
 
-from .model.cache import CACHE_DIR_NAME, Entry, Recorder, SettingsCache, secret_dir, user_secret
+from .model.cache import Entry, Recorder, SettingsCache
 from .read.config import Config, ConfigError, load_config, select_rules
 from .discover.projects import Project, excluded, find_projects
 from .ftypes import Diagnostic, ParseError
@@ -20,6 +20,7 @@ from .rules.context import Context, LintResult, ProjectResult
 from .read.layout import Layout, committed_files, read_layout, settings_module_set_by
 from .model.modules import ModuleIndex, choose_settings_module, entry_points
 from .read.python import noqa_map
+from .store import CACHE_DIR_NAME, secret_dir, user_secret
 from .rules.registry import ALL_RULES
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it

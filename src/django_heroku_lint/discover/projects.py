@@ -21,7 +21,9 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ..ftypes import ParseError, Span
+TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
+if TYPE_CHECKING:
+    from ..ftypes import ParseError
 
 SKIP_DIRS = frozenset({".git", "node_modules", "__pycache__", "site-packages", ".hg", ".svn", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".djhlint_cache"})
 # Files Heroku's Python build reads at the root of the app: where one sits, the app starts.
@@ -64,6 +66,8 @@ class Project:
         try:
             return read_file(self.build_root / rel, self.build_root, listed=self.files)
         except UnreadableFile as exc:
+            from ..ftypes import ParseError, Span  # only now: a replay that reads every file never needs them
+
             return ParseError(Span(rel), str(exc))
 
     def root_files(self) -> list[str]:
