@@ -33,6 +33,7 @@ class ImportTracker:
     def imported(self, local: str, qualified: str) -> None:
         """``local`` now names ``qualified``, as ``import``/``from ... import`` bind it."""
         self.aliases[local] = qualified
+        self.objects.pop(local, None)
 
     def made(self, local: str, qualified: str, state: object = None) -> None:
         """``local`` holds an object a library made: its calls resolve to ``qualified``, its
