@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
 
 import pytest
@@ -498,3 +500,22 @@ def test_a_list_read_from_the_environment_keeps_what_is_added(make_project, sour
 def test_a_string_read_grown_by_append_stays_unknown(make_project):
     result = value(make_project, 'import os\nX = os.environ.get("V")\nX.append("*")\n', "X")
     assert isinstance(result, Unknown)
+
+
+def test_a_fallback_replaced_into_gigabytes_is_not_worked_out(make_project):
+    # .replace("", big) puts big between every character: 50,000 squared characters.
+    big = "a" * 50_000
+    source = f'import os\nX = os.getenv("V", "{big}").replace("", "{big}") == "a"\n'
+    root = make_project({"mysite/settings.py": source})
+    code = "import sys\nfrom django_heroku_lint.engine import Options, lint\nlint(Options(paths=[sys.argv[1]]))\n"
+    run = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True, timeout=60, preexec_fn=_memory_limit)
+    assert run.returncode == 0, run.stderr
+    result = value(make_project, source, "X")
+    assert isinstance(result, Unknown) and result.kind == "bool"
+
+
+def _memory_limit() -> None:
+    """In the child: 1.5 GB of address space, so a runaway string fails fast instead of filling the machine."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (3 << 29, 3 << 29))

@@ -30,6 +30,8 @@ from .values import PATHLIB, DictValue, EnvRead, ListValue, Literal, Unknown, Va
 STRING_METHODS = ("lower", "upper", "strip", "lstrip", "rstrip", "casefold", "title", "replace")
 PATHLIB_METHODS = ("resolve", "absolute", "expanduser", "joinpath", "with_name", "with_stem", "with_suffix", "relative_to")
 
+MAX_REPLACED = 100_000  # the most text a fallback's ``.replace(...)`` may add to be worked out
+
 _CONSTANTS = {"True": True, "False": False, "None": None}
 _SEQUENCE_KINDS = {cst.List: "list", cst.Tuple: "tuple", cst.Set: "set"}
 
@@ -272,6 +274,10 @@ def _string_method(default: Value | None, method: str, args: Args) -> Value | No
     texts = [args.value(index) for index in range(len(args.positional))]
     if args.keywords or not all(isinstance(t, Literal) and isinstance(t.value, str) for t in texts):
         return Unknown(default.span, "str")
+    if method == "replace" and len(texts) >= 2:
+        old, new = texts[0].value, texts[1].value  # type: ignore[union-attr]
+        if default.value.count(old) * len(new) > MAX_REPLACED:  # type: ignore[arg-type]
+            return Unknown(default.span, "str")  # a string made to fill the memory is not worth knowing
     try:
         result = getattr(default.value, method)(*(t.value for t in texts))  # type: ignore[union-attr]
     except (TypeError, ValueError):
