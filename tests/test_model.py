@@ -489,6 +489,7 @@ def test_a_comparison_not_certainly_true_when_unset_stays_an_unknown_bool(make_p
         ('from decouple import Csv, config\nX = config("V", cast=Csv())\nX += ["*", "b"]\n', ["*", "b"]),
         ('import environ\nenv = environ.Env()\nX = env.list("V")\nX.extend(["*"])\n', ["*"]),
         ('import os\nX = os.environ.get("V", "").split(",")\nX.append("*")\nX.append("c")\n', ["*", "c"]),
+        ('import environ\nenv = environ.Env()\nX = env.list("V")\nX = X + ["*"]\n', ["*"]),
     ],
 )
 def test_a_list_read_from_the_environment_keeps_what_is_added(make_project, source, tail):

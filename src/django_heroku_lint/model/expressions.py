@@ -347,7 +347,17 @@ def index_key(node: cst.Subscript) -> cst.BaseExpression | None:
 
 
 def concat(left: Value, right: Value, span: Span) -> Value:
-    """``left + right`` of two lists (``+=`` too); anything else is a changed, unknown value."""
+    """``left + right`` of two lists (``+=`` too); of a list read from the environment and a
+    list, a list whose head is unknown and whose tail is known; anything else is a
+    changed, unknown value."""
     if isinstance(left, ListValue) and isinstance(right, ListValue):
         return ListValue(left.items + right.items, left.span, left.kind)
+    if unknown_list(left) and isinstance(right, ListValue):
+        return ListValue((Unknown(span, "starred"), *right.items), span)
     return Unknown(span, "changed")
+
+
+def unknown_list(value: Value) -> bool:
+    """A list whose items are unknown: an environment read cast to a list
+    (``config("ALLOWED_HOSTS", cast=Csv())``, ``env.list(...)``, ``.split(",")``)."""
+    return isinstance(value, EnvRead) and value.cast == "list" and value.wrapper is None

@@ -30,7 +30,7 @@ import libcst as cst
 from ..ftypes import ParseError, Span
 from ..read.python import PythonFile
 from .branches import Names
-from .expressions import BadLiteral, Evaluator, concat, index_key, string_value
+from .expressions import BadLiteral, Evaluator, concat, index_key, string_value, unknown_list
 from .imports import ImportTracker, absolute_module, dotted_name, import_text, local_name
 from .recognizers import EFFECTS, MAKERS, Args, Call
 from .spans import Placer, SpanMaker
@@ -382,7 +382,7 @@ class ModuleRunner:
         site = self.spans(node.target)
         right = self.eval(node.value)
         if isinstance(node.target, cst.Name) and isinstance(node.operator, cst.AddAssign):
-            self.names.change(node.target.value, lambda left: _added(left, right, site), site)
+            self.names.change(node.target.value, lambda left: concat(left, right, site), site)
         elif isinstance(node.target, cst.Name):
             self.names.change(node.target.value, lambda left: Unknown(site, "changed"), site)
         elif isinstance(node.target, cst.Subscript):
@@ -568,29 +568,16 @@ def _method_result(value: Value, method: str, args: Sequence[cst.Arg], arg_value
     return Unknown(site, "changed")
 
 
-def _added(left: Value, right: Value, site: Span) -> Value:
-    """``left += right``: of two lists, one list; of a list read from the environment, a list
-    whose head is unknown and whose tail is ``right``'s items."""
-    if _unknown_list(left) and isinstance(right, ListValue):
-        return ListValue((Unknown(site, "starred"), *right.items), site)
-    return concat(left, right, site)
-
-
 def _grown_list(value: Value, method: str, arg_values: list[Value], site: Span) -> Value:
     """A list read from the environment (``config("ALLOWED_HOSTS", cast=Csv())``) or of unknown
     items, after ``append(x)`` or ``extend([...])``: its head unknown, what was added certain."""
-    if not _unknown_list(value) or len(arg_values) != 1:
+    if not unknown_list(value) or len(arg_values) != 1:
         return Unknown(site, "changed")
     if method == "append":
         return ListValue((Unknown(site, "starred"), arg_values[0]), site)
     if method == "extend" and isinstance(arg_values[0], ListValue):
         return ListValue((Unknown(site, "starred"), *arg_values[0].items), site)
     return Unknown(site, "changed")
-
-
-def _unknown_list(value: Value) -> bool:
-    """A list whose items are unknown: an environment read cast to a list, or a list grown from one."""
-    return isinstance(value, EnvRead) and value.cast == "list" and value.wrapper is None
 
 
 def _dict_update(value: Value, arg_values: list[Value], args: Sequence[cst.Arg], site: Span) -> Value:
