@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
 
 import pytest
@@ -377,3 +379,144 @@ def test_a_name_deleted_in_one_branch_may_be_unset(make_project):
     x, y = settings.get("X"), settings.get("Y")
     assert x.maybe_unset and [plain(v) for v in x.values] == ["a"]
     assert not y.maybe_unset and sorted(plain(v) for v in y.values) == ["b", "c"]
+
+
+# ---------------------------------------------------------------- readers made in another module
+
+
+READER_SPLIT = {
+    "mysite/settings.py": None,
+    "mysite/settings/__init__.py": "",
+    "mysite/wsgi.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings.production")\n',
+}
+
+
+@pytest.mark.parametrize(
+    ("base", "production", "api", "cast", "default"),
+    [
+        # cookiecutter-django: env made in base.py, used after importing it by name or by star.
+        ("import environ\n\nenv = environ.Env()\n", 'from .base import *  # noqa\nfrom .base import env\n\nX = env.list("V", default=["*"])\n', "environ.list", "list", ["*"]),
+        ("import environ\n\nenv = environ.Env()\n", 'from .base import *  # noqa\n\nX = env("V", default="d")\n', "environ", None, "d"),
+        ("import environ\n\nenv = environ.Env()\n", 'from .base import env as e\n\nX = e.bool("V", default=True)\n', "environ.bool", "bool", True),
+        # the scheme base.py gave its Env travels with it
+        ("import environ\n\nenv = environ.Env(V=(bool, True))\n", 'from .base import env\n\nX = env("V")\n', "environ", "bool", True),
+        # python-decouple: an AutoConfig or Config(RepositoryEnv(...)) made in base.py, or its config imported there
+        ('from decouple import AutoConfig\n\nconfig = AutoConfig(search_path=".")\n', 'from .base import *\n\nX = config("V", default="d")\n', "decouple", None, "d"),
+        (
+            'from decouple import Config, RepositoryEnv\n\nconfig = Config(RepositoryEnv(".env"))\n',
+            'from .base import config\n\nX = config("V", cast=bool, default=True)\n',
+            "decouple", "bool", True,
+        ),
+        ("from decouple import Csv, config\n", 'from .base import *\n\nX = config("V", cast=Csv())\n', "decouple", "list", None),
+    ],
+)
+def test_a_reader_made_in_another_module_reads_the_environment(make_project, base, production, api, cast, default):
+    files = {**READER_SPLIT, "mysite/settings/base.py": base, "mysite/settings/production.py": production}
+    settings = model(make_project, files)
+    result = settings.get("X").certain
+    assert isinstance(result, EnvRead), result
+    assert (result.api, result.var, result.cast) == (api, "V", cast)
+    assert (plain(result.default) if result.default is not None else None) == default
+
+
+def test_a_star_import_takes_only_the_readers_all_names(make_project):
+    base = 'import environ\n\n__all__ = ["DEBUG"]\nenv = environ.Env()\nDEBUG = False\n'
+    files = {**READER_SPLIT, "mysite/settings/base.py": base, "mysite/settings/production.py": 'from .base import *\n\nX = env("V")\n'}
+    result = model(make_project, files).get("X").certain
+    assert isinstance(result, Unknown)
+
+
+# ---------------------------------------------------------------- or, comparisons, grown lists
+
+
+@pytest.mark.parametrize(
+    ("source", "default"),
+    [
+        ('import os\nX = os.environ.get("V", False) or False\n', False),
+        ('import os\nX = os.getenv("V", "") or "d"\n', "d"),
+        ('from decouple import config\nX = config("V", default=None) or "d"\n', "d"),
+    ],
+)
+def test_or_after_a_read_with_a_false_fallback_is_the_fallback(make_project, source, default):
+    result = value(make_project, source, "X")
+    assert isinstance(result, EnvRead) and result.var == "V" and result.fallback_via == "or"
+    assert plain(result.default) == default
+
+
+def test_or_after_a_read_with_a_true_fallback_is_either(make_project):
+    settings = model(make_project, {"mysite/settings.py": 'import os\nX = os.getenv("V", "on") or False\n'})
+    first, second = settings.get("X").values
+    assert isinstance(first, EnvRead) and plain(first.default) == "on"
+    assert plain(second) is False
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'import os\nX = os.environ.get("V", "True").lower() in ("1", "true")\n',
+        'import os\nX = os.getenv("V", "True") == "True"\n',
+        'import os\nX = "1" == os.getenv("V", "1")\n',
+        'import os\nX = os.getenv("V", "True") != "False"\n',
+        'import os\nX = os.getenv("V", " Yes ").strip().lower() in {"yes"}\n',
+    ],
+)
+def test_a_comparison_true_when_unset_is_a_bool_read_with_a_true_fallback(make_project, source):
+    result = value(make_project, source, "X")
+    assert isinstance(result, EnvRead) and result.var == "V" and result.cast == "bool"
+    assert plain(result.default) is True
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'import os\nX = os.getenv("V", "False") == "True"\n',
+        'import os\nX = os.getenv("V", "False") != "False"\n',
+        'import os\nX = os.getenv("V") == "True"\n',
+        'import os\nX = os.getenv("V", "True") == os.getenv("W")\n',
+        'import os\nX = os.getenv("V", "True") == "True" == os.getenv("W")\n',
+        'import os\nX = os.getenv("V", "True").replace(os.getenv("W"), "") == "True"\n',
+    ],
+)
+def test_a_comparison_not_certainly_true_when_unset_stays_an_unknown_bool(make_project, source):
+    result = value(make_project, source, "X")
+    assert isinstance(result, Unknown) and result.kind == "bool"
+
+
+@pytest.mark.parametrize(
+    ("source", "tail"),
+    [
+        ('from decouple import Csv, config\nX = config("V", cast=Csv())\nX.append("*")\n', ["*"]),
+        ('from decouple import Csv, config\nX = config("V", cast=Csv())\nX += ["*", "b"]\n', ["*", "b"]),
+        ('import environ\nenv = environ.Env()\nX = env.list("V")\nX.extend(["*"])\n', ["*"]),
+        ('import os\nX = os.environ.get("V", "").split(",")\nX.append("*")\nX.append("c")\n', ["*", "c"]),
+        ('import environ\nenv = environ.Env()\nX = env.list("V")\nX = X + ["*"]\n', ["*"]),
+    ],
+)
+def test_a_list_read_from_the_environment_keeps_what_is_added(make_project, source, tail):
+    result = value(make_project, source, "X")
+    head, *rest = result.items
+    assert isinstance(head, Unknown) and [plain(item) for item in rest] == tail
+
+
+def test_a_string_read_grown_by_append_stays_unknown(make_project):
+    result = value(make_project, 'import os\nX = os.environ.get("V")\nX.append("*")\n', "X")
+    assert isinstance(result, Unknown)
+
+
+def test_a_fallback_replaced_into_gigabytes_is_not_worked_out(make_project):
+    # .replace("", big) puts big between every character: 50,000 squared characters.
+    big = "a" * 50_000
+    source = f'import os\nX = os.getenv("V", "{big}").replace("", "{big}") == "a"\n'
+    root = make_project({"mysite/settings.py": source})
+    code = "import sys\nfrom django_heroku_lint.engine import Options, lint\nlint(Options(paths=[sys.argv[1]]))\n"
+    run = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True, timeout=60, preexec_fn=_memory_limit)
+    assert run.returncode == 0, run.stderr
+    result = value(make_project, source, "X")
+    assert isinstance(result, Unknown) and result.kind == "bool"
+
+
+def _memory_limit() -> None:
+    """In the child: 1.5 GB of address space, so a runaway string fails fast instead of filling the machine."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (3 << 29, 3 << 29))

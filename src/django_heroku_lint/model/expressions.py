@@ -30,6 +30,8 @@ from .values import PATHLIB, DictValue, EnvRead, ListValue, Literal, Unknown, Va
 STRING_METHODS = ("lower", "upper", "strip", "lstrip", "rstrip", "casefold", "title", "replace")
 PATHLIB_METHODS = ("resolve", "absolute", "expanduser", "joinpath", "with_name", "with_stem", "with_suffix", "relative_to")
 
+MAX_REPLACED = 100_000  # the most text a fallback's ``.replace(...)`` may add to be worked out
+
 _CONSTANTS = {"True": True, "False": False, "None": None}
 _SEQUENCE_KINDS = {cst.List: "list", cst.Tuple: "tuple", cst.Set: "set"}
 
@@ -71,6 +73,11 @@ class Evaluator:
         kind = type(node)
         if kind is cst.IfExp:
             return dedupe(self.eval_alts(node.body) + self.eval_alts(node.orelse))  # type: ignore[attr-defined]
+        if kind is cst.BooleanOperation and type(node.operator) is cst.Or:  # type: ignore[attr-defined]
+            left = self.eval(node.left)  # type: ignore[attr-defined]
+            if isinstance(left, EnvRead) and isinstance(left.default, Literal) and left.default.value:
+                # ``read or y`` with a true fallback: the read, or y when the variable is set but empty.
+                return dedupe((left, *self.eval_alts(node.right)))  # type: ignore[attr-defined]
         if kind is cst.Name:
             binding = self.names.env.get(node.value)  # type: ignore[attr-defined]
             if binding is not None:
@@ -140,12 +147,13 @@ class Evaluator:
             return Literal(float(node.value.replace("_", "")), self.spans(node))  # type: ignore[attr-defined]
         if kind is cst.BooleanOperation:
             left = self.eval(node.left)  # type: ignore[attr-defined]
-            if type(node.operator) is cst.Or and isinstance(left, EnvRead) and left.default is None:  # type: ignore[attr-defined]
+            if type(node.operator) is cst.Or and isinstance(left, EnvRead) and _falsy_fallback(left):  # type: ignore[attr-defined]
+                # ``read or y``, the read's own fallback (if any) false: y whenever the variable is unset.
                 span = self.spans(node)
                 return dataclasses.replace(left, span=span, default=self.eval(node.right), fallback_via="or")  # type: ignore[attr-defined]
             return Unknown(self.spans(node), "bool" if type(node.operator) is cst.And else "")  # type: ignore[attr-defined]
         if kind is cst.Comparison:
-            return Unknown(self.spans(node), "bool")
+            return self.eval_comparison(node, self.spans(node))  # type: ignore[arg-type]
         if kind is cst.UnaryOperation:
             if type(node.operator) is cst.Not:  # type: ignore[attr-defined]
                 return Unknown(self.spans(node), "bool")
@@ -165,6 +173,23 @@ class Evaluator:
         if kind is cst.IfExp:
             return Unknown(self.spans(node), "alternatives")
         return Unknown(self.spans(node))
+
+    def eval_comparison(self, node: cst.Comparison, span: Span) -> Value:
+        """A bool; of an environment read with a literal fallback (``os.environ.get("DEBUG",
+        "True").lower() in ("1", "true")``, ``== "True"``) that the comparison makes true,
+        a read cast to bool whose fallback is ``True``: true whenever the variable is unset."""
+        if len(node.comparisons) == 1:
+            target = node.comparisons[0]
+            op = type(target.operator)
+            left, right = self.eval(node.left), self.eval(target.comparator)
+            if isinstance(right, EnvRead) and op in (cst.Equal, cst.NotEqual):
+                left, right = right, left
+            if isinstance(left, EnvRead) and left.yields_string and left.wrapper is None and isinstance(left.default, Literal):
+                unset = left.default.value
+                result = _compare(unset, op, right) if isinstance(unset, str) else None
+                if result is True:
+                    return dataclasses.replace(left, span=span, cast="bool", default=Literal(True, left.default.span))
+        return Unknown(span, "bool")
 
     def eval_subscript(self, node: cst.Subscript, span: Span) -> Value:
         key = index_key(node)
@@ -220,7 +245,7 @@ class Evaluator:
             method = node.func.attr.value
             if isinstance(receiver, EnvRead) and receiver.yields_string:
                 if method in STRING_METHODS:
-                    return dataclasses.replace(receiver, span=span)
+                    return dataclasses.replace(receiver, span=span, default=_string_method(receiver.default, method, args))
                 if method == "split":
                     return dataclasses.replace(receiver, span=span, cast="list")
                 return dataclasses.replace(receiver, span=span, cast="unknown")
@@ -234,6 +259,48 @@ class Evaluator:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _falsy_fallback(read: EnvRead) -> bool:
+    """True when the read has no fallback, or a literal false one (``False``, ``""``, ``None``, ``0``)."""
+    return read.default is None or (isinstance(read.default, Literal) and not read.default.value)
+
+
+def _string_method(default: Value | None, method: str, args: Args) -> Value | None:
+    """A read's fallback after a string method (``.lower()``): the literal it becomes, or an
+    unknown string when the method's arguments are not literal strings."""
+    if not isinstance(default, Literal) or not isinstance(default.value, str):
+        return default
+    texts = [args.value(index) for index in range(len(args.positional))]
+    if args.keywords or not all(isinstance(t, Literal) and isinstance(t.value, str) for t in texts):
+        return Unknown(default.span, "str")
+    if method == "replace" and len(texts) >= 2:
+        old, new = texts[0].value, texts[1].value  # type: ignore[union-attr]
+        if default.value.count(old) * len(new) > MAX_REPLACED:  # type: ignore[arg-type]
+            return Unknown(default.span, "str")  # a string made to fill the memory is not worth knowing
+    try:
+        result = getattr(default.value, method)(*(t.value for t in texts))  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        return Unknown(default.span, "str")
+    return Literal(result, default.span) if isinstance(result, str) else Unknown(default.span, "str")
+
+
+def _compare(unset: str, op: type, right: Value) -> bool | None:
+    """``unset <op> right`` when ``right`` is a literal string (``==``, ``!=``) or a display of
+    them, or a string (``in``, ``not in``); None when it cannot be told."""
+    if op in (cst.Equal, cst.NotEqual):
+        if not isinstance(right, Literal) or not isinstance(right.value, str):
+            return None
+        return (unset == right.value) is (op is cst.Equal)
+    if op in (cst.In, cst.NotIn):
+        if isinstance(right, Literal) and isinstance(right.value, str):
+            found = unset in right.value
+        elif isinstance(right, ListValue) and all(isinstance(i, Literal) and isinstance(i.value, str) for i in right.items):
+            found = any(unset == i.value for i in right.items)  # type: ignore[union-attr]
+        else:
+            return None
+        return found is (op is cst.In)
+    return None
 
 
 def string_value(node: cst.SimpleString) -> str | bytes | None:
@@ -280,7 +347,17 @@ def index_key(node: cst.Subscript) -> cst.BaseExpression | None:
 
 
 def concat(left: Value, right: Value, span: Span) -> Value:
-    """``left + right`` of two lists (``+=`` too); anything else is a changed, unknown value."""
+    """``left + right`` of two lists (``+=`` too); of a list read from the environment and a
+    list, a list whose head is unknown and whose tail is known; anything else is a
+    changed, unknown value."""
     if isinstance(left, ListValue) and isinstance(right, ListValue):
         return ListValue(left.items + right.items, left.span, left.kind)
+    if unknown_list(left) and isinstance(right, ListValue):
+        return ListValue((Unknown(span, "starred"), *right.items), span)
     return Unknown(span, "changed")
+
+
+def unknown_list(value: Value) -> bool:
+    """A list whose items are unknown: an environment read cast to a list
+    (``config("ALLOWED_HOSTS", cast=Csv())``, ``env.list(...)``, ``.split(",")``)."""
+    return isinstance(value, EnvRead) and value.cast == "list" and value.wrapper is None

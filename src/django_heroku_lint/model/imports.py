@@ -9,6 +9,11 @@ of them, in execution order:
   ``made("env", "environ.Env()", state)``, where ``state`` is what the object knows
   (django-environ's scheme); ``config = AutoConfig()`` is an alias like an import.
 
+What a module's tracker holds at its end travels with its names: a module of the
+project that runs ``from .base import env`` or ``from .base import *`` gets ``made``
+(or ``imported``) the same (``interpreter.py``, ``take_name``), so cookiecutter-django's
+``env`` made in ``base.py`` reads the environment in ``production.py`` too.
+
 ``qualname(node)`` then names what an expression refers to: ``os.environ.get`` for
 ``osp``-free ``os.environ.get``, ``environ.Env().bool`` for ``env.bool``, a builtin's
 own name (``bool``) for a name nothing rebound, and ``None`` for anything else.  The
@@ -33,6 +38,7 @@ class ImportTracker:
     def imported(self, local: str, qualified: str) -> None:
         """``local`` now names ``qualified``, as ``import``/``from ... import`` bind it."""
         self.aliases[local] = qualified
+        self.objects.pop(local, None)
 
     def made(self, local: str, qualified: str, state: object = None) -> None:
         """``local`` holds an object a library made: its calls resolve to ``qualified``, its

@@ -30,10 +30,10 @@ import libcst as cst
 from ..ftypes import ParseError, Span
 from ..read.python import PythonFile
 from .branches import Names
-from .expressions import BadLiteral, Evaluator, concat, index_key, string_value
+from .expressions import BadLiteral, Evaluator, concat, index_key, string_value, unknown_list
 from .imports import ImportTracker, absolute_module, dotted_name, import_text, local_name
 from .recognizers import EFFECTS, MAKERS, Args, Call
-from .spans import SpanMaker
+from .spans import Placer, SpanMaker
 from .values import Binding, DictValue, EnvRead, ImportRef, ListValue, Literal, ModuleRef, SettingsModel, Unknown, Value
 
 __all__ = ["ModuleLoader", "SettingsInterpreter", "dotted_name"]  # dotted_name: the fix stage's, from here
@@ -65,6 +65,10 @@ class ModuleResult:
     complete: bool
     imports: list[ImportRef] = dataclasses.field(default_factory=list)
     django_heroku_calls: list[Span] = dataclasses.field(default_factory=list)
+    # What its names stand for, as the import tracker knew at its end: a module that imports
+    # them (``from .base import env``, ``from .base import *``) gets them too.
+    aliases: dict[str, str] = dataclasses.field(default_factory=dict)
+    objects: dict[str, tuple[str, object]] = dataclasses.field(default_factory=dict)
 
 
 class SettingsInterpreter:
@@ -116,6 +120,8 @@ class SettingsInterpreter:
                 complete=runner.complete,
                 imports=[place.import_ref(ref) for ref in runner.imports],
                 django_heroku_calls=[place.span(call) for call in runner.django_heroku_calls],
+                aliases=dict(runner.tracker.aliases),
+                objects={name: (qual, _placed_state(place, state)) for name, (qual, state) in runner.tracker.objects.items()},
             )
         except RecursionError:  # a long ``a or b or ...`` (LibCST nests it) or star imports chained hundreds deep
             reason = "the module nests too deeply to interpret (a very long expression, or star imports chained too deep)"
@@ -461,6 +467,11 @@ class ModuleRunner:
             for n in _star_names(result.env):
                 if n in result.env:
                     self.names.share(n, result.env[n])
+            exported = set(_star_names({n: Binding(()) for n in (*result.env, *result.aliases, *result.objects)}))
+            if "__all__" in result.env:
+                exported &= set(_star_names(result.env))
+            for n in sorted(exported):
+                self.take_name(result, n, n)
         else:
             for alias in node.names:
                 imported = dotted_name(alias.name)
@@ -468,6 +479,17 @@ class ModuleRunner:
                     continue
                 if imported in result.env:
                     self.names.share(local_name(alias) or imported, result.env[imported])
+                self.take_name(result, imported, local_name(alias) or imported)
+
+    def take_name(self, result: ModuleResult, name: str, local: str) -> None:
+        """``local`` now stands for what ``name`` stood for in an imported module of the project:
+        an object a library made there (``env = environ.Env()``) or a library's name it imported
+        (``from decouple import config``), so ``env.bool(...)`` reads the environment here too."""
+        if name in result.objects:
+            qualified, state = result.objects[name]
+            self.tracker.made(local, qualified, state)
+        elif name in result.aliases:
+            self.tracker.imported(local, result.aliases[name])
 
     def note_import(self, dotted: str, node: cst.CSTNode) -> None:
         """Remember a third-party import (project modules are followed, not recorded)."""
@@ -485,6 +507,17 @@ def _star_names(env: dict[str, Binding]) -> Iterable[str]:
     if exported is not None and exported.certain is not None and isinstance(exported.certain, ListValue):
         return [i.value for i in exported.certain.items if isinstance(i, Literal) and isinstance(i.value, str)]
     return [n for n in env if not n.startswith("_")]
+
+
+def _placed_state(place: Placer, state: object) -> object:
+    """The state a maker recorded (django-environ's scheme), its values' spans placed."""
+    if isinstance(state, dict):
+        return {key: _placed_state(place, item) for key, item in state.items()}
+    if isinstance(state, tuple):
+        return tuple(_placed_state(place, item) for item in state)
+    if isinstance(state, (Literal, ListValue, DictValue, EnvRead, Unknown)):
+        return place.value(state)
+    return state
 
 
 def _targets(node: cst.BaseExpression) -> list[cst.BaseExpression]:
@@ -512,7 +545,7 @@ def _method_result(value: Value, method: str, args: Sequence[cst.Arg], arg_value
     a dict's ``update``; a method that reads changes nothing; any other is unknown."""
     if method in ("append", "extend", "insert", "remove"):
         if not isinstance(value, ListValue):
-            return Unknown(site, "changed")
+            return _grown_list(value, method, arg_values, site)
         items = list(value.items)
         if method == "append" and len(arg_values) == 1:
             items.append(arg_values[0])
@@ -532,6 +565,18 @@ def _method_result(value: Value, method: str, args: Sequence[cst.Arg], arg_value
         return _dict_update(value, arg_values, args, site)
     if method in ("get", "copy", "index", "count", "keys", "values", "items"):
         return value
+    return Unknown(site, "changed")
+
+
+def _grown_list(value: Value, method: str, arg_values: list[Value], site: Span) -> Value:
+    """A list read from the environment (``config("ALLOWED_HOSTS", cast=Csv())``) or of unknown
+    items, after ``append(x)`` or ``extend([...])``: its head unknown, what was added certain."""
+    if not unknown_list(value) or len(arg_values) != 1:
+        return Unknown(site, "changed")
+    if method == "append":
+        return ListValue((Unknown(site, "starred"), arg_values[0]), site)
+    if method == "extend" and isinstance(arg_values[0], ListValue):
+        return ListValue((Unknown(site, "starred"), *arg_values[0].items), site)
     return Unknown(site, "changed")
 
 

@@ -41,7 +41,12 @@ class AllowedHostsWildcard(Rule):
     Flags a deployed `ALLOWED_HOSTS` that contains `"*"`: in a literal list, added by
     `+=` or `.append`, set by `django_heroku.settings(locals())`, or as the fallback of an
     environment read such as `config("ALLOWED_HOSTS", default="*", cast=Csv())`. A
-    wildcard under an `if` is flagged too: it may be what production runs.
+    wildcard under an `if` is flagged too: it may be what production runs. A list read
+    from the environment (`config("ALLOWED_HOSTS", cast=Csv())`, `env.list(...)`) that
+    then gets `"*"` by `.append`, `.extend` or `+=` holds it whatever the config var
+    says. A reader made in another module (`env = environ.Env()` in `base.py`, used
+    after `from .base import env` or `from .base import *`) is followed like one made
+    in the module itself.
 
     ## Why it breaks on Heroku
     `ALLOWED_HOSTS` is Django's defence against Host-header attacks (poisoned password
@@ -101,6 +106,39 @@ class AllowedHostsWildcard(Rule):
         Case(
             {"mysite/settings.py": 'import django_heroku\n\nALLOWED_HOSTS = ["myapp.herokuapp.com"]\ndjango_heroku.settings(locals())\n'},
             expect=["mysite/settings.py:4"],
+        ),
+        Case(
+            {
+                "mysite/settings.py": 'from decouple import Csv, config\n\nALLOWED_HOSTS = config("ALLOWED_HOSTS", cast=Csv())\nALLOWED_HOSTS.append("*")\n',
+            },
+            expect=["mysite/settings.py:4"],
+            fixed={
+                "mysite/settings.py": 'from decouple import Csv, config\n\nALLOWED_HOSTS = config("ALLOWED_HOSTS", cast=Csv())\nALLOWED_HOSTS.append(".herokuapp.com")\n',
+            },
+            unsafe=True,
+            note="whatever the config var holds, the list also holds \"*\"",
+        ),
+        Case(
+            {
+                "mysite/settings/production.py": (
+                    "from .base import *  # noqa\n"
+                    "from .base import env\n\n"
+                    'ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["*"])\n'
+                ),
+                "mysite/settings.py": None,
+                "mysite/settings/__init__.py": "",
+                "mysite/settings/base.py": 'import environ\n\nenv = environ.Env()\n\nDEBUG = env.bool("DJANGO_DEBUG", False)\n',
+            },
+            expect=["mysite/settings/production.py:4"],
+            fixed={
+                "mysite/settings/production.py": (
+                    "from .base import *  # noqa\n"
+                    "from .base import env\n\n"
+                    'ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[".herokuapp.com"])\n'
+                ),
+            },
+            unsafe=True,
+            note="the env base.py makes is the one production.py reads with (cookiecutter-django's layout)",
         ),
     ]
     VALID = [

@@ -178,6 +178,8 @@ def secret_fix(value: Value) -> Fix | None:
         default = value.default
         if isinstance(default, Literal) and default.span != value.span:
             return Fix(UNSAFE, FIX_MESSAGE, intents=(ReadEnv(default.span, "SECRET_KEY"),))
+        if isinstance(default, EnvRead) and default.api != "django_heroku":
+            return secret_fix(default)  # the module's own read, which django_heroku.settings() wraps
         return None
     if value.api in DROPPABLE or value.api.startswith("environ."):
         return Fix(UNSAFE, FIX_MESSAGE, intents=(DropFallback(value.span, value.api, value.fallback_via),))
@@ -192,6 +194,10 @@ def hardcoded(value: Value) -> tuple[Span, str] | None:
         default = string_default(value)
         if default is not None:
             return default.span, f"the fallback used when {value.var or 'the variable'} is unset is a string literal"
+        if value.api == "django_heroku" and isinstance(value.default, EnvRead):
+            # django_heroku.settings() replaces SECRET_KEY only when the variable is set:
+            # otherwise the module's own read, and its fallback, stay.
+            return hardcoded(value.default)
     return None
 
 
@@ -202,7 +208,10 @@ class HardcodedSecretKey(Rule):
     fallback is a string literal: `os.environ.get("SECRET_KEY", "dev-key")`,
     `config("SECRET_KEY", default="...")`, `env("SECRET_KEY", default="...")`,
     `os.environ.get("SECRET_KEY") or "..."`. A read with no fallback, or with a generated
-    one (`secrets.token_urlsafe(...)`, `get_random_secret_key()`), is fine. When the key
+    one (`secrets.token_urlsafe(...)`, `get_random_secret_key()`), is fine. The fallback
+    still counts after `django_heroku.settings(locals())`, which replaces the key only
+    when the config var is set, and when the reader was made in another module
+    (`env = environ.Env()` in `base.py`, used after `from .base import env`). When the key
     is set differently on different branches, the rule speaks only if every branch
     hardcodes it.
 
@@ -277,6 +286,44 @@ class HardcodedSecretKey(Rule):
             expect=["mysite/settings.py:4"],
             fixed={"mysite/settings.py": 'import environ\n\nenv = environ.Env()\nSECRET_KEY = env("SECRET_KEY")\n'},
             unsafe=True,
+        ),
+        Case(
+            {
+                "mysite/settings/production.py": (
+                    "from .base import *  # noqa\n"
+                    "from .base import env\n\n"
+                    'SECRET_KEY = env("DJANGO_SECRET_KEY", default="i1t=60pmfy@f2yloh-literal")\n'
+                ),
+                "mysite/settings.py": None,
+                "mysite/settings/__init__.py": "",
+                "mysite/settings/base.py": 'import environ\n\nenv = environ.Env()\n\nDEBUG = env.bool("DJANGO_DEBUG", False)\n',
+            },
+            expect=["mysite/settings/production.py:4"],
+            fixed={"mysite/settings/production.py": 'from .base import *  # noqa\nfrom .base import env\n\nSECRET_KEY = env("DJANGO_SECRET_KEY")\n'},
+            unsafe=True,
+            note="the env base.py makes is the one production.py reads with (cookiecutter-django's layout)",
+        ),
+        Case(
+            {
+                "mysite/settings.py": (
+                    "import os\n\nimport django_heroku\n\n"
+                    'SECRET_KEY = os.environ.get("SECRET_KEY", "12534")\n'
+                    "DEBUG = False\n\n"
+                    "django_heroku.settings(locals())\n"
+                ),
+                "requirements.txt": "Django==4.2.16\ndjango-heroku==0.3.1\ngunicorn==23.0.0\n",
+            },
+            expect=["mysite/settings.py:5"],
+            fixed={
+                "mysite/settings.py": (
+                    "import os\n\nimport django_heroku\n\n"
+                    'SECRET_KEY = os.environ["SECRET_KEY"]\n'
+                    "DEBUG = False\n\n"
+                    "django_heroku.settings(locals())\n"
+                ),
+            },
+            unsafe=True,
+            note="django_heroku.settings() replaces SECRET_KEY only when the config var is set",
         ),
     ]
     VALID = [

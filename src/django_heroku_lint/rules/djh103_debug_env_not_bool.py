@@ -159,7 +159,9 @@ class DebugEnvNotBool(Rule):
     Flags a `DEBUG` read from the environment that reaches Django as a string:
     `config("DEBUG")` or `config("DEBUG", default=False)` without `cast=bool`,
     `os.environ.get("DEBUG", False)`, `os.getenv("DEBUG")`, `bool(os.environ.get(...))`,
-    and django-environ's `env("DEBUG")` with no bool scheme. A read that yields a real
+    `os.getenv("DEBUG", "") or False` (the string whenever the variable is set), and
+    django-environ's `env("DEBUG")` with no bool scheme, also when `env` was made in
+    another module (`from .base import env`, `from .base import *`). A read that yields a real
     bool is fine: `cast=bool`, `env.bool(...)`, `environ.Env(DEBUG=(bool, False))`, a
     comparison (`== "True"`, `.lower() in (...)`), `strtobool(...)`.
 
@@ -239,6 +241,22 @@ class DebugEnvNotBool(Rule):
             {"mysite/settings.py": 'import environ\n\nenv = environ.Env()\nDEBUG = env("DEBUG", default=False, parse_default=True)\n'},
             expect=["mysite/settings.py:4"],
             note="no fix: env.bool() takes no parse_default",
+        ),
+        Case(
+            {"mysite/settings.py": 'import os\n\nDEBUG = os.environ.get("DEBUG", False) or False\n'},
+            expect=["mysite/settings.py:3"],
+            note='the string when the config var is set: "False" or False is "False"',
+        ),
+        Case(
+            {
+                "mysite/settings/production.py": "from .base import *  # noqa\n\nDEBUG = env(\"DJANGO_DEBUG\", default=False)\n",
+                "mysite/settings.py": None,
+                "mysite/settings/__init__.py": "",
+                "mysite/settings/base.py": 'import environ\n\nenv = environ.Env()\n\nDEBUG = env.bool("DJANGO_DEBUG", False)\n',
+            },
+            expect=["mysite/settings/production.py:3"],
+            fixed={"mysite/settings/production.py": "from .base import *  # noqa\n\nDEBUG = env.bool(\"DJANGO_DEBUG\", default=False)\n"},
+            note="the env base.py makes reaches production.py through the star import",
         ),
     ]
     VALID = [

@@ -21,8 +21,11 @@ class DebugTrue(Rule):
     The message names the config var the code reads (`DJANGO_DEBUG` for
     `env.bool("DJANGO_DEBUG", default=True)`).
 
-    It does not evaluate comparisons such as `os.environ.get("DEBUG", "True") == "True"`,
-    and a read that stays a string is DJH103's business.
+    A comparison of a read with a literal fallback is judged by that fallback:
+    `os.environ.get("DEBUG", "True") == "True"` and `os.getenv("DEBUG", "True").lower()
+    in ("1", "true")` are true whenever the variable is unset; a comparison with
+    anything but literal strings is left alone. A read that stays a string is DJH103's
+    business.
 
     ## Why it breaks on Heroku
     With `DEBUG` on, every error page shows the settings, the source around the failing
@@ -67,12 +70,28 @@ class DebugTrue(Rule):
             expect=["mysite/settings/base.py:1"],
             note="production forgets to turn off what base turns on",
         ),
+        Case(
+            {"mysite/settings.py": 'import os\n\nDEBUG = os.environ.get("DEBUG", "True").lower() in ("true", "1", "yes")\n'},
+            expect=["mysite/settings.py:3"],
+            note='unset, the read is "True", and the comparison turns it into True',
+        ),
+        Case(
+            {
+                "mysite/settings/base.py": 'import os\n\nDEBUG = os.getenv("DEBUG", "True") == "True"\n',
+                "mysite/settings.py": None,
+                "mysite/settings/__init__.py": "",
+                "mysite/settings/production.py": "from .base import *  # noqa\n",
+            },
+            expect=["mysite/settings/base.py:3"],
+        ),
     ]
     VALID = [
         Case({"mysite/settings.py": 'from decouple import config\n\nDEBUG = config("DEBUG", default=False, cast=bool)\n'}),
         Case({"mysite/settings.py": "DEBUG = False\n"}),
         Case({"mysite/settings.py": 'import os\n\nif "DYNO" in os.environ:\n    DEBUG = False\nelse:\n    DEBUG = True\n'}),
         Case({"mysite/settings.py": 'import os\n\nDEBUG = os.environ.get("ENVIRONMENT") == "development"\n'}),
+        Case({"mysite/settings.py": 'import os\n\nDEBUG = os.environ.get("DEBUG", "False").lower() in ("true", "1", "yes")\n'}),
+        Case({"mysite/settings.py": 'import os\n\nDEBUG = os.getenv("DEBUG", "True") == os.getenv("DEBUG_VALUE")\n'}),
     ]
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
