@@ -10,6 +10,7 @@ from ..discover.projects import Project
 from ..ftypes import ParseError, Span
 from ..read.layout import Layout, search_span
 from ..read.records import EntryPoint
+from .entries import EntryDefaults, dyno_env, read_defaults
 
 PRODUCTION_NAMES = ("production", "prod", "heroku", "live", "deploy")
 DEV_NAMES = ("local", "dev", "development", "base", "test")
@@ -71,6 +72,37 @@ def setdefault_module(project: Project, rel: str) -> str | None:
     return match.group("module") if match else None
 
 
+def entry_defaults(project: Project, layout: Layout, rel: str) -> EntryDefaults | None:
+    """What ``rel`` (a ``wsgi.py``/``asgi.py``/``manage.py``) defaults DJANGO_SETTINGS_MODULE
+    to on a web dyno: its branches decided, its computed names evaluated, with the
+    environment the Procfile and ``app.json`` give (see :mod:`.entries`)."""
+    if rel not in project.files:
+        return None
+    data = project.read(rel)
+    if isinstance(data, ParseError) or b"DJANGO_SETTINGS_MODULE" not in data:
+        return None
+    web = layout.procfile.process("web") if layout.procfile else None
+    procfile = layout.procfile.path if layout.procfile else "Procfile"
+    return read_defaults(data.decode("utf-8", "replace"), rel, dyno_env(web.env if web else {}, layout.app_json_env, procfile))
+
+
+def _pick(read: EntryDefaults) -> tuple[str, list[str]]:
+    """The module an entry point names, and the alternatives when its code cannot be
+    decided: the one named for production first."""
+    modules = list(dict.fromkeys(read.modules))
+    if len(modules) > 1:
+        modules.sort(key=lambda name: 0 if name.rsplit(".", 1)[-1].lower() in PRODUCTION_NAMES else 1 if not is_dev_module(name) else 2)
+    return modules[0], modules if len(modules) > 1 else []
+
+
+def _how(read: EntryDefaults) -> str:
+    """The decisions that chose an entry point's default, for the choice's reason."""
+    said = list(read.decisions)
+    for name in read.uncast_debug:
+        said.append(f"{name} is read uncast: any non-empty value, even \"False\", takes the other branch")
+    return f" ({'; '.join(said)})" if said else ""
+
+
 @dataclass(frozen=True, slots=True)
 class SettingsChoice:
     """The settings module judged, and why djhlint believes it is the one deployed.
@@ -123,36 +155,48 @@ def choose_settings_module(
             return choice
 
     wsgi_files = _entry_points(project, layout, index)
-    pointers = [(entry, pointed) for entry in wsgi_files for pointed in [setdefault_module(project, entry)] if pointed]
-    for entry, pointed in pointers:
+    reads = {entry: entry_defaults(project, layout, entry) for entry in wsgi_files}
+    pointers = [(entry, read, *_pick(read)) for entry, read in reads.items() if read is not None and read.modules]
+    for entry, read, pointed, alternatives in pointers:
+        if alternatives:
+            existing = [name for name in alternatives if index.resolve(name)]
+            if existing:
+                return SettingsChoice(
+                    existing[0],
+                    index.resolve(existing[0]) or "",
+                    f"{entry} chooses the DJANGO_SETTINGS_MODULE default in code djhlint cannot decide; "
+                    f"the module named for production is taken{_how(read)}",
+                    existing,
+                )
         siblings = production_siblings(project, pointed, index)
         if siblings:
             module, path = siblings[0]
             pointed_path = index.resolve(pointed)
             if pointed_path is not None:
-                reason = f"production module beside {pointed}, which {entry} points at"
+                reason = f"production module beside {pointed}, which {entry} points at{_how(read)}"
             else:
-                reason = f"production module beside {pointed}, which {entry} points at but the repository does not hold"
+                reason = f"production module beside {pointed}, which {entry} points at but the repository does not hold{_how(read)}"
             runs_alone = pointed_path is not None and not is_fragment(project, pointed_path)  # not an empty __init__.py
             candidates = [name for name, _ in siblings] + ([pointed] if runs_alone else [])
             return SettingsChoice(module, path, reason, candidates)
-    for entry, pointed in pointers:
-        choice = found(pointed, f"the DJANGO_SETTINGS_MODULE default in {entry}")
+    for entry, read, pointed, _ in pointers:
+        choice = found(pointed, f"the DJANGO_SETTINGS_MODULE default in {entry}{_how(read)}")
         if choice:
             return choice
     if pointers:
-        entry, pointed = pointers[0]
+        entry, read, pointed, _ = pointers[0]
         return SettingsChoice(
             pointed,
             "",
             f"{entry} defaults DJANGO_SETTINGS_MODULE to {pointed}, which the repository does not hold "
-            "(renamed, or git-ignored), and no production module sits beside it",
-            span=_span_of(project, entry, SETDEFAULT_RE, "module"),
+            f"(renamed, or git-ignored), and no production module sits beside it{_how(read)}",
+            span=read.defaults[0].span if read.defaults else _span_of(project, entry, SETDEFAULT_RE, "module"),
         )
     manage = f"{project.project_dir}/manage.py" if project.project_dir else "manage.py"
-    named = setdefault_module(project, manage)
-    if named:
-        choice = found(named, f"the DJANGO_SETTINGS_MODULE default in {manage}")
+    manage_read = entry_defaults(project, layout, manage)
+    named = _pick(manage_read)[0] if manage_read is not None and manage_read.modules else None
+    if named and manage_read is not None:
+        choice = found(named, f"the DJANGO_SETTINGS_MODULE default in {manage}{_how(manage_read)}")
         if choice:
             return choice
     prefix = f"{project.project_dir}/" if project.project_dir else ""
