@@ -311,6 +311,8 @@ def _project_text(context: Context) -> str:
     model = context.settings
     where_project = f" (Django project in {context.project_dir}/)" if context.project_dir else ""
     out = [f"Build root: {relative_path(root)}{where_project}"]
+    if context.build_root_reason:
+        out.append(f"  chosen because: {context.build_root_reason}")
     if model is None:
         out.append(f"No settings module: {_why_none(context)}")
     else:
