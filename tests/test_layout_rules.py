@@ -327,12 +327,13 @@ def test_a_web_script_naming_a_missing_module_is_djh306_in_the_script(make_proje
     [
         {"Procfile": "web: bash ./run.sh\n"},  # not committed
         {"Procfile": "web: bash ./run.sh\n", "run.sh": RUN_SH.replace("exec gunicorn", "if true; then\n  exec gunicorn") + "fi\n"},
+        {"Procfile": "web: bash ./run.sh\n", "run.sh": RUN_SH.replace("exec gunicorn", 'if [ "$DEBUG" ]; then\nexec python manage.py runserver\nfi\nexec gunicorn')},
         {"Procfile": "web: bash ./run.sh\n", "run.sh": RUN_SH + "gunicorn other.wsgi\n"},  # two servers: which one?
         {"Procfile": "web: bash ./run.sh\n", "run.sh": RUN_SH.replace("--workers 2", "\\\n  --workers 2")},
         {"Procfile": "web: bash ./run.sh\n", "run.sh": b"\xff\xfe" + RUN_SH.encode("utf-16-le")},
         {"Procfile": "web: bash -c 'gunicorn mysite.wsgi'\n"},
     ],
-    ids=["missing", "in-a-branch", "two-servers", "continued", "utf-16", "bash-c"],
+    ids=["missing", "in-a-branch", "after-a-branch", "two-servers", "continued", "utf-16", "bash-c"],
 )
 def test_a_web_script_djhlint_cannot_read_plainly_leaves_the_rules_silent(make_project, files):
     assert found(make_project, files, "DJH302", "DJH306", "DJH107") == []

@@ -160,6 +160,7 @@ def _analyse_command(process: Process, path: str) -> None:
 
 
 SHELLS = ("bash", "sh", "dash", "zsh")
+SHELL_BLOCKS = ("if", "case", "for", "while", "until", "function", "select")
 MAX_SCRIPT_LINES = 200
 
 
@@ -200,6 +201,7 @@ def server_in_script(process: Process, path: str, text: str) -> Process | None:
         return None
     chdir, env = process.chdir, dict(process.env)
     found: Process | None = None
+    nested = False
     for number, line in enumerate(lines, start=1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
@@ -209,6 +211,8 @@ def server_in_script(process: Process, path: str, text: str) -> Process | None:
         _analyse_command(candidate, path)
         if candidate.server is None:
             words = [word for word, _, _ in _tokens(stripped)]
+            if words[0] in SHELL_BLOCKS or stripped.endswith(("{", "()")):
+                nested = True  # what follows may run conditionally, or never
             if line[:1] in " \t":
                 continue
             if len(words) == 2 and words[0] == "cd" and found is None:
@@ -219,7 +223,7 @@ def server_in_script(process: Process, path: str, text: str) -> Process | None:
                         name, _, value = word.partition("=")
                         env[name] = value
             continue
-        if found is not None or line[:1] in " \t" or stripped.endswith("\\"):
+        if found is not None or nested or line[:1] in " \t" or stripped.endswith("\\"):
             return None
         found = candidate
     if found is None:
