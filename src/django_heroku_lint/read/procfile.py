@@ -233,6 +233,39 @@ def server_in_script(process: Process, path: str, text: str) -> Process | None:
     return found
 
 
+def manage_py_runs(process: Process, path: str) -> list[tuple[str, str, Span]]:
+    """Each ``python manage.py ...`` of a process (``python3``, ``python -u``, a path
+    such as ``backend/manage.py`` too), as (the folder the command runs in, the script
+    as written, where it is), after any ``cd dir &&``; none after a ``cd`` to a folder
+    that cannot be known (``cd $APP_HOME``)."""
+    found: list[tuple[str, str, Span]] = []
+    folder = ""
+    segment: list[tuple[str, int, int]] = []
+    for token in [*_tokens(process.command), ("&&", -1, -1)]:
+        if token[0] not in SEPARATORS:
+            segment.append(token)
+            continue
+        words = [word for word, _, _ in segment]
+        if len(words) >= 2 and words[0] == "cd":
+            if "$" in words[1] or "~" in words[1]:
+                return found
+            folder = _join(folder, words[1])
+        else:
+            index = 0
+            while index < len(words) and (ENV_ASSIGN_RE.match(words[index]) or words[index] in ("exec", "env")):
+                index += 1
+            if index < len(words) and re.fullmatch(r"python(?:3(?:\.\d+)?)?", words[index]):
+                index += 1
+                while index < len(words) and words[index] in ("-u", "-B", "-O"):
+                    index += 1
+                if index < len(words) and (words[index] == "manage.py" or words[index].endswith("/manage.py")):
+                    _, start, end = segment[index]
+                    span = Span(path, process.line, process.command_col + start, process.line, process.command_col + end)
+                    found.append((folder, words[index], span))
+        segment = []
+    return found
+
+
 def _join(base: str | None, folder: str) -> str:
     """``cd src`` then ``--chdir app`` runs in ``src/app``."""
     if not base or folder.startswith("/") or base in (".", "./"):
