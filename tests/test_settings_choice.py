@@ -10,9 +10,12 @@ two-line ``prod.py`` beside a package that runs its own chain; a
 
 from __future__ import annotations
 
+import pytest
+
 from django_heroku_lint.engine import Options, lint
 
 from .helpers import diagnostics, git, run_cli, write_tree
+from .test_robustness import ended_cleanly, run_djhlint
 
 REQUIREMENTS = "django==5.2.8\ngunicorn\nwhitenoise\ndj-database-url\npsycopg[binary]\n"
 
@@ -392,3 +395,36 @@ def test_a_name_from_an_f_string_the_procfile_or_a_default_is_evaluated(tmp_path
         files["config/wsgi.py"] = FORMATTED["config/wsgi.py"].replace('"config.settings.{0}".format(os.environ.get("DJANGO_ENV"))', computed)
         write_tree(tmp_path, files)
         assert choice_of(tmp_path, cache=False).module == "config.settings.heroku", computed
+
+
+def test_a_settings_module_exported_by_the_web_script_is_named_as_such(tmp_path):
+    files = {k: v for k, v in DYNO_SWITCH.items() if k != "mysite/wsgi.py"}
+    files["mysite/wsgi.py"] = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.local_settings")\n'
+    files["Procfile"] = "web: bash ./start.sh\n"
+    files["start.sh"] = "#!/bin/sh\nexport DJANGO_SETTINGS_MODULE=mysite.settings\nexec gunicorn mysite.wsgi --log-file -\n"
+    write_tree(tmp_path, files)
+    choice = choice_of(tmp_path)
+    assert choice.module == "mysite.settings"
+    assert choice.reason == "DJANGO_SETTINGS_MODULE set in start.sh, which the web process runs"
+
+
+HOSTILE_NAMES = {
+    "deep": 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", ' + '"a" + ' * 20_000 + '"b")\n',
+    "wide": 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "{}".format(' + '"x" * 9 + ' * 5_000 + '"y"))\n',
+    "spec": 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "{:>999999999}".format("a"))\n',
+    "attr": 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "{0.__class__}".format("a"))\n',
+    "bad": 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "\\d" if (\n',
+}
+
+
+@pytest.mark.parametrize("text", list(HOSTILE_NAMES.values()), ids=list(HOSTILE_NAMES))
+def test_a_hostile_entry_point_is_not_evaluated(tmp_path, text):
+    """No name is built past what a module name can be, no format spec or attribute is
+    evaluated, and a file Python refuses is no entry point: each ends in a clean run."""
+    files = {k: v for k, v in FORMATTED.items() if k != "app.json"}
+    files["manage.py"] = "import os\n"
+    files["config/wsgi.py"] = "import os\n" + text
+    write_tree(tmp_path, files)
+    run = run_djhlint([str(tmp_path), "--no-cache", "--select", "DJH001"], tmp_path, timeout=30)
+    ended_cleanly(run)
+    assert run.stderr.count("\n") <= 2, run.stderr  # no warning from Python's parser

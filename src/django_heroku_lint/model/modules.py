@@ -10,6 +10,7 @@ from ..discover.projects import Project
 from ..ftypes import ParseError, Span
 from ..read.layout import Layout, search_span
 from ..read.records import EntryPoint
+from ..read.python import MAX_PYTHON_BYTES
 from .entries import EntryDefaults, dyno_env, read_defaults
 
 PRODUCTION_NAMES = ("production", "prod", "heroku", "live", "deploy")
@@ -79,8 +80,8 @@ def entry_defaults(project: Project, layout: Layout, rel: str) -> EntryDefaults 
     if rel not in project.files:
         return None
     data = project.read(rel)
-    if isinstance(data, ParseError) or b"DJANGO_SETTINGS_MODULE" not in data:
-        return None
+    if isinstance(data, ParseError) or b"DJANGO_SETTINGS_MODULE" not in data or len(data) > MAX_PYTHON_BYTES:
+        return None  # a bigger file is not an entry point anyone wrote by hand
     web = layout.procfile.process("web") if layout.procfile else None
     procfile = layout.procfile.path if layout.procfile else "Procfile"
     return read_defaults(data.decode("utf-8", "replace"), rel, dyno_env(web.env if web else {}, layout.app_json_env, procfile))
@@ -146,7 +147,8 @@ def choose_settings_module(
         )
     web = layout.procfile.process("web") if layout.procfile else None
     if web is not None and "DJANGO_SETTINGS_MODULE" in web.env:
-        choice = found(web.env["DJANGO_SETTINGS_MODULE"], f"DJANGO_SETTINGS_MODULE set in the {layout.procfile.path} web command")  # type: ignore[union-attr]
+        where = f"the {layout.procfile.path} web command" if web.span.file == layout.procfile.path else f"{web.span.file}, which the web process runs"  # type: ignore[union-attr]
+        choice = found(web.env["DJANGO_SETTINGS_MODULE"], f"DJANGO_SETTINGS_MODULE set in {where}")
         if choice:
             return choice
     if "DJANGO_SETTINGS_MODULE" in layout.app_json_env:
