@@ -428,3 +428,10 @@ def test_a_hostile_entry_point_is_not_evaluated(tmp_path, text):
     run = run_djhlint([str(tmp_path), "--no-cache", "--select", "DJH001"], tmp_path, timeout=30)
     ended_cleanly(run)
     assert run.stderr.count("\n") <= 2, run.stderr  # no warning from Python's parser
+
+
+def test_an_entry_point_python_refuses_still_names_its_literal_default(tmp_path):
+    files = dict(DYNO_SWITCH)
+    files["mysite/wsgi.py"] = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\napplication = (\n'
+    write_tree(tmp_path, files)
+    assert choice_of(tmp_path).module == "mysite.settings"

@@ -11,7 +11,7 @@ from ..ftypes import ParseError, Span
 from ..read.layout import Layout, search_span
 from ..read.records import EntryPoint
 from ..read.python import MAX_PYTHON_BYTES
-from .entries import EntryDefaults, dyno_env, read_defaults
+from .entries import Default, EntryDefaults, dyno_env, read_defaults
 
 PRODUCTION_NAMES = ("production", "prod", "heroku", "live", "deploy")
 DEV_NAMES = ("local", "dev", "development", "base", "test")
@@ -84,7 +84,13 @@ def entry_defaults(project: Project, layout: Layout, rel: str) -> EntryDefaults 
         return None  # a bigger file is not an entry point anyone wrote by hand
     web = layout.procfile.process("web") if layout.procfile else None
     procfile = layout.procfile.path if layout.procfile else "Procfile"
-    return read_defaults(data.decode("utf-8", "replace"), rel, dyno_env(web.env if web else {}, layout.app_json_env, procfile))
+    text = data.decode("utf-8", "replace")
+    read = read_defaults(text, rel, dyno_env(web.env if web else {}, layout.app_json_env, procfile))
+    if read is None:  # Python refuses the file: its first literal default, as before it broke
+        span = search_span(rel, text, SETDEFAULT_RE, "module")
+        match = SETDEFAULT_RE.search(text)
+        return EntryDefaults([Default(match.group("module"), span or Span(rel))]) if match else None
+    return read
 
 
 def _pick(read: EntryDefaults) -> tuple[str, list[str]]:
