@@ -73,6 +73,24 @@ def test_a_buildpacks_entry_names_the_build_root(tmp_path):
     assert project.build_root_reason == "backend/ is the app's folder in .buildpacks (heroku-buildpack-subdir)"
 
 
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("Makefile", "deploy:\n\tgit subtree push --prefix backend heroku main\n"),
+        ("package.json", '{"scripts": {"deploy:api": "git subtree push --prefix=backend heroku master"}}\n'),
+        ("README.md", "## Deploy\n\n```\ngit subtree push --prefix backend heroku main\n```\n"),
+    ],
+)
+def test_a_subtree_push_names_the_build_root_over_stale_top_files(tmp_path, name, text):
+    """ThreeMDB-like: the top keeps an old requirements.txt, the deploy pushes backend/."""
+    files = {**MONOREPO_BACKEND, "requirements.txt": "django==3.2\n", name: text}
+    write_tree(tmp_path, files)
+    (project,) = find_projects([str(tmp_path)])
+    assert project.build_root == tmp_path.resolve() / "backend"
+    assert project.build_root_reason == f"{name} deploys it with git subtree push --prefix backend"
+    assert diagnostics(tmp_path) == []
+
+
 def test_a_project_at_its_own_build_root_in_a_subfolder_is_not_doubled(tmp_path):
     """rootkwak528/ThreeMDB: backend/ is the build root and holds manage.py."""
     files = {k: v for k, v in MONOREPO_BACKEND.items() if k.startswith(("backend/", "frontend/"))}

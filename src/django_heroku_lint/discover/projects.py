@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import fnmatch
 import os
+import re
 import stat
 import subprocess
 from collections.abc import Container
@@ -425,6 +426,9 @@ class _Tree:
         for folder in _buildpacks_folders(self.top):
             if folder in ancestors:
                 return folder, f"{folder}/ is the app's folder in .buildpacks (heroku-buildpack-subdir)"
+        for folder, where in _subtree_prefixes(self.top):
+            if folder in ancestors and folder:
+                return folder, f"{where} deploys it with git subtree push --prefix {folder}"
         if self._is_root(""):
             if self._installs(""):
                 return "", ""
@@ -476,6 +480,33 @@ def _buildpacks_folders(top: Path) -> list[str]:
         if "python" in buildpack.lower() or not buildpack.strip():
             folders.append(folder)
     return folders
+
+
+SUBTREE_RE = re.compile(rb"subtree[ \t]+push[ \t]+(?:-P|--prefix)(?:=|[ \t]+)['\"]?(?P<folder>[\w.][\w./-]{0,200})")
+# Top-level files where a project writes how it deploys: its scripts and its README.
+SUBTREE_FILES = ("Makefile", "makefile", "package.json", "README.md", "README.rst", "README.txt", "README", "deploy.sh", "Justfile", "justfile")
+
+
+def _subtree_prefixes(top: Path) -> list[tuple[str, str]]:
+    """The folders the top's scripts or README push to Heroku with ``git subtree push
+    --prefix backend heroku main``, as (folder, the file that says so)."""
+    found = []
+    names = _entries(top, "")
+    for name in [*SUBTREE_FILES, *sorted(n for n in names if n.endswith(".sh"))]:
+        if name not in names or (top / name).is_symlink():
+            continue
+        try:
+            data = read_file(top / name, top, limit=MAX_BUILDPACKS_BYTES * 4)
+        except UnreadableFile:
+            continue
+        if b"subtree" not in data:
+            continue
+        for match in SUBTREE_RE.finditer(data):
+            folder = match.group("folder").decode("ascii", "replace").strip("/")
+            folder = folder[2:] if folder.startswith("./") else folder
+            if folder and ".." not in folder.split("/") and (folder, name) not in found:
+                found.append((folder, name))
+    return found
 
 
 def _choose(manages: list[str], rel_start: str) -> list[str]:
