@@ -337,3 +337,11 @@ def test_a_web_script_naming_a_missing_module_is_djh306_in_the_script(make_proje
 )
 def test_a_web_script_djhlint_cannot_read_plainly_leaves_the_rules_silent(make_project, files):
     assert found(make_project, files, "DJH302", "DJH306", "DJH107") == []
+
+
+def test_a_web_script_running_uvicorn_is_djh107s_server(make_project):
+    """The SSL redirect loop is judged on the server the script starts, not on `bash`."""
+    settings = project_files({})["mysite/settings.py"] + "SECURE_SSL_REDIRECT = True\n"
+    script = "#!/bin/sh\nexec uvicorn mysite.asgi:application --host 0.0.0.0 --port $PORT\n"
+    files = {"Procfile": "web: sh ./start.sh\n", "start.sh": script, "mysite/settings.py": settings, "mysite/asgi.py": ""}
+    assert [code for code, _, _ in found(make_project, files, "DJH107")] == ["DJH107"]
