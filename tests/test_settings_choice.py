@@ -435,3 +435,21 @@ def test_an_entry_point_python_refuses_still_names_its_literal_default(tmp_path)
     files["mysite/wsgi.py"] = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\napplication = (\n'
     write_tree(tmp_path, files)
     assert choice_of(tmp_path).module == "mysite.settings"
+
+
+def test_a_dyno_that_takes_the_development_branch_is_djh108_unless_app_json_says_otherwise(tmp_path):
+    """`if os.environ.get("PRODUCTION")`: unset on a dyno, so the development default
+    runs there (DJH108); app.json's env setting PRODUCTION takes the production branch."""
+    choose = (
+        'if os.environ.get("PRODUCTION"):\n'
+        '    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.production")\n'
+        "else:\n"
+        '    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.development")\n'
+    )
+    files = dict(CONFIG_PACKAGE)
+    files["project/asgi.py"] = "import os\nfrom django.core.asgi import get_asgi_application\n" + choose + "application = get_asgi_application()\n"
+    write_tree(tmp_path, files)
+    assert ("DJH108", "project/asgi.py", 6) in diagnostics(tmp_path)
+    write_tree(tmp_path, {"app.json": '{"env": {"PRODUCTION": "1"}}\n'})
+    assert "DJH108" not in {code for code, _, _ in diagnostics(tmp_path, cache=False)}
+    assert "takes the if branch (PRODUCTION='1' from app.json's env)" in choice_of(tmp_path, cache=False).reason

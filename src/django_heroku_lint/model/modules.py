@@ -237,6 +237,16 @@ def choose_settings_module(
     )
 
 
+def _literal_span(rel: str, text: str, module: str) -> Span | None:
+    """Where ``module`` is written as a literal default in ``text``, without its quotes."""
+    for match in SETDEFAULT_RE.finditer(text):
+        if match.group("module") == module:
+            start, end = match.start("module"), match.end("module")
+            line_start = text.rfind("\n", 0, start) + 1
+            return Span(rel, text.count("\n", 0, start) + 1, start - line_start + 1, text.count("\n", 0, start) + 1, end - line_start + 1)
+    return None
+
+
 def _span_of(project: Project, rel: str, pattern: re.Pattern[str], group: int | str = 0) -> Span:
     data = project.read(rel)
     found = None if isinstance(data, ParseError) else search_span(rel, data.decode("utf-8", "replace"), pattern, group)
@@ -344,17 +354,18 @@ def entry_points(project: Project, layout: Layout, index: ModuleIndex) -> list[E
             continue
         text = data.decode("utf-8", "replace")
         entry = EntryPoint(path=rel)
-        match = SETDEFAULT_RE.search(text)
-        if match:
-            default = match.group("module")
-            defaults = {found.group("module") for found in SETDEFAULT_RE.finditer(text)}
-            # a default that does not exist cannot run; one chosen among several (`if ...: setdefault(dev)
-            # else: setdefault(prod)`) is not "the" default: neither says production runs development
-            sibling = production_sibling(default, index) if len(defaults) == 1 and index.resolve(default) else None
+        read = entry_defaults(project, layout, rel)
+        modules = list(dict.fromkeys(read.modules)) if read is not None else []
+        if read is not None and modules:
+            default = modules[0]
+            # a default that does not exist cannot run; one chosen among several in code djhlint cannot
+            # decide is not "the" default: neither says production runs development
+            decided = len(modules) == 1 and read.computed is None
+            sibling = production_sibling(default, index) if decided and index.resolve(default) else None
             entry = replace(
                 entry,
                 settings_default=default,
-                settings_span=search_span(rel, text, SETDEFAULT_RE, "module"),
+                settings_span=_literal_span(rel, text, default) or next(each.span for each in read.defaults if each.module == default),
                 production_module=sibling[0] if sibling else None,
             )
         wrapper = STATIC_WRAPPER_RE.search(text)
