@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from django_heroku_lint.discover.projects import DiscoveryError, find_projects
@@ -61,6 +63,8 @@ def test_a_subfolder_holding_the_build_under_a_top_with_nothing_to_install_is_th
     assert diagnostics(tmp_path) == []  # not DJH302/DJH306 on the stale top Procfile, nor DJH402 on its runtime.txt
     shown = run_cli(["settings", str(tmp_path)])
     assert "chosen because: the repository's top has no requirements.txt" in shown.stdout
+    (data,) = json.loads(run_cli(["settings", "--output-format", "json", str(tmp_path)]).stdout)
+    assert data["build_root_reason"] == project.build_root_reason
 
 
 def test_a_buildpacks_entry_names_the_build_root(tmp_path):
