@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from django_heroku_lint.discover.projects import DiscoveryError, find_projects
 from django_heroku_lint.engine import Options, lint
 from django_heroku_lint.rules._baseline import project_files
 
-from .helpers import codes, diagnostics, git, write_tree
+from .helpers import codes, diagnostics, git, run_cli, write_tree
 
 
 REQUIREMENTS = project_files({})["requirements.txt"]
@@ -35,6 +37,74 @@ def test_version_file_in_the_subfolder_does_not_count(tmp_path):
     files.update({"Procfile": "web: gunicorn --chdir backend mysite.wsgi --log-file -\n", "requirements.txt": REQUIREMENTS})
     write_tree(tmp_path, files)
     assert diagnostics(tmp_path) == [("DJH401", ".python-version", 1)]
+
+
+# YenNhi0511/DoAnPTPMHDT's shape: the top keeps a stale Procfile and runtime.txt but
+# nothing to install from; backend/ is the whole build (pushed with git subtree).
+MONOREPO_BACKEND = {
+    "Procfile": "# Procfile for the backend service only\nweb: gunicorn recruit.wsgi --bind 0.0.0.0:$PORT\n",
+    "runtime.txt": "python-3.12.3\n",
+    "frontend/package.json": '{"name": "frontend", "scripts": {"build": "vite build"}}\n',
+    "backend/Procfile": "release: python manage.py migrate --no-input\nweb: gunicorn recruit.wsgi --log-file -\n",
+    "backend/.python-version": "3.12\n",
+    "backend/requirements.txt": REQUIREMENTS,
+    "backend/manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "recruit.settings")\n',
+    "backend/recruit/__init__.py": "",
+    "backend/recruit/wsgi.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "recruit.settings")\n',
+    "backend/recruit/settings.py": project_files({})["mysite/settings.py"],
+}
+
+
+def test_a_subfolder_holding_the_build_under_a_top_with_nothing_to_install_is_the_build_root(tmp_path):
+    write_tree(tmp_path, MONOREPO_BACKEND)
+    (project,) = find_projects([str(tmp_path)])
+    assert (project.build_root, project.project_dir) == (tmp_path.resolve() / "backend", "")
+    assert "top has no requirements.txt" in project.build_root_reason
+    assert diagnostics(tmp_path) == []  # not DJH302/DJH306 on the stale top Procfile, nor DJH402 on its runtime.txt
+    shown = run_cli(["settings", str(tmp_path)])
+    assert "chosen because: the repository's top has no requirements.txt" in shown.stdout
+    (data,) = json.loads(run_cli(["settings", "--output-format", "json", str(tmp_path)]).stdout)
+    assert data["build_root_reason"] == project.build_root_reason
+
+
+def test_a_buildpacks_entry_names_the_build_root(tmp_path):
+    """heroku-buildpack-subdir: the top's .buildpacks says which folder the Python build runs in."""
+    files = {**MONOREPO_BACKEND, "requirements.txt": "-r backend/requirements.txt\n"}
+    files[".buildpacks"] = "frontend=https://github.com/heroku/heroku-buildpack-nodejs\nbackend=https://github.com/heroku/heroku-buildpack-python\n"
+    write_tree(tmp_path, files)
+    (project,) = find_projects([str(tmp_path)])
+    assert project.build_root == tmp_path.resolve() / "backend"
+    assert project.build_root_reason == "backend/ is the app's folder in .buildpacks (heroku-buildpack-subdir)"
+
+
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("Makefile", "deploy:\n\tgit subtree push --prefix backend heroku main\n"),
+        ("package.json", '{"scripts": {"deploy:api": "git subtree push --prefix=backend heroku master"}}\n'),
+        ("README.md", "## Deploy\n\n```\ngit subtree push --prefix backend heroku main\n```\n"),
+    ],
+)
+def test_a_subtree_push_names_the_build_root_over_stale_top_files(tmp_path, name, text):
+    """ThreeMDB-like: the top keeps an old requirements.txt, the deploy pushes backend/."""
+    files = {**MONOREPO_BACKEND, "requirements.txt": "django==3.2\n", name: text}
+    write_tree(tmp_path, files)
+    (project,) = find_projects([str(tmp_path)])
+    assert project.build_root == tmp_path.resolve() / "backend"
+    assert project.build_root_reason == f"{name} deploys it with git subtree push --prefix backend"
+    assert diagnostics(tmp_path) == []
+
+
+def test_a_project_at_its_own_build_root_in_a_subfolder_is_not_doubled(tmp_path):
+    """rootkwak528/ThreeMDB: backend/ is the build root and holds manage.py."""
+    files = {k: v for k, v in MONOREPO_BACKEND.items() if k.startswith(("backend/", "frontend/"))}
+    write_tree(tmp_path, files)
+    (project,) = find_projects([str(tmp_path)])
+    assert (project.build_root, project.project_dir) == (tmp_path.resolve() / "backend", "")
+    verbose = run_cli(["--no-cache", "--verbose", str(tmp_path)])
+    assert f"project {tmp_path.resolve() / 'backend'}: build root" in verbose.stderr
+    assert "backend/backend" not in verbose.stderr
+    assert "Django project in" not in run_cli(["settings", str(tmp_path)]).stdout
 
 
 def test_a_path_inside_the_project_finds_it(make_project):

@@ -294,3 +294,54 @@ def test_staticfiles_storage_with_storages_already_set(make_project):
 def test_several_lock_files(make_project):
     files = {"poetry.lock": "", "uv.lock": "", "Pipfile": "[packages]\n"}
     assert found(make_project, files, "DJH605") == [("DJH605", "poetry.lock", 1), ("DJH605", "uv.lock", 1)]
+
+
+# A web process that runs a script (`web: bash ./run.sh`, as many tutorials and Docker
+# leftovers do): the server line is in the script, and the rules judge it there.
+RUN_SH = (
+    "#!/usr/bin/env bash\n"
+    "set -euo pipefail\n"
+    "export DJANGO_SETTINGS_MODULE=mysite.settings\n"
+    "python manage.py collectstatic --noinput\n"
+    "exec gunicorn mysite.wsgi:application --bind 0.0.0.0:$PORT --workers 2\n"
+)
+
+
+@pytest.mark.parametrize("web", ["web: bash ./run.sh\n", "web: ./run.sh\n", "web: sh run.sh\n"])
+def test_a_web_script_is_judged_by_its_server_line(make_project, web):
+    files = {"Procfile": web, "run.sh": RUN_SH}
+    assert found(make_project, files, "DJH302", "DJH306") == [("DJH302", "run.sh", 5)]
+    (diagnostic,) = lint(Options(paths=[str(make_project(files))], select=["DJH302"])).diagnostics
+    assert diagnostic.fix is None  # the script is the author's: no edit of a shell script
+    web_process = context(make_project, files).procfile.process("web")
+    assert web_process.env["DJANGO_SETTINGS_MODULE"] == "mysite.settings"
+
+
+def test_a_web_script_naming_a_missing_module_is_djh306_in_the_script(make_project):
+    files = {"Procfile": "web: bash scripts/web.sh\n", "scripts/web.sh": RUN_SH.replace("mysite.wsgi", "mysit.wsgi")}
+    assert found(make_project, files, "DJH306") == [("DJH306", "scripts/web.sh", 5)]
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"Procfile": "web: bash ./run.sh\n"},  # not committed
+        {"Procfile": "web: bash ./run.sh\n", "run.sh": RUN_SH.replace("exec gunicorn", "if true; then\n  exec gunicorn") + "fi\n"},
+        {"Procfile": "web: bash ./run.sh\n", "run.sh": RUN_SH.replace("exec gunicorn", 'if [ "$DEBUG" ]; then\nexec python manage.py runserver\nfi\nexec gunicorn')},
+        {"Procfile": "web: bash ./run.sh\n", "run.sh": RUN_SH + "gunicorn other.wsgi\n"},  # two servers: which one?
+        {"Procfile": "web: bash ./run.sh\n", "run.sh": RUN_SH.replace("--workers 2", "\\\n  --workers 2")},
+        {"Procfile": "web: bash ./run.sh\n", "run.sh": b"\xff\xfe" + RUN_SH.encode("utf-16-le")},
+        {"Procfile": "web: bash -c 'gunicorn mysite.wsgi'\n"},
+    ],
+    ids=["missing", "in-a-branch", "after-a-branch", "two-servers", "continued", "utf-16", "bash-c"],
+)
+def test_a_web_script_djhlint_cannot_read_plainly_leaves_the_rules_silent(make_project, files):
+    assert found(make_project, files, "DJH302", "DJH306", "DJH107") == []
+
+
+def test_a_web_script_running_uvicorn_is_djh107s_server(make_project):
+    """The SSL redirect loop is judged on the server the script starts, not on `bash`."""
+    settings = project_files({})["mysite/settings.py"] + "SECURE_SSL_REDIRECT = True\n"
+    script = "#!/bin/sh\nexec uvicorn mysite.asgi:application --host 0.0.0.0 --port $PORT\n"
+    files = {"Procfile": "web: sh ./start.sh\n", "start.sh": script, "mysite/settings.py": settings, "mysite/asgi.py": ""}
+    assert [code for code, _, _ in found(make_project, files, "DJH107")] == ["DJH107"]

@@ -10,9 +10,12 @@ two-line ``prod.py`` beside a package that runs its own chain; a
 
 from __future__ import annotations
 
+import pytest
+
 from django_heroku_lint.engine import Options, lint
 
 from .helpers import diagnostics, git, run_cli, write_tree
+from .test_robustness import ended_cleanly, run_djhlint
 
 REQUIREMENTS = "django==5.2.8\ngunicorn\nwhitenoise\ndj-database-url\npsycopg[binary]\n"
 
@@ -274,3 +277,179 @@ def test_a_default_chosen_in_code_is_not_a_development_default(tmp_path):
     found = diagnostics(tmp_path)
     assert ("DJH101", "config/production.py", 4) in found
     assert "DJH108" not in {code for code, _, _ in found}
+
+
+# Entry points that choose in code, evaluated with a dyno's environment: what Heroku sets
+# on every dyno (DYNO, PORT), app.json's env, the Procfile's web command; nothing else.
+DYNO_SWITCH = {
+    ".python-version": "3.12\n",
+    "Procfile": "web: gunicorn mysite.wsgi --log-file -\n",
+    "requirements.txt": REQUIREMENTS,
+    "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.local_settings")\n',
+    "mysite/__init__.py": "",
+    "mysite/wsgi.py": (
+        "import os\nfrom django.core.wsgi import get_wsgi_application\n\n"
+        'if "DYNO" not in os.environ:\n'
+        '    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.local_settings")\n'
+        "else:\n"
+        '    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n'
+        "application = get_wsgi_application()\n"
+    ),
+    "mysite/settings.py": (
+        "import os\n"
+        'SECRET_KEY = os.environ["SECRET_KEY"]\nDEBUG = False\nALLOWED_HOSTS = ["*"]\n'
+        'INSTALLED_APPS = ["django.contrib.staticfiles"]\n'
+        'MIDDLEWARE = ["django.middleware.security.SecurityMiddleware", "whitenoise.middleware.WhiteNoiseMiddleware"]\n'
+        'STATIC_ROOT = "staticfiles"\n'
+    ),
+    "mysite/local_settings.py": "from .settings import *\nDEBUG = True\n",
+}
+
+
+def test_an_entry_point_testing_dyno_takes_the_heroku_branch(tmp_path):
+    write_tree(tmp_path, DYNO_SWITCH)
+    choice = choice_of(tmp_path)
+    assert (choice.module, choice.path) == ("mysite.settings", "mysite/settings.py")
+    assert "`if \"DYNO\" not in os.environ` takes the else branch (DYNO='web.1' from Heroku (on every dyno))" in choice.reason
+    found = codes_in(tmp_path)
+    assert ("DJH101", "mysite/settings.py") in found
+    assert ("DJH104", "mysite/local_settings.py") not in found
+    shown = run_cli(["settings", str(tmp_path)])
+    assert "DYNO='web.1' from Heroku (on every dyno)" in shown.stdout
+
+
+def test_an_uncast_debug_test_takes_the_unset_branch_and_says_so(tmp_path):
+    """Pattern 1 and 8 (RealTime-Chat): DEBUG is unset on a dyno, so the else branch runs;
+    the choice says that a DEBUG of "False" would take the other one."""
+    files = dict(DYNO_SWITCH)
+    files["mysite/wsgi.py"] = files["mysite/wsgi.py"].replace('"DYNO" not in os.environ', 'os.environ.get("DEBUG", False)')
+    write_tree(tmp_path, files)
+    choice = choice_of(tmp_path)
+    assert choice.module == "mysite.settings"
+    assert "takes the else branch (DEBUG is unset on a dyno)" in choice.reason
+    assert 'DEBUG is read uncast: any non-empty value, even "False", takes the other branch' in choice.reason
+
+
+def test_an_undecidable_test_makes_both_modules_candidates(tmp_path):
+    files = dict(DYNO_SWITCH)
+    files["mysite/wsgi.py"] = files["mysite/wsgi.py"].replace('"DYNO" not in os.environ', 'not os.environ.get("DATABASE_URL")')
+    files["mysite/production.py"] = files.pop("mysite/settings.py")
+    files["mysite/local_settings.py"] = "from .production import *\nDEBUG = True\n"
+    files["mysite/wsgi.py"] = files["mysite/wsgi.py"].replace('"mysite.settings"', '"mysite.production"')
+    write_tree(tmp_path, files)
+    choice = choice_of(tmp_path)
+    assert choice.module == "mysite.production"
+    assert choice.candidates == ["mysite.production", "mysite.local_settings"]
+    assert "cannot decide" in choice.reason
+
+
+FORMATTED = {
+    ".python-version": "3.12\n",
+    "Procfile": "web: gunicorn config.wsgi --log-file -\n",
+    "requirements.txt": REQUIREMENTS + "django-heroku\n",
+    "app.json": '{"name": "sozluk", "env": {"SECRET_KEY": {"generator": "secret"}, "DJANGO_ENV": {"value": "heroku"}}}\n',
+    "manage.py": (
+        'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.{0}".format(os.environ.get("DJANGO_ENV")))\n'
+    ),
+    "config/__init__.py": "",
+    "config/wsgi.py": (
+        "import os\nfrom django.core.wsgi import get_wsgi_application\n"
+        "os.environ.setdefault(\n"
+        '    "DJANGO_SETTINGS_MODULE",\n'
+        '    "config.settings.{0}".format(os.environ.get("DJANGO_ENV")),\n'
+        ")\n"
+        "application = get_wsgi_application()\n"
+    ),
+    "config/settings/__init__.py": "",
+    "config/settings/base.py": (
+        'SECRET_KEY = "12534"\nINSTALLED_APPS = ["django.contrib.staticfiles"]\n'
+        'MIDDLEWARE = ["django.middleware.security.SecurityMiddleware", "whitenoise.middleware.WhiteNoiseMiddleware"]\n'
+        'STATIC_ROOT = "staticfiles"\n'
+    ),
+    "config/settings/local.py": "from .base import *\nDEBUG = True\n",
+    "config/settings/heroku.py": 'from .base import *\n\nDEBUG = True\nALLOWED_HOSTS = ["*"]\n',
+}
+
+
+def test_a_name_formatted_from_app_json_env_is_evaluated(tmp_path):
+    """Pattern 2 (sozluk): the name is built with .format() from DJANGO_ENV, which app.json sets."""
+    write_tree(tmp_path, FORMATTED)
+    choice = choice_of(tmp_path)
+    assert (choice.module, choice.path) == ("config.settings.heroku", "config/settings/heroku.py")
+    assert "the name evaluates to config.settings.heroku (DJANGO_ENV='heroku' from app.json's env)" in choice.reason
+    assert {("DJH104", "config/settings/heroku.py"), ("DJH101", "config/settings/heroku.py")} <= codes_in(tmp_path)
+
+
+def test_a_name_from_an_f_string_the_procfile_or_a_default_is_evaluated(tmp_path):
+    files = {k: v for k, v in FORMATTED.items() if k != "app.json"}
+    files["Procfile"] = "web: DJANGO_ENV=heroku gunicorn config.wsgi --log-file -\n"
+    files["config/wsgi.py"] = files["config/wsgi.py"].replace(
+        '"config.settings.{0}".format(os.environ.get("DJANGO_ENV"))', 'f"config.settings.{os.environ.get(\'DJANGO_ENV\')}"'
+    )
+    write_tree(tmp_path, files)
+    choice = choice_of(tmp_path)
+    assert choice.module == "config.settings.heroku"
+    assert "DJANGO_ENV='heroku' from the Procfile web command" in choice.reason
+    for computed in ('"config.settings." + os.getenv("DJANGO_ENV", "heroku")', '"config.settings.%s" % os.environ.get("DJANGO_ENV", "heroku")'):
+        files["Procfile"] = "web: gunicorn config.wsgi --log-file -\n"
+        files["config/wsgi.py"] = FORMATTED["config/wsgi.py"].replace('"config.settings.{0}".format(os.environ.get("DJANGO_ENV"))', computed)
+        write_tree(tmp_path, files)
+        assert choice_of(tmp_path, cache=False).module == "config.settings.heroku", computed
+
+
+def test_a_settings_module_exported_by_the_web_script_is_named_as_such(tmp_path):
+    files = {k: v for k, v in DYNO_SWITCH.items() if k != "mysite/wsgi.py"}
+    files["mysite/wsgi.py"] = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.local_settings")\n'
+    files["Procfile"] = "web: bash ./start.sh\n"
+    files["start.sh"] = "#!/bin/sh\nexport DJANGO_SETTINGS_MODULE=mysite.settings\nexec gunicorn mysite.wsgi --log-file -\n"
+    write_tree(tmp_path, files)
+    choice = choice_of(tmp_path)
+    assert choice.module == "mysite.settings"
+    assert choice.reason == "DJANGO_SETTINGS_MODULE set in start.sh, which the web process runs"
+
+
+HOSTILE_NAMES = {
+    "deep": 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", ' + '"a" + ' * 20_000 + '"b")\n',
+    "wide": 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "{}".format(' + '"x" * 9 + ' * 5_000 + '"y"))\n',
+    "spec": 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "{:>999999999}".format("a"))\n',
+    "attr": 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "{0.__class__}".format("a"))\n',
+    "bad": 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "\\d" if (\n',
+}
+
+
+@pytest.mark.parametrize("text", list(HOSTILE_NAMES.values()), ids=list(HOSTILE_NAMES))
+def test_a_hostile_entry_point_is_not_evaluated(tmp_path, text):
+    """No name is built past what a module name can be, no format spec or attribute is
+    evaluated, and a file Python refuses is no entry point: each ends in a clean run."""
+    files = {k: v for k, v in FORMATTED.items() if k != "app.json"}
+    files["manage.py"] = "import os\n"
+    files["config/wsgi.py"] = "import os\n" + text
+    write_tree(tmp_path, files)
+    run = run_djhlint([str(tmp_path), "--no-cache", "--select", "DJH001"], tmp_path, timeout=30)
+    ended_cleanly(run)
+    assert run.stderr.count("\n") <= 2, run.stderr  # no warning from Python's parser
+
+
+def test_an_entry_point_python_refuses_still_names_its_literal_default(tmp_path):
+    files = dict(DYNO_SWITCH)
+    files["mysite/wsgi.py"] = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\napplication = (\n'
+    write_tree(tmp_path, files)
+    assert choice_of(tmp_path).module == "mysite.settings"
+
+
+def test_a_dyno_that_takes_the_development_branch_is_djh108_unless_app_json_says_otherwise(tmp_path):
+    """`if os.environ.get("PRODUCTION")`: unset on a dyno, so the development default
+    runs there (DJH108); app.json's env setting PRODUCTION takes the production branch."""
+    choose = (
+        'if os.environ.get("PRODUCTION"):\n'
+        '    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.production")\n'
+        "else:\n"
+        '    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.development")\n'
+    )
+    files = dict(CONFIG_PACKAGE)
+    files["project/asgi.py"] = "import os\nfrom django.core.asgi import get_asgi_application\n" + choose + "application = get_asgi_application()\n"
+    write_tree(tmp_path, files)
+    assert ("DJH108", "project/asgi.py", 6) in diagnostics(tmp_path)
+    write_tree(tmp_path, {"app.json": '{"env": {"PRODUCTION": "1"}}\n'})
+    assert "DJH108" not in {code for code, _, _ in diagnostics(tmp_path, cache=False)}
+    assert "takes the if branch (PRODUCTION='1' from app.json's env)" in choice_of(tmp_path, cache=False).reason

@@ -126,6 +126,7 @@ def build_context(
         files=project.files,
         settings=settings,
         settings_choice=choice,
+        build_root_reason=project.build_root_reason,
         parse_errors=errors,
         in_git=project.in_git,
         entry_points=entries,
@@ -156,7 +157,8 @@ def _configure(project: Project, options: Options) -> Config:
 def _context(project: Project, config: Config, options: Options) -> tuple[Context, dict]:
     if options.log:
         where = f"/{project.project_dir}" if project.project_dir else ""
-        options.log(f"project {project.build_root}{where}: build root {project.build_root}")
+        why = f" ({project.build_root_reason})" if project.build_root_reason else ""
+        options.log(f"project {project.build_root}{where}: build root {project.build_root}{why}")
     cache = None
     if options.cache:
         cache = SettingsCache(Path(options.cache_dir) if options.cache_dir else project.build_root / CACHE_DIR_NAME)

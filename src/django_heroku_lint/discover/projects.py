@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import fnmatch
 import os
+import re
 import stat
 import subprocess
 from collections.abc import Container
@@ -30,7 +31,11 @@ SKIP_DIRS = frozenset({".git", "node_modules", "__pycache__", "site-packages", "
 BUILD_MARKERS = frozenset(
     {"Procfile", "requirements.txt", "runtime.txt", ".python-version", "Pipfile", "Pipfile.lock", "poetry.lock", "uv.lock", "app.json"}
 )
+# Files from which Heroku's Python build installs the app: a build root without one fails
+# ("no Python package manager files"), whatever else it holds.
+INSTALL_MARKERS = frozenset({"requirements.txt", "Pipfile", "Pipfile.lock", "poetry.lock", "uv.lock"})
 MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_BUILDPACKS_BYTES = 64 * 1024
 
 
 class DiscoveryError(Exception):
@@ -46,6 +51,7 @@ class Project:
     files: frozenset[str]  # every file of the build, relative to the build root
     in_git: bool = False
     venv_dirs: tuple[str, ...] = ()  # committed virtualenvs, relative to the build root
+    build_root_reason: str = ""  # why a subfolder is the build root when it is not the obvious one
     _cache: dict[str, bytes | ParseError] = field(default_factory=dict, repr=False)
 
     def read(self, rel: str) -> bytes | ParseError:
@@ -401,15 +407,46 @@ class _Tree:
             names = self.names[folder] = _entries(self.top, folder)
         return bool(names & BUILD_MARKERS) or any(_procfile_like(name) for name in names)
 
-    def build_root(self, project_dir: str) -> str:
-        """Where Heroku builds the project: the top when it holds a build file, else the
-        nearest folder above the project that holds one, else the top."""
+    def _installs(self, folder: str) -> bool:
+        """Whether ``folder`` holds a file Heroku's Python build installs from."""
+        if self.listed_all:
+            prefix = folder + "/" if folder else ""
+            return any(prefix + name in self.file_set for name in INSTALL_MARKERS)
+        names = self.names.get(folder)
+        if names is None:
+            names = self.names[folder] = _entries(self.top, folder)
+        return bool(names & INSTALL_MARKERS)
+
+    def build_root_why(self, project_dir: str) -> tuple[str, str]:
+        """Where Heroku builds the project, and why.
+
+        A folder of the project's path that heroku-buildpack-subdir's ``.buildpacks``
+        names; else the top when it holds a build file and something to install from;
+        else the nearest folder above the project that holds one (a subfolder pushed
+        with ``git subtree push --prefix``: the top's Procfile or runtime.txt alone
+        builds nothing); else the nearest that holds any build file; else the top.
+        """
+        ancestors = _ancestors(project_dir)
+        for folder in _buildpacks_folders(self.top):
+            if folder in ancestors:
+                return folder, f"{folder}/ is the app's folder in .buildpacks (heroku-buildpack-subdir)"
+        for folder, where in _subtree_prefixes(self.top):
+            if folder in ancestors and folder:
+                return folder, f"{where} deploys it with git subtree push --prefix {folder}"
         if self._is_root(""):
-            return ""
-        for folder in _ancestors(project_dir):
+            if self._installs(""):
+                return "", ""
+            for folder in ancestors[:-1]:
+                if self._installs(folder):
+                    return folder, (
+                        f"the repository's top has no requirements.txt, Pipfile, poetry.lock or uv.lock: "
+                        f"{folder}/ holds the build, deployed with git subtree push --prefix {folder} or a subfolder buildpack"
+                    )
+            return "", ""
+        for folder in ancestors:
             if self._is_root(folder):
-                return folder
-        return ""
+                return folder, ""
+        return "", ""
 
     def list_roots(self, roots: set[str]) -> None:
         """Make sure the files below these build roots are known."""
@@ -423,6 +460,57 @@ class _Tree:
             self.list_all()
             return
         self._keep(listed, False)
+
+
+def _buildpacks_folders(top: Path) -> list[str]:
+    """The folders heroku-buildpack-subdir builds, from the top's ``.buildpacks`` lines
+    ``backend=https://github.com/heroku/heroku-buildpack-python``: only those of a
+    Python buildpack (or of no buildpack named), as POSIX paths below the top."""
+    path = top / ".buildpacks"
+    if not path.is_file():
+        return []
+    try:
+        data = read_file(path, top, limit=MAX_BUILDPACKS_BYTES)
+    except UnreadableFile:
+        return []
+    folders = []
+    for line in data.decode("utf-8", "replace").splitlines():
+        folder, equals, buildpack = line.strip().partition("=")
+        folder = folder.strip().strip("/")
+        if folder.startswith("./"):
+            folder = folder[2:]
+        if not equals or not folder or ".." in folder.split("/") or folder.startswith("#"):
+            continue
+        if "python" in buildpack.lower() or not buildpack.strip():
+            folders.append(folder)
+    return folders
+
+
+SUBTREE_RE = re.compile(rb"subtree[ \t]+push[ \t]+(?:-P|--prefix)(?:=|[ \t]+)['\"]?(?P<folder>[\w.][\w./-]{0,200})")
+# Top-level files where a project writes how it deploys: its scripts and its README.
+SUBTREE_FILES = ("Makefile", "makefile", "package.json", "README.md", "README.rst", "README.txt", "README", "deploy.sh", "Justfile", "justfile")
+
+
+def _subtree_prefixes(top: Path) -> list[tuple[str, str]]:
+    """The folders the top's scripts or README push to Heroku with ``git subtree push
+    --prefix backend heroku main``, as (folder, the file that says so)."""
+    found = []
+    names = _entries(top, "")
+    for name in [*SUBTREE_FILES, *sorted(n for n in names if n.endswith(".sh"))]:
+        if name not in names or (top / name).is_symlink():
+            continue
+        try:
+            data = read_file(top / name, top, limit=MAX_BUILDPACKS_BYTES * 4)
+        except UnreadableFile:
+            continue
+        if b"subtree" not in data:
+            continue
+        for match in SUBTREE_RE.finditer(data):
+            folder = match.group("folder").decode("ascii", "replace").strip("/")
+            folder = folder[2:] if folder.startswith("./") else folder
+            if folder and ".." not in folder.split("/") and (folder, name) not in found:
+                found.append((folder, name))
+    return found
 
 
 def _choose(manages: list[str], rel_start: str) -> list[str]:
@@ -440,6 +528,7 @@ class Located:
     tree: _Tree
     build_root: str  # relative to the work tree's top, POSIX; "" for the top
     project_dir: str  # the folder holding manage.py, relative to the top
+    why: str = ""  # why the build root is not the top's nor the nearest holding a build file; "" when it is
 
 
 def locate_projects(paths: list[str]) -> list[Located]:
@@ -477,7 +566,9 @@ def locate_projects(paths: list[str]) -> list[Located]:
         chosen = tree.choose(rel_start)
         if not chosen:
             raise DiscoveryError(f"{raw}: no Django project found (no manage.py)")
-        found.extend(Located(tree, tree.build_root(project_dir), project_dir) for project_dir in chosen)
+        for project_dir in chosen:
+            root, why = tree.build_root_why(project_dir)
+            found.append(Located(tree, root, project_dir, why))
     return found
 
 
@@ -494,13 +585,14 @@ def list_projects(found: list[Located]) -> list[Project]:
             continue
         prefix = root_rel + "/" if root_rel else ""
         files = [f[len(prefix):] for f in _under(tree.files, root_rel)]
-        rel_project = project_dir[len(prefix):] if project_dir.startswith(prefix) else project_dir
+        rel_project = "" if project_dir == root_rel else project_dir[len(prefix):] if project_dir.startswith(prefix) else project_dir
         projects[key] = Project(
             build_root=tree.top / root_rel if root_rel else tree.top,
             project_dir=rel_project,
             files=frozenset(files),
             in_git=tree.in_git,
             venv_dirs=tuple(v[len(prefix):] for v in tree.venvs if v.startswith(prefix)),
+            build_root_reason=item.why,
         )
     return list(projects.values())
 

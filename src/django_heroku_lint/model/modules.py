@@ -10,6 +10,8 @@ from ..discover.projects import Project
 from ..ftypes import ParseError, Span
 from ..read.layout import Layout, search_span
 from ..read.records import EntryPoint
+from ..read.python import MAX_PYTHON_BYTES
+from .entries import Default, EntryDefaults, dyno_env, read_defaults
 
 PRODUCTION_NAMES = ("production", "prod", "heroku", "live", "deploy")
 DEV_NAMES = ("local", "dev", "development", "base", "test")
@@ -71,6 +73,43 @@ def setdefault_module(project: Project, rel: str) -> str | None:
     return match.group("module") if match else None
 
 
+def entry_defaults(project: Project, layout: Layout, rel: str) -> EntryDefaults | None:
+    """What ``rel`` (a ``wsgi.py``/``asgi.py``/``manage.py``) defaults DJANGO_SETTINGS_MODULE
+    to on a web dyno: its branches decided, its computed names evaluated, with the
+    environment the Procfile and ``app.json`` give (see :mod:`.entries`)."""
+    if rel not in project.files:
+        return None
+    data = project.read(rel)
+    if isinstance(data, ParseError) or b"DJANGO_SETTINGS_MODULE" not in data or len(data) > MAX_PYTHON_BYTES:
+        return None  # a bigger file is not an entry point anyone wrote by hand
+    web = layout.procfile.process("web") if layout.procfile else None
+    procfile = layout.procfile.path if layout.procfile else "Procfile"
+    text = data.decode("utf-8", "replace")
+    read = read_defaults(text, rel, dyno_env(web.env if web else {}, layout.app_json_env, procfile))
+    if read is None:  # Python refuses the file: its first literal default, as before it broke
+        span = search_span(rel, text, SETDEFAULT_RE, "module")
+        match = SETDEFAULT_RE.search(text)
+        return EntryDefaults([Default(match.group("module"), span or Span(rel))]) if match else None
+    return read
+
+
+def _pick(read: EntryDefaults) -> tuple[str, list[str]]:
+    """The module an entry point names, and the alternatives when its code cannot be
+    decided: the one named for production first."""
+    modules = list(dict.fromkeys(read.modules))
+    if len(modules) > 1:
+        modules.sort(key=lambda name: 0 if name.rsplit(".", 1)[-1].lower() in PRODUCTION_NAMES else 1 if not is_dev_module(name) else 2)
+    return modules[0], modules if len(modules) > 1 else []
+
+
+def _how(read: EntryDefaults) -> str:
+    """The decisions that chose an entry point's default, for the choice's reason."""
+    said = list(read.decisions)
+    for name in read.uncast_debug:
+        said.append(f"{name} is read uncast: any non-empty value, even \"False\", takes the other branch")
+    return f" ({'; '.join(said)})" if said else ""
+
+
 @dataclass(frozen=True, slots=True)
 class SettingsChoice:
     """The settings module judged, and why djhlint believes it is the one deployed.
@@ -114,7 +153,8 @@ def choose_settings_module(
         )
     web = layout.procfile.process("web") if layout.procfile else None
     if web is not None and "DJANGO_SETTINGS_MODULE" in web.env:
-        choice = found(web.env["DJANGO_SETTINGS_MODULE"], f"DJANGO_SETTINGS_MODULE set in the {layout.procfile.path} web command")  # type: ignore[union-attr]
+        where = f"the {layout.procfile.path} web command" if web.span.file == layout.procfile.path else f"{web.span.file}, which the web process runs"  # type: ignore[union-attr]
+        choice = found(web.env["DJANGO_SETTINGS_MODULE"], f"DJANGO_SETTINGS_MODULE set in {where}")
         if choice:
             return choice
     if "DJANGO_SETTINGS_MODULE" in layout.app_json_env:
@@ -123,36 +163,48 @@ def choose_settings_module(
             return choice
 
     wsgi_files = _entry_points(project, layout, index)
-    pointers = [(entry, pointed) for entry in wsgi_files for pointed in [setdefault_module(project, entry)] if pointed]
-    for entry, pointed in pointers:
+    reads = {entry: entry_defaults(project, layout, entry) for entry in wsgi_files}
+    pointers = [(entry, read, *_pick(read)) for entry, read in reads.items() if read is not None and read.modules]
+    for entry, read, pointed, alternatives in pointers:
+        if alternatives:
+            existing = [name for name in alternatives if index.resolve(name)]
+            if existing:
+                return SettingsChoice(
+                    existing[0],
+                    index.resolve(existing[0]) or "",
+                    f"{entry} chooses the DJANGO_SETTINGS_MODULE default in code djhlint cannot decide; "
+                    f"the module named for production is taken{_how(read)}",
+                    existing,
+                )
         siblings = production_siblings(project, pointed, index)
         if siblings:
             module, path = siblings[0]
             pointed_path = index.resolve(pointed)
             if pointed_path is not None:
-                reason = f"production module beside {pointed}, which {entry} points at"
+                reason = f"production module beside {pointed}, which {entry} points at{_how(read)}"
             else:
-                reason = f"production module beside {pointed}, which {entry} points at but the repository does not hold"
+                reason = f"production module beside {pointed}, which {entry} points at but the repository does not hold{_how(read)}"
             runs_alone = pointed_path is not None and not is_fragment(project, pointed_path)  # not an empty __init__.py
             candidates = [name for name, _ in siblings] + ([pointed] if runs_alone else [])
             return SettingsChoice(module, path, reason, candidates)
-    for entry, pointed in pointers:
-        choice = found(pointed, f"the DJANGO_SETTINGS_MODULE default in {entry}")
+    for entry, read, pointed, _ in pointers:
+        choice = found(pointed, f"the DJANGO_SETTINGS_MODULE default in {entry}{_how(read)}")
         if choice:
             return choice
     if pointers:
-        entry, pointed = pointers[0]
+        entry, read, pointed, _ = pointers[0]
         return SettingsChoice(
             pointed,
             "",
             f"{entry} defaults DJANGO_SETTINGS_MODULE to {pointed}, which the repository does not hold "
-            "(renamed, or git-ignored), and no production module sits beside it",
-            span=_span_of(project, entry, SETDEFAULT_RE, "module"),
+            f"(renamed, or git-ignored), and no production module sits beside it{_how(read)}",
+            span=read.defaults[0].span if read.defaults else _span_of(project, entry, SETDEFAULT_RE, "module"),
         )
     manage = f"{project.project_dir}/manage.py" if project.project_dir else "manage.py"
-    named = setdefault_module(project, manage)
-    if named:
-        choice = found(named, f"the DJANGO_SETTINGS_MODULE default in {manage}")
+    manage_read = entry_defaults(project, layout, manage)
+    named = _pick(manage_read)[0] if manage_read is not None and manage_read.modules else None
+    if named and manage_read is not None:
+        choice = found(named, f"the DJANGO_SETTINGS_MODULE default in {manage}{_how(manage_read)}")
         if choice:
             return choice
     prefix = f"{project.project_dir}/" if project.project_dir else ""
@@ -183,6 +235,16 @@ def choose_settings_module(
         "no settings module found (no wsgi.py, asgi.py or manage.py names one, and there is no <package>/settings.py)",
         span=Span(manage) if manage in project.files else None,
     )
+
+
+def _literal_span(rel: str, text: str, module: str) -> Span | None:
+    """Where ``module`` is written as a literal default in ``text``, without its quotes."""
+    for match in SETDEFAULT_RE.finditer(text):
+        if match.group("module") == module:
+            start, end = match.start("module"), match.end("module")
+            line_start = text.rfind("\n", 0, start) + 1
+            return Span(rel, text.count("\n", 0, start) + 1, start - line_start + 1, text.count("\n", 0, start) + 1, end - line_start + 1)
+    return None
 
 
 def _span_of(project: Project, rel: str, pattern: re.Pattern[str], group: int | str = 0) -> Span:
@@ -292,17 +354,18 @@ def entry_points(project: Project, layout: Layout, index: ModuleIndex) -> list[E
             continue
         text = data.decode("utf-8", "replace")
         entry = EntryPoint(path=rel)
-        match = SETDEFAULT_RE.search(text)
-        if match:
-            default = match.group("module")
-            defaults = {found.group("module") for found in SETDEFAULT_RE.finditer(text)}
-            # a default that does not exist cannot run; one chosen among several (`if ...: setdefault(dev)
-            # else: setdefault(prod)`) is not "the" default: neither says production runs development
-            sibling = production_sibling(default, index) if len(defaults) == 1 and index.resolve(default) else None
+        read = entry_defaults(project, layout, rel)
+        modules = list(dict.fromkeys(read.modules)) if read is not None else []
+        if read is not None and modules:
+            default = modules[0]
+            # a default that does not exist cannot run; one chosen among several in code djhlint cannot
+            # decide is not "the" default: neither says production runs development
+            decided = len(modules) == 1 and read.computed is None
+            sibling = production_sibling(default, index) if decided and index.resolve(default) else None
             entry = replace(
                 entry,
                 settings_default=default,
-                settings_span=search_span(rel, text, SETDEFAULT_RE, "module"),
+                settings_span=_literal_span(rel, text, default) or next(each.span for each in read.defaults if each.module == default),
                 production_module=sibling[0] if sibling else None,
             )
         wrapper = STATIC_WRAPPER_RE.search(text)

@@ -13,7 +13,7 @@ from ..ftypes import ParseError, Span
 from .records import DotenvFile, Procfile, PythonPin, Requirements, VersionFile
 from ..discover.gitignore import GitIgnore
 from .python import decode_text, split_lines
-from .procfile import parse_procfile
+from .procfile import parse_procfile, script_of, server_in_script
 from .requirements import misnamed_requirements, read_requirements
 
 # Names a Procfile may wrongly carry; Procfile.windows and the local-development variants are legitimate.
@@ -51,6 +51,25 @@ class Layout:
 # A Procfile or a version file is a few lines: past this it is not one, and parsing
 # it line by line would cost seconds and hundreds of MiB.
 MAX_TEXT_BYTES = 64 * 1024
+
+
+def _read_web_script(project: Project, procfile: Procfile) -> None:
+    """A web process that runs a script (``web: bash ./run.sh``) is the script's server
+    line: the rules judge the command that really starts.  A script that cannot be read
+    or holds no plain server line leaves the process as it is, and the rules silent."""
+    web = procfile.process("web")
+    script = script_of(web) if web is not None else None
+    if web is None or script is None or script not in project.files:
+        return
+    data = project.read(script)
+    if isinstance(data, ParseError) or len(data) > MAX_TEXT_BYTES:
+        return
+    text = decode_text(data, script)
+    if isinstance(text, ParseError):
+        return
+    found = server_in_script(web, script, text)
+    if found is not None:
+        procfile.processes[procfile.processes.index(web)] = found
 
 
 def _text(project: Project, rel: str, errors: list[ParseError]) -> str | None:
@@ -92,6 +111,7 @@ def read_layout(project: Project) -> Layout:
         text = _text(project, procfile_name, errors)
         if text is not None:
             procfile = parse_procfile(procfile_name, text)
+            _read_web_script(project, procfile)
     versions: dict[str, VersionFile] = {}
     for name in ("runtime.txt", ".python-version"):
         if name not in root:

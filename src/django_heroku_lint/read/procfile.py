@@ -159,6 +159,113 @@ def _analyse_command(process: Process, path: str) -> None:
         break
 
 
+SHELLS = ("bash", "sh", "dash", "zsh")
+SHELL_BLOCKS = ("if", "case", "for", "while", "until", "function", "select")
+MAX_SCRIPT_LINES = 200
+
+
+def script_of(process: Process) -> str | None:
+    """The shell script a process runs instead of a server (``bash ./run.sh``,
+    ``./start.sh``, ``sh scripts/web.sh``), relative to the build root; ``None`` for
+    anything else (a server, ``bash -c "..."``, a script outside the build)."""
+    if process.server is not None:
+        return None
+    words = [word for word, _, _ in _tokens(process.command)]
+    if words[:1] == ["cd"] and len(words) > 3 and words[2] == "&&":
+        words = words[3:]  # `cd backend && ./run.sh`: the chdir is the process's
+    if any(word in SEPARATORS for word in words):
+        return None
+    index = 0
+    while index < len(words) and (ENV_ASSIGN_RE.match(words[index]) or words[index] == "exec"):
+        index += 1
+    if index < len(words) and words[index] in SHELLS:
+        index += 1
+        if index < len(words) and words[index].startswith("-"):
+            return None  # `bash -c "..."`, `sh -e run.sh`: not a plain script
+    if index != len(words) - 1:
+        return None
+    script = words[index]
+    if "$" in script or script.startswith("/") or not (script.endswith(".sh") or script.startswith("./")):
+        return None
+    path = posixpath.normpath(posixpath.join(process.chdir or "", script))
+    return None if path.startswith("../") or path == ".." else path
+
+
+def server_in_script(process: Process, path: str, text: str) -> Process | None:
+    """The web process as the script ``path`` runs it: its one server line (``exec
+    gunicorn ...``), after the script's top-level ``cd`` and ``export`` lines; ``None``
+    when the script has no server line, several, or one djhlint cannot read plainly
+    (inside a function, a branch or a loop, or continued with a backslash)."""
+    lines = text.splitlines()
+    if len(lines) > MAX_SCRIPT_LINES:
+        return None
+    chdir, env = process.chdir, dict(process.env)
+    found: Process | None = None
+    nested = False
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        candidate = Process(name=process.name, command=stripped, line=number, command_col=len(line) - len(line.lstrip()) + 1,
+                            span=Span(path, number, 1, number, len(line) + 1))
+        _analyse_command(candidate, path)
+        if candidate.server is None:
+            words = [word for word, _, _ in _tokens(stripped)]
+            if words[0] in SHELL_BLOCKS or stripped.endswith(("{", "()")):
+                nested = True  # what follows may run conditionally, or never
+            if line[:1] in " \t":
+                continue
+            if len(words) == 2 and words[0] == "cd" and found is None:
+                chdir = _join(chdir, words[1])
+            elif words[:1] == ["export"] and found is None:
+                for word in words[1:]:
+                    if ENV_ASSIGN_RE.match(word):
+                        name, _, value = word.partition("=")
+                        env[name] = value
+            continue
+        if found is not None or nested or line[:1] in " \t" or stripped.endswith("\\"):
+            return None
+        found = candidate
+    if found is None:
+        return None
+    found.env = {**env, **found.env}
+    found.chdir = _join(chdir, found.chdir) if found.chdir else chdir
+    return found
+
+
+def manage_py_runs(process: Process, path: str) -> list[tuple[str, str, Span]]:
+    """Each ``python manage.py ...`` of a process (``python3``, ``python -u``, a path
+    such as ``backend/manage.py`` too), as (the folder the command runs in, the script
+    as written, where it is), after any ``cd dir &&``; none after a ``cd`` to a folder
+    that cannot be known (``cd $APP_HOME``)."""
+    found: list[tuple[str, str, Span]] = []
+    folder = ""
+    segment: list[tuple[str, int, int]] = []
+    for token in [*_tokens(process.command), ("&&", -1, -1)]:
+        if token[0] not in SEPARATORS:
+            segment.append(token)
+            continue
+        words = [word for word, _, _ in segment]
+        if len(words) >= 2 and words[0] == "cd":
+            if "$" in words[1] or "~" in words[1]:
+                return found
+            folder = _join(folder, words[1])
+        else:
+            index = 0
+            while index < len(words) and (ENV_ASSIGN_RE.match(words[index]) or words[index] in ("exec", "env")):
+                index += 1
+            if index < len(words) and re.fullmatch(r"python(?:3(?:\.\d+)?)?", words[index]):
+                index += 1
+                while index < len(words) and words[index] in ("-u", "-B", "-O"):
+                    index += 1
+                if index < len(words) and (words[index] == "manage.py" or words[index].endswith("/manage.py")):
+                    _, start, end = segment[index]
+                    span = Span(path, process.line, process.command_col + start, process.line, process.command_col + end)
+                    found.append((folder, words[index], span))
+        segment = []
+    return found
+
+
 def _join(base: str | None, folder: str) -> str:
     """``cd src`` then ``--chdir app`` runs in ``src/app``."""
     if not base or folder.startswith("/") or base in (".", "./"):

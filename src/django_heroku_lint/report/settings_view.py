@@ -13,7 +13,9 @@ every other uppercase name the settings chain defines.
 ``--output-format json`` prints a JSON array, one object per project:
 
 - ``build_root`` (absolute), ``project_dir`` (the folder of ``manage.py``, relative
-  to the build root, ``""`` at the root);
+  to the build root, ``""`` at the root), ``build_root_reason`` (why a subfolder is the
+  build root: a ``.buildpacks`` entry, a ``git subtree push --prefix``, a top with
+  nothing to install from; ``""`` otherwise);
 - ``settings_module``, ``settings_path`` and ``reason``: the judged module, its file
   and why it was chosen (the first two are ``null`` when there is none, and the
   reason then says what djhlint tried);
@@ -253,6 +255,7 @@ def project_data(context: Context) -> dict[str, Any]:
     data: dict[str, Any] = {
         "build_root": context.build_root,
         "project_dir": context.project_dir,
+        "build_root_reason": context.build_root_reason,
         "settings_module": model.module if model else None,
         "settings_path": model.path if model else None,
         "reason": model.reason if model else _why_none(context),
@@ -311,6 +314,8 @@ def _project_text(context: Context) -> str:
     model = context.settings
     where_project = f" (Django project in {context.project_dir}/)" if context.project_dir else ""
     out = [f"Build root: {relative_path(root)}{where_project}"]
+    if context.build_root_reason:
+        out.append(f"  chosen because: {context.build_root_reason}")
     if model is None:
         out.append(f"No settings module: {_why_none(context)}")
     else:

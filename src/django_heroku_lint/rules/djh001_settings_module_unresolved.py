@@ -33,7 +33,11 @@ class SettingsModuleUnresolved(Rule):
     repository (renamed since, or git-ignored, such as a `local.py` kept out of git) and
     no production module (`production.py`, `prod.py`, `heroku.py`, `live.py`,
     `deploy.py`) sits beside it; or they compute the name (from an environment variable,
-    say) in a way djhlint cannot evaluate. The message says what djhlint tried.
+    say) in a way djhlint cannot evaluate. A name built from a variable that `app.json`'s
+    `env` or the Procfile's web command sets, or from a read with a default
+    (`f"config.settings.{os.environ.get('DJANGO_ENV', 'production')}"`), is evaluated and
+    judged; one built from a variable nothing in the repository sets (a config var) is
+    not. The message says what djhlint tried.
 
     Tell djhlint which module deploys with `settings-module = "config.settings.production"`
     in `[tool.djhlint]` of `pyproject.toml`, or with `--settings-module`: the settings

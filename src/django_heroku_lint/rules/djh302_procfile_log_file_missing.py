@@ -31,8 +31,9 @@ class ProcfileLogFileMissing(Rule):
     """
     ## What it does
     Flags a `web` process that runs gunicorn without `--log-file -` (`--log-file=-` and
-    `--error-logfile -` count too), also after `cd dir &&`, behind `python -m`, and in a
-    misnamed Procfile.
+    `--error-logfile -` count too), also after `cd dir &&`, behind `python -m`, in a
+    misnamed Procfile, and in the script a web process runs (`web: bash ./run.sh`),
+    where the server line is (a script djhlint cannot read plainly is not judged).
 
     ## Why it breaks on Heroku
     Heroku shows what the app writes to stdout and stderr in `heroku logs`, and nothing
@@ -53,7 +54,7 @@ class ProcfileLogFileMissing(Rule):
 
     | the fix | safety |
     |---|---|
-    | appends `--log-file -` to the gunicorn command of the web process, also after `cd dir &&` | safe |
+    | appends `--log-file -` to the gunicorn command of the web process, also after `cd dir &&`; never in a script the process runs | safe |
 
     ## References
     - Gunicorn, "Settings: errorlog": https://docs.gunicorn.org/en/stable/settings.html
@@ -95,4 +96,5 @@ class ProcfileLogFileMissing(Rule):
         web = ctx.procfile.process("web")
         if web is None or web.server != "gunicorn" or has_log_file(web):
             return
-        yield self.diagnostic(ctx, web.server_span or web.span, fix=log_file_fix(web, ctx.procfile.path))
+        in_procfile = web.span.file == ctx.procfile.path  # not a script the web process runs: its lines are the author's
+        yield self.diagnostic(ctx, web.server_span or web.span, fix=log_file_fix(web, ctx.procfile.path) if in_procfile else None)

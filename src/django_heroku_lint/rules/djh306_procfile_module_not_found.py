@@ -4,6 +4,7 @@ import posixpath
 from collections.abc import Iterator
 
 from ..ftypes import Diagnostic
+from ..read.procfile import manage_py_runs
 from ..read.records import Process
 from .context import Context
 from .rule import Case, Rule
@@ -77,13 +78,16 @@ class ProcfileModuleNotFound(Rule):
     `--app-dir` or a leading `cd dir &&`, plus `--pythonpath` and a `PYTHONPATH=`
     prefix. It judges names that end in `wsgi`/`asgi` and modules that exist in another
     folder of the project, so an app installed from a package is not flagged. A
-    `PYTHONPATH` set as a config var is invisible to it.
+    `PYTHONPATH` set as a config var is invisible to it. It also flags a
+    `python manage.py ...` (a `release: python manage.py migrate`) run where there is no
+    `manage.py`, when the project's `manage.py` is in a subfolder.
 
     ## Why it breaks on Heroku
     The dyno starts in `/app`, the build root. When `manage.py` sits in a subfolder, or
     the project was renamed, the server cannot import the module: the dyno crashes at
     boot with `ModuleNotFoundError` and Heroku reports H10 "App crashed". The build
-    itself succeeds, so nothing warns before the first request.
+    itself succeeds, so nothing warns before the first request. A release command that
+    cannot find `manage.py` fails the release phase, and Heroku rejects the deploy.
 
     ## Fix safety
     No automatic fix. The message names the folder where the module was found, if any.
@@ -96,7 +100,7 @@ class ProcfileModuleNotFound(Rule):
 
     code = "DJH306"
     name = "procfile-module-not-found"
-    message = "{module} does not exist where the {process} process runs ({where}): the dyno crashes at boot (H10); {remedy}"
+    message = "{module} does not exist where the {process} process runs ({where}): {consequence}; {remedy}"
 
     INVALID = [
         Case({"Procfile": "web: gunicorn myproject.wsgi --log-file -\n"}, expect=["Procfile:1"]),
@@ -106,6 +110,14 @@ class ProcfileModuleNotFound(Rule):
                 **IN_BACKEND,
             },
             expect=["Procfile:1"],
+        ),
+        Case(
+            {
+                "Procfile": "release: python manage.py migrate --no-input\nweb: gunicorn --chdir backend mysite.wsgi --log-file -\n",
+                **IN_BACKEND,
+            },
+            expect=["Procfile:1"],
+            note="cookiecutter-django in backend/: the release phase runs in /app, where there is no manage.py",
         ),
     ]
     VALID = [
@@ -117,6 +129,12 @@ class ProcfileModuleNotFound(Rule):
             }
         ),
         Case({"Procfile": "web: cd src && uvicorn mysite.asgi:application --port $PORT\n", "src/mysite/__init__.py": "", "src/mysite/asgi.py": ""}),
+        Case(
+            {
+                "Procfile": "release: cd backend && python manage.py migrate\nworker: python backend/manage.py qcluster\nweb: gunicorn --chdir backend mysite.wsgi --log-file -\n",
+                **IN_BACKEND,
+            }
+        ),
     ]
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
@@ -145,4 +163,32 @@ class ProcfileModuleNotFound(Rule):
                 fix = f"it is in {folder}/: add {option} {folder}" if option else f"it is in {folder}/: start the command with `cd {folder} &&`"
             else:
                 fix = f"name the project's own module, e.g. {app_module(ctx)}"
-            yield self.diagnostic(ctx, process.app_span, module=module, process=process.name, where=where, remedy=fix)
+            yield self.diagnostic(
+                ctx, process.app_span, module=module, process=process.name, where=where, consequence="the dyno crashes at boot (H10)", remedy=fix
+            )
+        yield from self.check_manage_py(ctx)
+
+    def check_manage_py(self, ctx: Context) -> Iterator[Diagnostic]:
+        """``python manage.py migrate`` run where there is no manage.py."""
+        assert ctx.procfile is not None
+        for process in ctx.procfile.processes:
+            if process.span.file != ctx.procfile.path:
+                continue  # a script the web process runs: its own folder changes are not followed
+            for folder, script, span in manage_py_runs(process, ctx.procfile.path):
+                cwd = _folder(folder or None)
+                if cwd is None:
+                    continue
+                target = _folder(script, cwd)
+                if target is None or target in ctx.files:
+                    continue
+                elsewhere = sorted(f for f in ctx.files if f == "manage.py" or f.endswith("/manage.py"))
+                if not elsewhere:
+                    continue  # no manage.py at all: not a Django project this rule can place
+                where = f"in {cwd}/" if cwd else "at the build root"
+                found = elsewhere[0]
+                relative = posixpath.relpath(found, cwd or ".")
+                remedy = f"it is {found}: run `python {relative} ...`, or start the command with `cd {posixpath.dirname(found) or '.'} &&`"
+                consequence = (
+                    "the release phase fails and Heroku rejects the deploy" if process.name == "release" else f"the {process.name} process crashes at start"
+                )
+                yield self.diagnostic(ctx, span, module=script, process=process.name, where=where, consequence=consequence, remedy=remedy)
