@@ -44,7 +44,7 @@ from typing import Protocol
 import libcst as cst
 
 from ..ftypes import Span
-from .values import PATHLIB, DictValue, EnvRead, ListValue, Literal, Unknown, Value
+from .values import PATH_STRING, PATHLIB, DictValue, EnvRead, ListValue, Literal, Unknown, Value
 
 
 class Evaluator(Protocol):
@@ -162,6 +162,7 @@ class Effects(Protocol):
     """What a call made as a statement may do to the module being run."""
 
     django_heroku_calls: list[Span]
+    events: list[tuple[str, Span]]
 
     def is_set(self, name: str) -> bool:  # pragma: no cover - interface
         raise NotImplementedError
@@ -488,6 +489,16 @@ def _django_heroku_settings(call: Call, args: Args, module: Effects) -> None:
         )
 
 
+# ---------------------------------------------------------------------- error reporting
+
+
+@effect("sentry_sdk.init", "logging.basicConfig", "rollbar.init", "bugsnag.configure")
+def _error_tracker(call: Call, args: Args, module: Effects) -> None:
+    """A call that sends errors somewhere someone reads them: Sentry's or Rollbar's ``init``,
+    Bugsnag's ``configure``, or ``logging.basicConfig`` (a stream handler on the root logger)."""
+    module.events.append(("error-tracker", call.span))
+
+
 # ---------------------------------------------------------------------- secrets
 
 
@@ -511,11 +522,11 @@ def _pathlib_path(call: Call, args: Args) -> Value | None:
     return Unknown(call.span, "path", PATHLIB)
 
 
-@recognizer("os.path.join", "os.path.abspath", "os.path.dirname", "Path")
+@recognizer("os.path.join", "os.path.abspath", "os.path.dirname", "os.path.realpath", "os.path.normpath", "Path")
 def _os_path(call: Call, args: Args) -> Value | None:
-    """A path built at run time: ``os.path.join``, ``os.path.abspath``, ``os.path.dirname``, or a
-    ``Path`` of unknown origin."""
-    return Unknown(call.span, "path")
+    """A path built at run time: a ``str`` from ``os.path.join``, ``abspath``, ``dirname``,
+    ``realpath`` or ``normpath``, or a ``Path`` of unknown origin."""
+    return Unknown(call.span, "path", PATH_STRING if call.qualname.startswith("os.path.") else "")
 
 
 # ---------------------------------------------------------------------- conversions
