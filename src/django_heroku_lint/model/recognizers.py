@@ -456,7 +456,8 @@ WHITENOISE = "whitenoise.middleware.WhiteNoiseMiddleware"
 def _django_heroku_settings(call: Call, args: Args, module: Effects) -> None:
     """What django-heroku 0.3.1's ``settings(locals())`` does to the module's settings:
     ALLOWED_HOSTS ``["*"]``, WhiteNoise and static files, DATABASES and SECRET_KEY from
-    the environment, each unless turned off by its keyword (``databases=False``)."""
+    the environment, a LOGGING of its own, each unless turned off by its keyword
+    (``databases=False``)."""
     site = call.span
     module.django_heroku_calls.append(site)
     options = {keyword: args.eval(node) for keyword, node in args.keywords.items()}
@@ -483,6 +484,20 @@ def _django_heroku_settings(call: Call, args: Args, module: Effects) -> None:
         module.update_path(
             "DATABASES", ["default"], lambda old: EnvRead("django_heroku", "DATABASE_URL", site, default=old, cast="db"), site
         )
+    if enabled("logging"):
+        # Its LOGGING configures one logger, named "testlogger" (django_heroku/core.py).
+        def entry(key: str, value: Value) -> tuple[Value, Value]:
+            return (Literal(key, site), value)
+
+        console = DictValue((entry("class", Literal("logging.StreamHandler", site)),), site)
+        testlogger = DictValue((entry("handlers", ListValue((Literal("console", site),), site)),), site)
+        config = (
+            entry("version", Literal(1, site)),
+            entry("disable_existing_loggers", Literal(False, site)),
+            entry("handlers", DictValue((entry("console", console),), site)),
+            entry("loggers", DictValue((entry("testlogger", testlogger),), site)),
+        )
+        module.bind("LOGGING", (DictValue(config, site),), site)
     if enabled("secret_key") and module.is_set("SECRET_KEY"):
         module.change(
             "SECRET_KEY", lambda old: EnvRead("django_heroku", "SECRET_KEY", site, default=old, fallback_via="default"), site
