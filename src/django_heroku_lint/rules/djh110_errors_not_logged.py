@@ -154,7 +154,7 @@ class ErrorsNotLogged(Rule):
     `sentry_sdk.init(...)`, `rollbar.init(...)`, `bugsnag.configure(...)`, Rollbar,
     Bugsnag or Raven middleware, a `ROLLBAR`, `BUGSNAG`, `RAVEN_CONFIG` or `SENTRY_DSN`
     setting, and also for `logging.basicConfig(...)` (a stream handler on the root logger)
-    and any `LOGGING_CONFIG`. It stays silent too on a `LOGGING` it cannot follow (built
+    and any `LOGGING_CONFIG`. It stays silent too on a module that sets nothing, on a `LOGGING` it cannot follow (built
     at run time, a handler made by a factory or of a class it does not know), and it does
     not look at levels. A tracker set up outside the settings (in `wsgi.py`, an app's
     `ready()`) is invisible to it.
@@ -269,12 +269,13 @@ class ErrorsNotLogged(Rule):
             }
         ),
         Case({"mysite/settings.py": "DEBUG = True\n"}, note="errors show on the page (DJH104's business)"),
+        Case({"mysite/settings.py": ""}, note="an empty module: nothing to judge"),
         Case({"mysite/settings.py": SETTINGS + "\nLOGGING = get_logging_config()\n"}, note="built at run time: not followed"),
     ]
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
-        if ctx.settings is None or not ctx.settings.complete:
-            return
+        if ctx.settings is None or not ctx.settings.complete or not ctx.settings.settings:
+            return  # a module that sets nothing is no deployment to judge
         debug = setting(ctx, "DEBUG")
         if debug is not None and not debug.maybe_unset and all(isinstance(v, Literal) and v.value is True for v in debug.values):
             return
