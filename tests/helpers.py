@@ -15,6 +15,13 @@ from django_heroku_lint.ftypes import Diagnostic
 
 Files = dict[str, "str | bytes | None"]
 
+# A LOGGING that sends django's errors to the console (DJH110), on one line: appended to the
+# settings of test projects that are about something else.
+LOGGING = (
+    'LOGGING = {"version": 1, "disable_existing_loggers": False, '
+    '"handlers": {"console": {"class": "logging.StreamHandler"}}, "root": {"handlers": ["console"], "level": "WARNING"}}\n'
+)
+
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
     for name, text in files.items():

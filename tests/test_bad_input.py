@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from .helpers import diagnostics, run_cli
+from .helpers import LOGGING, diagnostics, run_cli
 
 UTF16 = "\ufeffweb: gunicorn mysite.wsgi --log-file -\n".encode("utf-16")
 
@@ -85,7 +85,7 @@ def test_latin1_with_a_coding_cookie_is_fine(make_project):
 def test_crlf_files(make_project):
     root = make_project(
         {
-            "mysite/settings.py": 'import os\r\n\r\nDEBUG = os.getenv("DEBUG")\r\nALLOWED_HOSTS = ["*"]\r\n',
+            "mysite/settings.py": 'import os\r\n\r\nDEBUG = os.getenv("DEBUG")\r\nALLOWED_HOSTS = ["*"]\r\n' + LOGGING.replace("\n", "\r\n"),
             "Procfile": "release: python manage.py migrate\r\nweb: gunicorn mysite.wsgi\r\n",
         }
     )

@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from django_heroku_lint.store import CACHE_DIR_NAME
 
-from .helpers import diagnostics, read_entry, run_cli, write_entry
+from .helpers import LOGGING, diagnostics, read_entry, run_cli, write_entry
 
-HAZARDS = {"mysite/settings.py": 'import os\nALLOWED_HOSTS = ["*"]  # noqa: DJH102\nDEBUG = os.getenv("DEBUG")\n'}
+HAZARDS = {"mysite/settings.py": 'import os\nALLOWED_HOSTS = ["*"]  # noqa: DJH102\nDEBUG = os.getenv("DEBUG")\n' + LOGGING}
 
 PROBE = """
 import sys
@@ -43,13 +43,13 @@ def test_a_warm_run_does_not_import_libcst(make_project):
 def test_a_changed_file_is_read_again(make_project):
     root = make_project(HAZARDS)
     assert probe(root)[0] == "[('DJH101', 2), ('DJH103', 3)]"
-    (root / "mysite" / "settings.py").write_text('ALLOWED_HOSTS = ["example.com"]\n')
+    (root / "mysite" / "settings.py").write_text('ALLOWED_HOSTS = ["example.com"]\n' + LOGGING)
     found, imported = probe(root)
     assert found == "[]" and imported
 
 
 def test_a_module_that_appears_is_followed(make_project):
-    root = make_project({"mysite/settings.py": 'ALLOWED_HOSTS = ["example.com"]\ntry:\n    from .local import *\nexcept ImportError:\n    pass\n'})
+    root = make_project({"mysite/settings.py": 'ALLOWED_HOSTS = ["example.com"]\ntry:\n    from .local import *\nexcept ImportError:\n    pass\n' + LOGGING})
     assert probe(root)[0] == "[]"
     (root / "mysite" / "local.py").write_text('ALLOWED_HOSTS = ["*"]\n')
     assert probe(root)[0] == "[('DJH101', 1)]"

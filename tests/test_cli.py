@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from .helpers import run_cli
+from .helpers import LOGGING, run_cli
 
-HAZARDS = {"mysite/settings.py": 'ALLOWED_HOSTS = ["*"]\nSECRET_KEY = "k"\n'}
+HAZARDS = {"mysite/settings.py": 'ALLOWED_HOSTS = ["*"]\nSECRET_KEY = "k"\n' + LOGGING}
 
 
 def test_concise_output_and_summary(make_project):

@@ -8,7 +8,7 @@ fallback is ``"True"``. Each tree gives exactly the diagnostics its hazards call
 
 from __future__ import annotations
 
-from .helpers import diagnostics, write_tree
+from .helpers import LOGGING, diagnostics, write_tree
 
 WSGI = (
     "import os\n"
@@ -31,7 +31,7 @@ COOKIECUTTER = {
         'INSTALLED_APPS = ["django.contrib.staticfiles"]\n'
         'MIDDLEWARE = ["django.middleware.security.SecurityMiddleware", "whitenoise.middleware.WhiteNoiseMiddleware"]\n'
         'STATIC_ROOT = "staticfiles"\n'
-        'DATABASES = {"default": env.db("DATABASE_URL")}\n'
+        'DATABASES = {"default": env.db("DATABASE_URL")}\n' + LOGGING
     ),
     "config/settings/production.py": (
         "from .base import *  # noqa\n"
@@ -90,7 +90,7 @@ TUTORIAL_SETTINGS = (
     'ALLOWED_HOSTS = [".herokuapp.com"]\n'
     'INSTALLED_APPS = ["django.contrib.staticfiles"]\n'
     'MIDDLEWARE = ["django.middleware.security.SecurityMiddleware", "whitenoise.middleware.WhiteNoiseMiddleware"]\n'
-    'STATIC_ROOT = "staticfiles"\n'
+    'STATIC_ROOT = "staticfiles"\n' + LOGGING.replace("{", "{{").replace("}", "}}")  # a template for str.format
 )
 
 

@@ -28,7 +28,7 @@ from django_heroku_lint.rules.rule import Rule
 from django_heroku_lint.rules.registry import ALL_RULES
 from django_heroku_lint.rules._baseline import SETTINGS
 
-from .helpers import codes, git, run_cli, snapshot
+from .helpers import LOGGING, codes, git, run_cli, snapshot
 
 REPO = Path(__file__).resolve().parent.parent
 TUTORIAL = REPO / "examples" / "tutorial"
@@ -696,7 +696,7 @@ def test_a_settings_module_that_does_not_parse_is_never_touched(make_project):
 
 
 def test_markers_and_summary(make_project):
-    root = make_project({"mysite/settings.py": DEBUG_UNCAST, ".python-version": None})
+    root = make_project({"mysite/settings.py": DEBUG_UNCAST + LOGGING, ".python-version": None})
     result = run_cli([str(root)])
     lines = result.stdout.splitlines()
     assert any(": DJH103 [*] DEBUG" in line for line in lines)

@@ -16,7 +16,7 @@ from django_heroku_lint.report import formats as report
 from django_heroku_lint.ftypes import Diagnostic, Fix, SAFE, Span
 from django_heroku_lint.rules.registry import ALL_RULES
 
-from .helpers import lint_project, run_cli
+from .helpers import LOGGING, lint_project, run_cli
 
 SETTINGS = """\
 from decouple import config
@@ -31,7 +31,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
 ]
 STATIC_ROOT = "staticfiles"
-"""
+""" + LOGGING
 PROJECT = {"mysite/settings.py": SETTINGS, "Procfile": "web: gunicorn mysite.wsgi\n", ".python-version": None}
 EXPECTED = [
     ".python-version:1:1: DJH401",

@@ -27,7 +27,7 @@ from django_heroku_lint.model.values import EnvRead
 from django_heroku_lint.rules.registry import ALL_RULES
 from django_heroku_lint.rules._baseline import project_files
 
-from .helpers import git, run_cli, write_tree
+from .helpers import LOGGING, git, run_cli, write_tree
 
 CODES = {rule.code for rule in ALL_RULES}
 TUTORIAL_SETTINGS = (Path(__file__).resolve().parents[1] / "examples/tutorial/mysite/settings.py").read_bytes()
@@ -364,7 +364,7 @@ def test_a_fifo_named_procfile_does_not_hang(make_project, outside, in_git):
 @pytest.mark.parametrize("in_git", [False, True], ids=["walk", "git"])
 def test_spaces_and_non_ascii_in_paths(tmp_path, in_git):
     base = tmp_path / "my projects" / "Café déjà vu ☃"
-    root = write_tree(base, project_files({"mysite/settings.py": 'ALLOWED_HOSTS = ["*"]\n'}))
+    root = write_tree(base, project_files({"mysite/settings.py": 'ALLOWED_HOSTS = ["*"]\n' + LOGGING}))
     if in_git:
         git(root, "init", "-q")
         git(root, "add", "-A")
@@ -377,7 +377,7 @@ def test_spaces_and_non_ascii_in_paths(tmp_path, in_git):
 @pytest.mark.skipif(sys.platform == "darwin", reason="macOS file systems refuse names that are not UTF-8")
 def test_a_file_name_that_is_not_utf8(tmp_path):
     folder = tmp_path / os.fsdecode(b"caf\xe9")
-    root = write_tree(folder, project_files({"mysite/settings.py": 'ALLOWED_HOSTS = ["*"]\n'}))
+    root = write_tree(folder, project_files({"mysite/settings.py": 'ALLOWED_HOSTS = ["*"]\n' + LOGGING}))
     strict = {"PYTHONIOENCODING": "utf-8:strict"}  # what a UTF-8 locale gives
     run = run_djhlint([str(root)], tmp_path, env=strict)
     ended_cleanly(run)

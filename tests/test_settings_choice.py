@@ -14,7 +14,7 @@ import pytest
 
 from django_heroku_lint.engine import Options, lint
 
-from .helpers import diagnostics, git, run_cli, write_tree
+from .helpers import LOGGING, diagnostics, git, run_cli, write_tree
 from .test_robustness import ended_cleanly, run_djhlint
 
 REQUIREMENTS = "django==5.2.8\ngunicorn\nwhitenoise\ndj-database-url\npsycopg[binary]\n"
@@ -73,7 +73,7 @@ IGNORED_DEFAULT = {
         'SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")\n'
         'INSTALLED_APPS = ["django.contrib.staticfiles"]\n'
         'MIDDLEWARE = ["django.middleware.security.SecurityMiddleware", "whitenoise.middleware.WhiteNoiseMiddleware"]\n'
-        'STATIC_ROOT = "staticfiles"\n'
+        'STATIC_ROOT = "staticfiles"\n' + LOGGING
     ),
     "config/settings/production.py": (
         "import django_heroku\nfrom .base import *\nDEBUG = False\nSECURE_SSL_REDIRECT = True\n"

@@ -25,7 +25,7 @@ from .branches import Names, dedupe
 from .imports import ImportTracker
 from .recognizers import VALUES, Args, Call
 from .spans import SpanMaker
-from .values import PATHLIB, DictValue, EnvRead, ListValue, Literal, Unknown, Value, is_pathlib
+from .values import PATHLIB, DictValue, EnvRead, ListValue, Literal, Unknown, Value, is_path_string, is_pathlib
 
 STRING_METHODS = ("lower", "upper", "strip", "lstrip", "rstrip", "casefold", "title", "replace")
 PATHLIB_METHODS = ("resolve", "absolute", "expanduser", "joinpath", "with_name", "with_stem", "with_suffix", "relative_to")
@@ -43,6 +43,7 @@ class Evaluator:
         self.names = names
         self.imports = imports
         self.spans = spans
+        self.events: list[tuple[str, Span]] = []  # what the module's code did (values.SettingsModel.events)
 
     def qualname(self, node: cst.BaseExpression) -> str | None:
         """What a name or attribute chain names (``os.environ.get``), None for a module variable's."""
@@ -163,7 +164,10 @@ class Evaluator:
             return Unknown(self.spans(node))
         if kind is cst.BinaryOperation:
             if type(node.operator) is cst.Divide:  # type: ignore[attr-defined]
-                return Unknown(self.spans(node), "path", PATHLIB if is_pathlib(self.eval(node.left)) else "")  # type: ignore[attr-defined]
+                left = self.eval(node.left)  # type: ignore[attr-defined]
+                if is_path_string(left):
+                    self.events.append(("string-division", self.spans(node)))
+                return Unknown(self.spans(node), "path", PATHLIB if is_pathlib(left) else "")
             if type(node.operator) is cst.Add:  # type: ignore[attr-defined]
                 left, right = self.eval(node.left), self.eval(node.right)  # type: ignore[attr-defined]
                 if isinstance(left, Literal) and isinstance(right, Literal) and isinstance(left.value, str) and isinstance(right.value, str):

@@ -65,6 +65,7 @@ class ModuleResult:
     complete: bool
     imports: list[ImportRef] = dataclasses.field(default_factory=list)
     django_heroku_calls: list[Span] = dataclasses.field(default_factory=list)
+    events: list[tuple[str, Span]] = dataclasses.field(default_factory=list)
     # What its names stand for, as the import tracker knew at its end: a module that imports
     # them (``from .base import env``, ``from .base import *``) gets them too.
     aliases: dict[str, str] = dataclasses.field(default_factory=dict)
@@ -95,6 +96,7 @@ class SettingsInterpreter:
             complete=result.complete,
             imports=result.imports,
             django_heroku_calls=result.django_heroku_calls,
+            events=result.events,
         )
 
     def run_module(self, module: str, path: str) -> ModuleResult | None:
@@ -120,6 +122,7 @@ class SettingsInterpreter:
                 complete=runner.complete,
                 imports=[place.import_ref(ref) for ref in runner.imports],
                 django_heroku_calls=[place.span(call) for call in runner.django_heroku_calls],
+                events=list(dict.fromkeys((kind, place.span(span)) for kind, span in runner.events)),
                 aliases=dict(runner.tracker.aliases),
                 objects={name: (qual, _placed_state(place, state)) for name, (qual, state) in runner.tracker.objects.items()},
             )
@@ -201,6 +204,7 @@ class ModuleRunner:
         self.complete = True
         self.imports: list[ImportRef] = []  # third-party imports, in execution order
         self.django_heroku_calls: list[Span] = []
+        self.events = self.evaluator.events  # what the module's code did (values.SettingsModel.events)
         self.guard = 0  # > 0 inside try, an undecided if, a loop or match: the code may not run
         self.package = module if owner.loader.is_package(path) else module.rpartition(".")[0]
 
@@ -458,6 +462,9 @@ class ModuleRunner:
         for call in result.django_heroku_calls:
             if call not in self.django_heroku_calls:
                 self.django_heroku_calls.append(call)
+        for event in result.events:
+            if event not in self.events:
+                self.events.append(event)
         for ref in result.chain:
             if ref.name == name and ref.imported_by is None:
                 ref = dataclasses.replace(ref, imported_by=self.module, statement=import_text(node), site=self.spans(node))

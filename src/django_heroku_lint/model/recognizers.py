@@ -44,7 +44,7 @@ from typing import Protocol
 import libcst as cst
 
 from ..ftypes import Span
-from .values import PATHLIB, DictValue, EnvRead, ListValue, Literal, Unknown, Value
+from .values import PATH_STRING, PATHLIB, DictValue, EnvRead, ListValue, Literal, Unknown, Value
 
 
 class Evaluator(Protocol):
@@ -162,6 +162,7 @@ class Effects(Protocol):
     """What a call made as a statement may do to the module being run."""
 
     django_heroku_calls: list[Span]
+    events: list[tuple[str, Span]]
 
     def is_set(self, name: str) -> bool:  # pragma: no cover - interface
         raise NotImplementedError
@@ -455,7 +456,8 @@ WHITENOISE = "whitenoise.middleware.WhiteNoiseMiddleware"
 def _django_heroku_settings(call: Call, args: Args, module: Effects) -> None:
     """What django-heroku 0.3.1's ``settings(locals())`` does to the module's settings:
     ALLOWED_HOSTS ``["*"]``, WhiteNoise and static files, DATABASES and SECRET_KEY from
-    the environment, each unless turned off by its keyword (``databases=False``)."""
+    the environment, a LOGGING of its own, each unless turned off by its keyword
+    (``databases=False``)."""
     site = call.span
     module.django_heroku_calls.append(site)
     options = {keyword: args.eval(node) for keyword, node in args.keywords.items()}
@@ -482,10 +484,34 @@ def _django_heroku_settings(call: Call, args: Args, module: Effects) -> None:
         module.update_path(
             "DATABASES", ["default"], lambda old: EnvRead("django_heroku", "DATABASE_URL", site, default=old, cast="db"), site
         )
+    if enabled("logging"):
+        # Its LOGGING configures one logger, named "testlogger" (django_heroku/core.py).
+        def entry(key: str, value: Value) -> tuple[Value, Value]:
+            return (Literal(key, site), value)
+
+        console = DictValue((entry("class", Literal("logging.StreamHandler", site)),), site)
+        testlogger = DictValue((entry("handlers", ListValue((Literal("console", site),), site)),), site)
+        config = (
+            entry("version", Literal(1, site)),
+            entry("disable_existing_loggers", Literal(False, site)),
+            entry("handlers", DictValue((entry("console", console),), site)),
+            entry("loggers", DictValue((entry("testlogger", testlogger),), site)),
+        )
+        module.bind("LOGGING", (DictValue(config, site),), site)
     if enabled("secret_key") and module.is_set("SECRET_KEY"):
         module.change(
             "SECRET_KEY", lambda old: EnvRead("django_heroku", "SECRET_KEY", site, default=old, fallback_via="default"), site
         )
+
+
+# ---------------------------------------------------------------------- error reporting
+
+
+@effect("sentry_sdk.init", "logging.basicConfig", "rollbar.init", "bugsnag.configure")
+def _error_tracker(call: Call, args: Args, module: Effects) -> None:
+    """A call that sends errors somewhere someone reads them: Sentry's or Rollbar's ``init``,
+    Bugsnag's ``configure``, or ``logging.basicConfig`` (a stream handler on the root logger)."""
+    module.events.append(("error-tracker", call.span))
 
 
 # ---------------------------------------------------------------------- secrets
@@ -511,11 +537,11 @@ def _pathlib_path(call: Call, args: Args) -> Value | None:
     return Unknown(call.span, "path", PATHLIB)
 
 
-@recognizer("os.path.join", "os.path.abspath", "os.path.dirname", "Path")
+@recognizer("os.path.join", "os.path.abspath", "os.path.dirname", "os.path.realpath", "os.path.normpath", "Path")
 def _os_path(call: Call, args: Args) -> Value | None:
-    """A path built at run time: ``os.path.join``, ``os.path.abspath``, ``os.path.dirname``, or a
-    ``Path`` of unknown origin."""
-    return Unknown(call.span, "path")
+    """A path built at run time: a ``str`` from ``os.path.join``, ``abspath``, ``dirname``,
+    ``realpath`` or ``normpath``, or a ``Path`` of unknown origin."""
+    return Unknown(call.span, "path", PATH_STRING if call.qualname.startswith("os.path.") else "")
 
 
 # ---------------------------------------------------------------------- conversions

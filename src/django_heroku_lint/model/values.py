@@ -95,11 +95,17 @@ class Unknown:
 Value = Literal | ListValue | DictValue | EnvRead | Unknown
 
 PATHLIB = "pathlib.Path"
+PATH_STRING = "str"  # the text of a path built by os.path
 
 
 def is_path(value: Value | None) -> bool:
     """True when ``value`` is a filesystem path built at run time (a ``str`` or a ``pathlib.Path``)."""
     return isinstance(value, Unknown) and value.kind == "path"
+
+
+def is_path_string(value: Value | None) -> bool:
+    """True when ``value`` is certainly a ``str`` path built by ``os.path`` (``os.path.dirname(...)``)."""
+    return is_path(value) and value.text == PATH_STRING  # type: ignore[union-attr]
 
 
 def is_pathlib(value: Value | None) -> bool:
@@ -180,6 +186,10 @@ class SettingsModel:
     complete: bool = True  # false when a module of the chain could not be parsed
     imports: list[ImportRef] = field(default_factory=list)  # third-party imports of the chain
     django_heroku_calls: list[Span] = field(default_factory=list)  # django_heroku.settings(...) calls run
+    # What the chain's code did that no setting holds, in execution order: ("error-tracker",
+    # the call setting up error reporting: sentry_sdk.init(...), logging.basicConfig(...)),
+    # ("string-division", an os.path string divided like a pathlib.Path: TypeError at import).
+    events: list[tuple[str, Span]] = field(default_factory=list)
 
     def get(self, name: str) -> Binding | None:
         return self.settings.get(name)

@@ -71,6 +71,7 @@ RULE_SETTINGS = (
     "CSRF_TRUSTED_ORIGINS",
     "SECURE_SSL_REDIRECT",
     "SECURE_PROXY_SSL_HEADER",
+    "LOGGING",
 )
 WIDTH = 76  # a value longer than this on one line is printed one item a line
 
