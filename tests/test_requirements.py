@@ -6,6 +6,7 @@ import pytest
 
 from django_heroku_lint.discover.projects import find_projects
 from django_heroku_lint.ftypes import Span
+from django_heroku_lint.read.djangos import supporting
 from django_heroku_lint.read.records import Requirement
 from django_heroku_lint.read.requirements import (
     certainly_at_least,
@@ -355,3 +356,54 @@ def test_the_fix_removes_pkg_resources_with_its_continuation_lines(make_project)
     result = run_cli(["--fix", "--select", "DJH607", "--no-cache", str(root)])
     assert result.exit_code == 0, result.output
     assert (root / "requirements.txt").read_text() == "Django==5.2.8\ngunicorn==23.0.0\n"
+
+
+# ---------------------------------------------------------------- DJH608: Django's support table
+
+
+def test_the_django_support_table_at_patch_level():
+    assert supporting((3, 12)) == ((4, 2, 8), None)
+    assert supporting((3, 13)) == ((5, 1, 3), None)
+    assert supporting((3, 10)) == ((3, 2, 9), (6, 0))
+    assert supporting((3, 9)) == ((2, 2, 17), (5, 0))
+    assert supporting((3, 7)) is None  # older series than the table knows support it
+    assert supporting((3, 16)) is None
+
+
+def django_python(make_project, files, subdir="proj"):
+    return [(path, line) for c, path, line in diagnostics(make_project(files, subdir=subdir), select=["DJH608"])]
+
+
+@pytest.mark.parametrize(
+    ("python", "django", "flagged"),
+    [
+        ("3.12\n", "Django==4.2.8\n", False),
+        ("3.12\n", "Django~=4.2.0\n", False),
+        ("3.12\n", "Django>=3.2,<4.2\n", True),
+        ("3.13\n", "Django==5.1.2\n", True),
+        ("3.13\n", "Django>=5.1,<5.2\n", False),
+        ("3.10\n", "Django==6.0\n", True),
+        ("3.10\n", "Django>=5.2\n", False),
+        ("3.14\n", "Django==5.2.1\n", False),  # 3.14 counts for the whole 5.2 series
+        ("3.14\n", "Django\n", False),  # unbounded: any release may be installed
+        ("3.9\n", "Django==5.0.14\n", True),
+        ("python 3.12\n", "Django==3.2.25\n", False),  # a file Heroku rejects: DJH403's finding
+    ],
+)
+def test_django_against_the_pinned_python(make_project, python, django, flagged):
+    files = {".python-version": python, "requirements.txt": django + "gunicorn==23.0.0\n"}
+    assert django_python(make_project, files) == ([("requirements.txt", 1)] if flagged else [])
+
+
+def test_django_from_lock_files_and_pipfile_lock_python(make_project):
+    lock = '{\n  "_meta": {"requires": {"python_version": "3.12"}},\n  "default": {\n    "django": {"version": "==4.1.13"}\n  }\n}\n'
+    assert django_python(make_project, {".python-version": None, "requirements.txt": None, "Pipfile.lock": lock}) == [("Pipfile.lock", 4)]
+    poetry = '[[package]]\nname = "django"\nversion = "3.2.25"\n\n[[package]]\nname = "gunicorn"\nversion = "23.0.0"\n'
+    assert django_python(make_project, {".python-version": "3.11\n", "requirements.txt": None, "poetry.lock": poetry}, "poetry") == [("poetry.lock", 2)]
+
+
+def test_the_message_names_the_newest_python_and_the_first_django(make_project):
+    root = make_project({".python-version": None, "requirements.txt": "Django==3.2.25\ngunicorn==23.0.0\n"})
+    result = run_cli(["--select", "DJH608", "--no-cache", str(root)])
+    assert result.exit_code == 1
+    assert "Django==3.2.25 does not support Python 3.14 (Heroku's default): it supports Python 3.10 at most; Python 3.14 needs Django 5.2 or later" in result.output
