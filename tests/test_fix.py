@@ -867,5 +867,6 @@ def test_two_fix_runs_at_once_never_leave_a_half_written_or_mixed_file(tmp_path)
         settings = files["mysite/settings.py"].decode()
         assert settings.count("WhiteNoiseMiddleware") == 1  # moved once, not duplicated or lost
         assert ("Procfile" in files) != ("Procfile.txt" in files)
-        final = run_cli(["--fix", "--unsafe-fixes", "--no-cache", str(root)])
+        # DJH608: the example pins a Django older than any Python Heroku builds, which no fix changes.
+        final = run_cli(["--fix", "--unsafe-fixes", "--no-cache", "--ignore", "DJH608", str(root)])
         assert final.exit_code == 0, final.output  # whatever the two runs left, nothing is broken

@@ -6,6 +6,7 @@ import pytest
 
 from django_heroku_lint.discover.projects import find_projects
 from django_heroku_lint.ftypes import Span
+from django_heroku_lint.read.djangos import supporting
 from django_heroku_lint.read.records import Requirement
 from django_heroku_lint.read.requirements import (
     certainly_at_least,
@@ -17,7 +18,7 @@ from django_heroku_lint.read.requirements import (
     read_requirements,
 )
 
-from .helpers import diagnostics
+from .helpers import diagnostics, run_cli
 
 
 def read(make_project, files):
@@ -275,3 +276,134 @@ def test_lock_files_declare_too(make_project):
 )
 def test_odd_declarations_never_crash(make_project, files):
     diagnostics(make_project(files))
+
+
+# ---------------------------------------------------------------- markers, whole lines and direct references
+
+
+def test_markers_lines_and_direct_references_are_kept(make_project):
+    reqs, errors = read(
+        make_project,
+        {
+            "requirements.txt": (
+                "Django==5.2.8\n"
+                'pywin32==306 ; sys_platform == "win32"\n'
+                "pkg-resources==0.0.0 \\\n    --hash=sha256:0000\n"
+                "certifi @ file:///home/conda/work/certifi\n"
+                "-e ../shared-lib\n"
+            ),
+        },
+    )
+    assert errors == []
+    assert reqs.get("django").marker == ""
+    assert reqs.get("pywin32").marker == 'sys_platform == "win32"'
+    assert reqs.get("pkg-resources").lines == Span("requirements.txt", 3, 1, 5, 1)
+    assert [(r.target, r.span.line, r.editable) for r in reqs.references] == [
+        ("file:///home/conda/work/certifi", 5, False),
+        ("../shared-lib", 6, True),
+    ]
+
+
+def test_lock_files_give_no_marker_but_pipfile_lock_does(make_project):
+    lock = '{"_meta": {}, "default": {"pywinpty": {"version": "==2.0.13", "markers": "os_name == \'nt\'"}, "django": {"version": "==5.2.8"}}}\n'
+    reqs, _ = read(make_project, {"requirements.txt": None, "Pipfile.lock": lock})
+    assert reqs.get("pywinpty").marker == "os_name == 'nt'"
+    assert reqs.get("django").marker == ""
+    poetry = '[[package]]\nname = "pywin32"\nversion = "306"\n'
+    reqs, _ = read(make_project, {"requirements.txt": None, "poetry.lock": poetry})
+    assert reqs.get("pywin32").marker is None
+
+
+# ---------------------------------------------------------------- DJH607 beyond the examples
+
+
+def test_pkg_resources_in_any_spelling(make_project):
+    files = {"requirements.txt": "Django==5.2.8\ngunicorn==23.0.0\nPKG_Resources == 0.0.0\n"}
+    assert codes_for(make_project, files, "DJH607") == [("requirements.txt", 3)]
+
+
+def test_windows_only_packages_by_exact_name(make_project):
+    files = {"requirements.txt": "Django==5.2.8\ngunicorn==23.0.0\npywin32-ctypes==0.2.3\npyWinPTY==2.0.13\npypiwin32==223\n"}
+    assert codes_for(make_project, files, "DJH607") == [("requirements.txt", 4), ("requirements.txt", 5)]
+
+
+def test_windows_only_packages_in_lock_files(make_project):
+    flagged = '{"_meta": {}, "default": {"pywin32": {"version": "==306"}}}\n'
+    marked = '{"_meta": {}, "default": {"pywin32": {"version": "==306", "markers": "sys_platform == \'win32\'"}}}\n'
+    poetry = '[[package]]\nname = "pywin32"\nversion = "306"\n'
+    assert codes_for(make_project, {"requirements.txt": None, "Pipfile.lock": flagged}, "DJH607") == [("Pipfile.lock", 1)]
+    assert codes_for(make_project, {"requirements.txt": None, "Pipfile.lock": marked}, "DJH607") == []
+    assert codes_for(make_project, {"requirements.txt": None, "poetry.lock": poetry}, "DJH607") == []
+
+
+def test_absolute_and_remote_paths(make_project):
+    files = {
+        "requirements.txt": (
+            "Django==5.2.8\ngunicorn==23.0.0\n"
+            "/home/me/wheels/payments-1.0-py3-none-any.whl\n"
+            "C:\\Users\\me\\wheels\\payments-1.0.tar.gz\n"
+            "git+https://github.com/org/repo.git@main#egg=shared\n"
+            "https://files.example.com/gunicorn-23.0.0-py3-none-any.whl\n"
+            "./vendor/dj_database_url-3.0.1.tar.gz\n"
+            "-e .\n"
+        ),
+    }
+    assert codes_for(make_project, files, "DJH607") == [("requirements.txt", 3), ("requirements.txt", 4)]
+
+
+def test_the_fix_removes_pkg_resources_with_its_continuation_lines(make_project):
+    root = make_project({"requirements.txt": "Django==5.2.8\npkg_resources==0.0.0 \\\n    --hash=sha256:0000\ngunicorn==23.0.0\n"})
+    result = run_cli(["--fix", "--select", "DJH607", "--no-cache", str(root)])
+    assert result.exit_code == 0, result.output
+    assert (root / "requirements.txt").read_text() == "Django==5.2.8\ngunicorn==23.0.0\n"
+
+
+# ---------------------------------------------------------------- DJH608: Django's support table
+
+
+def test_the_django_support_table_at_patch_level():
+    assert supporting((3, 12)) == ((4, 2, 8), None)
+    assert supporting((3, 13)) == ((5, 1, 3), None)
+    assert supporting((3, 10)) == ((3, 2, 9), (6, 0))
+    assert supporting((3, 9)) == ((2, 2, 17), (5, 0))
+    assert supporting((3, 7)) is None  # older series than the table knows support it
+    assert supporting((3, 16)) is None
+
+
+def django_python(make_project, files, subdir="proj"):
+    return [(path, line) for c, path, line in diagnostics(make_project(files, subdir=subdir), select=["DJH608"])]
+
+
+@pytest.mark.parametrize(
+    ("python", "django", "flagged"),
+    [
+        ("3.12\n", "Django==4.2.8\n", False),
+        ("3.12\n", "Django~=4.2.0\n", False),
+        ("3.12\n", "Django>=3.2,<4.2\n", True),
+        ("3.13\n", "Django==5.1.2\n", True),
+        ("3.13\n", "Django>=5.1,<5.2\n", False),
+        ("3.10\n", "Django==6.0\n", True),
+        ("3.10\n", "Django>=5.2\n", False),
+        ("3.14\n", "Django==5.2.1\n", False),  # 3.14 counts for the whole 5.2 series
+        ("3.14\n", "Django\n", False),  # unbounded: any release may be installed
+        ("3.9\n", "Django==5.0.14\n", True),
+        ("python 3.12\n", "Django==3.2.25\n", False),  # a file Heroku rejects: DJH403's finding
+    ],
+)
+def test_django_against_the_pinned_python(make_project, python, django, flagged):
+    files = {".python-version": python, "requirements.txt": django + "gunicorn==23.0.0\n"}
+    assert django_python(make_project, files) == ([("requirements.txt", 1)] if flagged else [])
+
+
+def test_django_from_lock_files_and_pipfile_lock_python(make_project):
+    lock = '{\n  "_meta": {"requires": {"python_version": "3.12"}},\n  "default": {\n    "django": {"version": "==4.1.13"}\n  }\n}\n'
+    assert django_python(make_project, {".python-version": None, "requirements.txt": None, "Pipfile.lock": lock}) == [("Pipfile.lock", 4)]
+    poetry = '[[package]]\nname = "django"\nversion = "3.2.25"\n\n[[package]]\nname = "gunicorn"\nversion = "23.0.0"\n'
+    assert django_python(make_project, {".python-version": "3.11\n", "requirements.txt": None, "poetry.lock": poetry}, "poetry") == [("poetry.lock", 2)]
+
+
+def test_the_message_names_the_newest_python_and_the_first_django(make_project):
+    root = make_project({".python-version": None, "requirements.txt": "Django==3.2.25\ngunicorn==23.0.0\n"})
+    result = run_cli(["--select", "DJH608", "--no-cache", str(root)])
+    assert result.exit_code == 1
+    assert "Django==3.2.25 does not support Python 3.14 (Heroku's default): it supports Python 3.10 at most; Python 3.14 needs Django 5.2 or later" in result.output

@@ -52,7 +52,7 @@ CONFIG_PACKAGE = {
 # othello-server's shape: the default names config.settings.local, which git ignores.
 IGNORED_DEFAULT = {
     ".gitignore": "config/settings/local.py\n",
-    ".python-version": "3.13\n",
+    ".python-version": "3.12\n",  # Django 4.2 supports up to 3.12 (DJH608)
     "Procfile": "release: python manage.py migrate\nweb: daphne -b 0.0.0.0 -p $PORT config.asgi:application\n",
     "requirements.txt": "django==4.2.18\ndaphne\nwhitenoise\ndj-database-url\npsycopg2-binary\ndjango-heroku\n",
     "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")\n',

@@ -78,6 +78,18 @@ class Requirement:
     spec: str = ""
     version: str | None = None
     extras: frozenset[str] = frozenset()
+    marker: str | None = None  # the environment marker after ``;``; None where the file gives none
+    lines: Span | None = None  # the whole logical line of a pip requirements file, continuations included
+
+
+@dataclass(frozen=True, slots=True)
+class DirectReference:
+    """A requirement that installs from a path or URL instead of an index: ``-e ../lib``,
+    ``name @ file:///...``, ``./wheels/x.whl`` (requirements files only); ``target`` as written."""
+
+    target: str
+    span: Span
+    editable: bool = False
 
 
 @dataclass
@@ -95,6 +107,7 @@ class Requirements:
     sources: list[str] = field(default_factory=list)
     packages: dict[str, Requirement] = field(default_factory=dict)
     complete: bool = True
+    references: list[DirectReference] = field(default_factory=list)
 
     def get(self, name: str) -> Requirement | None:
         return self.packages.get(name)

@@ -17,7 +17,7 @@ import re
 from .config import toml_parser
 from ..discover.projects import Project
 from ..ftypes import ParseError, Span
-from .records import Requirement, Requirements
+from .records import DirectReference, Requirement, Requirements
 from .python import decode_text, utf16_text
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
@@ -221,9 +221,21 @@ def parse_requirement(text: str) -> tuple[str, frozenset[str], str] | None:
     return normalize(match.group("name")), extras, spec
 
 
-def _logical_lines(text: str) -> list[tuple[int, int, str]]:
-    """(line number, column, text) of each logical line: comments removed, ``\\`` joined."""
-    result: list[tuple[int, int, str]] = []
+def _direct_target(line: str) -> str | None:
+    """The path or URL a requirement line installs from (``name @ url``, a bare path,
+    archive or URL); None for a name with a version."""
+    text = _without_options(line).strip()
+    direct = DIRECT_RE.match(text)
+    if direct:
+        return text[direct.end() :].strip().split(" ;", 1)[0].strip() or None
+    if "://" in text or text.startswith((".", "/", "~")) or text.endswith((".whl", ".tar.gz", ".zip")):
+        return text.split()[0]
+    return None
+
+
+def _logical_lines(text: str) -> list[tuple[int, int, str, int]]:
+    """(line number, column, text, last line number) of each logical line: comments removed, ``\\`` joined."""
+    result: list[tuple[int, int, str, int]] = []
     pending: list[str] = []
     start = 0
     lines = text.splitlines()
@@ -240,11 +252,11 @@ def _logical_lines(text: str) -> list[tuple[int, int, str]]:
         if joined:
             first = lines[start - 1]
             column = len(first) - len(first.lstrip()) + 1
-            result.append((start, column, joined))
+            result.append((start, column, joined, number))
     if pending:
         joined = " ".join(part.strip() for part in pending).strip()
         if joined:
-            result.append((start, 1, joined))
+            result.append((start, 1, joined, len(lines)))
     return result
 
 
@@ -281,11 +293,20 @@ class _Reader:
             return None
         return text
 
-    def add(self, name: str, span: Span, spec: str = "", version: str | None = None, extras: frozenset[str] = frozenset()) -> None:
+    def add(
+        self,
+        name: str,
+        span: Span,
+        spec: str = "",
+        version: str | None = None,
+        extras: frozenset[str] = frozenset(),
+        marker: str | None = None,
+        lines: Span | None = None,
+    ) -> None:
         assert self.result is not None
         existing = self.result.packages.get(name)
         if existing is None:
-            self.result.packages[name] = Requirement(name, span, spec, version, extras)
+            self.result.packages[name] = Requirement(name, span, spec, version, extras, marker, lines)
         elif extras - existing.extras:
             self.result.packages[name] = dataclasses.replace(existing, extras=existing.extras | extras)
 
@@ -300,7 +321,7 @@ class _Reader:
             return
         self.result.sources.append(rel)
         folder = posixpath.dirname(rel)
-        for number, column, line in _logical_lines(text):
+        for number, column, line, last in _logical_lines(text):
             span = Span(rel, number, column, number, column + len(line.split()[0]))
             include = INCLUDE_RE.match(line)
             if include:
@@ -313,6 +334,7 @@ class _Reader:
             editable = EDITABLE_RE.match(line)
             if editable:
                 target = editable.group("target")
+                self.result.references.append(DirectReference(target, span, editable=True))
                 parsed = parse_requirement(target)
                 if parsed:
                     self.add(parsed[0], span)
@@ -327,11 +349,17 @@ class _Reader:
             if line.strip().rstrip("/") in (".", "./"):
                 self.wants_pyproject = True
                 continue
+            target = _direct_target(line)
+            if target is not None:
+                self.result.references.append(DirectReference(target, span))
             parsed = parse_requirement(line)
             if parsed is None:
                 continue
             name, extras, spec = parsed
-            self.add(name, Span(rel, number, column, number, column + len(line.split(";")[0].split()[0])), spec, None, extras)
+            requirement = _without_options(line)
+            marker = requirement.split(";", 1)[1].strip() if ";" in requirement and target is None else ""
+            whole = Span(rel, number, 1, last + 1, 1)
+            self.add(name, Span(rel, number, column, number, column + len(line.split(";")[0].split()[0])), spec, None, extras, marker, whole)
 
     # -------------------------------------------------------------- other formats
 
@@ -362,7 +390,8 @@ class _Reader:
             version = version if isinstance(version, str) else ""
             extras = _extras(info)
             exact = version[2:] if version.startswith("==") else None
-            self.add(normalize(name), keys.span(name), version, exact, extras)
+            marker = info.get("markers") if isinstance(info, dict) else None
+            self.add(normalize(name), keys.span(name), version, exact, extras, marker if isinstance(marker, str) else "")
 
     def toml_source(self, rel: str) -> tuple[dict[str, Any], str] | None:
         """A TOML declaration and its text, counted as a source; None (and the declaration
@@ -427,7 +456,8 @@ class _Reader:
             if isinstance(entry, str):
                 parsed = parse_requirement(entry)
                 if parsed:
-                    self.add(parsed[0], literals.span(entry.split(";")[0].strip()), parsed[2], None, parsed[1])
+                    marker = entry.split(";", 1)[1].strip() if ";" in entry else ""
+                    self.add(parsed[0], literals.span(entry.split(";")[0].strip()), parsed[2], None, parsed[1], marker)
         keys = _KeyLines(rel, text, "=") if isinstance(poetry_deps, dict) and poetry_deps else None
         for name, value in (poetry_deps.items() if isinstance(poetry_deps, dict) else []):
             if name.lower() == "python":
