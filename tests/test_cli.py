@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from .helpers import run_cli
+from .helpers import run_cli, write_tree
+from django_heroku_lint.rules._baseline import project_files
 
 HAZARDS = {"mysite/settings.py": 'ALLOWED_HOSTS = ["*"]\nSECRET_KEY = "k"\n'}
 
@@ -200,3 +201,18 @@ def test_a_check_run_is_asked_for_with_one_frozen_options_object(make_project, m
     assert seen == [commands.CheckOptions(paths=("mysite",), select=("DJH1,DJH3",), output_format="json", quiet=True)]
     with pytest.raises(dataclasses.FrozenInstanceError):
         seen[0].fix = True
+
+
+def test_exit_non_zero_on_fix_fails_when_the_fix_only_created_a_file(tmp_path):
+    # The one fix writes .python-version from the runtime.txt in the package folder and
+    # nothing remains: --fix alone exits 0, --exit-non-zero-on-fix exits 1 (as ruff's).
+    tree = project_files({".python-version": None, "mysite/runtime.txt": "python-3.13.9\n"})
+    plain, flagged = tmp_path / "plain", tmp_path / "flagged"
+    write_tree(plain, tree)
+    write_tree(flagged, tree)
+    assert run_cli(["--fix", "--no-cache", str(plain)]).exit_code == 0
+    result = run_cli(["--fix", "--exit-non-zero-on-fix", "--no-cache", str(flagged)])
+    assert result.exit_code == 1, result.output
+    assert (flagged / ".python-version").read_text() == "3.13\n"
+    again = run_cli(["--fix", "--exit-non-zero-on-fix", "--no-cache", str(flagged)])
+    assert again.exit_code == 0, again.output
