@@ -141,11 +141,49 @@ def test_bad_option_is_exit_2(make_project):
         ('ALLOWED_HOSTS = ["*"]  # noqa', True),
         ('ALLOWED_HOSTS = ["*"]  # noqa: DJH102', False),
         ('ALLOWED_HOSTS = ["*"]  # NOQA:DJH101,DJH102', True),
+        ('ALLOWED_HOSTS = ["*"]  # noqa: allowed-hosts-wildcard', True),
+        ('ALLOWED_HOSTS = ["*"]  # noqa: DJH102, Allowed-Hosts-Wildcard', True),
+        ('ALLOWED_HOSTS = ["*"]  # noqa: debug-true', False),
+        ('ALLOWED_HOSTS = ["*"]  # noqa: hardcoded-secret-key explained', False),
     ],
 )
 def test_noqa(make_project, line, suppressed):
     result = run_cli(["--select", "DJH101", str(make_project({"mysite/settings.py": line + "\n"}))])
     assert ("DJH101" not in result.stdout) is suppressed
+
+
+def test_a_rule_name_in_noqa_silences_that_rule_only(make_project):
+    # One line, two problems: the name silences its own rule, never the other.
+    root = make_project({"mysite/settings.py": 'DEBUG = True; ALLOWED_HOSTS = ["*"]  # noqa: allowed-hosts-wildcard\n'})
+    result = run_cli(["--select", "DJH101,DJH104", "--no-cache", str(root)])
+    assert "DJH104" in result.stdout and "DJH101" not in result.stdout, result.stdout
+
+
+def test_unknown_and_unused_noqa_codes_are_reported_and_fixed(make_project):
+    root = make_project(
+        {
+            "mysite/settings.py": 'ALLOWED_HOSTS = ["*"]  # noqa: DJH999\nSECRET_KEY = __import__("os").environ["K"]  # noqa: F401, DJH102\n',
+            "mysite/wsgi.py": 'import os\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")  # noqa: DJH108\n'
+            "\nfrom django.core.wsgi import get_wsgi_application\n\napplication = get_wsgi_application()\n",
+        }
+    )
+    result = run_cli(["--no-cache", "--output-format", "concise"], cwd=root)
+    lines = [line for line in result.stdout.splitlines() if "DJH002" in line]
+    assert lines == [
+        "mysite/settings.py:1:24: DJH002 [*] `# noqa` that suppresses nothing (unknown: DJH999): remove it, or the codes it names",
+        "mysite/settings.py:2:45: DJH002 [*] `# noqa` that suppresses nothing (unused: DJH102): remove it, or the codes it names",
+        "mysite/wsgi.py:3:69: DJH002 [*] `# noqa` that suppresses nothing (unused: DJH108): remove it, or the codes it names",
+    ], result.stdout
+    run_cli(["--fix", "--no-cache", str(root)])
+    assert (root / "mysite/settings.py").read_text() == 'ALLOWED_HOSTS = ["*"]\nSECRET_KEY = __import__("os").environ["K"]  # noqa: F401\n'
+    assert (root / "mysite/wsgi.py").read_text().splitlines()[2] == 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")'
+    assert "DJH002" not in run_cli(["--no-cache", str(root)]).stdout
+
+
+def test_unused_noqa_judges_a_rule_left_out_by_select(make_project):
+    # The noqa still silences DJH101, which --select leaves out: it is not unused.
+    root = make_project({"mysite/settings.py": 'ALLOWED_HOSTS = ["*"]  # noqa: DJH101\n'})
+    assert run_cli(["--select", "DJH002", "--no-cache", str(root)]).exit_code == 0
 
 
 def test_verbose_says_which_module_and_why(make_project):
