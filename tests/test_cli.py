@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from .helpers import run_cli, write_tree
+from .helpers import diagnostics, run_cli, write_tree
 from django_heroku_lint.rules._baseline import project_files
 
 HAZARDS = {"mysite/settings.py": 'ALLOWED_HOSTS = ["*"]\nSECRET_KEY = "k"\n'}
@@ -102,6 +102,40 @@ def test_exclude_in_configuration(make_project):
     assert "DJH301" not in run_cli([str(root)]).stdout
 
 
+def test_per_file_ignores_silence_rules_in_the_files_they_match(make_project):
+    # A project whose Procfile, version file, requirements and settings modules each
+    # carry a problem; per-file-ignores silences some, each in the files it names.
+    root = make_project(
+        {
+            "Procfile": "web: gunicorn mysite.wsgi\n",
+            ".python-version": None,
+            "runtime.txt": "python-3.13.9\n",
+            "requirements.txt": "Django==5.2.8\ngunicorn==23.0.0\n-r requirements/base.txt\n",
+            "mysite/settings.py": 'from .base import *  # noqa: F403\nimport dj_database_url\n\nALLOWED_HOSTS = ["*"]\n'
+            'DATABASES = {"default": dj_database_url.config()}\n',
+            "mysite/base.py": 'DEBUG = True\nALLOWED_HOSTS = ["*"]\n',
+        }
+    )
+    everything = set(diagnostics(root, cache=False))
+    assert {("DJH302", "Procfile", 1), ("DJH402", "runtime.txt", 1), ("DJH101", "mysite/settings.py", 4), ("DJH104", "mysite/base.py", 1)} <= everything
+    assert any(code.startswith("DJH6") and name == "requirements.txt" for code, name, _ in everything), everything
+    (root / "pyproject.toml").write_text(
+        "[tool.djhlint.per-file-ignores]\n"
+        'Procfile = ["procfile-log-file-missing"]\n'
+        '"runtime.txt" = ["DJH402"]\n'
+        '"requirements*.txt" = ["DJH6"]\n'
+        '"mysite/base.py" = ["DJH1"]\n'
+    )
+    silenced = {("DJH302", "Procfile"), ("DJH402", "runtime.txt")}
+    left = set(diagnostics(root, cache=False))
+    assert left == {
+        (code, name, line)
+        for code, name, line in everything
+        if (code, name) not in silenced and name != "requirements.txt" and not (name == "mysite/base.py" and code.startswith("DJH1"))
+    }
+    assert ("DJH101", "mysite/settings.py", 4) in left  # another file: not silenced
+
+
 @pytest.mark.parametrize(
     ("pyproject", "message"),
     [
@@ -109,6 +143,9 @@ def test_exclude_in_configuration(make_project):
         ('[tool.djhlint]\nignore = ["DJH999"]\n', "unknown rule code or name 'DJH999'"),
         ('[tool.djhlint]\nignore = "DJH101"\n', "ignore must be a list of strings"),
         ("[tool.djhlint\n", "invalid TOML"),
+        ('[tool.djhlint]\nper-file-ignores = ["DJH302"]\n', "per-file-ignores must be a table of glob = [codes]"),
+        ('[tool.djhlint.per-file-ignores]\nProcfile = "DJH302"\n', "per-file-ignores must be a table of glob = [codes]"),
+        ('[tool.djhlint.per-file-ignores]\nProcfile = ["DJH399"]\n', "per-file-ignores 'Procfile': unknown rule code or name 'DJH399'"),
     ],
 )
 def test_bad_configuration_is_one_line_exit_2(make_project, pyproject, message):

@@ -12,7 +12,7 @@ from pathlib import Path
 from collections.abc import Callable, Iterator
 
 from .model.cache import Entry, Recorder, SettingsCache
-from .read.config import Config, ConfigError, load_config, select_rules
+from .read.config import Config, ConfigError, load_config, per_file_ignores, select_rules
 from .discover.projects import Project, excluded, find_projects
 from .ftypes import Diagnostic, ParseError
 from .model.values import SettingsModel
@@ -176,13 +176,17 @@ def lint_project(project: Project, options: Options) -> ProjectResult:
     """Lint one project: also what the fix stage runs on the files as its fixes leave them."""
     config = _configure(project, options)
     rules = [rule_class() for rule_class in select_rules(ALL_RULES, config, options.select, options.ignore)]
+    per_file = per_file_ignores(ALL_RULES, config) if config.per_file_ignores else []
     context, noqa = _context(project, config, options)
     diagnostics: list[Diagnostic] = []
     used: set[tuple[str, int, str]] = set()  # (file, line, code or name) of each noqa that suppressed a diagnostic
 
     def kept(found: Iterator[Diagnostic]) -> Iterator[Diagnostic]:
-        """The diagnostics no noqa comment silences."""
+        """The diagnostics neither per-file-ignores nor a noqa comment silence."""
         for diagnostic in found:
+            file = diagnostic.span.file
+            if any(diagnostic.code in codes and excluded(file, [pattern]) for pattern, codes in per_file):
+                continue
             if not _suppressed(diagnostic, noqa, used):
                 yield diagnostic
 
