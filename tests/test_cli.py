@@ -217,6 +217,15 @@ def test_unknown_and_unused_noqa_codes_are_reported_and_fixed(make_project):
     assert "DJH002" not in run_cli(["--no-cache", str(root)]).stdout
 
 
+def test_unused_noqa_in_a_crlf_module_and_silence_where_lines_are_in_doubt(make_project):
+    crlf = make_project({"mysite/settings.py": 'ALLOWED_HOSTS = ["x.example.com"]  # noqa: DJH101\r\nDEBUG = False\r\n'}, subdir="crlf")
+    run_cli(["--fix", "--no-cache", str(crlf)])
+    assert (crlf / "mysite/settings.py").read_bytes() == b'ALLOWED_HOSTS = ["x.example.com"]\r\nDEBUG = False\r\n'
+    # A form feed is a line break to str.splitlines, not to Python: no line number to trust.
+    odd = make_project({"mysite/settings.py": 'X = 1\x0c\nALLOWED_HOSTS = ["x.example.com"]  # noqa: DJH101\n'}, subdir="odd")
+    assert "DJH002" not in run_cli(["--no-cache", str(odd)]).stdout
+
+
 def test_unused_noqa_judges_a_rule_left_out_by_select(make_project):
     # The noqa still silences DJH101, which --select leaves out: it is not unused.
     root = make_project({"mysite/settings.py": 'ALLOWED_HOSTS = ["*"]  # noqa: DJH101\n'})

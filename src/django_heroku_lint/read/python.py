@@ -40,6 +40,9 @@ _KEYWORD_CHAINS = (b"not not", b" else ", b"lambda")  # chains of "not", "x if c
 NOQA_TOKEN = r"(?:[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+|[A-Z]+[0-9]+)"
 NOQA_RE = re.compile(rf"#\s*noqa(?::\s*(?P<codes>{NOQA_TOKEN}(?:(?:\s*,\s*|\s+){NOQA_TOKEN})*))?", re.IGNORECASE)
 _NOQA_TOKEN_RE = re.compile(NOQA_TOKEN, re.IGNORECASE)
+# Line breaks of str.splitlines (which noqa_map counts lines with) that Python does not break
+# lines at, and a lone carriage return, which Python's tokenizer does not end a line at.
+_ODD_BREAKS = re.compile("\r(?!\n)|[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 UTF16_TEXT = "file is UTF-16 encoded (a PowerShell redirect?); save it as UTF-8"
@@ -129,9 +132,10 @@ class NoqaComment:
 
 def noqa_comments(text: str) -> list[NoqaComment]:
     """The ``# noqa: CODES`` comments of a module, found among its real comments (a ``#``
-    inside a string is no comment); none when the module cannot be tokenized."""
-    if "noqa" not in text.lower():
-        return []
+    inside a string is no comment); none when the module cannot be tokenized or holds a
+    line break Python and :func:`noqa_map` count differently."""
+    if "noqa" not in text.lower() or _ODD_BREAKS.search(text):
+        return []  # where str.splitlines and Python disagree on lines, a line number is not to be trusted
     import io
     import tokenize
 
