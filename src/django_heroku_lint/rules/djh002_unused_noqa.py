@@ -48,7 +48,8 @@ class UnusedNoqa(Rule):
 
     It does not judge a bare `# noqa` (which silences every rule, and often serves
     flake8 or ruff), nor the codes of other tools (`F401`, `E501`), nor a comment in a
-    module djhlint does not read.
+    module djhlint does not read or whose lines it cannot number as Python does (one
+    holding a form feed or a lone carriage return).
 
     ## Why it breaks on Heroku
     A `# noqa` outlives the problem it silenced: once the line is fixed, the comment
