@@ -131,9 +131,9 @@ class NoqaComment:
 
 
 def noqa_comments(text: str) -> list[NoqaComment]:
-    """The ``# noqa: CODES`` comments of a module, found among its real comments (a ``#``
-    inside a string is no comment); none when the module cannot be tokenized or holds a
-    line break Python and :func:`noqa_map` count differently."""
+    """The ``# noqa: CODES`` comments that end a line of code, found among the module's
+    real comments (a ``#`` inside a string is no comment); none when the module cannot be
+    tokenized or holds a line break Python and :func:`noqa_map` count differently."""
     if "noqa" not in text.lower() or _ODD_BREAKS.search(text):
         return []  # where str.splitlines and Python disagree on lines, a line number is not to be trusted
     import io
@@ -148,13 +148,15 @@ def noqa_comments(text: str) -> list[NoqaComment]:
             if match is None or not match.group("codes"):
                 continue
             line, col = token.start
+            before = token.line[:col] if token.line else ""
+            if not before.strip():  # a comment line of its own: prose about noqa, never a suppression
+                continue
             offset = col + 1  # 1-based column of the comment's first character
             codes_at = match.start("codes")
             tokens = tuple(
                 (each.group(), offset + codes_at + each.start(), offset + codes_at + each.end())
                 for each in _NOQA_TOKEN_RE.finditer(match.group("codes"))
             )
-            before = token.line[:col] if token.line else ""
             found.append(
                 NoqaComment(
                     line=line,
@@ -162,7 +164,7 @@ def noqa_comments(text: str) -> list[NoqaComment]:
                     end=offset + match.end(),
                     tokens=tokens,
                     trailing=bool(token.string[match.end():].strip()),
-                    leading_space=len(before) - len(before.rstrip()) if before.strip() and match.start() == 0 else 0,
+                    leading_space=len(before) - len(before.rstrip()) if match.start() == 0 else 0,
                 )
             )
     except (tokenize.TokenError, SyntaxError, ValueError):  # not Python djhlint can read: nothing to report

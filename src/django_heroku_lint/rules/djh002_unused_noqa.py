@@ -47,7 +47,8 @@ class UnusedNoqa(Rule):
     (`ignore = ["DJH002"]`, or `# noqa: DJH002` on the line) keeps every comment quiet.
 
     It does not judge a bare `# noqa` (which silences every rule, and often serves
-    flake8 or ruff), nor the codes of other tools (`F401`, `E501`), nor a comment in a
+    flake8 or ruff), nor a comment on a line of its own (which suppresses nothing, and
+    is mostly prose about a noqa), nor the codes of other tools (`F401`, `E501`), nor a comment in a
     module djhlint does not read or whose lines it cannot number as Python does (one
     holding a form feed or a lone carriage return).
 
@@ -107,6 +108,7 @@ class UnusedNoqa(Rule):
         Case({"mysite/settings.py": _with(ALLOWED + "  # noqa")}),
         Case({"mysite/settings.py": _with(ALLOWED + "  # noqa: E501")}),
         Case({"mysite/settings.py": _with(ALLOWED + '\nX = "# noqa: DJH101"')}),
+        Case({"mysite/settings.py": _with("# A noqa: DJH101 here would silence the wildcard.\n" + ALLOWED)}),
     ]
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
