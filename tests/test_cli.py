@@ -300,3 +300,13 @@ def test_exit_non_zero_on_fix_fails_when_the_fix_only_created_a_file(tmp_path):
     assert (flagged / ".python-version").read_text() == "3.13\n"
     again = run_cli(["--fix", "--exit-non-zero-on-fix", "--no-cache", str(flagged)])
     assert again.exit_code == 0, again.output
+
+
+def test_a_noqa_for_a_rule_per_file_ignores_silences_is_unused(make_project):
+    root = make_project(
+        {
+            "mysite/settings.py": 'ALLOWED_HOSTS = ["*"]  # noqa: DJH101\n',
+            "pyproject.toml": '[tool.djhlint.per-file-ignores]\n"mysite/settings.py" = ["allowed-hosts-wildcard"]\n',
+        }
+    )
+    assert diagnostics(root, cache=False) == [("DJH002", "mysite/settings.py", 1)]
