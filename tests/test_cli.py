@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from .helpers import LOGGING, run_cli
+from .helpers import LOGGING, diagnostics, run_cli, write_tree
+from django_heroku_lint.rules._baseline import project_files
 
 HAZARDS = {"mysite/settings.py": 'ALLOWED_HOSTS = ["*"]\nSECRET_KEY = "k"\n' + LOGGING}
 
@@ -101,6 +102,40 @@ def test_exclude_in_configuration(make_project):
     assert "DJH301" not in run_cli([str(root)]).stdout
 
 
+def test_per_file_ignores_silence_rules_in_the_files_they_match(make_project):
+    # A project whose Procfile, version file, requirements and settings modules each
+    # carry a problem; per-file-ignores silences some, each in the files it names.
+    root = make_project(
+        {
+            "Procfile": "web: gunicorn mysite.wsgi\n",
+            ".python-version": None,
+            "runtime.txt": "python-3.13.9\n",
+            "requirements.txt": "Django==5.2.8\ngunicorn==23.0.0\n-r requirements/base.txt\n",
+            "mysite/settings.py": 'from .base import *  # noqa: F403\nimport dj_database_url\n\nALLOWED_HOSTS = ["*"]\n'
+            'DATABASES = {"default": dj_database_url.config()}\n',
+            "mysite/base.py": 'DEBUG = True\nALLOWED_HOSTS = ["*"]\n',
+        }
+    )
+    everything = set(diagnostics(root, cache=False))
+    assert {("DJH302", "Procfile", 1), ("DJH402", "runtime.txt", 1), ("DJH101", "mysite/settings.py", 4), ("DJH104", "mysite/base.py", 1)} <= everything
+    assert any(code.startswith("DJH6") and name == "requirements.txt" for code, name, _ in everything), everything
+    (root / "pyproject.toml").write_text(
+        "[tool.djhlint.per-file-ignores]\n"
+        'Procfile = ["procfile-log-file-missing"]\n'
+        '"runtime.txt" = ["DJH402"]\n'
+        '"requirements*.txt" = ["DJH6"]\n'
+        '"mysite/base.py" = ["DJH1"]\n'
+    )
+    silenced = {("DJH302", "Procfile"), ("DJH402", "runtime.txt")}
+    left = set(diagnostics(root, cache=False))
+    assert left == {
+        (code, name, line)
+        for code, name, line in everything
+        if (code, name) not in silenced and name != "requirements.txt" and not (name == "mysite/base.py" and code.startswith("DJH1"))
+    }
+    assert ("DJH101", "mysite/settings.py", 4) in left  # another file: not silenced
+
+
 @pytest.mark.parametrize(
     ("pyproject", "message"),
     [
@@ -108,6 +143,9 @@ def test_exclude_in_configuration(make_project):
         ('[tool.djhlint]\nignore = ["DJH999"]\n', "unknown rule code or name 'DJH999'"),
         ('[tool.djhlint]\nignore = "DJH101"\n', "ignore must be a list of strings"),
         ("[tool.djhlint\n", "invalid TOML"),
+        ('[tool.djhlint]\nper-file-ignores = ["DJH302"]\n', "per-file-ignores must be a table of glob = [codes]"),
+        ('[tool.djhlint.per-file-ignores]\nProcfile = "DJH302"\n', "per-file-ignores must be a table of glob = [codes]"),
+        ('[tool.djhlint.per-file-ignores]\nProcfile = ["DJH399"]\n', "per-file-ignores 'Procfile': unknown rule code or name 'DJH399'"),
     ],
 )
 def test_bad_configuration_is_one_line_exit_2(make_project, pyproject, message):
@@ -140,11 +178,58 @@ def test_bad_option_is_exit_2(make_project):
         ('ALLOWED_HOSTS = ["*"]  # noqa', True),
         ('ALLOWED_HOSTS = ["*"]  # noqa: DJH102', False),
         ('ALLOWED_HOSTS = ["*"]  # NOQA:DJH101,DJH102', True),
+        ('ALLOWED_HOSTS = ["*"]  # noqa: allowed-hosts-wildcard', True),
+        ('ALLOWED_HOSTS = ["*"]  # noqa: DJH102, Allowed-Hosts-Wildcard', True),
+        ('ALLOWED_HOSTS = ["*"]  # noqa: debug-true', False),
+        ('ALLOWED_HOSTS = ["*"]  # noqa: hardcoded-secret-key explained', False),
     ],
 )
 def test_noqa(make_project, line, suppressed):
     result = run_cli(["--select", "DJH101", str(make_project({"mysite/settings.py": line + "\n"}))])
     assert ("DJH101" not in result.stdout) is suppressed
+
+
+def test_a_rule_name_in_noqa_silences_that_rule_only(make_project):
+    # One line, two problems: the name silences its own rule, never the other.
+    root = make_project({"mysite/settings.py": 'DEBUG = True; ALLOWED_HOSTS = ["*"]  # noqa: allowed-hosts-wildcard\n'})
+    result = run_cli(["--select", "DJH101,DJH104", "--no-cache", str(root)])
+    assert "DJH104" in result.stdout and "DJH101" not in result.stdout, result.stdout
+
+
+def test_unknown_and_unused_noqa_codes_are_reported_and_fixed(make_project):
+    root = make_project(
+        {
+            "mysite/settings.py": 'ALLOWED_HOSTS = ["*"]  # noqa: DJH999\nSECRET_KEY = __import__("os").environ["K"]  # noqa: F401, DJH102\n' + LOGGING,
+            "mysite/wsgi.py": 'import os\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")  # noqa: DJH108\n'
+            "\nfrom django.core.wsgi import get_wsgi_application\n\napplication = get_wsgi_application()\n",
+        }
+    )
+    result = run_cli(["--no-cache", "--output-format", "concise"], cwd=root)
+    lines = [line for line in result.stdout.splitlines() if "DJH002" in line]
+    assert lines == [
+        "mysite/settings.py:1:24: DJH002 [*] `# noqa` that suppresses nothing (unknown: DJH999): remove it, or the codes it names",
+        "mysite/settings.py:2:45: DJH002 [*] `# noqa` that suppresses nothing (unused: DJH102): remove it, or the codes it names",
+        "mysite/wsgi.py:3:69: DJH002 [*] `# noqa` that suppresses nothing (unused: DJH108): remove it, or the codes it names",
+    ], result.stdout
+    run_cli(["--fix", "--no-cache", str(root)])
+    assert (root / "mysite/settings.py").read_text() == 'ALLOWED_HOSTS = ["*"]\nSECRET_KEY = __import__("os").environ["K"]  # noqa: F401\n' + LOGGING
+    assert (root / "mysite/wsgi.py").read_text().splitlines()[2] == 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")'
+    assert "DJH002" not in run_cli(["--no-cache", str(root)]).stdout
+
+
+def test_unused_noqa_in_a_crlf_module_and_silence_where_lines_are_in_doubt(make_project):
+    crlf = make_project({"mysite/settings.py": 'ALLOWED_HOSTS = ["x.example.com"]  # noqa: DJH101\r\nDEBUG = False\r\n' + LOGGING.replace("\n", "\r\n")}, subdir="crlf")
+    run_cli(["--fix", "--no-cache", str(crlf)])
+    assert (crlf / "mysite/settings.py").read_bytes() == b'ALLOWED_HOSTS = ["x.example.com"]\r\nDEBUG = False\r\n' + LOGGING.replace("\n", "\r\n").encode()
+    # A form feed is a line break to str.splitlines, not to Python: no line number to trust.
+    odd = make_project({"mysite/settings.py": 'X = 1\x0c\nALLOWED_HOSTS = ["x.example.com"]  # noqa: DJH101\n'}, subdir="odd")
+    assert "DJH002" not in run_cli(["--no-cache", str(odd)]).stdout
+
+
+def test_unused_noqa_judges_a_rule_left_out_by_select(make_project):
+    # The noqa still silences DJH101, which --select leaves out: it is not unused.
+    root = make_project({"mysite/settings.py": 'ALLOWED_HOSTS = ["*"]  # noqa: DJH101\n'})
+    assert run_cli(["--select", "DJH002", "--no-cache", str(root)]).exit_code == 0
 
 
 def test_verbose_says_which_module_and_why(make_project):
@@ -200,3 +285,28 @@ def test_a_check_run_is_asked_for_with_one_frozen_options_object(make_project, m
     assert seen == [commands.CheckOptions(paths=("mysite",), select=("DJH1,DJH3",), output_format="json", quiet=True)]
     with pytest.raises(dataclasses.FrozenInstanceError):
         seen[0].fix = True
+
+
+def test_exit_non_zero_on_fix_fails_when_the_fix_only_created_a_file(tmp_path):
+    # The one fix writes .python-version from the runtime.txt in the package folder and
+    # nothing remains: --fix alone exits 0, --exit-non-zero-on-fix exits 1 (as ruff's).
+    tree = project_files({".python-version": None, "mysite/runtime.txt": "python-3.13.9\n"})
+    plain, flagged = tmp_path / "plain", tmp_path / "flagged"
+    write_tree(plain, tree)
+    write_tree(flagged, tree)
+    assert run_cli(["--fix", "--no-cache", str(plain)]).exit_code == 0
+    result = run_cli(["--fix", "--exit-non-zero-on-fix", "--no-cache", str(flagged)])
+    assert result.exit_code == 1, result.output
+    assert (flagged / ".python-version").read_text() == "3.13\n"
+    again = run_cli(["--fix", "--exit-non-zero-on-fix", "--no-cache", str(flagged)])
+    assert again.exit_code == 0, again.output
+
+
+def test_a_noqa_for_a_rule_per_file_ignores_silences_is_unused(make_project):
+    root = make_project(
+        {
+            "mysite/settings.py": 'ALLOWED_HOSTS = ["*"]  # noqa: DJH101\n' + LOGGING,
+            "pyproject.toml": '[tool.djhlint.per-file-ignores]\n"mysite/settings.py" = ["allowed-hosts-wildcard"]\n',
+        }
+    )
+    assert diagnostics(root, cache=False) == [("DJH002", "mysite/settings.py", 1)]

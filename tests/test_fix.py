@@ -837,7 +837,7 @@ def test_the_readme_documents_every_fix():
             assert f"{rule.code} {rule.name}" in section, f"README's Fixes section lacks {rule.code}"
     assert "djhlint-fix" in section and "--unsafe-fixes" in section and "--diff" in section
     hooks = (REPO / ".pre-commit-hooks.yaml").read_text()
-    assert "id: djhlint-fix\n" in hooks and "entry: djhlint --fix\n" in hooks
+    assert "id: djhlint-fix\n" in hooks and "entry: djhlint --fix --exit-non-zero-on-fix\n" in hooks
 
 
 # ---------------------------------------------------------------------- two runs at once

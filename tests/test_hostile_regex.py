@@ -287,3 +287,22 @@ def test_the_matcher_agrees_with_git_on_generated_gitignores(tmp_path, seed):
         files = {".gitignore": random_gitignore(rng)}
         root = tmp_path / str(number)
         assert ours(files) == git_ignored(root, files), files
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "# noqa: " + "DJH101, " * 20_000 + "x",
+        "# noqa: " + "a-" * 40_000,
+        "# noqa:" + BLANKS + "DJH101" + BLANKS + "!",
+        "#" + BLANKS + "noqa" * 10_000,
+    ],
+    ids=["many codes", "one endless name", "blanks around a code", "noqa repeated"],
+)
+def test_noqa_comments_are_read_in_linear_time(comment):
+    from django_heroku_lint.read.python import noqa_comments, noqa_map
+
+    text = f"X = 1  {comment}\n"
+    codes = noqa_map(text)[1]
+    found = noqa_comments(text)
+    assert [each.line for each in found] == ([] if codes is None else [1])  # a bare noqa names no code

@@ -43,3 +43,26 @@ def test_hook_fails_on_hazards_and_passes_when_clean(tmp_path):
     passing = pre_commit(project, home, "try-repo", str(REPO), "djhlint", "--all-files")
     assert passing.returncode == 0, passing.stdout + passing.stderr
     assert "Passed" in passing.stdout
+
+
+def test_fix_hook_fails_when_its_only_fix_creates_a_file(tmp_path):
+    # The one fix writes a .python-version from the runtime.txt in the package folder:
+    # no tracked file changes, and no problem remains, yet the commit must not pass
+    # without the new file (a fresh clone would fail DJH401).
+    home = tmp_path / "pre-commit-home"
+    project = tmp_path / "project"
+    project.mkdir()
+    write_tree(project, project_files({".python-version": None, "mysite/runtime.txt": "python-3.13.9\n"}))
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+
+    first = pre_commit(project, home, "try-repo", str(REPO), "djhlint-fix", "--all-files")
+    output = first.stdout + first.stderr
+    assert first.returncode == 1, output
+    assert "Failed" in first.stdout, output
+    assert (project / ".python-version").read_text() == "3.13\n"
+
+    git(project, "add", "-A")
+    second = pre_commit(project, home, "try-repo", str(REPO), "djhlint-fix", "--all-files")
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "Passed" in second.stdout

@@ -56,6 +56,11 @@ def main() -> None:
 @click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules: codes, prefixes or names, comma-separated.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
 @click.option(
+    "--exit-non-zero-on-fix",
+    is_flag=True,
+    help="Exit 1 when --fix changed, created, renamed or deleted a file, even if no problem remains.",
+)
+@click.option(
     "--output-format",
     type=click.Choice(FORMATS),
     default="concise",

@@ -140,6 +140,7 @@ class CheckOptions:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     exit_zero: bool = False
+    exit_non_zero_on_fix: bool = False
     output_format: str = "concise"
     statistics: bool = False
     show_settings: bool = False
@@ -167,7 +168,7 @@ def check(options: CheckOptions) -> int:
     if options.show_settings:
         fmt = "json" if options.output_format in EDIT_FORMATS else "text"
         return print_settings(options.paths, options.settings_module, fmt, options.verbose, cache=not options.no_cache, cache_dir=options.cache_dir)
-    fixed, internal_error, replay = 0, False, None
+    fixed, internal_error, replay, wrote = 0, False, None, False
     try:
         with _one_line_errors(options.verbose):
             from .discover.projects import find_projects
@@ -211,7 +212,7 @@ def check(options: CheckOptions) -> int:
                         count = outcome.fixed
                         say(f"Would fix {count} problem{'s' if count != 1 else ''}." if count else "No fixes to apply.")
                     return EXIT_ERROR if internal_error else EXIT_PROBLEMS if outcome.changes else EXIT_CLEAN
-                fixed = outcome.fixed
+                fixed, wrote = outcome.fixed, bool(outcome.changes)
                 if outcome.changes or outcome.errors:
                     # What is on disk now: what was written, read back, and for a file that
                     # could not be written (another run fixed it first, say), what it holds.
@@ -242,6 +243,8 @@ def check(options: CheckOptions) -> int:
                 lines.append(guess_note(project.context.build_root, choice.module, choice.candidates))
         lines += summary(diagnostics, options.unsafe_fixes, fixed).split("\n")
     code = EXIT_PROBLEMS if diagnostics and not options.exit_zero else EXIT_CLEAN
+    if wrote and options.exit_non_zero_on_fix:  # a file the fix created is not yet in the commit
+        code = EXIT_PROBLEMS
     _print(out, lines)
     if internal_error:
         return EXIT_ERROR

@@ -9,17 +9,17 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from .model.cache import Entry, Recorder, SettingsCache
-from .read.config import Config, ConfigError, load_config, select_rules
+from .read.config import Config, ConfigError, load_config, per_file_ignores, select_rules
 from .discover.projects import Project, excluded, find_projects
 from .ftypes import Diagnostic, ParseError
 from .model.values import SettingsModel
 from .rules.context import Context, LintResult, ProjectResult
 from .read.layout import Layout, committed_files, read_layout, settings_module_set_by
 from .model.modules import ModuleIndex, choose_settings_module, entry_points
-from .read.python import noqa_map
+from .read.python import noqa_comments, noqa_map
 from .store import CACHE_DIR_NAME, secret_dir, user_secret
 from .rules.registry import ALL_RULES
 
@@ -176,15 +176,68 @@ def lint_project(project: Project, options: Options) -> ProjectResult:
     """Lint one project: also what the fix stage runs on the files as its fixes leave them."""
     config = _configure(project, options)
     rules = [rule_class() for rule_class in select_rules(ALL_RULES, config, options.select, options.ignore)]
+    per_file = per_file_ignores(ALL_RULES, config) if config.per_file_ignores else []
     context, noqa = _context(project, config, options)
     diagnostics: list[Diagnostic] = []
-    for rule in rules:
-        for diagnostic in rule.check(context):
-            codes = noqa.get(diagnostic.span.file, {}).get(diagnostic.span.line, ()) if diagnostic.span.file in noqa else ()
-            if codes is None or (codes and diagnostic.code in codes):
+    used: set[tuple[str, int, str]] = set()  # (file, line, code or name) of each noqa that suppressed a diagnostic
+
+    def kept(found: Iterator[Diagnostic]) -> Iterator[Diagnostic]:
+        """The diagnostics neither per-file-ignores nor a noqa comment silence."""
+        for diagnostic in found:
+            file = diagnostic.span.file
+            if any(diagnostic.code in codes and excluded(file, [pattern]) for pattern, codes in per_file):
                 continue
-            diagnostics.append(diagnostic)
+            if not _suppressed(diagnostic, noqa, used):
+                yield diagnostic
+
+    last = [rule for rule in rules if rule.code == UNUSED_NOQA]
+    for rule in rules:
+        if rule.code != UNUSED_NOQA:
+            diagnostics += kept(rule.check(context))
+    if last:  # unused-noqa judges what the other rules' suppressions did: it runs after them
+        named = {each for lines in noqa.values() for codes in lines.values() if codes for each in codes}
+        ran = {rule.code for rule in rules}
+        for rule_class in ALL_RULES:  # a rule a noqa names is judged even when not selected: only its suppressions count
+            if rule_class.code not in ran and {rule_class.code, rule_class.name} & named:
+                for _ in kept(rule_class().check(context)):
+                    pass
+        context = dataclasses.replace(
+            context,
+            noqa_comments=_noqa_comments(project, noqa),
+            noqa_used=frozenset(used),
+            known_rules=frozenset(each for rule in ALL_RULES for each in (rule.code, rule.name)),
+        )
+        diagnostics += kept(last[0].check(context))
     return ProjectResult(project, context, diagnostics)
+
+
+UNUSED_NOQA = "DJH002"  # rules/djh002_unused_noqa.py: computed from what the other rules' noqa comments suppressed
+
+
+def _suppressed(diagnostic: Diagnostic, noqa: dict, used: set[tuple[str, int, str]]) -> bool:
+    """Whether a ``# noqa`` on the diagnostic's line silences it: a bare one, or one naming
+    its code or its name (each such code or name is added to ``used``)."""
+    span = diagnostic.span
+    codes = noqa[span.file].get(span.line, ()) if span.file in noqa else ()
+    if codes is None:
+        return True
+    named = codes & {diagnostic.code, diagnostic.name} if codes else None
+    if named:
+        used.update((span.file, span.line, each) for each in named)
+        return True
+    return False
+
+
+def _noqa_comments(project: Project, noqa: dict) -> dict[str, list]:
+    """The ``# noqa: CODES`` comments of the Python files the run read, where they name codes."""
+    found = {}
+    for path, lines in noqa.items():
+        if not any(lines.values()):
+            continue
+        data = project.read(path)
+        if isinstance(data, bytes):
+            found[path] = noqa_comments(data.decode("utf-8", "replace"))
+    return found
 
 
 def inspect(options: Options) -> list[ProjectResult]:

@@ -22,6 +22,7 @@ from .. import __version__
 from .. import ftypes
 from . import values
 from ..ftypes import ParseError, Span
+from ..read.python import NOQA_RE
 from ..store import FORMAT, digest, read_payload, user_secret, write_payload
 from .values import SettingsModel
 
@@ -146,7 +147,8 @@ class SettingsCache:
 
     @staticmethod
     def key(build_root: str, module: str, path: str, reason: str, roots: list[str]) -> str:
-        return json.dumps([__version__, FORMAT, build_root, module, path, reason, roots])
+        # The noqa grammar is part of the key: an entry's noqa comments were read with it.
+        return json.dumps([__version__, FORMAT, NOQA_RE.pattern, build_root, module, path, reason, roots])
 
     def lookup(self, key: str, project: Any, index: Any) -> Entry | None:
         if self.folder is None:

@@ -11,7 +11,7 @@ TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint start
 if TYPE_CHECKING:
     from typing import Any
 
-KNOWN_KEYS = ("select", "ignore", "settings-module", "exclude")
+KNOWN_KEYS = ("select", "ignore", "settings-module", "exclude", "per-file-ignores")
 
 
 class ConfigError(Exception):
@@ -26,6 +26,7 @@ class Config:
     ignore: list[str] = field(default_factory=list)
     settings_module: str | None = None
     exclude: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)  # glob -> codes, prefixes or names
     source: str | None = None  # the file the configuration came from
 
 
@@ -77,11 +78,17 @@ def load_config(build_root: Path) -> Config:
     module = section.get("settings-module")
     if module is not None and not isinstance(module, str):
         raise ConfigError(f"{path}: [tool.djhlint] settings-module must be a string")
+    per_file = section.get("per-file-ignores", {})
+    if not isinstance(per_file, dict) or not all(
+        isinstance(codes, list) and all(isinstance(code, str) for code in codes) for codes in per_file.values()
+    ):
+        raise ConfigError(f"{path}: [tool.djhlint] per-file-ignores must be a table of glob = [codes]")
     return Config(
         select=strings("select"),
         ignore=strings("ignore") or [],
         settings_module=module,
         exclude=strings("exclude") or [],
+        per_file_ignores=per_file,
         source=str(path),
     )
 
@@ -119,3 +126,9 @@ def select_rules(rules: list[Any], config: Config, select: list[str] | None, ign
         if ignore:
             ignored |= resolve_selectors(ignore, rules, "--ignore")
     return [r for r in rules if r.code in codes and r.code not in ignored]
+
+
+def per_file_ignores(rules: list[Any], config: Config) -> list[tuple[str, set[str]]]:
+    """``per-file-ignores`` as (glob pattern, the codes it silences in the files it matches)."""
+    where = f"{config.source or 'configuration'}: per-file-ignores"
+    return [(pattern, resolve_selectors(codes, rules, f"{where} {pattern!r}")) for pattern, codes in config.per_file_ignores.items()]

@@ -34,7 +34,15 @@ _OPEN, _CLOSE = frozenset(b"([{"), frozenset(b")]}")
 _NEWLINE, _BACKSLASH = ord("\n"), ord("\\")
 _KEYWORD_CHAINS = (b"not not", b" else ", b"lambda")  # chains of "not", "x if c else y", lambdas
 
-NOQA_RE = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+# A noqa comment: bare (every rule), or followed by a colon and codes (``DJH101``, other
+# tools' ``F401``) and rule names (``allowed-hosts-wildcard``: a name always holds a
+# hyphen), separated by commas or spaces.
+NOQA_TOKEN = r"(?:[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+|[A-Z]+[0-9]+)"
+NOQA_RE = re.compile(rf"#\s*noqa(?::\s*(?P<codes>{NOQA_TOKEN}(?:(?:\s*,\s*|\s+){NOQA_TOKEN})*))?", re.IGNORECASE)
+_NOQA_TOKEN_RE = re.compile(NOQA_TOKEN, re.IGNORECASE)
+# Line breaks of str.splitlines (which noqa_map counts lines with) that Python does not break
+# lines at, and a lone carriage return, which Python's tokenizer does not end a line at.
+_ODD_BREAKS = re.compile("\r(?!\n)|[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 UTF16_TEXT = "file is UTF-16 encoded (a PowerShell redirect?); save it as UTF-8"
@@ -88,7 +96,13 @@ class PythonFile:
     text: str | None = None  # the decoded source, which LibCST generates back: positions are counted in it
 
 
+def noqa_token(token: str) -> str:
+    """A code as upper case (``djh101`` -> ``DJH101``), a rule name as lower case."""
+    return token.lower() if "-" in token else token.upper()
+
+
 def noqa_map(text: str) -> dict[int, frozenset[str] | None]:
+    """Line -> the codes and rule names its ``# noqa: ...`` names (``None``: a bare ``# noqa``)."""
     result: dict[int, frozenset[str] | None] = {}
     if "noqa" not in text and "NOQA" not in text:
         return result
@@ -96,8 +110,66 @@ def noqa_map(text: str) -> dict[int, frozenset[str] | None]:
         match = NOQA_RE.search(line)
         if match:
             codes = match.group("codes")
-            result[number] = frozenset(c.upper() for c in re.split(r"[,\s]+", codes) if c) if codes else None
+            result[number] = frozenset(noqa_token(c) for c in re.split(r"[,\s]+", codes) if c) if codes else None
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class NoqaComment:
+    """A ``# noqa: CODES`` comment: where it is and what it names (for unused-noqa and its fix).
+
+    Columns are 1-based, as a Span's; ``start``/``end`` cover ``# noqa: ...`` up to its last
+    code, ``tokens`` are (code or name as written, its start column, its end column), and
+    ``trailing`` is whether the line goes on after the last code (an explanation)."""
+
+    line: int
+    start: int
+    end: int
+    tokens: tuple[tuple[str, int, int], ...]
+    trailing: bool
+    leading_space: int  # the blanks between the code before the comment and its "#"
+
+
+def noqa_comments(text: str) -> list[NoqaComment]:
+    """The ``# noqa: CODES`` comments that end a line of code, found among the module's
+    real comments (a ``#`` inside a string is no comment); none when the module cannot be
+    tokenized or holds a line break Python and :func:`noqa_map` count differently."""
+    if "noqa" not in text.lower() or _ODD_BREAKS.search(text):
+        return []  # where str.splitlines and Python disagree on lines, a line number is not to be trusted
+    import io
+    import tokenize
+
+    found: list[NoqaComment] = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type != tokenize.COMMENT:
+                continue
+            match = NOQA_RE.match(token.string) or NOQA_RE.search(token.string)
+            if match is None or not match.group("codes"):
+                continue
+            line, col = token.start
+            before = token.line[:col] if token.line else ""
+            if not before.strip():  # a comment line of its own: prose about noqa, never a suppression
+                continue
+            offset = col + 1  # 1-based column of the comment's first character
+            codes_at = match.start("codes")
+            tokens = tuple(
+                (each.group(), offset + codes_at + each.start(), offset + codes_at + each.end())
+                for each in _NOQA_TOKEN_RE.finditer(match.group("codes"))
+            )
+            found.append(
+                NoqaComment(
+                    line=line,
+                    start=offset + match.start(),
+                    end=offset + match.end(),
+                    tokens=tokens,
+                    trailing=bool(token.string[match.end():].strip()),
+                    leading_space=len(before) - len(before.rstrip()) if match.start() == 0 else 0,
+                )
+            )
+    except (tokenize.TokenError, SyntaxError, ValueError):  # not Python djhlint can read: nothing to report
+        return []
+    return found
 
 
 def _rough_nesting(data: bytes) -> tuple[int, int]:

@@ -9,6 +9,7 @@ from ..discover.projects import Project
 from ..ftypes import Diagnostic, ParseError, Span
 from ..model.modules import SettingsChoice
 from ..model.values import SettingsModel
+from ..read.python import NoqaComment
 from ..read.records import DotenvFile, EntryPoint, Procfile, PythonPin, Requirements, VersionFile
 
 
@@ -42,6 +43,13 @@ class Context:
     python_pins: list[PythonPin] = field(default_factory=list)  # in order of trust
     settings_choice: SettingsChoice | None = None  # which settings module was judged and why; empty path: none
     build_root_reason: str = ""  # why a subfolder is the build root, when it is not the obvious one
+    # What the suppression comments did, filled by the engine once the other rules have run
+    # (for unused-noqa, DJH002, which runs last): the noqa comments naming codes in the
+    # Python files read, the (file, line, code or name) that suppressed a diagnostic (of any
+    # rule, selected or not), and the codes and names of every rule.
+    noqa_comments: dict[str, list[NoqaComment]] = field(default_factory=dict)
+    noqa_used: frozenset[tuple[str, int, str]] = frozenset()
+    known_rules: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
