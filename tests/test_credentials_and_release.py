@@ -152,3 +152,22 @@ def test_the_secret_is_never_printed(make_project):
             assert secret not in result.stdout
     messages = [item["message"] for item in json.loads(run_cli(["--select", "DJH112", "--output-format", "json", str(root)]).stdout)]
     assert any("CACHES" in message and "URL with its password" in message for message in messages)
+
+
+def test_the_release_line_goes_after_the_last_process_so_a_byte_order_mark_stays_first(make_project):
+    root = make_project({"Procfile": b"\xef\xbb\xbfweb: gunicorn mysite.wsgi --log-file -\n"})
+    result = run_cli(["--fix", "--unsafe-fixes", "--no-cache", str(root)])
+    assert result.exit_code == 0, result.output
+    assert (root / "Procfile").read_bytes() == b"\xef\xbb\xbfweb: gunicorn mysite.wsgi --log-file -\nrelease: python manage.py migrate --no-input\n"
+
+
+def test_the_release_line_runs_manage_py_where_the_project_keeps_it(make_project):
+    files = {name: None for name in ("manage.py", "mysite/__init__.py", "mysite/settings.py", "mysite/urls.py", "mysite/wsgi.py")}
+    from django_heroku_lint.rules._baseline import BASELINE
+
+    files.update({f"backend/{name}": BASELINE[name] for name in ("manage.py", "mysite/__init__.py", "mysite/settings.py", "mysite/urls.py", "mysite/wsgi.py")})
+    files["Procfile"] = "web: gunicorn --chdir backend mysite.wsgi --log-file -\n"
+    root = make_project(files)
+    result = run_cli(["--fix", "--unsafe-fixes", "--select", "DJH307", "--no-cache", str(root)])
+    assert result.exit_code == 0, result.output
+    assert (root / "Procfile").read_text() == "web: gunicorn --chdir backend mysite.wsgi --log-file -\nrelease: python backend/manage.py migrate --no-input\n"

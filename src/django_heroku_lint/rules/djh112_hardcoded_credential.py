@@ -13,10 +13,10 @@ SUFFIXES = ("_PASSWORD", "_SECRET", "_SECRET_KEY", "_SECRET_ACCESS_KEY", "_TOKEN
 # A URL with a password in it: scheme://user:password@host, or scheme://:password@host.
 URL_PASSWORD_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/@:\s]*:([^/@\s]+)@([^/:?#\s]*)")
 # Hosts of the author's own machine or a local container: a password for them is no secret.
-LOCAL_HOSTS = ("", "localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0", "db", "postgres", "redis")
+LOCAL_HOSTS = ("", "localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0", "db", "postgres", "mysql", "redis", "rabbitmq")
 # Words a value holds when it stands in for the real one.
 PLACEHOLDER_WORDS = ("change", "your", "placeholder", "example", "dummy", "fake", "replace", "todo", "xxx", "***", "...", "<", "${", "{{")
-PLACEHOLDERS = ("password", "passwd", "secret", "token", "key", "test", "none", "null", "pass", "admin", "apikey", "api_key")
+PLACEHOLDERS = ("password", "passwd", "secret", "token", "key", "test", "none", "null", "pass", "admin", "apikey", "api_key", "guest")
 # Tokens that are public by design: publishable Stripe keys (pk_live_...), Mapbox public tokens (pk.eyJ...).
 PUBLIC_PREFIXES = ("pk_", "pk.")
 
@@ -101,7 +101,7 @@ class HardcodedCredential(Rule):
     `"your-api-key"`, `"<password>"`), on tokens public by design (a publishable `pk_`
     Stripe key, a `pk.` Mapbox token, a name with `PUBLIC` or `PUBLISHABLE`), and on a
     password for a database or URL on the author's own machine (`localhost`,
-    `127.0.0.1`, or a container named `db`, `postgres` or `redis`).
+    `127.0.0.1`, or a container named `db`, `postgres`, `mysql`, `redis` or `rabbitmq`).
 
     What it does not catch: a credential under a name of another shape (`STRIPE_SK`), a
     literal URL passed to `dj_database_url.parse()`, a secret in a module the settings
@@ -215,7 +215,11 @@ class HardcodedCredential(Rule):
         ),
         Case(
             {
-                "mysite/settings.py": "import dj_database_url\n\nDATABASES = {'default': dj_database_url.config(default='postgres://postgres:postgres@localhost:5432/mysite')}\n",
+                "mysite/settings.py": (
+                    "import dj_database_url\n\n"
+                    "DATABASES = {'default': dj_database_url.config(default='postgres://postgres:postgres@localhost:5432/mysite')}\n"
+                    "CELERY_BROKER_URL = 'amqp://guest:guest@rabbitmq:5672//'\n"
+                ),
             },
         ),
     ]

@@ -10,8 +10,9 @@ from .context import Context
 from .rule import TREE, Case, Rule
 from ._values import setting
 
-# A word "migrate" anywhere: the command (or a script, a make target) may well run it.
-MIGRATE_RE = re.compile(r"(?<![\w-])migrate(?![\w-])")
+# A word starting "migrate" anywhere: the command (or a script, a make target, django-tenants'
+# migrate_schemas) may well run the migrations.
+MIGRATE_RE = re.compile(r"(?<![\w-])migrate")
 # A Django management command: what it runs is known.
 MANAGEMENT_RE = re.compile(r"(?:manage\.py|django-admin(?:\.py)?|-m\s+django)\s")
 SEPARATORS_RE = re.compile(r"&&|\|\||;|\|")
@@ -42,13 +43,14 @@ def release_line(ctx: Context) -> str:
 
 
 def add_release(ctx: Context, procfile: Procfile) -> Fix | None:
-    """Put the release line before the Procfile's first process."""
+    """Put the release line after the Procfile's last process (not before the first: a
+    byte order mark would then start the web line)."""
     if not procfile.processes:
         return None
-    first = procfile.processes[0].span
-    at = Span(procfile.path, first.line, first.col, first.line, first.col)
+    last = max(procfile.processes, key=lambda process: process.line).span
+    at = Span(procfile.path, last.end_line, last.end_col, last.end_line, last.end_col)
     line = release_line(ctx)
-    return Fix(UNSAFE, f"add `{line}` to the Procfile", edits=(Edit.replace(at, line + "\n"),))
+    return Fix(UNSAFE, f"add `{line}` to the Procfile", edits=(Edit.replace(at, "\n" + line),))
 
 
 def known_without_migrate(commands: list[str]) -> bool:
@@ -103,7 +105,7 @@ class ReleaseMigrateMissing(Rule):
     ```
 
     ## Fix safety
-    When the Procfile has no release process, the fix adds Heroku's line before its first
+    When the Procfile has no release process, the fix adds Heroku's line after its last
     process: `release: python manage.py migrate --no-input` (with the path to `manage.py`
     when the project keeps it in a subfolder). It is unsafe: from the next deploy on,
     every deploy runs the migrations first and fails when they fail, and a migration
@@ -112,7 +114,7 @@ class ReleaseMigrateMissing(Rule):
 
     | the fix | safety |
     |---|---|
-    | adds `release: python manage.py migrate --no-input` before the Procfile's first process | unsafe: every deploy then runs the migrations, and fails when they fail |
+    | adds `release: python manage.py migrate --no-input` after the Procfile's last process | unsafe: every deploy then runs the migrations, and fails when they fail |
 
     ## References
     - Heroku Dev Center, "Release Phase": https://devcenter.heroku.com/articles/release-phase
@@ -128,13 +130,13 @@ class ReleaseMigrateMissing(Rule):
         Case(
             {"Procfile": "web: gunicorn mysite.wsgi --log-file -\n"},
             expect=["mysite/settings.py:36"],
-            fixed={"Procfile": "release: python manage.py migrate --no-input\nweb: gunicorn mysite.wsgi --log-file -\n"},
+            fixed={"Procfile": "web: gunicorn mysite.wsgi --log-file -\nrelease: python manage.py migrate --no-input\n"},
             unsafe=True,
         ),
         Case(
             {"Procfile": "# release: ./manage.py migrate --no-input\nweb: gunicorn mysite.wsgi --log-file -\n"},
             expect=["mysite/settings.py:36"],
-            fixed={"Procfile": "# release: ./manage.py migrate --no-input\nrelease: python manage.py migrate --no-input\nweb: gunicorn mysite.wsgi --log-file -\n"},
+            fixed={"Procfile": "# release: ./manage.py migrate --no-input\nweb: gunicorn mysite.wsgi --log-file -\nrelease: python manage.py migrate --no-input\n"},
             unsafe=True,
             note="a commented-out release line runs nothing",
         ),
@@ -164,7 +166,7 @@ class ReleaseMigrateMissing(Rule):
                 "Procfile": "web: gunicorn mysite.wsgi --log-file -\n",
             },
             expect=["mysite/settings.py:6"],
-            fixed={"Procfile": "release: python manage.py migrate --no-input\nweb: gunicorn mysite.wsgi --log-file -\n"},
+            fixed={"Procfile": "web: gunicorn mysite.wsgi --log-file -\nrelease: python manage.py migrate --no-input\n"},
             unsafe=True,
         ),
     ]
@@ -191,6 +193,10 @@ class ReleaseMigrateMissing(Rule):
             },
             show=TREE,
             note="heroku.yml declares its own release phase, which djhlint does not read",
+        ),
+        Case(
+            {"Procfile": "release: python manage.py migrate_schemas --shared\nweb: gunicorn mysite.wsgi --log-file -\n"},
+            note="django-tenants' migrate_schemas runs the migrations too",
         ),
         Case(
             {"Procfile": "release: bash ./scripts/release.sh\nweb: gunicorn mysite.wsgi --log-file -\n"},
