@@ -171,3 +171,22 @@ def test_the_release_line_runs_manage_py_where_the_project_keeps_it(make_project
     result = run_cli(["--fix", "--unsafe-fixes", "--select", "DJH307", "--no-cache", str(root)])
     assert result.exit_code == 0, result.output
     assert (root / "Procfile").read_text() == "web: gunicorn --chdir backend mysite.wsgi --log-file -\nrelease: python backend/manage.py migrate --no-input\n"
+
+
+def test_a_database_password_read_with_a_literal_fallback_says_so(make_project):
+    settings = (
+        "from decouple import config\n\n"
+        'SECRET_KEY = config("SECRET_KEY")\n'
+        "DATABASES = {\n"
+        '    "default": {\n'
+        '        "ENGINE": "django.db.backends.postgresql",\n'
+        '        "HOST": config("DB_HOST", default="ec2-52-1-2-3.compute-1.amazonaws.com"),\n'
+        '        "PASSWORD": config("DB_PASSWORD", default="9fK2mQ7xLw"),\n'
+        "    }\n"
+        "}\n"
+    )
+    root = make_project({"mysite/settings.py": settings})
+    (item,) = json.loads(run_cli(["--select", "DJH112", "--output-format", "json", str(root)]).stdout)
+    assert item["location"]["row"] == 8
+    assert "DATABASES" in item["message"] and "fallback used when DB_PASSWORD is unset" in item["message"]
+    assert "9fK2mQ7xLw" not in item["message"]

@@ -63,8 +63,8 @@ def url_password(value: Value | None, seen: int = 0) -> Iterator[tuple[Literal, 
             yield from url_password(item, seen + 1)
 
 
-def database_passwords(value: Value) -> Iterator[Literal]:
-    """The literal PASSWORD of each database that is not on the author's own machine."""
+def database_passwords(value: Value) -> Iterator[tuple[Literal, str]]:
+    """The literal PASSWORD of each database that is not on the author's own machine, and how it is set."""
     if not isinstance(value, DictValue):
         return
     for _, database in value.entries:
@@ -73,9 +73,10 @@ def database_passwords(value: Value) -> Iterator[Literal]:
         host = database.get("HOST")
         if isinstance(host, Literal) and isinstance(host.value, str) and host.value.lower() in LOCAL_HOSTS:
             continue
-        found = secret_literal(database.get("PASSWORD"))
-        if found is not None:
-            yield found
+        password = database.get("PASSWORD")
+        found = secret_literal(password)
+        if found is not None and password is not None:
+            yield found, how(password, found)
 
 
 def how(value: Value, literal: Literal) -> str:
@@ -235,8 +236,8 @@ class HardcodedCredential(Rule):
                 literals = list(database_passwords(value)) if name == "DATABASES" else []
                 secret = secret_literal(value) if credential_name(name) else None
                 if secret is not None:
-                    literals.append(secret)
-                for literal in literals:
-                    found.setdefault(literal.span, (name, how(value, literal)))
+                    literals.append((secret, how(value, secret)))
+                for literal, detail in literals:
+                    found.setdefault(literal.span, (name, detail))
         for span, (name, detail) in found.items():
             yield self.diagnostic(ctx, span, setting=name, detail=detail)
