@@ -190,3 +190,9 @@ def test_a_database_password_read_with_a_literal_fallback_says_so(make_project):
     assert item["location"]["row"] == 8
     assert "DATABASES" in item["message"] and "fallback used when DB_PASSWORD is unset" in item["message"]
     assert "9fK2mQ7xLw" not in item["message"]
+
+
+def test_the_release_line_ends_as_the_procfile_lines_end(make_project):
+    root = make_project({"Procfile": b"web: gunicorn mysite.wsgi --log-file -\r\nworker: celery -A mysite worker\r\n"})
+    assert run_cli(["--fix", "--unsafe-fixes", "--no-cache", str(root)]).exit_code == 0
+    assert (root / "Procfile").read_bytes() == b"web: gunicorn mysite.wsgi --log-file -\r\nworker: celery -A mysite worker\r\nrelease: python manage.py migrate --no-input\r\n"

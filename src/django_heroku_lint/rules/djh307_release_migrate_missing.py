@@ -2,13 +2,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from ..ftypes import UNSAFE, Diagnostic, Edit, Fix, Span
+from ..edit.intents import TextIntent
+from ..ftypes import UNSAFE, Diagnostic, Fix, Span
 from ..read.records import Procfile
 from ..model.values import DictValue, EnvRead, Literal, Value
 from .context import Context
 from .rule import TREE, Case, Rule
 from ._values import setting
+
+TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
+if TYPE_CHECKING:
+    from ..edit.source import Reader
 
 # A word starting "migrate" anywhere: the command (or a script, a make target, django-tenants'
 # migrate_schemas) may well run the migrations.
@@ -42,15 +48,27 @@ def release_line(ctx: Context) -> str:
     return f"release: python {manage} migrate --no-input"
 
 
-def add_release(ctx: Context, procfile: Procfile) -> Fix | None:
-    """Put the release line after the Procfile's last process (not before the first: a
-    byte order mark would then start the web line)."""
-    if not procfile.processes:
-        return None
-    last = max(procfile.processes, key=lambda process: process.line).span
-    at = Span(procfile.path, last.end_line, last.end_col, last.end_line, last.end_col)
+@dataclass(frozen=True, slots=True)
+class AddProcess(TextIntent):
+    """``line`` is appended to the Procfile ``file``, ending as its lines end (not put
+    before the first line: a byte order mark would then start the web line)."""
+
+    file: str
+    line: str
+
+    def target_file(self) -> str:
+        return self.file
+
+    def apply(self, text: str, read: Reader, files: frozenset[str]) -> str:
+        newline = "\r\n" if "\r\n" in text else "\r" if "\r" in text and "\n" not in text else "\n"
+        if text and not text.endswith(("\n", "\r")):
+            return text + newline + self.line  # the file keeps its missing final newline
+        return text + self.line + newline
+
+
+def add_release(ctx: Context, procfile: Procfile) -> Fix:
     line = release_line(ctx)
-    return Fix(UNSAFE, f"add `{line}` to the Procfile", edits=(Edit.replace(at, "\n" + line),))
+    return Fix(UNSAFE, f"add `{line}` to the Procfile", intents=(AddProcess(procfile.path, line),))
 
 
 def known_without_migrate(commands: list[str]) -> bool:
@@ -105,16 +123,16 @@ class ReleaseMigrateMissing(Rule):
     ```
 
     ## Fix safety
-    When the Procfile has no release process, the fix adds Heroku's line after its last
-    process: `release: python manage.py migrate --no-input` (with the path to `manage.py`
-    when the project keeps it in a subfolder). It is unsafe: from the next deploy on,
+    When the Procfile has no release process, the fix adds Heroku's line at its end,
+    ending as its other lines end: `release: python manage.py migrate --no-input`
+    (with the path to `manage.py` when the project keeps it in a subfolder). It is unsafe: from the next deploy on,
     every deploy runs the migrations first and fails when they fail, and a migration
     that locks a big table runs while the old release still serves traffic. A release
     process that runs something else is left for you to extend.
 
     | the fix | safety |
     |---|---|
-    | adds `release: python manage.py migrate --no-input` after the Procfile's last process | unsafe: every deploy then runs the migrations, and fails when they fail |
+    | adds `release: python manage.py migrate --no-input` at the end of the Procfile | unsafe: every deploy then runs the migrations, and fails when they fail |
 
     ## References
     - Heroku Dev Center, "Release Phase": https://devcenter.heroku.com/articles/release-phase
