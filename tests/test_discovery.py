@@ -23,7 +23,7 @@ def judged(root, **options):
 
 def test_project_in_a_subfolder_with_procfile_at_the_root(tmp_path):
     files = {f"backend/{k}": v for k, v in project_files({}).items() if k not in ("Procfile", ".python-version", "requirements.txt")}
-    files.update({"Procfile": "web: cd backend && gunicorn mysite.wsgi --log-file -\n", ".python-version": "3.13\n", "requirements.txt": REQUIREMENTS})
+    files.update({"Procfile": "web: cd backend && gunicorn mysite.wsgi --log-file -\nrelease: python backend/manage.py migrate --no-input\n", ".python-version": "3.13\n", "requirements.txt": REQUIREMENTS})
     write_tree(tmp_path, files)
     (project,) = find_projects([str(tmp_path)])
     assert project.build_root == tmp_path.resolve()
@@ -34,7 +34,7 @@ def test_project_in_a_subfolder_with_procfile_at_the_root(tmp_path):
 
 def test_version_file_in_the_subfolder_does_not_count(tmp_path):
     files = {f"backend/{k}": v for k, v in project_files({}).items() if k not in ("Procfile", "requirements.txt")}
-    files.update({"Procfile": "web: gunicorn --chdir backend mysite.wsgi --log-file -\n", "requirements.txt": REQUIREMENTS})
+    files.update({"Procfile": "web: gunicorn --chdir backend mysite.wsgi --log-file -\nrelease: python backend/manage.py migrate --no-input\n", "requirements.txt": REQUIREMENTS})
     write_tree(tmp_path, files)
     assert diagnostics(tmp_path) == [("DJH401", ".python-version", 1)]
 

@@ -124,10 +124,10 @@ def test_the_file_mode_is_kept(make_project):
 
 
 def test_case_only_rename(make_project):
-    root = make_project({"Procfile": None, "procfile": "web: gunicorn mysite.wsgi --log-file -\n"})
+    root = make_project({"Procfile": None, "procfile": "web: gunicorn mysite.wsgi --log-file -\nrelease: python manage.py migrate --no-input\n"})
     assert fix(root).exit_code == 0
     assert sorted(p.name for p in root.iterdir() if p.name.lower() == "procfile") == ["Procfile"]
-    assert (root / "Procfile").read_text() == "web: gunicorn mysite.wsgi --log-file -\n"
+    assert (root / "Procfile").read_text() == "web: gunicorn mysite.wsgi --log-file -\nrelease: python manage.py migrate --no-input\n"
 
 
 class CaseInsensitiveOs:
@@ -177,7 +177,7 @@ class CaseInsensitiveOs:
 
 
 def test_case_only_rename_goes_through_a_temporary_name(make_project, monkeypatch):
-    root = make_project({"Procfile": None, "procfile": "web: gunicorn mysite.wsgi --log-file -\n"})
+    root = make_project({"Procfile": None, "procfile": "web: gunicorn mysite.wsgi --log-file -\nrelease: python manage.py migrate --no-input\n"})
     fake = CaseInsensitiveOs()
     monkeypatch.setattr(writer, "os", fake)
     assert fix(root).exit_code == 0
@@ -485,13 +485,13 @@ def test_a_file_changed_while_writing_is_not_overwritten(make_project, monkeypat
 
 
 def test_a_read_only_file_is_left_and_the_other_fixes_apply(make_project):
-    root = make_project({"mysite/settings.py": SETTINGS_UNCAST, "Procfile": "web: gunicorn mysite.wsgi\n"})
+    root = make_project({"mysite/settings.py": SETTINGS_UNCAST, "Procfile": "web: gunicorn mysite.wsgi\nrelease: python manage.py migrate --no-input\n"})
     settings = root / "mysite/settings.py"
     settings.chmod(0o444)
     try:
         result = fix(root)
         assert settings.read_text() == SETTINGS_UNCAST
-        assert (root / "Procfile").read_text() == "web: gunicorn mysite.wsgi --log-file -\n"
+        assert (root / "Procfile").read_text() == "web: gunicorn mysite.wsgi --log-file -\nrelease: python manage.py migrate --no-input\n"
         errors = [line for line in result.stderr.splitlines() if line.startswith("djhlint: error:")]
         assert errors == ["djhlint: error: mysite/settings.py: the file is read-only; its fixes were not applied"]
         assert result.exit_code == 1

@@ -27,8 +27,8 @@ from .helpers import run_cli, snapshot
 
 DEBUG_UNCAST = SETTINGS.replace('config("DEBUG", default=False, cast=bool)', 'config("DEBUG", default=False)')
 DEBUG_CAST = SETTINGS
-PROCFILE_BARE = "web: gunicorn mysite.wsgi\n"
-PROCFILE_FIXED = "web: gunicorn mysite.wsgi --log-file -\n"
+PROCFILE_BARE = "web: gunicorn mysite.wsgi\nrelease: python manage.py migrate --no-input\n"
+PROCFILE_FIXED = "web: gunicorn mysite.wsgi --log-file -\nrelease: python manage.py migrate --no-input\n"
 SRC = str(Path(writer.__file__).resolve().parent.parent)
 
 

@@ -39,7 +39,7 @@ HOSTILE_SETTINGS = SETTINGS + (
 )
 HOSTILE_PROJECT = {
     "mysite/settings.py": HOSTILE_SETTINGS,
-    "Procfile": "web: gunicorn my\x1b[2Ksite.wsgi\n",  # DJH302 shows the line in its code frame
+    "Procfile": "web: gunicorn my\x1b[2Ksite.wsgi\nrelease: python manage.py migrate --no-input\n",  # DJH302 shows the line in its code frame
 }
 FRAME_RE = re.compile(r"^\d* *[|=]( |$)")  # a line of a code frame, or its help
 POSIX_ONLY = pytest.mark.skipif(sys.platform == "darwin", reason="macOS file systems refuse names that are not UTF-8")

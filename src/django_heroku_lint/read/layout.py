@@ -46,6 +46,7 @@ class Layout:
     requirements_errors: list[ParseError] = field(default_factory=list)
     misnamed_requirements: list[str] = field(default_factory=list)
     python_pins: list[PythonPin] = field(default_factory=list)
+    release_commands: list[str] | None = None
 
 
 # A Procfile or a version file is a few lines: past this it is not one, and parsing
@@ -70,6 +71,27 @@ def _read_web_script(project: Project, procfile: Procfile) -> None:
     found = server_in_script(web, script, text)
     if found is not None:
         procfile.processes[procfile.processes.index(web)] = found
+
+
+def release_commands(project: Project, procfile: Procfile | None) -> list[str] | None:
+    """The command lines the release process runs: its Procfile command, or, when it runs
+    a script (``release: ./release-tasks.sh``), the script's lines that are not comments.
+    ``None`` without a release process, or when its script cannot be read."""
+    release = procfile.process("release") if procfile is not None else None
+    if release is None:
+        return None
+    script = script_of(release)
+    if script is None:
+        return [release.command]
+    if script not in project.files:
+        return None
+    data = project.read(script)
+    if isinstance(data, ParseError) or len(data) > MAX_TEXT_BYTES:
+        return None
+    text = decode_text(data, script)
+    if isinstance(text, ParseError):
+        return None
+    return [line.strip() for line in split_lines(text) if line.strip() and not line.strip().startswith("#")]
 
 
 def _text(project: Project, rel: str, errors: list[ParseError]) -> str | None:
@@ -185,6 +207,7 @@ def read_layout(project: Project) -> Layout:
         requirements_errors=requirement_errors,
         misnamed_requirements=misnamed_requirements(root),
         python_pins=python_pins(project),
+        release_commands=release_commands(project, procfile),
     )
 
 

@@ -80,7 +80,7 @@ BASELINE: dict[str, str] = {
     "mysite/settings.py": SETTINGS,
     "mysite/urls.py": "urlpatterns = []\n",
     "mysite/wsgi.py": WSGI,
-    "Procfile": "web: gunicorn mysite.wsgi --log-file -\n",
+    "Procfile": "web: gunicorn mysite.wsgi --log-file -\nrelease: python manage.py migrate --no-input\n",
     ".python-version": "3.13\n",
     "requirements.txt": "Django==5.2.8\ndj-database-url==3.0.1\ngunicorn==23.0.0\npsycopg[binary]==3.2.12\npython-decouple==3.8\nwhitenoise==6.11.0\n",
 }

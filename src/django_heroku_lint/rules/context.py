@@ -42,6 +42,8 @@ class Context:
     dotenv_files: list[DotenvFile] = field(default_factory=list)  # .env files git would commit
     python_pins: list[PythonPin] = field(default_factory=list)  # in order of trust
     settings_choice: SettingsChoice | None = None  # which settings module was judged and why; empty path: none
+    # The release process's command, or the lines of the script it runs; None without one or when unreadable.
+    release_commands: list[str] | None = None
     build_root_reason: str = ""  # why a subfolder is the build root, when it is not the obvious one
     # What the suppression comments did, filled by the engine once the other rules have run
     # (for unused-noqa, DJH002, which runs last): the noqa comments naming codes in the
