@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from ..ftypes import SAFE, Diagnostic, Fix, Span
 from ..edit.intents import AddStatement
-from ..model.values import DictValue, ListValue, Literal, Value
+from ..model.values import Binding, DictValue, ListValue, Literal, Value
 from .context import Context
 from .rule import Case, Rule
 from ._values import setting, settings_span
@@ -132,6 +132,10 @@ def silenced(logging: Value) -> str | None:
     return NO_STREAM if found else None  # no handler at all: Python's last resort prints to stderr
 
 
+def _certainly_true(binding: Binding | None) -> bool:
+    return binding is not None and not binding.maybe_unset and all(isinstance(v, Literal) and v.value is True for v in binding.values)
+
+
 class ErrorsNotLogged(Rule):
     """
     ## What it does
@@ -154,7 +158,9 @@ class ErrorsNotLogged(Rule):
     `sentry_sdk.init(...)`, `rollbar.init(...)`, `bugsnag.configure(...)`, Rollbar,
     Bugsnag or Raven middleware, a `ROLLBAR`, `BUGSNAG`, `RAVEN_CONFIG` or `SENTRY_DSN`
     setting, and also for `logging.basicConfig(...)` (a stream handler on the root logger)
-    and any `LOGGING_CONFIG`. It stays silent too on a module that sets nothing, on a `LOGGING` it cannot follow (built
+    and any `LOGGING_CONFIG`; and when `DEBUG_PROPAGATE_EXCEPTIONS = True`, which hands
+    the exception to the WSGI server (gunicorn logs its traceback to stderr). It stays
+    silent too on a module that sets nothing, on a `LOGGING` it cannot follow (built
     at run time, a handler made by a factory or of a class it does not know), and it does
     not look at levels. A tracker set up outside the settings (in `wsgi.py`, an app's
     `ready()`) is invisible to it.
@@ -247,6 +253,10 @@ class ErrorsNotLogged(Rule):
     VALID = [
         Case({"mysite/settings.py": SETTINGS + "\n" + LOGGING + "\n"}),
         Case(
+            {"mysite/settings.py": SETTINGS + "\nDEBUG_PROPAGATE_EXCEPTIONS = True\n"},
+            note="the exception reaches gunicorn, which logs its traceback",
+        ),
+        Case(
             {
                 "mysite/settings.py": SETTINGS
                 + '\nLOGGING = {\n    "version": 1,\n    "disable_existing_loggers": False,\n'
@@ -277,8 +287,8 @@ class ErrorsNotLogged(Rule):
         if ctx.settings is None or not ctx.settings.complete or not ctx.settings.settings:
             return  # a module that sets nothing is no deployment to judge
         debug = setting(ctx, "DEBUG")
-        if debug is not None and not debug.maybe_unset and all(isinstance(v, Literal) and v.value is True for v in debug.values):
-            return
+        if _certainly_true(debug) or _certainly_true(setting(ctx, "DEBUG_PROPAGATE_EXCEPTIONS")):
+            return  # debug pages, or the exception reaches the WSGI server, which logs its traceback
         if any(kind == "error-tracker" for kind, _ in ctx.settings.events):
             return
         if any(setting(ctx, name) is not None for name in (*TRACKER_SETTINGS, "LOGGING_CONFIG")):
