@@ -3,9 +3,8 @@
 A rule cannot carry out an edit of Python code while it checks (it never reads files,
 and a lint run never loads LibCST), so it says what to do: ``AddKeyword``,
 ``MoveElement``, ``AddStatement`` ...  The fix stage (``fix/fixes.py``) carries each
-out later with :meth:`apply`, on the file as it is then.  There are three kinds: a
-``PythonIntent`` changes a parsed module, a ``TextIntent`` changes the text of a file,
-and a ``RewriteIntent`` gives the whole new text of a file from its bytes.
+out later with :meth:`apply`, on the file as it is then.  There are two kinds: a
+``PythonIntent`` changes a parsed module, and a ``TextIntent`` changes the text of a file.
 
 The intents here are the generic ones, made of the primitives of ``primitives.py``; a
 fix only one rule makes defines its intent in the rule's own module, from the same
@@ -50,16 +49,6 @@ class TextIntent(Intent):
     __slots__ = ()
 
     def apply(self, text: str, read: Reader, files: frozenset[str]) -> str:  # pragma: no cover - interface
-        raise NotImplementedError
-
-
-class RewriteIntent(Intent):
-    """The whole of a file, whatever its encoding, written again: ``apply`` gives the new
-    text from the file's bytes (a ``rewrite`` edit)."""
-
-    __slots__ = ()
-
-    def apply(self, data: bytes) -> str:  # pragma: no cover - interface
         raise NotImplementedError
 
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..edit.intents import PythonIntent, RewriteIntent, TextIntent
+from ..edit.intents import PythonIntent, TextIntent
 from ..edit.source import PythonSource, Reader, TextSource, Unresolvable, comments, diff_edits, load_source
-from ..ftypes import Edit, Fix, ParseError
+from ..ftypes import Fix
 
 
 def resolve(fix: Fix, read: Reader, files: frozenset[str]) -> Fix | None:
@@ -35,15 +35,7 @@ def resolve(fix: Fix, read: Reader, files: frozenset[str]) -> Fix | None:
         texts: dict[str, tuple[TextSource, str]] = {}  # path -> (original, current text)
         for intent in fix.intents:
             path = intent.target_file()
-            if isinstance(intent, RewriteIntent):
-                if path in touched or path in python_done or path in texts:
-                    raise Unresolvable("two edits of one file in one fix")
-                data = read(path)
-                if isinstance(data, ParseError):
-                    raise Unresolvable(data.reason)
-                edits.append(Edit.rewrite(path, intent.apply(data)))
-                touched.add(path)
-            elif isinstance(intent, TextIntent):
+            if isinstance(intent, TextIntent):
                 if path in touched or path in python_done or path not in files:
                     raise Unresolvable(f"no {path} to edit")
                 if path not in texts:
@@ -62,7 +54,7 @@ def resolve(fix: Fix, read: Reader, files: frozenset[str]) -> Fix | None:
                 if not (comments(source.module) - comments(new_module)) == Counter():
                     raise Unresolvable("a comment would be lost")
                 edits.extend(diff_edits(path, source.module.code, new_module.code))
-            else:  # pragma: no cover - every intent is one of the three kinds
+            else:  # pragma: no cover - every intent is one of the two kinds
                 raise Unresolvable(f"an intent of no known kind: {type(intent).__name__}")
         for path, (original, current) in texts.items():
             edits.extend(diff_edits(path, original.text, current))

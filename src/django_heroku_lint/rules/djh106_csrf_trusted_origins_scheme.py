@@ -53,7 +53,6 @@ class CsrfTrustedOriginsScheme(Rule):
     name = "csrf-trusted-origins-scheme"
     message = 'CSRF_TRUSTED_ORIGINS entry "{entry}" has no scheme: Django 4.0+ stops manage.py with 4_0.E001 and rejects posts from it (403); write "{fixed}"'
 
-
     INVALID = [
         Case(
             {"mysite/settings.py": 'CSRF_TRUSTED_ORIGINS = ["myapp.herokuapp.com"]\n'},

@@ -68,7 +68,6 @@ class SslRedirectLoop(Rule):
     name = "ssl-redirect-loop"
     message = 'SECURE_SSL_REDIRECT is on but Django never learns the request was HTTPS ({server} ignores X-Forwarded-Proto): every request redirects forever; add SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")'
 
-
     INVALID = [
         Case(
             {"mysite/settings.py": "SECURE_SSL_REDIRECT = True\n", "Procfile": UVICORN},

@@ -160,7 +160,6 @@ class StaticfilesStorageRemoved(Rule):
     name = "staticfiles-storage-removed"
     message = 'STATICFILES_STORAGE is ignored by Django 5.1+, which {file} declares: static files lose compression and cache-busting names; set the backend in STORAGES["staticfiles"]["BACKEND"] instead'
 
-
     INVALID = [
         Case(
             {"mysite/settings.py": SETTINGS},

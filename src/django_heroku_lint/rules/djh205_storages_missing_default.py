@@ -48,7 +48,6 @@ class StoragesMissingDefault(Rule):
     name = "storages-missing-default"
     message = 'STORAGES has no "default" entry: file uploads and default_storage raise InvalidStorageError; add "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}'
 
-
     INVALID = [
         Case(
             {"mysite/settings.py": "STORAGES = {\n    " + STATIC + ",\n}\n"},

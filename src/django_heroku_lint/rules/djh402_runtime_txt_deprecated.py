@@ -54,7 +54,6 @@ class RuntimeTxtDeprecated(Rule):
     name = "runtime-txt-deprecated"
     message = "runtime.txt is deprecated and Heroku will make it a build error{uv}; {remedy}"
 
-
     INVALID = [
         Case(
             {".python-version": None, "runtime.txt": "python-3.12.7\n"},
