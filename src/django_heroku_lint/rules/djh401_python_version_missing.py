@@ -3,13 +3,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..ftypes import SAFE, UNSAFE, Diagnostic, Edit, Fix, Span
+from ..read import pythons
 from .context import Context
 from .rule import TREE, Case, Rule
 
-# What Heroku's Python buildpack builds (heroku-buildpack-python, lib/python_version.sh).
-SUPPORTED = ("3.10", "3.11", "3.12", "3.13", "3.14")
-DEPRECATED = ("3.10",)
-DEFAULT = "3.14"  # Heroku's default today: pinning it changes nothing now
+# What Heroku's Python buildpack builds, from the one table of read/pythons.py.
+BUILT = tuple(f"{major}.{minor}" for (major, minor), s in sorted(pythons.PYTHONS.items()) if s.status != pythons.END_OF_LIFE)
+DEFAULT = "{}.{}".format(*pythons.DEFAULT)  # Heroku's default today: pinning it changes nothing now
 
 
 def _minor(version: str) -> int:
@@ -19,11 +19,11 @@ def _minor(version: str) -> int:
 def version_fix(ctx: Context) -> Fix:
     """Create .python-version from the project's own pin, or from Heroku's default."""
     pin = ctx.python_pins[0] if ctx.python_pins else None
-    if pin is not None and pin.version in SUPPORTED:
+    if pin is not None and pin.version in BUILT:
         version, safety = pin.version, SAFE
         message = f"create .python-version holding {version}, the version {pin.source} pins"
-    elif pin is not None and _minor(pin.version) < _minor(SUPPORTED[0]):
-        version = next(v for v in SUPPORTED if v not in DEPRECATED)
+    elif pin is not None and _minor(pin.version) < _minor(BUILT[0]):
+        version = pythons.supported()[0]
         safety = UNSAFE
         message = (
             f"create .python-version holding {version}: {pin.source} pins {pin.version}, which Heroku no longer builds, "
