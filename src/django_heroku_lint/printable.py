@@ -73,3 +73,9 @@ def relative_path(path: str, cwd: Path | None = None) -> str:
     except ValueError:
         return path
     return path if rel.startswith("..") and len(rel.split(os.sep)) > 4 else rel
+
+
+def redacted(secret: str) -> str:
+    """A secret as djhlint prints it: its first four characters and its length
+    (``djan… (50 characters)``), enough to tell which value it is without giving it away."""
+    return f"{secret[:4]}… ({len(secret)} characters)"

@@ -1,37 +1,12 @@
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ..ftypes import Diagnostic, Span
+from ..model.secrets import LOCAL_HOSTS, PUBLIC_PREFIXES, URL_PASSWORD_RE, credential_name, placeholder
 from ..model.values import DictValue, EnvRead, ListValue, Literal, Value
 from .context import Context
 from .rule import Case, Rule
-
-# Setting names that hold a credential; SECRET_KEY itself is DJH102's.
-SUFFIXES = ("_PASSWORD", "_SECRET", "_SECRET_KEY", "_SECRET_ACCESS_KEY", "_TOKEN", "_API_KEY")
-# A URL with a password in it: scheme://user:password@host, or scheme://:password@host.
-URL_PASSWORD_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/@:\s]*:([^/@\s]+)@([^/:?#\s]*)")
-# Hosts of the author's own machine or a local container: a password for them is no secret.
-LOCAL_HOSTS = ("", "localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0", "db", "postgres", "mysql", "redis", "rabbitmq")
-# Words a value holds when it stands in for the real one.
-PLACEHOLDER_WORDS = ("change", "your", "placeholder", "example", "dummy", "fake", "replace", "todo", "xxx", "***", "...", "<", "${", "{{")
-PLACEHOLDERS = ("password", "passwd", "secret", "token", "key", "test", "none", "null", "pass", "admin", "apikey", "api_key", "guest")
-# Tokens that are public by design: publishable Stripe keys (pk_live_...), Mapbox public tokens (pk.eyJ...).
-PUBLIC_PREFIXES = ("pk_", "pk.")
-
-
-def credential_name(name: str) -> bool:
-    return name != "SECRET_KEY" and name.endswith(SUFFIXES) and "PUBLIC" not in name and "PUBLISHABLE" not in name
-
-
-def placeholder(text: str) -> bool:
-    """An empty string, or one that only stands in for a real credential."""
-    lowered = text.strip().lower()
-    if not lowered or len(set(lowered)) == 1 or lowered in PLACEHOLDERS:
-        return True
-    return any(word in lowered for word in PLACEHOLDER_WORDS)
-
 
 def secret_literal(value: Value | None) -> Literal | None:
     """The literal a credential setting holds: itself, or the fallback of an env read."""
