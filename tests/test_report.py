@@ -84,8 +84,8 @@ def test_full_shows_the_line_and_a_caret_under_the_span(project):
     assert len(blocks) == len(EXPECTED)
     assert blocks[2].splitlines()[1:5] == [
         "  |",
-        '3 | SECRET_KEY = "django-insecure-abc"',
-        "  |              ^^^^^^^^^^^^^^^^^^^^^ DJH102",
+        '3 | SECRET_KEY = "djan… (19 characters)"',  # a secret in the source line is redacted
+        "  |              ^^^^^^^^^^^^^^^^^^^^^^^ DJH102",
         "  |",
     ]
     assert blocks[2].splitlines()[5].startswith("  = help: read SECRET_KEY from the environment")

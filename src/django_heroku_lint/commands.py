@@ -169,6 +169,7 @@ def check(options: CheckOptions) -> int:
         fmt = "json" if options.output_format in EDIT_FORMATS else "text"
         return print_settings(options.paths, options.settings_module, fmt, options.verbose, cache=not options.no_cache, cache_dir=options.cache_dir)
     fixed, internal_error, replay, wrote = 0, False, None, False
+    secrets: set[str] = set()
     try:
         with _one_line_errors(options.verbose):
             from .discover.projects import find_projects
@@ -202,12 +203,13 @@ def check(options: CheckOptions) -> int:
 
                 if options.fix and not options.diff and sweep_leftovers(result):
                     result = lint(engine_options)  # a file a killed run left aside is back
+                secrets = known_secrets(result)  # before the fixes: the lines a diff removes hold them
                 outcome = run_fixes(result, engine_options, unsafe=options.unsafe_fixes, write_files=not options.diff)
                 for message in outcome.errors:
                     error(message)
                 internal_error = outcome.internal_error
                 if options.diff:
-                    write(render_diff(outcome.changes))
+                    write(render_diff(outcome.changes, secrets))
                     if not options.quiet:
                         count = outcome.fixed
                         say(f"Would fix {count} problem{'s' if count != 1 else ''}." if count else "No fixes to apply.")
@@ -225,16 +227,17 @@ def check(options: CheckOptions) -> int:
                 resolve_all(result)
     except _Reported:
         return EXIT_ERROR
-    from .report.formats import COLOR_FORMATS, guess_note, render, summary, use_color
+    from .report.formats import COLOR_FORMATS, guess_note, redact, render, summary, use_color
     from .report.formats import statistics as statistics_report
     from .rules.registry import ALL_RULES
 
-    diagnostics = result.diagnostics
+    secrets = secrets | known_secrets(result)  # a secret is printed redacted in every format
+    diagnostics = redact(result.diagnostics, secrets)
     color = options.output_format in COLOR_FORMATS and use_color(sys.stdout)
     if options.statistics:
         out = statistics_report(diagnostics, options.output_format, color=color, unsafe_fixes=options.unsafe_fixes)
     else:
-        out = render(diagnostics, options.output_format, ALL_RULES, color=color, unsafe_fixes=options.unsafe_fixes)
+        out = render(diagnostics, options.output_format, ALL_RULES, color=color, unsafe_fixes=options.unsafe_fixes, secrets=secrets)
     lines = []
     if not options.quiet:
         for project in result.projects:  # a choice of settings module that rests on a guess is named
@@ -251,6 +254,13 @@ def check(options: CheckOptions) -> int:
     if replay is not None:
         replay.store(diagnostics, out, lines, code)
     return code
+
+
+def known_secrets(result: Any) -> set[str]:
+    """The literal secrets the settings of a run's projects hold (see :mod:`model.secrets`)."""
+    from .model.secrets import secret_values
+
+    return {secret for project in result.projects for secret in secret_values(project.context.settings)}
 
 
 def _print(out: str, lines: list[str]) -> None:

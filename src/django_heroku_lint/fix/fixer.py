@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -433,10 +433,16 @@ def resolve_all(result: LintResult) -> None:
 # ---------------------------------------------------------------------- diffs
 
 
-def render_diff(changes: list[tuple[Path, FileChange]]) -> str:
+def render_diff(changes: list[tuple[Path, FileChange]], secrets: Collection[str] = ()) -> str:
     """A unified diff of the changes, in git's format (renames, new and deleted files
     included; a file with NUL bytes on either side, such as UTF-16, shows as binary, as
-    in git; a file name with a control character is quoted, as in git)."""
+    in git; a file name with a control character is quoted, as in git).
+
+    A line holding a secret (one of ``secrets``, a URL's password, what a line assigns to
+    a secret's name) shows it redacted, removed and context lines alike: a diff goes to
+    CI logs, and one that redacts a line is for reading, not for ``git apply``."""
+    from ..model.secrets import dotenv_file, redact_text
+
     out: list[str] = []
     for root, change in changes:
         new_name = relative_path(str(root / change.path))
@@ -458,10 +464,13 @@ def render_diff(changes: list[tuple[Path, FileChange]]) -> str:
             continue
         old_lines = old_text.splitlines(keepends=True)
         new_lines = new_text.splitlines(keepends=True)
+        dotenv = dotenv_file(change.path)
         for line in difflib.unified_diff(old_lines, new_lines, from_name, to_name, n=3):
             if line.startswith(("---", "+++", "@@")):
                 out.append(line if line.endswith("\n") else line + "\n")
-            elif line.endswith("\n") or line.endswith("\r"):
+                continue
+            line = line[0] + redact_text(line[1:], secrets, dotenv)
+            if line.endswith("\n") or line.endswith("\r"):
                 out.append(line)
             else:
                 out.append(line + "\n\\ No newline at end of file\n")
