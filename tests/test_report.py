@@ -353,6 +353,22 @@ def test_statistics_counts_and_json(project):
     assert rows[0] == {"code": "DJH101", "name": "allowed-hosts-wildcard", "count": 1, "fixable": False}
 
 
+def test_statistics_in_each_format_it_serves(project):
+    rows = json.loads(run(project, "--statistics", "--output-format", "json"))
+    assert [row["code"] for row in rows] == ["DJH101", "DJH102", "DJH103", "DJH302", "DJH401"]
+    assert all(set(row) == {"code", "name", "count", "fixable"} for row in rows)
+    assert [json.loads(line) for line in run(project, "--statistics", "--output-format", "json-lines").splitlines()] == rows
+    assert run(project, "--statistics", "--output-format", "full") == run(project, "--statistics")
+
+
+@pytest.mark.parametrize("fmt", ["github", "sarif", "gitlab", "junit"])
+def test_statistics_refuses_a_format_it_cannot_serve(project, fmt):
+    result = run_cli(["--statistics", "--output-format", fmt], cwd=project)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == f"djhlint: error: --statistics cannot be combined with --output-format {fmt}; use concise, full, json or json-lines\n"
+
+
 # --------------------------------------------------------------------------- the module itself
 
 

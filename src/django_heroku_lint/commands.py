@@ -25,6 +25,8 @@ EXIT_CLEAN, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
 EDIT_FORMATS = ("json", "json-lines")  # formats that print each fix's edits
 # The output formats, spelled out so that `djhlint --help` does not import the reporters.
 FORMATS = ("concise", "full", "json", "json-lines", "github", "sarif", "gitlab", "junit")
+# The formats --statistics prints in: a table for a terminal, JSON for programs.
+STATISTICS_FORMATS = ("concise", "full", "json", "json-lines")
 
 
 def split_codes(values: tuple[str, ...] | list[str]) -> list[str] | None:
@@ -165,6 +167,9 @@ def check(options: CheckOptions) -> int:
     """``djhlint check``: lint, maybe fix, print; returns the exit code."""
     if options.explain:
         return print_rule(options.explain)
+    if options.statistics and options.output_format not in STATISTICS_FORMATS:
+        error(f"--statistics cannot be combined with --output-format {options.output_format}; use {', '.join(STATISTICS_FORMATS[:-1])} or {STATISTICS_FORMATS[-1]}")
+        return EXIT_ERROR
     if options.show_settings:
         fmt = "json" if options.output_format in EDIT_FORMATS else "text"
         return print_settings(options.paths, options.settings_module, fmt, options.verbose, cache=not options.no_cache, cache_dir=options.cache_dir)

@@ -524,10 +524,16 @@ def statistics_rows(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = Fals
 def statistics(
     diagnostics: Sequence[Diagnostic], fmt: str = "concise", *, color: bool = False, unsafe_fixes: bool = False
 ) -> str:
-    """``--statistics``: ``count<TAB>code<TAB>[*] name``, or a JSON array for the JSON formats."""
+    """``--statistics``: ``count<TAB>code<TAB>[*] name`` for ``concise`` and ``full``; for
+    ``json`` an array of ``{"code", "name", "count", "fixable"}``, for ``json-lines`` those
+    objects one a line.  The other formats have no place for it (the CLI refuses them)."""
     rows = statistics_rows(diagnostics, unsafe_fixes)
-    if fmt in ("json", "json-lines"):
-        return json.dumps(rows, indent=2 if fmt == "json" else None, ensure_ascii=False) + "\n"
+    if fmt == "json":
+        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "json-lines":
+        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    if fmt not in COLOR_FORMATS:
+        raise ValueError(f"--statistics has no {fmt!r} format")
     if not rows:
         return ""
     paint = Style(color)
