@@ -310,3 +310,54 @@ def test_a_noqa_for_a_rule_per_file_ignores_silences_is_unused(make_project):
         }
     )
     assert diagnostics(root, cache=False) == [("DJH002", "mysite/settings.py", 1)]
+
+
+# --------------------------------------------------------------------------- --show-settings
+
+
+SHOW_SETTINGS_CONFIG = """\
+[tool.djhlint]
+settings-module = "mysite.settings"
+ignore = ["DJH110", "whitenoise-missing"]
+exclude = ["scripts/*"]
+
+[tool.djhlint.per-file-ignores]
+"Procfile" = ["DJH302"]
+"""
+
+
+def test_show_settings_prints_djhlints_resolved_configuration(make_project):
+    """As ruff's `--show-settings`: the linter's configuration for the project, not the Django settings."""
+    root = make_project({"pyproject.toml": SHOW_SETTINGS_CONFIG})
+    result = run_cli(["--show-settings", "--select", "DJH1,DJH201"], cwd=root)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "Resolved settings for: .",
+        "Settings path: pyproject.toml",
+        "",
+        'build-root = "."',
+        'settings-module = "mysite.settings"  # settings-module in pyproject.toml',
+        'select = ["DJH101", "DJH102", "DJH103", "DJH104", "DJH105", "DJH106", "DJH107", "DJH108", "DJH109", "DJH110", "DJH111", "DJH112", "DJH201"]',
+        'ignore = ["DJH110", "whitenoise-missing"]',
+        'exclude = ["scripts/*"]',
+        'per-file-ignores = {"Procfile": ["DJH302"]}',
+        'output-format = "concise"',
+        'cache-dir = ".djhlint_cache"',
+    ]
+    assert "SECRET_KEY" not in result.stdout  # the Django settings are `djhlint settings`
+
+
+def test_show_settings_names_the_guess_the_cache_and_json(make_project, tmp_path):
+    root = make_project()
+    result = run_cli(["--show-settings", "--no-cache", "--output-format", "json", str(root)], cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    (shown,) = json.loads(result.stdout)
+    assert shown["build_root"] == str(root) and shown["config_file"] is None
+    assert shown["settings_module"] == "mysite.settings" and shown["settings_module_source"].startswith("found: ")
+    assert shown["cache_dir"] is None and shown["output_format"] == "json" and "DJH002" in shown["select"]
+    assert run_cli(["--show-settings", "--ignore", "DJH999", str(root)]).exit_code == 2  # a bad code, as a check run says
+
+
+def test_help_says_what_show_settings_shows():
+    result = run_cli(["check", "--help"])
+    assert "resolved configuration" in " ".join(result.stdout.split())

@@ -112,11 +112,6 @@ def test_the_settings_command_redacts_secrets(leaky, fmt):
         assert "redis.example.com:6379/0" in settings["CACHES"]["description"]  # only the password goes
 
 
-def test_show_settings_redacts_secrets(leaky):
-    result = run_cli(["--no-cache", "--show-settings", str(leaky)])
-    no_secret(result.stdout, result.stderr)
-
-
 def test_a_diff_and_its_summary_redact_the_secret_the_fix_moves(leaky):
     result = run_cli(["--no-cache", "--diff", "--unsafe-fixes", str(leaky)])
     assert result.exit_code == 1, result.output

@@ -126,10 +126,12 @@ def test_split_settings_text(split):
     assert out.index("Deployment settings:") < out.index("Other settings:") < out.index("  ROOT_URLCONF")
 
 
-def test_show_settings_on_check_is_the_same_view(split):
-    assert run_cli(["--show-settings"], cwd=split).stdout == run_cli(["settings"], cwd=split).stdout
+def test_show_settings_on_check_is_djhlints_configuration_not_this_view(split):
+    """As in ruff, `--show-settings` shows the linter's resolved settings (see test_cli.py); this view is `djhlint settings`."""
+    assert run_cli(["--show-settings"], cwd=split).stdout != run_cli(["settings"], cwd=split).stdout
     shown = run_cli(["check", "--show-settings", "--output-format", "json"], cwd=split)
     assert shown.exit_code == 0 and json.loads(shown.stdout)[0]["settings_module"] == "mysite.settings.production"
+    assert "chain" not in json.loads(shown.stdout)[0]
 
 
 def test_settings_module_named_by_wsgi(make_project):

@@ -72,7 +72,8 @@ def main() -> None:
 @click.option(
     "--show-settings",
     is_flag=True,
-    help="Print the settings djhlint judges and what it believes they hold, then exit (as `djhlint settings`).",
+    help="Print djhlint's resolved configuration for each project (the config file, build root, settings module, "
+    "rules, output format, cache), then exit; the Django settings djhlint judges are `djhlint settings`.",
 )
 @click.option("--settings-module", metavar="MODULE", help="The deployed settings module (dotted), instead of guessing it.")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")

@@ -171,8 +171,7 @@ def check(options: CheckOptions) -> int:
         error(f"--statistics cannot be combined with --output-format {options.output_format}; use {', '.join(STATISTICS_FORMATS[:-1])} or {STATISTICS_FORMATS[-1]}")
         return EXIT_ERROR
     if options.show_settings:
-        fmt = "json" if options.output_format in EDIT_FORMATS else "text"
-        return print_settings(options.paths, options.settings_module, fmt, options.verbose, cache=not options.no_cache, cache_dir=options.cache_dir)
+        return print_configuration(options)
     fixed, internal_error, replay, wrote = 0, False, None, False
     secrets: set[str] = set()
     try:
@@ -413,6 +412,79 @@ def print_settings(
     except _Reported:
         return EXIT_ERROR
     write(render([result.context for result in results], fmt))
+    return EXIT_CLEAN
+
+
+def print_configuration(options: CheckOptions) -> int:
+    """``--show-settings``: the configuration a check run resolves for each project (the file
+    it came from, the build root, the settings module, the rules, the output and the cache),
+    as ruff's ``--show-settings`` shows its own; JSON with ``--output-format json``."""
+    import json
+
+    from .engine import Options, configurations
+    from .printable import relative_path
+    from .store import CACHE_DIR_NAME
+
+    try:
+        with _one_line_errors(options.verbose):
+            found = configurations(
+                Options(
+                    paths=list(options.paths) or ["."],
+                    select=split_codes(options.select),
+                    ignore=split_codes(options.ignore),
+                    settings_module=options.settings_module,
+                    cache=not options.no_cache,
+                    cache_dir=options.cache_dir,
+                )
+            )
+    except _Reported:
+        return EXIT_ERROR
+    shown: list[dict[str, Any]] = []
+    for result, config, codes in found:
+        project, choice = result.project, result.context.settings_choice
+        if options.settings_module:
+            module, how = options.settings_module, "--settings-module"
+        elif config.settings_module:
+            module, how = config.settings_module, f"settings-module in {relative_path(config.source or '')}"
+        elif choice is not None and choice.path:
+            module, how = choice.module, (f"guessed among {len(choice.candidates)} candidates: " if choice.guessed else "found: ") + choice.reason
+        else:
+            module, how = None, choice.reason if choice is not None else "no settings module found"
+        cache = None if options.no_cache else options.cache_dir or str(project.build_root / CACHE_DIR_NAME)
+        shown.append(
+            {
+                "build_root": str(project.build_root),
+                "config_file": config.source,
+                "settings_module": module,
+                "settings_module_source": how,
+                "select": codes,
+                "ignore": sorted(set(split_codes(options.ignore) or []) | set(config.ignore)),
+                "exclude": list(config.exclude),
+                "per_file_ignores": {pattern: list(codes) for pattern, codes in config.per_file_ignores.items()},
+                "output_format": options.output_format,
+                "cache_dir": cache,
+            }
+        )
+    if options.output_format in EDIT_FORMATS:
+        write(json.dumps(shown, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_CLEAN
+    blocks = []
+    for item in shown:
+        lines = [
+            f"Resolved settings for: {relative_path(item['build_root'])}",
+            f"Settings path: {relative_path(item['config_file']) if item['config_file'] else '(none: the defaults)'}",
+            "",
+            f"build-root = {json.dumps(relative_path(item['build_root']))}",
+            f"settings-module = {json.dumps(item['settings_module'])}  # {item['settings_module_source']}",
+            f"select = {json.dumps(item['select'])}",
+            f"ignore = {json.dumps(item['ignore'])}",
+            f"exclude = {json.dumps(item['exclude'])}",
+            f"per-file-ignores = {json.dumps(item['per_file_ignores'])}",
+            f"output-format = {json.dumps(item['output_format'])}",
+            f"cache-dir = {json.dumps(relative_path(item['cache_dir']) if item['cache_dir'] else None)}" + ("  # --no-cache" if item["cache_dir"] is None else ""),
+        ]
+        blocks.append("\n".join(printable(line) for line in lines))
+    write("\n\n".join(blocks) + "\n")
     return EXIT_CLEAN
 
 
