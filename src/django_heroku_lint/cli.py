@@ -81,6 +81,17 @@ def main() -> None:
 @click.option("--fix", is_flag=True, help="Apply the safe fixes, then report what remains.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply (with --fix or --diff) and mark the unsafe fixes.")
 @click.option("--diff", is_flag=True, help="Print a diff of what the fixes would change and write nothing; exit 1 if there is any.")
+@click.option(
+    "--show-fixes",
+    is_flag=True,
+    help="After the summary, list per file the problems --fix fixed (without --fix: would fix), rule by rule.",
+)
+@click.option(
+    "--output-file",
+    type=click.Path(dir_okay=False),
+    metavar="PATH",
+    help="Write the report (and the summary) to PATH instead of stdout and stderr; the exit code is the same.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary line.")
 @click.option("-v", "--verbose", is_flag=True, help="Say on stderr which settings module was judged and why; show tracebacks.")
 def check(**params: Any) -> None:

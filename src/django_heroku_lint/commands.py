@@ -153,6 +153,8 @@ class CheckOptions:
     fix: bool = False
     unsafe_fixes: bool = False
     diff: bool = False
+    show_fixes: bool = False
+    output_file: str | None = None
     quiet: bool = False
     verbose: bool = False
 
@@ -173,6 +175,7 @@ def check(options: CheckOptions) -> int:
     if options.show_settings:
         return print_configuration(options)
     fixed, internal_error, replay, wrote = 0, False, None, False
+    applied: list[Any] = []  # the diagnostics --fix fixed
     secrets: set[str] = set()
     try:
         with _one_line_errors(options.verbose):
@@ -187,7 +190,7 @@ def check(options: CheckOptions) -> int:
                 stored = replay.lookup() if replay is not None else None
                 if stored is not None:
                     out, lines, code = stored
-                    _print(out, lines)
+                    _print(out, lines, options.output_file)
                     return code
             from .engine import LintResult, Options, lint, lint_project
 
@@ -213,12 +216,16 @@ def check(options: CheckOptions) -> int:
                     error(message)
                 internal_error = outcome.internal_error
                 if options.diff:
-                    write(render_diff(outcome.changes, secrets))
+                    lines = []
                     if not options.quiet:
                         count = outcome.fixed
-                        say(f"Would fix {count} problem{'s' if count != 1 else ''}." if count else "No fixes to apply.")
+                        if options.show_fixes and count:  # the same count, then rule by rule
+                            lines += fixes_by_file(outcome.applied, would=True)
+                        else:
+                            lines.append(f"Would fix {count} problem{'s' if count != 1 else ''}." if count else "No fixes to apply.")
+                    _print(render_diff(outcome.changes, secrets), lines, options.output_file)
                     return EXIT_ERROR if internal_error else EXIT_PROBLEMS if outcome.changes else EXIT_CLEAN
-                fixed, wrote = outcome.fixed, bool(outcome.changes)
+                fixed, wrote, applied = outcome.fixed, bool(outcome.changes), outcome.applied
                 if outcome.changes or outcome.errors:
                     # What is on disk now: what was written, read back, and for a file that
                     # could not be written (another run fixed it first, say), what it holds.
@@ -248,11 +255,16 @@ def check(options: CheckOptions) -> int:
             choice = project.context.settings_choice
             if choice is not None and choice.path and choice.guessed:
                 lines.append(guess_note(project.context.build_root, choice.module, choice.candidates))
+        if options.show_fixes:  # what --fix fixed, or, without it, what it would fix; then the summary, as in ruff
+            from .report.formats import fixable
+
+            shown = applied if options.fix else [d for d in diagnostics if fixable(d, options.unsafe_fixes)]
+            lines += fixes_by_file(shown, would=not options.fix)
         lines += summary(diagnostics, options.unsafe_fixes, fixed).split("\n")
     code = EXIT_PROBLEMS if diagnostics and not options.exit_zero else EXIT_CLEAN
     if wrote and options.exit_non_zero_on_fix:  # a file the fix created is not yet in the commit
         code = EXIT_PROBLEMS
-    _print(out, lines)
+    _print(out, lines, options.output_file)
     if internal_error:
         return EXIT_ERROR
     if replay is not None:
@@ -267,11 +279,61 @@ def known_secrets(result: Any) -> set[str]:
     return {secret for project in result.projects for secret in secret_values(project.context.settings)}
 
 
-def _print(out: str, lines: list[str]) -> None:
-    """The output of a check run: the diagnostics on stdout, the summary lines on stderr."""
-    write(out)
-    for line in lines:
-        say(line)
+def fixes_by_file(fixed: list[Any], would: bool = False) -> list[str]:
+    """``--show-fixes``, shaped as ruff's: ``Fixed 3 problems:``, then each file and how many
+    problems of each rule were fixed in it (the most first); nothing when nothing was."""
+    from collections import Counter
+
+    from .printable import relative_path
+
+    if not fixed:
+        return []
+    total = len(fixed)
+    by_file: dict[str, Counter[tuple[str, str]]] = {}
+    for d in fixed:
+        by_file.setdefault(relative_path(d.path), Counter())[(d.code, d.name)] += 1
+    width = max(len(str(n)) for counts in by_file.values() for n in counts.values())
+    lines = [f"{'Would fix' if would else 'Fixed'} {total} problem{'s' if total != 1 else ''}:"]
+    for path in sorted(by_file):
+        lines.append(f"- {path}:")
+        for (code, name), n in sorted(by_file[path].items(), key=lambda item: (-item[1], item[0])):
+            lines.append(f"    {n:>{width}} × {code} ({name})")
+    return lines
+
+
+def _print(out: str, lines: list[str], output_file: str | None = None) -> None:
+    """The output of a check run: the diagnostics on stdout, the summary lines on stderr;
+    both into ``output_file`` instead (``--output-file``), as ruff does."""
+    if output_file is None:
+        write(out)
+        for line in lines:
+            say(line)
+        return
+    write_output_file(output_file, out + "".join(printable(line) + "\n" for line in lines))
+
+
+def write_output_file(path: str, text: str) -> None:
+    """Write ``--output-file``: created (with its folders) or truncated, a plain write to the
+    user's own path.  Opened without blocking, so that a FIFO nobody reads is an error, not
+    a hang; :class:`OutputError` (exit code 2) when it cannot be written."""
+    import fcntl
+
+    try:
+        folder = os.path.dirname(path)
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0), 0o666)
+    except OSError as exc:
+        raise OutputError(f"{path}: {exc.strerror or exc}") from exc
+    try:
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)  # a reader is there: wait for it
+        data = text.encode("utf-8", "surrogateescape")
+        while data:
+            data = data[os.write(fd, data) :]
+    except OSError as exc:
+        raise OutputError(f"{path}: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
 
 
 # ---------------------------------------------------------------------- replaying a check run
@@ -312,7 +374,7 @@ class Replay:
             __version__,
             _code_stamp(),
             [options.paths, options.select, options.ignore, options.exit_zero, options.output_format, options.statistics],
-            [options.settings_module, options.cache_dir, options.unsafe_fixes, options.quiet],
+            [options.settings_module, options.cache_dir, options.unsafe_fixes, options.quiet, options.show_fixes],
             os.getcwd(),
             [os.environ.get(name) for name in REPLAY_ENV],
             tty,

@@ -345,6 +345,7 @@ class FixOutcome:
 
     changes: list[tuple[Path, FileChange]] = field(default_factory=list)
     fixed: int = 0
+    applied: list[Diagnostic] = field(default_factory=list)  # the diagnostics fixed (``fixed`` of them)
     errors: list[str] = field(default_factory=list)
     internal_error: bool = False
 
@@ -404,7 +405,9 @@ def run_fixes(result: LintResult, relint: Relint, unsafe: bool = False, write_fi
                 claimed.add(_real(root / change.origin))
         outcome.errors.extend(dict.fromkeys(write_errors))
         # A fix counts once its files are written (a file renamed away counts by its new name too).
-        outcome.fixed += sum(1 for _, fix in plan.applied if _files_of(fix) <= written)
+        done = [diagnostic for diagnostic, fix in plan.applied if _files_of(fix) <= written]
+        outcome.fixed += len(done)
+        outcome.applied += done
     return outcome
 
 
