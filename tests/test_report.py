@@ -392,14 +392,12 @@ def test_reporters_do_not_import_libcst():
     assert out.stdout.strip() == "False"
 
 
-def test_the_readme_shows_real_full_output(make_project):
-    """The `full` example in the README is what djhlint prints for that project."""
-    from django_heroku_lint.rules._baseline import SETTINGS as BASELINE_SETTINGS
+def test_the_readme_shows_real_full_output(tmp_path):
+    """The `full` example in the README is what djhlint prints for the shipped project it names."""
+    import shutil
 
-    settings = BASELINE_SETTINGS.replace('SECRET_KEY = config("SECRET_KEY")', 'SECRET_KEY = "django-insecure-abc"').replace(
-        'ALLOWED_HOSTS = config("ALLOWED_HOSTS", default="localhost", cast=Csv())', 'ALLOWED_HOSTS = ["*"]  # temporary'
-    )
-    root = make_project({"mysite/settings.py": settings, "Procfile": "web: gunicorn mysite.wsgi\n"})
+    root = tmp_path / "split-settings"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples" / "split-settings", root, ignore=shutil.ignore_patterns(".djhlint_cache"))
     result = run_cli(["--output-format", "full"], cwd=root)
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     example = readme.split("$ djhlint --output-format full\n", 1)[1].split("```", 1)[0]
