@@ -356,6 +356,8 @@ def test_show_settings_names_the_guess_the_cache_and_json(make_project, tmp_path
     assert shown["settings_module"] == "mysite.settings" and shown["settings_module_source"].startswith("found: ")
     assert shown["cache_dir"] is None and shown["output_format"] == "json" and "DJH002" in shown["select"]
     assert run_cli(["--show-settings", "--ignore", "DJH999", str(root)]).exit_code == 2  # a bad code, as a check run says
+    lines = run_cli(["--show-settings", "--no-cache", "--output-format", "json-lines", str(root)], cwd=tmp_path).stdout.splitlines()
+    assert [json.loads(line) for line in lines] == [{**shown, "output_format": "json-lines"}]
 
 
 def test_help_says_what_show_settings_shows():

@@ -126,6 +126,14 @@ def test_fix_and_verbose_print_no_secret(leaky):
     no_secret(result.stdout, result.stderr)
 
 
+def test_an_output_file_holds_no_secret(leaky, tmp_path):
+    target = tmp_path / "report.txt"
+    for args in (["--output-format", "full"], ["--diff", "--unsafe-fixes"], ["--show-fixes", "--output-format", "json"]):
+        result = run_cli(["--no-cache", "--output-file", str(target), *args, str(leaky)])
+        assert result.exit_code == 1 and target.read_text()
+        no_secret(target.read_text(), result.stdout, result.stderr)
+
+
 def test_a_replayed_run_prints_no_secret(leaky):
     first = run_cli(["--output-format", "full", str(leaky)])
     second = run_cli(["--output-format", "full", str(leaky)])

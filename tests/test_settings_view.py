@@ -200,10 +200,15 @@ def test_explain():
     assert explain(None) == "unset"
 
 
-def test_the_readme_example_is_real_output(split):
+def test_the_readme_example_is_real_output(tmp_path):
+    """The README's example is `djhlint settings` run in the shipped examples/split-settings."""
+    import shutil
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    repo = Path(__file__).resolve().parent.parent
+    split = tmp_path / "split-settings"
+    shutil.copytree(repo / "examples" / "split-settings", split, ignore=shutil.ignore_patterns(".djhlint_cache"))
+    readme = (repo / "README.md").read_text(encoding="utf-8")
     example = readme.split("$ djhlint settings\n", 1)[1].split("```", 1)[0]
     out = run_cli(["settings"], cwd=split).stdout.splitlines()
     shown = [line for line in example.splitlines() if line.strip() != "..."]

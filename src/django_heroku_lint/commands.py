@@ -527,8 +527,11 @@ def print_configuration(options: CheckOptions) -> int:
                 "cache_dir": cache,
             }
         )
-    if options.output_format in EDIT_FORMATS:
+    if options.output_format == "json":
         write(json.dumps(shown, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_CLEAN
+    if options.output_format == "json-lines":
+        write("".join(json.dumps(item, ensure_ascii=False) + "\n" for item in shown))
         return EXIT_CLEAN
     blocks = []
     for item in shown:

@@ -57,7 +57,7 @@ from typing import Any
 
 from ..ftypes import Span
 from ..model.modules import HOW_TO_TELL
-from ..model.secrets import redact_value, secret_name
+from ..model.secrets import redact_text, redact_value, secret_name
 from ..model.values import Binding, DictValue, EnvRead, ListValue, Literal, Unknown, Value
 from ..rules.context import Context
 from ..printable import printable, relative_path
@@ -267,7 +267,7 @@ def _redacted(settings: dict[str, Binding]) -> dict[str, Binding]:
 def project_data(context: Context) -> dict[str, Any]:
     """The documented JSON object for one project (see the module's docstring)."""
     model = context.settings
-    errors = [{"location": _location(e.span), "reason": e.reason} for e in context.parse_errors]
+    errors = [{"location": _location(e.span), "reason": redact_text(e.reason)} for e in context.parse_errors]
     data: dict[str, Any] = {
         "build_root": context.build_root,
         "project_dir": context.project_dir,
@@ -357,7 +357,7 @@ def _project_text(context: Context) -> str:
             out += _settings_text([(name, settings[name]) for name in others], where)
     if context.parse_errors:
         out += ["", "Files djhlint could not read:"]
-        out += [f"  {where(e.span)}:{e.span.col}: {e.reason}" for e in context.parse_errors]
+        out += [f"  {where(e.span)}:{e.span.col}: {redact_text(e.reason)}" for e in context.parse_errors]
     return "\n".join(printable(line) for line in out)  # names and values from the repository, one line each
 
 
