@@ -310,3 +310,116 @@ def test_a_noqa_for_a_rule_per_file_ignores_silences_is_unused(make_project):
         }
     )
     assert diagnostics(root, cache=False) == [("DJH002", "mysite/settings.py", 1)]
+
+
+# --------------------------------------------------------------------------- --show-settings
+
+
+SHOW_SETTINGS_CONFIG = """\
+[tool.djhlint]
+settings-module = "mysite.settings"
+ignore = ["DJH110", "whitenoise-missing"]
+exclude = ["scripts/*"]
+
+[tool.djhlint.per-file-ignores]
+"Procfile" = ["DJH302"]
+"""
+
+
+def test_show_settings_prints_djhlints_resolved_configuration(make_project):
+    """As ruff's `--show-settings`: the linter's configuration for the project, not the Django settings."""
+    root = make_project({"pyproject.toml": SHOW_SETTINGS_CONFIG})
+    result = run_cli(["--show-settings", "--select", "DJH1,DJH201"], cwd=root)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "Resolved settings for: .",
+        "Settings path: pyproject.toml",
+        "",
+        'build-root = "."',
+        'settings-module = "mysite.settings"  # settings-module in pyproject.toml',
+        'select = ["DJH101", "DJH102", "DJH103", "DJH104", "DJH105", "DJH106", "DJH107", "DJH108", "DJH109", "DJH110", "DJH111", "DJH112", "DJH201"]',
+        'ignore = ["DJH110", "whitenoise-missing"]',
+        'exclude = ["scripts/*"]',
+        'per-file-ignores = {"Procfile": ["DJH302"]}',
+        'output-format = "concise"',
+        'cache-dir = ".djhlint_cache"',
+    ]
+    assert "SECRET_KEY" not in result.stdout  # the Django settings are `djhlint settings`
+
+
+def test_show_settings_names_the_guess_the_cache_and_json(make_project, tmp_path):
+    root = make_project()
+    result = run_cli(["--show-settings", "--no-cache", "--output-format", "json", str(root)], cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    (shown,) = json.loads(result.stdout)
+    assert shown["build_root"] == str(root) and shown["config_file"] is None
+    assert shown["settings_module"] == "mysite.settings" and shown["settings_module_source"].startswith("found: ")
+    assert shown["cache_dir"] is None and shown["output_format"] == "json" and "DJH002" in shown["select"]
+    assert run_cli(["--show-settings", "--ignore", "DJH999", str(root)]).exit_code == 2  # a bad code, as a check run says
+    lines = run_cli(["--show-settings", "--no-cache", "--output-format", "json-lines", str(root)], cwd=tmp_path).stdout.splitlines()
+    assert [json.loads(line) for line in lines] == [{**shown, "output_format": "json-lines"}]
+
+
+def test_help_says_what_show_settings_shows():
+    result = run_cli(["check", "--help"])
+    assert "resolved configuration" in " ".join(result.stdout.split())
+
+
+# --------------------------------------------------------------------------- --show-fixes and --output-file
+
+# Two safe fixes in two files: the web process gets --log-file -, runtime.txt becomes .python-version.
+FIXABLE = {"Procfile": "web: gunicorn mysite.wsgi\nrelease: python manage.py migrate --no-input\n", ".python-version": None, "runtime.txt": "python-3.12.7\n"}
+FIXES_BY_FILE = ["- Procfile:", "    1 × DJH302 (procfile-log-file-missing)", "- runtime.txt:", "    1 × DJH402 (runtime-txt-deprecated)"]
+
+
+def test_show_fixes_lists_what_fix_fixed_per_file_as_ruff_does(make_project):
+    root = make_project(FIXABLE)
+    result = run_cli(["--no-cache", "--fix", "--show-fixes"], cwd=root)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == ["Fixed 2 problems:", *FIXES_BY_FILE, "Found 2 problems (2 fixed, 0 remaining)."]
+    assert (root / ".python-version").read_text() == "3.12\n"
+
+
+def test_show_fixes_without_fix_lists_what_fix_would_fix(make_project):
+    root = make_project(FIXABLE)
+    result = run_cli(["--no-cache", "--show-fixes"], cwd=root)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == ["Would fix 2 problems:", *FIXES_BY_FILE, "Found 2 problems in 2 files.", "[*] 2 fixable with the `--fix` option."]
+    diff = run_cli(["--no-cache", "--diff", "--show-fixes"], cwd=root)
+    assert diff.exit_code == 1 and diff.stderr.splitlines() == ["Would fix 2 problems:", *FIXES_BY_FILE]
+    assert (root / "runtime.txt").exists()  # nothing written
+    replayed = run_cli(["--show-fixes"], cwd=root), run_cli(["--show-fixes"], cwd=root)
+    assert replayed[0].stderr == replayed[1].stderr == result.stderr
+    assert run_cli([], cwd=root).stderr.splitlines()[0] == "Found 2 problems in 2 files."  # a replay keyed without --show-fixes
+
+
+def test_output_file_takes_the_report_and_the_summary(make_project, tmp_path):
+    root = make_project(FIXABLE)
+    target = tmp_path / "reports" / "djhlint.json"  # its folder is created, as ruff does
+    result = run_cli(["--no-cache", "--output-format", "json", "--output-file", str(target)], cwd=root)
+    assert result.exit_code == 1  # the exit code is unchanged
+    assert result.stdout == "" and result.stderr == ""
+    text = target.read_text()
+    report, summary = text.split("\n]\n")
+    assert [item["code"] for item in json.loads(report + "]")] == ["DJH302", "DJH402"]
+    assert summary == "Found 2 problems in 2 files.\n[*] 2 fixable with the `--fix` option.\n"
+    assert run_cli(["--quiet", "--output-file", str(target)], cwd=root).exit_code == 1
+    assert target.read_text().splitlines()[0].startswith("Procfile:1:6: DJH302")  # overwritten, not appended to
+    fixed = run_cli(["--fix", "--output-file", str(target)], cwd=root)
+    assert fixed.exit_code == 0 and target.read_text() == "Found 2 problems (2 fixed, 0 remaining).\n"
+
+
+def test_an_output_file_nobody_reads_or_that_cannot_be_made_is_a_one_line_error(make_project, tmp_path):
+    import os
+
+    root = make_project(FIXABLE)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    (tmp_path / "file").write_text("")
+    script = "import sys; from django_heroku_lint.entry import main; sys.argv[0] = 'djhlint'; main()"
+    for path in (fifo, tmp_path / "file" / "report.txt"):
+        # A FIFO with no reader used to block forever: a time limit fails a regression.
+        run = subprocess.run([sys.executable, "-c", script, "--no-cache", "--output-file", str(path), str(root)], capture_output=True, text=True, timeout=20)
+        assert run.returncode == 2 and run.stdout == ""
+        (line,) = run.stderr.splitlines()
+        assert line.startswith("djhlint: error: cannot write the output: ") and str(path) in line

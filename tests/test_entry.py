@@ -66,7 +66,7 @@ def test_check_help_shows_the_options_of_check(make_project):
     run = subprocess.run([sys.executable, "-m", "django_heroku_lint", "check", "--help"], capture_output=True, text=True, cwd=root, timeout=60)
     assert run.returncode == 0 and run.stdout.startswith("Usage: djhlint check [OPTIONS] [PATHS]...")
     for option in ("--select", "--ignore", "--exit-zero", "--exit-non-zero-on-fix", "--output-format", "--statistics", "--show-settings", "--settings-module",
-                   "--explain", "--cache-dir", "--no-cache", "--fix", "--unsafe-fixes", "--diff", "--quiet", "--verbose"):
+                   "--explain", "--cache-dir", "--no-cache", "--fix", "--unsafe-fixes", "--diff", "--show-fixes", "--output-file", "--quiet", "--verbose"):
         assert option in run.stdout
     # Help after the paths of a bare command line is check's help too.
     after = subprocess.run([sys.executable, "-m", "django_heroku_lint", ".", "--help"], capture_output=True, text=True, cwd=root, timeout=60)

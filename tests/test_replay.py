@@ -153,12 +153,13 @@ def test_an_ignored_configuration_file_is_an_input_too(make_project):
 
 def test_a_source_line_a_format_prints_is_an_input(make_project):
     """The full format prints the line a diagnostic points at, in a file no rule reads (a committed .env)."""
-    root = make_project({".gitignore": "__pycache__/\n", ".env": "SECRET_KEY=first\n"})
+    # The line shown is the first (a secret's value would show redacted).
+    root = make_project({".gitignore": "__pycache__/\n", ".env": "DJANGO_DEBUG=first\nSECRET_KEY=abc\n"})
     first, second = twice(root, "--output-format", "full", "--select", "DJH603")
-    assert second[3] and "SECRET_KEY=first" in first[1]
-    (root / ".env").write_text("SECRET_KEY=other\n")
+    assert second[3] and "DJANGO_DEBUG=first" in first[1]
+    (root / ".env").write_text("DJANGO_DEBUG=other\nSECRET_KEY=abc\n")
     changed = djhlint(root, "--output-format", "full", "--select", "DJH603")
-    assert not changed[3] and "SECRET_KEY=other" in changed[1]
+    assert not changed[3] and "DJANGO_DEBUG=other" in changed[1]
 
 
 @pytest.mark.parametrize("args", [["--diff"], ["--fix"], ["--verbose"], ["--no-cache"]], ids=" ".join)

@@ -84,8 +84,8 @@ def test_full_shows_the_line_and_a_caret_under_the_span(project):
     assert len(blocks) == len(EXPECTED)
     assert blocks[2].splitlines()[1:5] == [
         "  |",
-        '3 | SECRET_KEY = "django-insecure-abc"',
-        "  |              ^^^^^^^^^^^^^^^^^^^^^ DJH102",
+        '3 | SECRET_KEY = "djan… (19 characters)"',  # a secret in the source line is redacted
+        "  |              ^^^^^^^^^^^^^^^^^^^^^^^ DJH102",
         "  |",
     ]
     assert blocks[2].splitlines()[5].startswith("  = help: read SECRET_KEY from the environment")
@@ -353,6 +353,22 @@ def test_statistics_counts_and_json(project):
     assert rows[0] == {"code": "DJH101", "name": "allowed-hosts-wildcard", "count": 1, "fixable": False}
 
 
+def test_statistics_in_each_format_it_serves(project):
+    rows = json.loads(run(project, "--statistics", "--output-format", "json"))
+    assert [row["code"] for row in rows] == ["DJH101", "DJH102", "DJH103", "DJH302", "DJH401"]
+    assert all(set(row) == {"code", "name", "count", "fixable"} for row in rows)
+    assert [json.loads(line) for line in run(project, "--statistics", "--output-format", "json-lines").splitlines()] == rows
+    assert run(project, "--statistics", "--output-format", "full") == run(project, "--statistics")
+
+
+@pytest.mark.parametrize("fmt", ["github", "sarif", "gitlab", "junit"])
+def test_statistics_refuses_a_format_it_cannot_serve(project, fmt):
+    result = run_cli(["--statistics", "--output-format", fmt], cwd=project)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == f"djhlint: error: --statistics cannot be combined with --output-format {fmt}; use concise, full, json or json-lines\n"
+
+
 # --------------------------------------------------------------------------- the module itself
 
 
@@ -376,14 +392,12 @@ def test_reporters_do_not_import_libcst():
     assert out.stdout.strip() == "False"
 
 
-def test_the_readme_shows_real_full_output(make_project):
-    """The `full` example in the README is what djhlint prints for that project."""
-    from django_heroku_lint.rules._baseline import SETTINGS as BASELINE_SETTINGS
+def test_the_readme_shows_real_full_output(tmp_path):
+    """The `full` example in the README is what djhlint prints for the shipped project it names."""
+    import shutil
 
-    settings = BASELINE_SETTINGS.replace('SECRET_KEY = config("SECRET_KEY")', 'SECRET_KEY = "django-insecure-abc"').replace(
-        'ALLOWED_HOSTS = config("ALLOWED_HOSTS", default="localhost", cast=Csv())', 'ALLOWED_HOSTS = ["*"]  # temporary'
-    )
-    root = make_project({"mysite/settings.py": settings, "Procfile": "web: gunicorn mysite.wsgi\n"})
+    root = tmp_path / "split-settings"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples" / "split-settings", root, ignore=shutil.ignore_patterns(".djhlint_cache"))
     result = run_cli(["--output-format", "full"], cwd=root)
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     example = readme.split("$ djhlint --output-format full\n", 1)[1].split("```", 1)[0]

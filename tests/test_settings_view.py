@@ -126,10 +126,12 @@ def test_split_settings_text(split):
     assert out.index("Deployment settings:") < out.index("Other settings:") < out.index("  ROOT_URLCONF")
 
 
-def test_show_settings_on_check_is_the_same_view(split):
-    assert run_cli(["--show-settings"], cwd=split).stdout == run_cli(["settings"], cwd=split).stdout
+def test_show_settings_on_check_is_djhlints_configuration_not_this_view(split):
+    """As in ruff, `--show-settings` shows the linter's resolved settings (see test_cli.py); this view is `djhlint settings`."""
+    assert run_cli(["--show-settings"], cwd=split).stdout != run_cli(["settings"], cwd=split).stdout
     shown = run_cli(["check", "--show-settings", "--output-format", "json"], cwd=split)
     assert shown.exit_code == 0 and json.loads(shown.stdout)[0]["settings_module"] == "mysite.settings.production"
+    assert "chain" not in json.loads(shown.stdout)[0]
 
 
 def test_settings_module_named_by_wsgi(make_project):
@@ -145,7 +147,7 @@ def test_settings_module_option(split):
     assert data["reason"] == "set by settings-module in the configuration"
     settings = {s["name"]: s for s in data["settings"]}
     assert settings["DEBUG"]["description"] == "True"
-    assert settings["SECRET_KEY"]["description"] == "env SECRET_KEY via decouple, fallback 'dev-only-key', stays a string"
+    assert settings["SECRET_KEY"]["description"] == "env SECRET_KEY via decouple, fallback 'dev-… (12 characters)', stays a string"  # redacted
 
 
 def test_conditional_alternatives(make_project):
@@ -198,10 +200,15 @@ def test_explain():
     assert explain(None) == "unset"
 
 
-def test_the_readme_example_is_real_output(split):
+def test_the_readme_example_is_real_output(tmp_path):
+    """The README's example is `djhlint settings` run in the shipped examples/split-settings."""
+    import shutil
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    repo = Path(__file__).resolve().parent.parent
+    split = tmp_path / "split-settings"
+    shutil.copytree(repo / "examples" / "split-settings", split, ignore=shutil.ignore_patterns(".djhlint_cache"))
+    readme = (repo / "README.md").read_text(encoding="utf-8")
     example = readme.split("$ djhlint settings\n", 1)[1].split("```", 1)[0]
     out = run_cli(["settings"], cwd=split).stdout.splitlines()
     shown = [line for line in example.splitlines() if line.strip() != "..."]

@@ -72,7 +72,8 @@ def main() -> None:
 @click.option(
     "--show-settings",
     is_flag=True,
-    help="Print the settings djhlint judges and what it believes they hold, then exit (as `djhlint settings`).",
+    help="Print djhlint's resolved configuration for each project (the config file, build root, settings module, "
+    "rules, output format, cache), then exit; the Django settings djhlint judges are `djhlint settings`.",
 )
 @click.option("--settings-module", metavar="MODULE", help="The deployed settings module (dotted), instead of guessing it.")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
@@ -80,6 +81,17 @@ def main() -> None:
 @click.option("--fix", is_flag=True, help="Apply the safe fixes, then report what remains.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply (with --fix or --diff) and mark the unsafe fixes.")
 @click.option("--diff", is_flag=True, help="Print a diff of what the fixes would change and write nothing; exit 1 if there is any.")
+@click.option(
+    "--show-fixes",
+    is_flag=True,
+    help="After the summary, list per file the problems --fix fixed (without --fix: would fix), rule by rule.",
+)
+@click.option(
+    "--output-file",
+    type=click.Path(dir_okay=False),
+    metavar="PATH",
+    help="Write the report (and the summary) to PATH instead of stdout and stderr; the exit code is the same.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary line.")
 @click.option("-v", "--verbose", is_flag=True, help="Say on stderr which settings module was judged and why; show tracebacks.")
 def check(**params: Any) -> None:

@@ -25,6 +25,8 @@ EXIT_CLEAN, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
 EDIT_FORMATS = ("json", "json-lines")  # formats that print each fix's edits
 # The output formats, spelled out so that `djhlint --help` does not import the reporters.
 FORMATS = ("concise", "full", "json", "json-lines", "github", "sarif", "gitlab", "junit")
+# The formats --statistics prints in: a table for a terminal, JSON for programs.
+STATISTICS_FORMATS = ("concise", "full", "json", "json-lines")
 
 
 def split_codes(values: tuple[str, ...] | list[str]) -> list[str] | None:
@@ -151,6 +153,8 @@ class CheckOptions:
     fix: bool = False
     unsafe_fixes: bool = False
     diff: bool = False
+    show_fixes: bool = False
+    output_file: str | None = None
     quiet: bool = False
     verbose: bool = False
 
@@ -165,10 +169,14 @@ def check(options: CheckOptions) -> int:
     """``djhlint check``: lint, maybe fix, print; returns the exit code."""
     if options.explain:
         return print_rule(options.explain)
+    if options.statistics and options.output_format not in STATISTICS_FORMATS:
+        error(f"--statistics cannot be combined with --output-format {options.output_format}; use {', '.join(STATISTICS_FORMATS[:-1])} or {STATISTICS_FORMATS[-1]}")
+        return EXIT_ERROR
     if options.show_settings:
-        fmt = "json" if options.output_format in EDIT_FORMATS else "text"
-        return print_settings(options.paths, options.settings_module, fmt, options.verbose, cache=not options.no_cache, cache_dir=options.cache_dir)
+        return print_configuration(options)
     fixed, internal_error, replay, wrote = 0, False, None, False
+    applied: list[Any] = []  # the diagnostics --fix fixed
+    secrets: set[str] = set()
     try:
         with _one_line_errors(options.verbose):
             from .discover.projects import find_projects
@@ -182,7 +190,7 @@ def check(options: CheckOptions) -> int:
                 stored = replay.lookup() if replay is not None else None
                 if stored is not None:
                     out, lines, code = stored
-                    _print(out, lines)
+                    _print(out, lines, options.output_file)
                     return code
             from .engine import LintResult, Options, lint, lint_project
 
@@ -202,17 +210,22 @@ def check(options: CheckOptions) -> int:
 
                 if options.fix and not options.diff and sweep_leftovers(result):
                     result = lint(engine_options)  # a file a killed run left aside is back
+                secrets = known_secrets(result)  # before the fixes: the lines a diff removes hold them
                 outcome = run_fixes(result, engine_options, unsafe=options.unsafe_fixes, write_files=not options.diff)
                 for message in outcome.errors:
                     error(message)
                 internal_error = outcome.internal_error
                 if options.diff:
-                    write(render_diff(outcome.changes))
+                    lines = []
                     if not options.quiet:
                         count = outcome.fixed
-                        say(f"Would fix {count} problem{'s' if count != 1 else ''}." if count else "No fixes to apply.")
+                        if options.show_fixes and count:  # the same count, then rule by rule
+                            lines += fixes_by_file(outcome.applied, would=True)
+                        else:
+                            lines.append(f"Would fix {count} problem{'s' if count != 1 else ''}." if count else "No fixes to apply.")
+                    _print(render_diff(outcome.changes, secrets), lines, options.output_file)
                     return EXIT_ERROR if internal_error else EXIT_PROBLEMS if outcome.changes else EXIT_CLEAN
-                fixed, wrote = outcome.fixed, bool(outcome.changes)
+                fixed, wrote, applied = outcome.fixed, bool(outcome.changes), outcome.applied
                 if outcome.changes or outcome.errors:
                     # What is on disk now: what was written, read back, and for a file that
                     # could not be written (another run fixed it first, say), what it holds.
@@ -225,27 +238,33 @@ def check(options: CheckOptions) -> int:
                 resolve_all(result)
     except _Reported:
         return EXIT_ERROR
-    from .report.formats import COLOR_FORMATS, guess_note, render, summary, use_color
+    from .report.formats import COLOR_FORMATS, guess_note, redact, render, summary, use_color
     from .report.formats import statistics as statistics_report
     from .rules.registry import ALL_RULES
 
-    diagnostics = result.diagnostics
+    secrets = secrets | known_secrets(result)  # a secret is printed redacted in every format
+    diagnostics = redact(result.diagnostics, secrets)
     color = options.output_format in COLOR_FORMATS and use_color(sys.stdout)
     if options.statistics:
         out = statistics_report(diagnostics, options.output_format, color=color, unsafe_fixes=options.unsafe_fixes)
     else:
-        out = render(diagnostics, options.output_format, ALL_RULES, color=color, unsafe_fixes=options.unsafe_fixes)
+        out = render(diagnostics, options.output_format, ALL_RULES, color=color, unsafe_fixes=options.unsafe_fixes, secrets=secrets)
     lines = []
     if not options.quiet:
         for project in result.projects:  # a choice of settings module that rests on a guess is named
             choice = project.context.settings_choice
             if choice is not None and choice.path and choice.guessed:
                 lines.append(guess_note(project.context.build_root, choice.module, choice.candidates))
+        if options.show_fixes:  # what --fix fixed, or, without it, what it would fix; then the summary, as in ruff
+            from .report.formats import fixable
+
+            shown = applied if options.fix else [d for d in diagnostics if fixable(d, options.unsafe_fixes)]
+            lines += fixes_by_file(shown, would=not options.fix)
         lines += summary(diagnostics, options.unsafe_fixes, fixed).split("\n")
     code = EXIT_PROBLEMS if diagnostics and not options.exit_zero else EXIT_CLEAN
     if wrote and options.exit_non_zero_on_fix:  # a file the fix created is not yet in the commit
         code = EXIT_PROBLEMS
-    _print(out, lines)
+    _print(out, lines, options.output_file)
     if internal_error:
         return EXIT_ERROR
     if replay is not None:
@@ -253,11 +272,68 @@ def check(options: CheckOptions) -> int:
     return code
 
 
-def _print(out: str, lines: list[str]) -> None:
-    """The output of a check run: the diagnostics on stdout, the summary lines on stderr."""
-    write(out)
-    for line in lines:
-        say(line)
+def known_secrets(result: Any) -> set[str]:
+    """The literal secrets the settings of a run's projects hold (see :mod:`model.secrets`)."""
+    from .model.secrets import secret_values
+
+    return {secret for project in result.projects for secret in secret_values(project.context.settings)}
+
+
+def fixes_by_file(fixed: list[Any], would: bool = False) -> list[str]:
+    """``--show-fixes``, shaped as ruff's: ``Fixed 3 problems:``, then each file and how many
+    problems of each rule were fixed in it (the most first); nothing when nothing was."""
+    from collections import Counter
+
+    from .printable import relative_path
+
+    if not fixed:
+        return []
+    total = len(fixed)
+    by_file: dict[str, Counter[tuple[str, str]]] = {}
+    for d in fixed:
+        by_file.setdefault(relative_path(d.path), Counter())[(d.code, d.name)] += 1
+    width = max(len(str(n)) for counts in by_file.values() for n in counts.values())
+    lines = [f"{'Would fix' if would else 'Fixed'} {total} problem{'s' if total != 1 else ''}:"]
+    for path in sorted(by_file):
+        lines.append(f"- {path}:")
+        for (code, name), n in sorted(by_file[path].items(), key=lambda item: (-item[1], item[0])):
+            lines.append(f"    {n:>{width}} × {code} ({name})")
+    return lines
+
+
+def _print(out: str, lines: list[str], output_file: str | None = None) -> None:
+    """The output of a check run: the diagnostics on stdout, the summary lines on stderr;
+    both into ``output_file`` instead (``--output-file``), as ruff does."""
+    if output_file is None:
+        write(out)
+        for line in lines:
+            say(line)
+        return
+    write_output_file(output_file, out + "".join(printable(line) + "\n" for line in lines))
+
+
+def write_output_file(path: str, text: str) -> None:
+    """Write ``--output-file``: created (with its folders) or truncated, a plain write to the
+    user's own path.  Opened without blocking, so that a FIFO nobody reads is an error, not
+    a hang; :class:`OutputError` (exit code 2) when it cannot be written."""
+    import fcntl
+
+    try:
+        folder = os.path.dirname(path)
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0), 0o666)
+    except OSError as exc:
+        raise OutputError(f"{path}: {exc.strerror or exc}") from exc
+    try:
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)  # a reader is there: wait for it
+        data = text.encode("utf-8", "surrogateescape")
+        while data:
+            data = data[os.write(fd, data) :]
+    except OSError as exc:
+        raise OutputError(f"{path}: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
 
 
 # ---------------------------------------------------------------------- replaying a check run
@@ -298,7 +374,7 @@ class Replay:
             __version__,
             _code_stamp(),
             [options.paths, options.select, options.ignore, options.exit_zero, options.output_format, options.statistics],
-            [options.settings_module, options.cache_dir, options.unsafe_fixes, options.quiet],
+            [options.settings_module, options.cache_dir, options.unsafe_fixes, options.quiet, options.show_fixes],
             os.getcwd(),
             [os.environ.get(name) for name in REPLAY_ENV],
             tty,
@@ -398,6 +474,82 @@ def print_settings(
     except _Reported:
         return EXIT_ERROR
     write(render([result.context for result in results], fmt))
+    return EXIT_CLEAN
+
+
+def print_configuration(options: CheckOptions) -> int:
+    """``--show-settings``: the configuration a check run resolves for each project (the file
+    it came from, the build root, the settings module, the rules, the output and the cache),
+    as ruff's ``--show-settings`` shows its own; JSON with ``--output-format json``."""
+    import json
+
+    from .engine import Options, configurations
+    from .printable import relative_path
+    from .store import CACHE_DIR_NAME
+
+    try:
+        with _one_line_errors(options.verbose):
+            found = configurations(
+                Options(
+                    paths=list(options.paths) or ["."],
+                    select=split_codes(options.select),
+                    ignore=split_codes(options.ignore),
+                    settings_module=options.settings_module,
+                    cache=not options.no_cache,
+                    cache_dir=options.cache_dir,
+                )
+            )
+    except _Reported:
+        return EXIT_ERROR
+    shown: list[dict[str, Any]] = []
+    for result, config, codes in found:
+        project, choice = result.project, result.context.settings_choice
+        if options.settings_module:
+            module, how = options.settings_module, "--settings-module"
+        elif config.settings_module:
+            module, how = config.settings_module, f"settings-module in {relative_path(config.source or '')}"
+        elif choice is not None and choice.path:
+            module, how = choice.module, (f"guessed among {len(choice.candidates)} candidates: " if choice.guessed else "found: ") + choice.reason
+        else:
+            module, how = None, choice.reason if choice is not None else "no settings module found"
+        cache = None if options.no_cache else options.cache_dir or str(project.build_root / CACHE_DIR_NAME)
+        shown.append(
+            {
+                "build_root": str(project.build_root),
+                "config_file": config.source,
+                "settings_module": module,
+                "settings_module_source": how,
+                "select": codes,
+                "ignore": sorted(set(split_codes(options.ignore) or []) | set(config.ignore)),
+                "exclude": list(config.exclude),
+                "per_file_ignores": {pattern: list(codes) for pattern, codes in config.per_file_ignores.items()},
+                "output_format": options.output_format,
+                "cache_dir": cache,
+            }
+        )
+    if options.output_format == "json":
+        write(json.dumps(shown, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_CLEAN
+    if options.output_format == "json-lines":
+        write("".join(json.dumps(item, ensure_ascii=False) + "\n" for item in shown))
+        return EXIT_CLEAN
+    blocks = []
+    for item in shown:
+        lines = [
+            f"Resolved settings for: {relative_path(item['build_root'])}",
+            f"Settings path: {relative_path(item['config_file']) if item['config_file'] else '(none: the defaults)'}",
+            "",
+            f"build-root = {json.dumps(relative_path(item['build_root']))}",
+            f"settings-module = {json.dumps(item['settings_module'])}  # {item['settings_module_source']}",
+            f"select = {json.dumps(item['select'])}",
+            f"ignore = {json.dumps(item['ignore'])}",
+            f"exclude = {json.dumps(item['exclude'])}",
+            f"per-file-ignores = {json.dumps(item['per_file_ignores'])}",
+            f"output-format = {json.dumps(item['output_format'])}",
+            f"cache-dir = {json.dumps(relative_path(item['cache_dir']) if item['cache_dir'] else None)}" + ("  # --no-cache" if item["cache_dir"] is None else ""),
+        ]
+        blocks.append("\n".join(printable(line) for line in lines))
+    write("\n\n".join(blocks) + "\n")
     return EXIT_CLEAN
 
 

@@ -264,3 +264,17 @@ def run_fixes(result: LintResult, options: Options, unsafe: bool = False, write_
         return lint_project(project, quiet).diagnostics
 
     return fix_projects(result, relint, unsafe, write_files)
+
+
+def configurations(options: Options) -> list[tuple[ProjectResult, Config, list[str]]]:
+    """What a check run would use for each project (``--show-settings``): the project as
+    discovery and the settings-module choice see it, its configuration, and the codes of
+    the rules that run.  Raises DiscoveryError or ConfigError, as :func:`lint` does."""
+    found = []
+    for project in find_projects(options.paths):
+        config = _configure(project, options)
+        codes = [rule.code for rule in select_rules(ALL_RULES, config, options.select, options.ignore)]
+        per_file_ignores(ALL_RULES, config)  # a bad code in per-file-ignores is an error, as in a check run
+        context, _ = _context(project, config, options)
+        found.append((ProjectResult(project, context, []), config, codes))
+    return found

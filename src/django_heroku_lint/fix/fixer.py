@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -345,6 +345,7 @@ class FixOutcome:
 
     changes: list[tuple[Path, FileChange]] = field(default_factory=list)
     fixed: int = 0
+    applied: list[Diagnostic] = field(default_factory=list)  # the diagnostics fixed (``fixed`` of them)
     errors: list[str] = field(default_factory=list)
     internal_error: bool = False
 
@@ -404,7 +405,9 @@ def run_fixes(result: LintResult, relint: Relint, unsafe: bool = False, write_fi
                 claimed.add(_real(root / change.origin))
         outcome.errors.extend(dict.fromkeys(write_errors))
         # A fix counts once its files are written (a file renamed away counts by its new name too).
-        outcome.fixed += sum(1 for _, fix in plan.applied if _files_of(fix) <= written)
+        done = [diagnostic for diagnostic, fix in plan.applied if _files_of(fix) <= written]
+        outcome.fixed += len(done)
+        outcome.applied += done
     return outcome
 
 
@@ -433,10 +436,16 @@ def resolve_all(result: LintResult) -> None:
 # ---------------------------------------------------------------------- diffs
 
 
-def render_diff(changes: list[tuple[Path, FileChange]]) -> str:
+def render_diff(changes: list[tuple[Path, FileChange]], secrets: Collection[str] = ()) -> str:
     """A unified diff of the changes, in git's format (renames, new and deleted files
     included; a file with NUL bytes on either side, such as UTF-16, shows as binary, as
-    in git; a file name with a control character is quoted, as in git)."""
+    in git; a file name with a control character is quoted, as in git).
+
+    A line holding a secret (one of ``secrets``, a URL's password, what a line assigns to
+    a secret's name) shows it redacted, removed and context lines alike: a diff goes to
+    CI logs, and one that redacts a line is for reading, not for ``git apply``."""
+    from ..model.secrets import dotenv_file, redact_text
+
     out: list[str] = []
     for root, change in changes:
         new_name = relative_path(str(root / change.path))
@@ -458,10 +467,13 @@ def render_diff(changes: list[tuple[Path, FileChange]]) -> str:
             continue
         old_lines = old_text.splitlines(keepends=True)
         new_lines = new_text.splitlines(keepends=True)
+        dotenv = dotenv_file(change.path)
         for line in difflib.unified_diff(old_lines, new_lines, from_name, to_name, n=3):
             if line.startswith(("---", "+++", "@@")):
                 out.append(line if line.endswith("\n") else line + "\n")
-            elif line.endswith("\n") or line.endswith("\r"):
+                continue
+            line = line[0] + redact_text(line[1:], secrets, dotenv)
+            if line.endswith("\n") or line.endswith("\r"):
                 out.append(line)
             else:
                 out.append(line + "\n\\ No newline at end of file\n")

@@ -1,12 +1,21 @@
-"""Which settings hold a credential, and which literals are real ones.
+"""Which settings hold a credential, which literals are real ones, and how a secret is
+kept out of what djhlint prints.
 
 Shared by the rule that flags a committed credential (DJH112), by the settings view
-and by ``djhlint env``, which redact such values wherever they print them.
+and by ``djhlint env``, and by every output: a secret is printed as
+:func:`printable.redacted` gives it (its first four characters and its length), in
+the settings view (:func:`redact_value`) and in any text that may quote the
+repository: messages, the source lines of the ``full`` format, a ``--diff``
+(:func:`redact_text`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterator
+
+from ..printable import redacted
+from .values import DictValue, EnvRead, ListValue, Literal, SettingsModel, Value
 
 # Setting names that hold a credential, besides SECRET_KEY.
 SUFFIXES = ("_PASSWORD", "_SECRET", "_SECRET_KEY", "_SECRET_ACCESS_KEY", "_TOKEN", "_API_KEY")
@@ -37,3 +46,224 @@ def placeholder(text: str) -> bool:
     if not lowered or len(set(lowered)) == 1 or lowered in PLACEHOLDERS:
         return True
     return any(word in lowered for word in PLACEHOLDER_WORDS)
+
+
+# --------------------------------------------------------------------------- redaction
+
+# A known secret shorter than this is redacted where it is a setting's value, but not
+# searched for in free text, where it would mangle every word that holds it.
+SHORTEST_SEARCHED = 6
+# The words of a name (``DB_PASSWORD``, ``STRIPE_API_KEY``) that say its value is a secret,
+# in a .env file or a source line: broader than :func:`secret_name`, since a line is not a setting.
+SECRET_WORDS = frozenset({"SECRET", "PASSWORD", "PASSWD", "PWD", "TOKEN", "APIKEY", "CREDENTIALS", "PRIVATE"})
+_SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
+
+
+def secret_key(name: str) -> bool:
+    """A setting, dict key or variable whose value is a secret: ``SECRET_KEY``, a credential,
+    a database's ``PASSWORD``, or a name with a secret word (``DB_PASSWORD``, ``GITHUB_TOKEN``)."""
+    upper = name.upper()
+    if secret_name(upper) or upper == "PASSWORD":
+        return True
+    words = set(upper.replace("-", "_").split("_"))
+    return bool(words & SECRET_WORDS) and "PUBLIC" not in words and "PUBLISHABLE" not in words
+
+
+def _secret_strings(value: Value | None, secret: bool, depth: int = 0) -> Iterator[str]:
+    """The non-empty strings in ``value`` that are secrets: all of them when the value is a
+    secret's (``secret``); in a dict, those under a key that names a secret."""
+    if value is None or depth > 20:
+        return
+    if isinstance(value, Literal):
+        if secret and isinstance(value.value, str) and value.value:
+            yield value.value
+    elif isinstance(value, EnvRead):
+        yield from _secret_strings(value.default, secret, depth + 1)
+    elif isinstance(value, ListValue):
+        for item in value.items:
+            yield from _secret_strings(item, secret, depth + 1)
+    elif isinstance(value, DictValue):
+        for key, item in value.entries:
+            named = isinstance(key, Literal) and isinstance(key.value, str) and secret_key(key.value)
+            yield from _secret_strings(item, secret or named, depth + 1)
+
+
+def secret_values(model: SettingsModel | None) -> set[str]:
+    """Every literal secret the settings hold: each string a secret setting (``SECRET_KEY``,
+    ``EMAIL_HOST_PASSWORD``) or a secret key of a dict (``DATABASES[...]["PASSWORD"]``) may
+    take, fallbacks of environment reads included."""
+    found: set[str] = set()
+    if model is None:
+        return found
+    for name, binding in model.settings.items():
+        for value in binding.values:
+            found.update(_secret_strings(value, secret_name(name)))
+    return found
+
+
+def redact_value(value: Value, secret: bool = False, depth: int = 0) -> Value:
+    """``value`` with its secrets redacted: every string when it is a secret's (``secret``),
+    those under a dict key that names a secret, and the password of any URL in a string."""
+    from dataclasses import replace
+
+    if depth > 20:
+        return value
+    if isinstance(value, Literal):
+        if not isinstance(value.value, str) or not value.value:
+            return value
+        return replace(value, value=redacted(value.value) if secret else redact_text(value.value))
+    if isinstance(value, EnvRead):
+        if value.default is None:
+            return value
+        return replace(value, default=redact_value(value.default, secret, depth + 1))
+    if isinstance(value, ListValue):
+        return replace(value, items=tuple(redact_value(item, secret, depth + 1) for item in value.items))
+    if isinstance(value, DictValue):
+        entries = []
+        for key, item in value.entries:
+            named = secret or (isinstance(key, Literal) and isinstance(key.value, str) and secret_key(key.value))
+            entries.append((key, redact_value(item, named, depth + 1)))
+        return replace(value, entries=tuple(entries))
+    return value
+
+
+def url_passwords(text: str) -> Iterator[tuple[int, int]]:
+    """Where the password of each URL in ``text`` is (``postgres://user:PASSWORD@host``),
+    found in one pass: each ``://`` is looked at once, and no scan goes past the next."""
+    start = text.find("://")
+    while start != -1:
+        scheme = start
+        while scheme > 0 and text[scheme - 1] in _SCHEME_CHARS:
+            scheme -= 1
+        end = start + 3
+        if scheme < start:
+            at = end
+            while at < len(text) and text[at] not in "/@:" and not text[at].isspace():
+                at += 1
+            if at < len(text) and text[at] == ":":
+                first = at + 1
+                at = first
+                while at < len(text) and text[at] not in "/@" and not text[at].isspace():
+                    at += 1
+                if at < len(text) and text[at] == "@" and at > first:
+                    yield first, at
+                    end = at
+        start = text.find("://", end)
+
+
+def _quoted(text: str, start: int) -> Iterator[tuple[int, int]]:
+    """The contents of the quoted strings in ``text`` from ``start`` on (to the end of the
+    text when a quote is not closed), escapes included."""
+    at = start
+    while at < len(text):
+        quote = text[at]
+        if quote not in "'\"":
+            at += 1
+            continue
+        first = at = at + 1
+        while at < len(text) and text[at] != quote:
+            at += 2 if text[at] == "\\" else 1
+        yield first, min(at, len(text))
+        at += 1
+
+
+def _assigned(line: str, dotenv: bool) -> Iterator[tuple[int, int]]:
+    """The secret a line assigns: ``SECRET_KEY = "..."``, ``"PASSWORD": "..."`` and the string
+    literals of ``DB_PASSWORD = config("DB_PASSWORD", default="...")`` in source; in a .env
+    file, the value of ``SECRET_KEY=...`` (quoted or not)."""
+    at = len(line) - len(line.lstrip())
+    if line.startswith("export ", at):
+        at = len(line) - len(line[at + 7 :].lstrip())
+    quote = line[at : at + 1] if line[at : at + 1] in ("'", '"') else ""
+    first = at = at + len(quote)
+    while at < len(line) and (line[at].isalnum() or line[at] in "_-"):
+        at += 1
+    name = line[first:at]
+    if quote:
+        if line[at : at + 1] != quote:
+            return
+        at += 1
+    rest = line[at:].lstrip()
+    if not name or not rest or rest[0] not in "=:" or rest.startswith("==") or not secret_key(name):
+        return
+    value = len(line) - len(rest) + 1
+    if dotenv:
+        text = line[value:].strip()
+        if text:
+            begin = line.index(text, value)
+            inner = text.strip("'\"")
+            yield (begin + text.index(inner), begin + text.index(inner) + len(inner)) if inner else (begin, begin)
+        return
+    for begin, end in _quoted(line, value):
+        literal = line[begin:end]
+        if literal and not (literal.isupper() and literal.replace("_", "").isalnum()):  # not an environment variable's name
+            yield begin, end
+
+
+def _ranges(text: str, known: Collection[str], dotenv: bool) -> list[tuple[int, int]]:
+    found = list(url_passwords(text))
+    for secret in known:
+        if len(secret) >= SHORTEST_SEARCHED:
+            at = text.find(secret)
+            while at != -1:
+                found.append((at, at + len(secret)))
+                at = text.find(secret, at + len(secret))
+    offset = 0
+    for line in text.split("\n"):
+        found += [(offset + begin, offset + end) for begin, end in _assigned(line, dotenv)]
+        offset += len(line) + 1
+    merged: list[tuple[int, int]] = []
+    for begin, end in sorted(r for r in found if r[1] > r[0]):
+        if merged and begin < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((begin, end))
+    return merged
+
+
+def redact_positions(
+    text: str, known: Collection[str] = (), positions: Collection[int] = (), dotenv: bool = False, ends: Collection[int] = ()
+) -> tuple[str, list[int]]:
+    """:func:`redact_text`, and where each of ``positions`` then ``ends`` (offsets in
+    ``text``) is in the result: inside a secret, a position moves to the start of its
+    redacted form, an end to its end."""
+    ranges = _ranges(text, known, dotenv)
+    if not ranges:
+        return text, [*positions, *ends]
+    out: list[str] = []
+    shift = []  # (start in text, start in result, end in text, end in result)
+    last = size = 0
+    for begin, end in ranges:
+        out.append(text[last:begin])
+        size += begin - last
+        shown = redacted(text[begin:end])
+        shift.append((begin, size, end, size + len(shown)))
+        out.append(shown)
+        size += len(shown)
+        last = end
+    out.append(text[last:])
+
+    def moved(position: int, is_end: bool) -> int:
+        delta = 0
+        for begin, new_begin, end, new_end in shift:
+            if position < end or (is_end and position == end):
+                if begin < position:
+                    return new_end if is_end else new_begin
+                break
+            delta = new_end - end
+        return position + delta
+
+    return "".join(out), [moved(p, False) for p in positions] + [moved(p, True) for p in ends]
+
+
+def redact_text(text: str, known: Collection[str] = (), dotenv: bool = False) -> str:
+    """``text`` with each secret in it redacted: the passwords of URLs, the ``known`` secrets
+    (:func:`secret_values`) and what a line assigns to a secret's name (:func:`_assigned`)."""
+    return redact_positions(text, known, (), dotenv)[0]
+
+
+def dotenv_file(path: str) -> bool:
+    """Whether a file is read as a .env file (``.env``, ``.env.production``), where a secret
+    is what follows the ``=`` of a secret's name."""
+    base = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return base == ".env" or base.startswith(".env.")

@@ -41,7 +41,8 @@ def supported() -> list[str]:
 
 
 def recommended() -> str:
-    """The newest supported version, as written in ``.python-version``."""
+    """The newest supported version, as written in ``.python-version``: the one version
+    djhlint advises, wherever it advises one (messages, fixes, docs, the README)."""
     return supported()[-1]
 
 

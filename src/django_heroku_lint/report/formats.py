@@ -18,7 +18,7 @@ import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
 from .. import __version__
@@ -189,13 +189,18 @@ def full(
     cwd: Path | None = None,
     source: SourceLines | None = None,
     unsafe_fixes: bool = False,
+    secrets: Collection[str] = (),
 ) -> str:
     """The concise header, then the source line with carets under the span and the fix.
 
     A span over several lines is underlined to the end of its first line.  A file that
     does not exist (a missing ``.python-version``) has no frame.  The source line is
-    printed with its control characters escaped, and the carets measured on that.
+    printed with its control characters escaped, and the carets measured on that; a
+    secret in it (one of ``secrets``, a URL's password, what a line assigns to a
+    secret's name) shows redacted (see :func:`model.secrets.redact_text`).
     """
+    from ..model.secrets import dotenv_file, redact_positions
+
     paint = Style(color)
     source = source or SourceLines()
     blocks = []
@@ -206,10 +211,12 @@ def full(
         gutter = " " * len(str(d.span.line))
         bar = paint("|", "blue")
         if text is not None:
-            shown = printable(text.expandtabs(4))
             start = min(max(d.span.col - 1, 0), len(text))
             end = d.span.end_col - 1 if d.span.end_line == d.span.line else len(text)
             end = min(max(end, start), len(text))
+            # The line is shown with its secrets redacted, and the carets still under the span.
+            text, (start, end) = redact_positions(text, secrets, [start], dotenv_file(d.span.file), ends=[end])
+            shown = printable(text.expandtabs(4))
             lead = _width(printable(text[:start].expandtabs(4)))
             carets = max(_width(printable(text[:end].expandtabs(4))) - lead, 1)
             out += [
@@ -517,10 +524,16 @@ def statistics_rows(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = Fals
 def statistics(
     diagnostics: Sequence[Diagnostic], fmt: str = "concise", *, color: bool = False, unsafe_fixes: bool = False
 ) -> str:
-    """``--statistics``: ``count<TAB>code<TAB>[*] name``, or a JSON array for the JSON formats."""
+    """``--statistics``: ``count<TAB>code<TAB>[*] name`` for ``concise`` and ``full``; for
+    ``json`` an array of ``{"code", "name", "count", "fixable"}``, for ``json-lines`` those
+    objects one a line.  The other formats have no place for it (the CLI refuses them)."""
     rows = statistics_rows(diagnostics, unsafe_fixes)
-    if fmt in ("json", "json-lines"):
-        return json.dumps(rows, indent=2 if fmt == "json" else None, ensure_ascii=False) + "\n"
+    if fmt == "json":
+        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "json-lines":
+        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    if fmt not in COLOR_FORMATS:
+        raise ValueError(f"--statistics has no {fmt!r} format")
     if not rows:
         return ""
     paint = Style(color)
@@ -537,13 +550,37 @@ def statistics(
 # --------------------------------------------------------------------------- dispatch
 
 
+def redact(diagnostics: Sequence[Diagnostic], secrets: Collection[str] = ()) -> list[Diagnostic]:
+    """The diagnostics with every secret their messages (and their fixes' messages) quote
+    redacted: ``secrets``, the passwords of URLs (see :func:`model.secrets.redact_text`)."""
+    from dataclasses import replace
+
+    from ..model.secrets import redact_text
+
+    out = []
+    for d in diagnostics:
+        message = redact_text(d.message, secrets)
+        fix = d.fix
+        if fix is not None and fix.message and redact_text(fix.message, secrets) != fix.message:
+            fix = replace(fix, message=redact_text(fix.message, secrets))
+        out.append(d if message == d.message and fix is d.fix else replace(d, message=message, fix=fix))
+    return out
+
+
 def render(
-    diagnostics: Sequence[Diagnostic], fmt: str, rules: Rules = (), *, color: bool = False, unsafe_fixes: bool = False
+    diagnostics: Sequence[Diagnostic],
+    fmt: str,
+    rules: Rules = (),
+    *,
+    color: bool = False,
+    unsafe_fixes: bool = False,
+    secrets: Collection[str] = (),
 ) -> str:
-    """The diagnostics in format ``fmt``; ``rules`` is the registry (SARIF lists every rule)."""
+    """The diagnostics in format ``fmt``; ``rules`` is the registry (SARIF lists every rule);
+    ``secrets`` are redacted wherever a format quotes the source (``full``)."""
     renderers: dict[str, Callable[[], str]] = {
         "concise": lambda: concise(diagnostics, color=color, unsafe_fixes=unsafe_fixes),
-        "full": lambda: full(diagnostics, color=color, unsafe_fixes=unsafe_fixes),
+        "full": lambda: full(diagnostics, color=color, unsafe_fixes=unsafe_fixes, secrets=secrets),
         "json": lambda: as_json(diagnostics),
         "json-lines": lambda: json_lines(diagnostics),
         "github": lambda: github(diagnostics, rules),

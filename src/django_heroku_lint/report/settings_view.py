@@ -40,10 +40,16 @@ A value is an object with ``kind``, ``description`` and ``location``, and by kin
 ``default`` (a value or ``null``), ``fallback_via``, ``cast``, ``wrapper`` and
 ``yields_string``; ``unknown``: ``hint`` and ``text``.  A location is ``{"file",
 "line", "column"}`` with the file relative to the build root.
+
+A secret is never printed, in either format: a string a secret setting holds
+(``SECRET_KEY``, ``EMAIL_HOST_PASSWORD``, a database's ``PASSWORD``, fallbacks
+included) and the password of a URL show as their first four characters and their
+length (``"djan… (50 characters)"``), in ``value`` and in every ``description``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Sequence
@@ -51,6 +57,7 @@ from typing import Any
 
 from ..ftypes import Span
 from ..model.modules import HOW_TO_TELL
+from ..model.secrets import redact_text, redact_value, secret_name
 from ..model.values import Binding, DictValue, EnvRead, ListValue, Literal, Unknown, Value
 from ..rules.context import Context
 from ..printable import printable, relative_path
@@ -249,10 +256,18 @@ def _setting_data(name: str, binding: Binding | None) -> dict[str, Any]:
     }
 
 
+def _redacted(settings: dict[str, Binding]) -> dict[str, Binding]:
+    """The settings with every secret they hold redacted (see the module's docstring)."""
+    return {
+        name: dataclasses.replace(binding, values=tuple(redact_value(value, secret_name(name)) for value in binding.values))
+        for name, binding in settings.items()
+    }
+
+
 def project_data(context: Context) -> dict[str, Any]:
     """The documented JSON object for one project (see the module's docstring)."""
     model = context.settings
-    errors = [{"location": _location(e.span), "reason": e.reason} for e in context.parse_errors]
+    errors = [{"location": _location(e.span), "reason": redact_text(e.reason)} for e in context.parse_errors]
     data: dict[str, Any] = {
         "build_root": context.build_root,
         "project_dir": context.project_dir,
@@ -272,8 +287,9 @@ def project_data(context: Context) -> dict[str, Any]:
         {"module": ref.name, "path": ref.path, "imported_by": ref.imported_by, "statement": ref.statement or None, "location": _location(ref.site)}
         for ref in model.chain
     ]
-    names = list(RULE_SETTINGS) + sorted(name for name in model.settings if name not in RULE_SETTINGS)
-    data["settings"] = [_setting_data(name, model.settings.get(name)) for name in names]
+    settings = _redacted(model.settings)
+    names = list(RULE_SETTINGS) + sorted(name for name in settings if name not in RULE_SETTINGS)
+    data["settings"] = [_setting_data(name, settings.get(name)) for name in names]
     return data
 
 
@@ -332,15 +348,16 @@ def _project_text(context: Context) -> str:
             out.append(f"  {number}. {ref.name:<{width}}  {path(ref.path):<{pwidth}}  {how}")
         if not model.complete:
             out.append("  The chain is incomplete: a module could not be read, so the settings rules stay silent.")
-        others = sorted(name for name in model.settings if name not in RULE_SETTINGS)
+        settings = _redacted(model.settings)
+        others = sorted(name for name in settings if name not in RULE_SETTINGS)
         out += ["", "Deployment settings:"]
-        out += _settings_text([(name, model.settings.get(name)) for name in RULE_SETTINGS], where)
+        out += _settings_text([(name, settings.get(name)) for name in RULE_SETTINGS], where)
         if others:
             out += ["", "Other settings:"]
-            out += _settings_text([(name, model.settings[name]) for name in others], where)
+            out += _settings_text([(name, settings[name]) for name in others], where)
     if context.parse_errors:
         out += ["", "Files djhlint could not read:"]
-        out += [f"  {where(e.span)}:{e.span.col}: {e.reason}" for e in context.parse_errors]
+        out += [f"  {where(e.span)}:{e.span.col}: {redact_text(e.reason)}" for e in context.parse_errors]
     return "\n".join(printable(line) for line in out)  # names and values from the repository, one line each
 
 

@@ -9,7 +9,7 @@ from .rule import TREE, Case, Rule
 
 # What Heroku's Python buildpack builds, from the one table of read/pythons.py.
 BUILT = tuple(f"{major}.{minor}" for (major, minor), s in sorted(pythons.PYTHONS.items()) if s.status != pythons.END_OF_LIFE)
-DEFAULT = "{}.{}".format(*pythons.DEFAULT)  # Heroku's default today: pinning it changes nothing now
+DEFAULT = "{}.{}".format(*pythons.DEFAULT)  # Heroku's default today
 
 
 def _minor(version: str) -> int:
@@ -30,9 +30,9 @@ def version_fix(ctx: Context) -> Fix:
             f"and {version} is the oldest version it supports without a deprecation; check your dependencies run on it"
         )
     else:
-        version, safety = DEFAULT, UNSAFE
+        version, safety = pythons.recommended(), UNSAFE
         what = f"{pin.source} pins {pin.version}, which Heroku does not build yet" if pin else "the project pins no version"
-        message = f"create .python-version holding {version}, Heroku's default today: {what}"
+        message = f"create .python-version holding {version}, the newest Python Heroku supports: {what}"
     return Fix(safety, message, edits=(Edit.create(".python-version", f"{version}\n"),))
 
 
@@ -46,11 +46,11 @@ class PythonVersionMissing(Rule):
 
     ## Why it breaks on Heroku
     With no version file, Heroku builds with its current default Python, which moves
-    (3.14 today): a push that worked yesterday can break on a new major version with no
+    ({default} today): a push that worked yesterday can break on a new major version with no
     change of yours. Heroku warns about the missing file now and has announced that it
     will become an error.
 
-    Heroku prefers `.python-version` with a major version such as `3.13` (you get
+    Heroku prefers `.python-version` with a major version such as `{recommended}` (you get
     security patches automatically); `runtime.txt` is deprecated.
 
     ## Fix safety
@@ -60,14 +60,14 @@ class PythonVersionMissing(Rule):
     and Heroku builds it, the fix writes that version, and is safe: it is the
     author's own choice.
 
-    Otherwise it is unsafe. A pinned version Heroku no longer builds (3.9 and older)
-    becomes 3.11, the oldest it supports without a deprecation; with no pin at all the
-    fix writes 3.14, Heroku's default today, which keeps the current build but may not
-    be what the code was written for.
+    Otherwise it is unsafe. A pinned version Heroku no longer builds ({newest_removed} and older)
+    becomes {oldest}, the oldest it supports without a deprecation; with no pin at all the
+    fix writes {recommended}, the newest Python Heroku supports, which may not be what
+    the code was written for.
 
     | the fix | safety |
     |---|---|
-    | creates `.python-version` with the major version the project pins elsewhere (a `runtime.txt` or `.python-version` in a subfolder, the Pipfile, `requires-python`) | safe; unsafe when the pin is one Heroku no longer builds (then 3.11) or there is none (then 3.14, Heroku's default today) |
+    | creates `.python-version` with the major version the project pins elsewhere (a `runtime.txt` or `.python-version` in a subfolder, the Pipfile, `requires-python`) | safe; unsafe when the pin is one Heroku no longer builds (then {oldest}) or there is none (then {recommended}, the newest Python Heroku supports) |
 
     ## References
     - Heroku Dev Center, "Specifying a Python Version": https://devcenter.heroku.com/articles/python-runtimes
@@ -76,14 +76,20 @@ class PythonVersionMissing(Rule):
 
     code = "DJH401"
     name = "python-version-missing"
-    message = "no .python-version at the build root: Heroku builds with its moving default Python; add .python-version holding e.g. 3.13"
+    message = "no .python-version at the build root: Heroku builds with its moving default Python; add .python-version holding e.g. {recommended}"
+    DOC_VALUES = {
+        "recommended": pythons.recommended(),
+        "oldest": pythons.supported()[0],
+        "default": DEFAULT,
+        "newest_removed": "{}.{}".format(*max(v for v, s in pythons.PYTHONS.items() if s.status == pythons.END_OF_LIFE)),
+    }
 
     INVALID = [
         Case(
             {".python-version": None},
             expect=[".python-version:1"],
             show=TREE,
-            fixed={".python-version": "3.14\n"},
+            fixed={".python-version": f"{pythons.recommended()}\n"},
             unsafe=True,
         ),
         Case(
@@ -115,4 +121,4 @@ class PythonVersionMissing(Rule):
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
         if ctx.version_files or ctx.pipfile_lock_python:
             return
-        yield self.diagnostic(ctx, Span(".python-version"), fix=version_fix(ctx))
+        yield self.diagnostic(ctx, Span(".python-version"), fix=version_fix(ctx), recommended=pythons.recommended())

@@ -65,7 +65,7 @@ class PythonVersionInvalid(Rule):
     ## Why it breaks on Heroku
     The Python buildpack reads the version before anything else and stops the build on
     a file it cannot parse; a misspelled name is reported as a build error too. Editors
-    on Windows add the BOM, and `echo 3.13 > .python-version` in PowerShell writes
+    on Windows add the BOM, and `echo {recommended} > .python-version` in PowerShell writes
     UTF-16.
 
     ## Fix safety
@@ -79,9 +79,10 @@ class PythonVersionInvalid(Rule):
     code = "DJH403"
     name = "python-version-invalid"
     message = "{file} {problem}: Heroku's Python build fails on it; {remedy}"
+    DOC_VALUES = {"recommended": recommended()}
 
     INVALID = [
-        Case({".python-version": "python-3.13\n"}, expect=[".python-version:1"]),
+        Case({".python-version": f"python-{recommended()}\n"}, expect=[".python-version:1"]),
         Case({".python-version": "3.12\n3.13\n"}, expect=[".python-version:2"]),
         Case({".python-version": b"\xef\xbb\xbf3.13\n"}, expect=[".python-version:1"]),
         Case({".python-version": "3.13\n".encode("utf-16")}, expect=[".python-version:1"]),
@@ -89,7 +90,7 @@ class PythonVersionInvalid(Rule):
         Case({".python-version": None, ".python-version.txt": "3.13\n"}, expect=[".python-version.txt:1"], show=TREE),
     ]
     VALID = [
-        Case({".python-version": "# the major version gets security updates\n3.13\n"}),
+        Case({".python-version": f"# the major version gets security updates\n{recommended()}\n"}),
         Case({".python-version": "3.13.9\n"}),
         Case({".python-version": None, "runtime.txt": "python-3.13.9\n"}),
     ]

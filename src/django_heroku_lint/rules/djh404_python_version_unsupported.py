@@ -37,6 +37,7 @@ class PythonVersionUnsupported(Rule):
     code = "DJH404"
     name = "python-version-unsupported"
     message = "Python {version} {state}; move to {recommended}"
+    DOC_VALUES = {"recommended": recommended()}
 
     INVALID = [
         Case({".python-version": "3.9\n"}, expect=[".python-version:1"]),
@@ -45,8 +46,8 @@ class PythonVersionUnsupported(Rule):
         Case({".python-version": None, "Pipfile.lock": '{\n  "_meta": {\n    "requires": {"python_version": "3.9"}\n  },\n  "default": {}\n}\n'}, expect=["Pipfile.lock:3"]),
     ]
     VALID = [
+        Case({".python-version": f"{recommended()}\n"}),
         Case({".python-version": "3.13\n"}),
-        Case({".python-version": "3.14\n"}),
         Case({".python-version": "3.16\n"}, note="newer than the table: not judged"),
     ]
 

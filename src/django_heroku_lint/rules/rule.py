@@ -65,6 +65,10 @@ class Rule:
     VALID: ClassVar[list[Case]] = []
     INVALID: ClassVar[list[Case]] = []
     fixable: ClassVar[bool] = False  # derived: an invalid example shows a fix (``fixed``)
+    # Values the documentation names from a table rather than writing them twice: each
+    # ``{key}`` in the docstring and the message template shows as its value (a Python
+    # version from read/pythons.py, say), so the docs follow the table.
+    DOC_VALUES: ClassVar[dict[str, str]] = {}
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -100,7 +104,7 @@ class Rule:
         """The docstring's sections by heading, with Example and Use instead from the cases."""
         import inspect  # the docs are for `djhlint rule` and the generated pages, not a lint run
 
-        doc = inspect.cleandoc(cls.__doc__ or "")
+        doc = cls._filled(inspect.cleandoc(cls.__doc__ or ""))
         sections: dict[str, str] = {}
         current = None
         for line in doc.splitlines():
@@ -126,10 +130,16 @@ class Rule:
         out = [f"# {cls.name} ({cls.code})", ""]
         out.append(f"Fix: {'available' if cls.fixable else 'none yet'}.")
         out.append("")
-        out.append(f"Message: {cls.message}")
+        out.append(f"Message: {cls._filled(cls.message)}")
         for heading, body in cls.sections().items():
             out += ["", f"## {heading}", "", body]
         return "\n".join(out).rstrip() + "\n"
+
+    @classmethod
+    def _filled(cls, text: str) -> str:
+        for key, value in cls.DOC_VALUES.items():
+            text = text.replace("{" + key + "}", value)
+        return text
 
     @classmethod
     def fix_rows(cls) -> list[tuple[str, str]]:
