@@ -218,6 +218,25 @@ def test_several_projects_in_a_monorepo(tmp_path):
     assert [(c, p) for c, p, _ in diagnostics(tmp_path, select=["DJH101"])] == [("DJH101", "mysite/settings.py")]
 
 
+def test_two_django_projects_under_one_build_root_print_each_problem_once(tmp_path):
+    files: dict[str, str] = {}
+    for name, text in project_files({"Procfile": "web: gunicorn mysite.wsgi\n"}).items():
+        if text is None:
+            continue
+        if name == "manage.py" or name.startswith("mysite/"):
+            files[f"site_a/{name}"] = files[f"site_b/{name}"] = text
+        else:
+            files[name] = text
+    write_tree(tmp_path, files)
+    result = run_cli(["--no-cache", str(tmp_path)])
+    procfile = [line for line in result.stdout.splitlines() if "/Procfile:" in line]
+    assert procfile and len(procfile) == len(set(procfile)), result.stdout
+    items = json.loads(run_cli(["--no-cache", "--output-format", "json", str(tmp_path)]).stdout)
+    keys = [(i["code"], i["filename"], i["location"]["row"], i["location"]["column"], i["message"]) for i in items]
+    assert len(keys) == len(set(keys)) and any(code == "DJH302" for code, *_ in keys)
+    assert f"Found {len(keys)} problem" in result.stderr
+
+
 
 def committed_monorepo(root):
     """Two services with a Procfile each, and a committed node_modules, all in one repository."""

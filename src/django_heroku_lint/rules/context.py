@@ -71,4 +71,14 @@ class LintResult:
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
-        return sorted((d for p in self.projects for d in p.diagnostics), key=Diagnostic.sort_key)
+        """Every project's diagnostics, sorted, each problem once.
+
+        The Django projects of one build root (``site_a/manage.py`` and ``site_b/manage.py``)
+        share its Procfile, version files and requirements: the rules on those report the
+        same problem for each project, which is one problem (same code, file, span and
+        message), printed and counted once."""
+        found: dict[tuple[str, str, Span, str], Diagnostic] = {}
+        for project in self.projects:
+            for each in project.diagnostics:
+                found.setdefault((each.build_root, each.code, each.span, each.message), each)
+        return sorted(found.values(), key=Diagnostic.sort_key)
