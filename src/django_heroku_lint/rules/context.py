@@ -61,6 +61,9 @@ class ProjectResult:
     project: Project
     context: Context
     diagnostics: list[Diagnostic]
+    # The exclude patterns of its configuration and command line, each with the folder it
+    # is relative to: the fix stage leaves alone every file they match.
+    excludes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
