@@ -225,3 +225,11 @@ def test_a_changed_configuration_above_the_build_root_is_not_replayed(tmp_path):
     assert "DJH101" in second.stdout and "DJH302" not in second.stdout
     (tmp_path / ".djhlint.toml").write_text('select = ["DJH4"]\n')  # a new file, nearer in its folder
     assert run_cli([str(backend)]).stdout == ""
+
+
+def test_the_help_of_check_and_settings_shows_the_configuration_options():
+    check = run_cli(["check", "--help"]).stdout
+    for option in ("--config PATH", "--isolated", "--exclude PATTERNS", "--extend-exclude PATTERNS"):
+        assert option in check
+    settings = run_cli(["settings", "--help"]).stdout
+    assert "--config PATH" in settings and "--isolated" in settings
