@@ -180,7 +180,7 @@ def _left_out(project: Project, config: Config, log: Callable[[str], None] | Non
         is_excluded(os.path.join(root, rel), config.excludes, root) for rel in project.files
     ):
         if log:
-            log(f"project {os.path.join(root, project.project_dir)}: excluded, not linted")
+            log(f"project {folders[-1]}: excluded, not linted")
         return True
     return False
 
