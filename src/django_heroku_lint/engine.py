@@ -204,22 +204,28 @@ def lint(options: Options) -> LintResult:
 
 
 def lint_projects(projects: list[Project], options: Options) -> LintResult:
-    """Lint the projects found, but those exclude leaves out."""
+    """Lint the projects found, but those exclude leaves out.  The rules that read only
+    the build's files run once per build root: for its first Django project linted."""
     results = []
+    linted: set[Path] = set()  # the build roots whose build rules have run
     for project in projects:
         config = _configure(project, options)
         if not _left_out(project, config, options.log):
-            results.append(lint_project(project, options, config))
+            results.append(lint_project(project, options, config, build_rules=project.build_root not in linted))
+            linted.add(project.build_root)
     return LintResult(results)
 
 
-def lint_project(project: Project, options: Options, config: Config | None = None) -> ProjectResult:
+def lint_project(project: Project, options: Options, config: Config | None = None, build_rules: bool = True) -> ProjectResult:
     """Lint one project: also what the fix stage runs on the files as its fixes leave them.
 
     The rules see every file of the build; exclude then drops the diagnostics of the
-    files it matches, so leaving a file out never makes a problem of its absence."""
+    files it matches, so leaving a file out never makes a problem of its absence.
+    Without ``build_rules``, the rules that read only the build's files (``per_build_root``)
+    do not run: another Django project of the same build root ran them."""
     config = config if config is not None else _configure(project, options)
-    rules = [rule_class() for rule_class in select_rules(ALL_RULES, config, options.select, options.ignore)]
+    selected = select_rules(ALL_RULES, config, options.select, options.ignore)
+    rules = [rule_class() for rule_class in selected if build_rules or not rule_class.per_build_root]
     per_file = per_file_ignores(ALL_RULES, config) if config.per_file_ignores else []
     context, noqa = _context(project, config, options)
     diagnostics: list[Diagnostic] = []

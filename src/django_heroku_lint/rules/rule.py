@@ -65,6 +65,10 @@ class Rule:
     VALID: ClassVar[list[Case]] = []
     INVALID: ClassVar[list[Case]] = []
     fixable: ClassVar[bool] = False  # derived: an invalid example shows a fix (``fixed``)
+    # True for a rule that reads only the build's facts (the files, Procfile, version files,
+    # requirements, app.json), never the Django project's (settings, the folder of manage.py,
+    # entry points): it runs once per build root, however many Django projects it holds.
+    per_build_root: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
