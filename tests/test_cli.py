@@ -360,6 +360,18 @@ def test_show_settings_names_the_guess_the_cache_and_json(make_project, tmp_path
     assert [json.loads(line) for line in lines] == [{**shown, "output_format": "json-lines"}]
 
 
+def test_show_settings_follows_the_configuration_options(make_project, tmp_path):
+    """--show-settings resolves what a check run would: --isolated drops the file, --config
+    names another, --extend-exclude adds to the configured patterns."""
+    root = make_project({"pyproject.toml": SHOW_SETTINGS_CONFIG})
+    isolated = json.loads(run_cli(["--show-settings", "--isolated", "--output-format", "json"], cwd=root).stdout)[0]
+    assert isolated["config_file"] is None and isolated["exclude"] == [] and isolated["settings_module_source"].startswith("found: ")
+    other = tmp_path / "other.toml"
+    other.write_text('exclude = ["legacy"]\n')
+    named = json.loads(run_cli(["--show-settings", "--config", str(other), "--extend-exclude", "old", "--output-format", "json"], cwd=root).stdout)[0]
+    assert named["config_file"] == str(other) and named["exclude"] == ["legacy", "old"]
+
+
 def test_help_says_what_show_settings_shows():
     result = run_cli(["check", "--help"])
     assert "resolved configuration" in " ".join(result.stdout.split())

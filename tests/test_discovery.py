@@ -9,6 +9,7 @@ import pytest
 from django_heroku_lint.discover.projects import DiscoveryError, find_projects
 from django_heroku_lint.engine import Options, lint
 from django_heroku_lint.rules._baseline import project_files
+from django_heroku_lint.rules.registry import get_rule
 
 from .helpers import codes, diagnostics, git, run_cli, write_tree
 
@@ -216,6 +217,42 @@ def test_several_projects_in_a_monorepo(tmp_path):
     projects = find_projects([str(tmp_path)])
     assert sorted(p.build_root.name for p in projects) == ["one", "two"]
     assert [(c, p) for c, p, _ in diagnostics(tmp_path, select=["DJH101"])] == [("DJH101", "mysite/settings.py")]
+
+
+def two_sites(root):
+    """One build root holding two Django projects, site_a/manage.py and site_b/manage.py,
+    whose Procfile lacks --log-file (DJH302)."""
+    files: dict[str, str] = {}
+    for name, text in project_files({"Procfile": "web: gunicorn mysite.wsgi\n"}).items():
+        if text is None:
+            continue
+        if name == "manage.py" or name.startswith("mysite/"):
+            files[f"site_a/{name}"] = files[f"site_b/{name}"] = text
+        else:
+            files[name] = text
+    return write_tree(root, files)
+
+
+def test_two_django_projects_under_one_build_root_print_each_problem_once(tmp_path):
+    two_sites(tmp_path)
+    result = run_cli(["--no-cache", str(tmp_path)])
+    procfile = [line for line in result.stdout.splitlines() if "/Procfile:" in line]
+    assert procfile and len(procfile) == len(set(procfile)), result.stdout
+    items = json.loads(run_cli(["--no-cache", "--output-format", "json", str(tmp_path)]).stdout)
+    keys = [(i["code"], i["filename"], i["location"]["row"], i["location"]["column"], i["message"]) for i in items]
+    assert len(keys) == len(set(keys)) and any(code == "DJH302" for code, *_ in keys)
+    assert f"Found {len(keys)} problem" in result.stderr
+
+
+def test_the_rules_on_the_build_files_run_once_per_build_root(tmp_path, monkeypatch):
+    two_sites(tmp_path)
+    calls: list[str] = []
+    for code in ("DJH302", "DJH101"):  # the Procfile's rule, and a rule on each project's settings
+        rule = get_rule(code)
+        assert rule is not None
+        monkeypatch.setattr(rule, "check", lambda self, ctx, check=rule.check: calls.append(self.code) or check(self, ctx))
+    assert len(lint(Options(paths=[str(tmp_path)], cache=False)).projects) == 2
+    assert sorted(calls) == ["DJH101", "DJH101", "DJH302"]
 
 
 

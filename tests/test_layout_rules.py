@@ -3,15 +3,18 @@ imports of the settings chain; and the rules' behaviour on trees the examples do
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from django_heroku_lint.read.config import Config
 from django_heroku_lint.discover.projects import find_projects
 from django_heroku_lint.engine import Options, build_context, lint
-from django_heroku_lint.read.layout import misnamed_version_files
+from django_heroku_lint.read.layout import Layout, misnamed_version_files
 from django_heroku_lint.read.procfile import parse_procfile
 from django_heroku_lint.read.pythons import DEPRECATED, END_OF_LIFE, SUPPORTED, parse_version, recommended, status
 from django_heroku_lint.rules._baseline import project_files
+from django_heroku_lint.rules.registry import ALL_RULES
 
 from .helpers import diagnostics, write_tree
 
@@ -345,3 +348,33 @@ def test_a_web_script_running_uvicorn_is_djh107s_server(make_project):
     script = "#!/bin/sh\nexec uvicorn mysite.asgi:application --host 0.0.0.0 --port $PORT\n"
     files = {"Procfile": "web: sh ./start.sh\n", "start.sh": script, "mysite/settings.py": settings, "mysite/asgi.py": ""}
     assert [code for code, _, _ in found(make_project, files, "DJH107")] == ["DJH107"]
+
+
+# ---------------------------------------------------------------- rules run once per build root
+
+# The Context fields that are facts of the build, the same for every Django project of one
+# build root: what the layout read, the file list, and where the build is.
+BUILD_FACTS = {f.name for f in dataclasses.fields(Layout)} | {"build_root", "build_root_reason", "files", "in_git", "committed_venvs", "dotenv_files"}
+
+
+class Watched:
+    """A rule's context that notes each field the rule reads."""
+
+    def __init__(self, context) -> None:
+        self._context, self.read = context, set()
+
+    def __getattr__(self, name):
+        self.read.add(name)
+        return getattr(self._context, name)
+
+
+@pytest.mark.parametrize("rule", [rule for rule in ALL_RULES if rule.per_build_root], ids=lambda rule: rule.code)
+def test_a_rule_run_once_per_build_root_reads_only_the_builds_facts(tmp_path, rule):
+    """per_build_root is true only of a rule whose every example reads build facts alone:
+    its diagnostics would be the same for each Django project of the build root."""
+    for number, case in enumerate([*rule.VALID, *rule.INVALID]):
+        root = write_tree(tmp_path / str(number), {name: text for name, text in project_files(case.files).items() if text is not None})
+        (project,) = find_projects([str(root)])
+        watched = Watched(build_context(project, Config())[0])
+        list(rule().check(watched))
+        assert watched.read <= BUILD_FACTS, f"{rule.code} example {number} reads {sorted(watched.read - BUILD_FACTS)}"

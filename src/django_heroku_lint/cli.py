@@ -14,6 +14,16 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+def config_options(command):
+    """``--config`` and ``--isolated``, shared by the commands that read the configuration."""
+    command = click.option("--isolated", is_flag=True, help="Ignore all configuration files.")(command)
+    return click.option(
+        "--config",
+        metavar="PATH",
+        help="Use this configuration file (a pyproject.toml with [tool.djhlint], or a djhlint.toml) instead of the one found.",
+    )(command)
+
+
 def cache_options(command):
     """``--no-cache`` and ``--cache-dir``, shared by the commands that build the settings model."""
     command = click.option(
@@ -77,6 +87,14 @@ def main() -> None:
 )
 @click.option("--settings-module", metavar="MODULE", help="The deployed settings module (dotted), instead of guessing it.")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
+@config_options
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="PATTERNS",
+    help="Report nothing on the files these glob patterns match, instead of the configured exclude (comma-separated; relative to the current folder).",
+)
+@click.option("--extend-exclude", multiple=True, metavar="PATTERNS", help="Like --exclude, but added to the configured exclude.")
 @cache_options
 @click.option("--fix", is_flag=True, help="Apply the safe fixes, then report what remains.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply (with --fix or --diff) and mark the unsafe fixes.")
@@ -132,10 +150,18 @@ def rule(code: str | None, show_all: bool) -> None:
     help="text for people; json for programs (the shape is documented in the README).",
 )
 @click.option("--settings-module", metavar="MODULE", help="The deployed settings module (dotted), instead of guessing it.")
+@config_options
 @cache_options
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors.")
 def settings(
-    paths: tuple[str, ...], output_format: str, settings_module: str | None, no_cache: bool, cache_dir: str | None, verbose: bool
+    paths: tuple[str, ...],
+    output_format: str,
+    settings_module: str | None,
+    no_cache: bool,
+    cache_dir: str | None,
+    verbose: bool,
+    config: str | None,
+    isolated: bool,
 ) -> None:
     """Show what djhlint believes the deployed settings of the projects under PATHS are.
 
@@ -146,5 +172,5 @@ def settings(
     """
     from .commands import print_settings
 
-    sys.exit(print_settings(paths, settings_module, output_format, verbose, cache=not no_cache, cache_dir=cache_dir))
+    sys.exit(print_settings(paths, settings_module, output_format, verbose, cache=not no_cache, cache_dir=cache_dir, config=config, isolated=isolated))
 

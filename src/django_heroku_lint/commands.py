@@ -157,6 +157,10 @@ class CheckOptions:
     output_file: str | None = None
     quiet: bool = False
     verbose: bool = False
+    config: str | None = None
+    isolated: bool = False
+    exclude: tuple[str, ...] = ()
+    extend_exclude: tuple[str, ...] = ()
 
     @property
     def replayable(self) -> bool:
@@ -192,7 +196,7 @@ def check(options: CheckOptions) -> int:
                     out, lines, code = stored
                     _print(out, lines, options.output_file)
                     return code
-            from .engine import LintResult, Options, lint, lint_project
+            from .engine import Options, lint, lint_projects
 
             engine_options = Options(
                 paths=list(options.paths) or ["."],
@@ -202,8 +206,12 @@ def check(options: CheckOptions) -> int:
                 log=say if options.verbose else None,
                 cache=not options.no_cache,
                 cache_dir=options.cache_dir,
+                config=options.config,
+                isolated=options.isolated,
+                exclude=split_codes(options.exclude),
+                extend_exclude=split_codes(options.extend_exclude),
             )
-            result = LintResult([lint_project(project, engine_options) for project in projects])
+            result = lint_projects(projects, engine_options)
             if options.fix or options.diff:
                 from .engine import run_fixes
                 from .fix.fixer import render_diff, sweep_leftovers
@@ -375,6 +383,8 @@ class Replay:
             _code_stamp(),
             [options.paths, options.select, options.ignore, options.exit_zero, options.output_format, options.statistics],
             [options.settings_module, options.cache_dir, options.unsafe_fixes, options.quiet, options.show_fixes],
+            [options.config, options.isolated, options.exclude, options.extend_exclude],
+            [_config_files(options, p) for p in projects],  # the configuration files that may apply, and their bytes
             os.getcwd(),
             [os.environ.get(name) for name in REPLAY_ENV],
             tty,
@@ -441,6 +451,31 @@ def _digest_now(project: Any, rel: str) -> str:
         return f"!{exc}"
 
 
+def _config_files(options: CheckOptions, project: Any) -> list[list[str]]:
+    """Each file that configures the project or could (``--config``'s, or the candidates
+    of the search from its build root up), with the digest of its bytes: a configuration
+    changed, added or removed in a folder above the build root is a change of key."""
+    from pathlib import Path
+
+    from .discover.projects import UnreadableFile, read_file
+    from .read.config import config_candidates
+    from .store import digest
+
+    if options.isolated:
+        return []
+    if options.config:
+        paths, top = [Path(os.path.abspath(options.config))], Path(os.path.realpath(options.config)).parent
+    else:
+        paths, top = config_candidates(project.build_root, project.repo_top), project.repo_top or project.build_root
+    found = []
+    for path in paths:
+        try:
+            found.append([str(path), digest(read_file(path, top))])
+        except UnreadableFile as exc:
+            found.append([str(path), f"!{exc}"])
+    return found
+
+
 def _code_stamp() -> list[Any]:
     """The size and time of each module of djhlint: a change to the code is a change of key."""
     stamp: list[Any] = []
@@ -463,6 +498,8 @@ def print_settings(
     verbose: bool,
     cache: bool = True,
     cache_dir: str | None = None,
+    config: str | None = None,
+    isolated: bool = False,
 ) -> int:
     """``djhlint settings``: what djhlint believes the deployed settings hold."""
     from .engine import Options, inspect
@@ -470,7 +507,9 @@ def print_settings(
 
     try:
         with _one_line_errors(verbose):
-            results = inspect(Options(paths=list(paths) or ["."], settings_module=settings_module, cache=cache, cache_dir=cache_dir))
+            results = inspect(
+                Options(paths=list(paths) or ["."], settings_module=settings_module, cache=cache, cache_dir=cache_dir, config=config, isolated=isolated)
+            )
     except _Reported:
         return EXIT_ERROR
     write(render([result.context for result in results], fmt))
@@ -497,6 +536,10 @@ def print_configuration(options: CheckOptions) -> int:
                     settings_module=options.settings_module,
                     cache=not options.no_cache,
                     cache_dir=options.cache_dir,
+                    config=options.config,
+                    isolated=options.isolated,
+                    exclude=split_codes(options.exclude),
+                    extend_exclude=split_codes(options.extend_exclude),
                 )
             )
     except _Reported:
@@ -521,7 +564,7 @@ def print_configuration(options: CheckOptions) -> int:
                 "settings_module_source": how,
                 "select": codes,
                 "ignore": sorted(set(split_codes(options.ignore) or []) | set(config.ignore)),
-                "exclude": list(config.exclude),
+                "exclude": [pattern for _, pattern in config.excludes],  # the configuration's or the command line's
                 "per_file_ignores": {pattern: list(codes) for pattern, codes in config.per_file_ignores.items()},
                 "output_format": options.output_format,
                 "cache_dir": cache,

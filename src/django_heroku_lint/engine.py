@@ -7,12 +7,13 @@ model, rules), and hands the fix stage the re-lint it needs (:func:`run_fixes`).
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable, Iterator
 
 from .model.cache import Entry, Recorder, SettingsCache
-from .read.config import Config, ConfigError, load_config, per_file_ignores, select_rules
+from .read.config import Config, ConfigError, exclude_patterns, find_config, is_excluded, load_config_file, per_file_ignores, select_rules
 from .discover.projects import Project, excluded, find_projects
 from .ftypes import Diagnostic, ParseError
 from .model.values import SettingsModel
@@ -41,6 +42,10 @@ class Options:
     log: Callable[[str], None] | None = None  # --verbose messages
     cache: bool = True
     cache_dir: str | None = None  # default: .djhlint_cache in each build root
+    config: str | None = None  # --config: this configuration file instead of the one found
+    isolated: bool = False  # --isolated: no configuration file at all
+    exclude: list[str] | None = None  # --exclude: instead of the configuration's
+    extend_exclude: list[str] | None = None  # --extend-exclude: added to them
 
 
 class ProjectLoader:
@@ -146,12 +151,38 @@ def _layout_facts(layout: Layout) -> dict[str, Any]:
 
 
 def _configure(project: Project, options: Options) -> Config:
-    """The project's configuration, with the command line's settings module applied."""
-    config = load_config(project.build_root)
-    if config.exclude:
-        project.files = frozenset(f for f in project.files if not excluded(f, config.exclude))
+    """The project's configuration, with the command line's settings module and exclude
+    patterns applied."""
+    if options.isolated and options.config:
+        raise ConfigError("--config and --isolated cannot be used together")
+    if options.isolated:
+        config = Config()
+    elif options.config:
+        config = load_config_file(options.config)
+    else:
+        config = find_config(project.build_root, project.repo_top)
+    if options.log:
+        where = config.source or ("none (--isolated)" if options.isolated else "none found")
+        options.log(f"{project.build_root}: configuration file: {where}")
+    config.excludes = exclude_patterns(config, options.exclude, options.extend_exclude, os.path.realpath(os.getcwd()))
     config.settings_module = options.settings_module or config.settings_module
     return config
+
+
+def _left_out(project: Project, config: Config, log: Callable[[str], None] | None) -> bool:
+    """Whether exclude leaves the whole project out: its build root, the folder of its
+    manage.py, or every file of its build is excluded.  It is then not linted at all."""
+    if not config.excludes:
+        return False
+    root = str(project.build_root)
+    folders = [root] + ([os.path.join(root, project.project_dir)] if project.project_dir else [])
+    if any(is_excluded(folder, config.excludes, root) for folder in folders) or all(
+        is_excluded(os.path.join(root, rel), config.excludes, root) for rel in project.files
+    ):
+        if log:
+            log(f"project {folders[-1]}: excluded, not linted")
+        return True
+    return False
 
 
 def _context(project: Project, config: Config, options: Options) -> tuple[Context, dict]:
@@ -169,22 +200,47 @@ def _context(project: Project, config: Config, options: Options) -> tuple[Contex
 
 def lint(options: Options) -> LintResult:
     """Lint the projects the paths name.  Raises DiscoveryError or ConfigError for exit code 2."""
-    return LintResult([lint_project(project, options) for project in find_projects(options.paths)])
+    return lint_projects(find_projects(options.paths), options)
 
 
-def lint_project(project: Project, options: Options) -> ProjectResult:
-    """Lint one project: also what the fix stage runs on the files as its fixes leave them."""
-    config = _configure(project, options)
-    rules = [rule_class() for rule_class in select_rules(ALL_RULES, config, options.select, options.ignore)]
+def lint_projects(projects: list[Project], options: Options) -> LintResult:
+    """Lint the projects found, but those exclude leaves out.  The rules that read only
+    the build's files run once per build root: for its first Django project linted."""
+    results = []
+    linted: set[Path] = set()  # the build roots whose build rules have run
+    for project in projects:
+        config = _configure(project, options)
+        if not _left_out(project, config, options.log):
+            results.append(lint_project(project, options, config, build_rules=project.build_root not in linted))
+            linted.add(project.build_root)
+    return LintResult(results)
+
+
+def lint_project(project: Project, options: Options, config: Config | None = None, build_rules: bool = True) -> ProjectResult:
+    """Lint one project: also what the fix stage runs on the files as its fixes leave them.
+
+    The rules see every file of the build; exclude then drops the diagnostics of the
+    files it matches, so leaving a file out never makes a problem of its absence.
+    Without ``build_rules``, the rules that read only the build's files (``per_build_root``)
+    do not run: another Django project of the same build root ran them."""
+    config = config if config is not None else _configure(project, options)
+    selected = select_rules(ALL_RULES, config, options.select, options.ignore)
+    rules = [rule_class() for rule_class in selected if build_rules or not rule_class.per_build_root]
     per_file = per_file_ignores(ALL_RULES, config) if config.per_file_ignores else []
     context, noqa = _context(project, config, options)
     diagnostics: list[Diagnostic] = []
     used: set[tuple[str, int, str]] = set()  # (file, line, code or name) of each noqa that suppressed a diagnostic
 
+    root = str(project.build_root)
+    folder = os.path.realpath(config.folder) if config.folder else root
+    below = root.startswith(folder.rstrip(os.sep) + os.sep)  # a configuration above the build root: its paths start above too
+
     def kept(found: Iterator[Diagnostic]) -> Iterator[Diagnostic]:
         """The diagnostics neither per-file-ignores nor a noqa comment silence."""
         for diagnostic in found:
             file = diagnostic.span.file
+            if below:
+                file = os.path.relpath(os.path.join(root, file), folder).replace(os.sep, "/")
             if any(diagnostic.code in codes and excluded(file, [pattern]) for pattern, codes in per_file):
                 continue
             if not _suppressed(diagnostic, noqa, used):
@@ -208,7 +264,9 @@ def lint_project(project: Project, options: Options) -> ProjectResult:
             known_rules=frozenset(each for rule in ALL_RULES for each in (rule.code, rule.name)),
         )
         diagnostics += kept(last[0].check(context))
-    return ProjectResult(project, context, diagnostics)
+    if config.excludes:
+        diagnostics = [d for d in diagnostics if not is_excluded(os.path.join(root, d.span.file), config.excludes, root)]
+    return ProjectResult(project, context, diagnostics, tuple(config.excludes))
 
 
 UNUSED_NOQA = "DJH002"  # rules/djh002_unused_noqa.py: computed from what the other rules' noqa comments suppressed
@@ -248,6 +306,8 @@ def inspect(options: Options) -> list[ProjectResult]:
     results: list[ProjectResult] = []
     for project in find_projects(options.paths):
         config = _configure(project, options)
+        if _left_out(project, config, options.log):
+            continue
         context, _ = _context(project, config, options)
         results.append(ProjectResult(project, context, []))
     return results

@@ -52,6 +52,7 @@ class Project:
     in_git: bool = False
     venv_dirs: tuple[str, ...] = ()  # committed virtualenvs, relative to the build root
     build_root_reason: str = ""  # why a subfolder is the build root when it is not the obvious one
+    repo_top: Path | None = None  # the top of the git work tree holding the build; None outside git
     _cache: dict[str, bytes | ParseError] = field(default_factory=dict, repr=False)
 
     def read(self, rel: str) -> bytes | ParseError:
@@ -593,6 +594,7 @@ def list_projects(found: list[Located]) -> list[Project]:
             in_git=tree.in_git,
             venv_dirs=tuple(v[len(prefix):] for v in tree.venvs if v.startswith(prefix)),
             build_root_reason=item.why,
+            repo_top=tree.top if tree.in_git else None,
         )
     return list(projects.values())
 

@@ -27,6 +27,7 @@ from ..edit.source import TextSource, load_source
 from .fixes import resolve
 from ..read.lines import is_python, line_starts, span_offsets
 from ..read.python import decode_text, parse_python
+from ..read.config import is_excluded
 from ..printable import git_quoted, relative_path
 from ..rules.context import LintResult, ProjectResult
 from .writer import FileChange, WriteError, preflight, sweep, write
@@ -161,7 +162,7 @@ class _StateProject(Project):
 
     def __init__(self, state: State) -> None:
         base = state.base
-        super().__init__(base.build_root, base.project_dir, state.files, base.in_git, base.venv_dirs)
+        super().__init__(base.build_root, base.project_dir, state.files, base.in_git, base.venv_dirs, repo_top=base.repo_top)
         self._state = state
 
     def read(self, rel: str) -> bytes | ParseError:
@@ -225,8 +226,12 @@ def _overlap(a: tuple[str, int, int], b: tuple[str, int, int]) -> bool:
     return a[1] <= b[2] and b[1] <= a[2]
 
 
-def choose(state: State, diagnostics: list[Diagnostic], unsafe: bool, frozen: set[str]) -> list[tuple[Diagnostic, Fix]]:
-    """The fixes to apply in this round: resolved, allowed, and not overlapping."""
+def choose(
+    state: State, diagnostics: list[Diagnostic], unsafe: bool, frozen: set[str], excludes: tuple[tuple[str, str], ...] = ()
+) -> list[tuple[Diagnostic, Fix]]:
+    """The fixes to apply in this round: resolved, allowed, not overlapping, and touching
+    no file the exclude patterns match (a file a fix would create included)."""
+    root = str(state.base.build_root)
     chosen: list[tuple[Diagnostic, Fix]] = []
     taken: list[tuple[str, int, int]] = []
     files = state.files
@@ -235,6 +240,8 @@ def choose(state: State, diagnostics: list[Diagnostic], unsafe: bool, frozen: se
             continue
         fix = resolve(diagnostic.fix, state.read, files)  # type: ignore[arg-type]
         if fix is None or _files_of(fix) & frozen:
+            continue
+        if excludes and any(is_excluded(os.path.join(root, rel), excludes, root) for rel in _files_of(fix)):
             continue
         try:
             claims = _claims(fix, state)
@@ -299,7 +306,7 @@ def plan_project(result: ProjectResult, relint: Relint, unsafe: bool, frozen: se
     errors: list[str] = []
     internal = False
     for _round in range(MAX_ROUNDS):
-        chosen = choose(state, diagnostics, unsafe, frozen)
+        chosen = choose(state, diagnostics, unsafe, frozen, result.excludes)
         if not chosen:
             break
         try:

@@ -61,6 +61,9 @@ class ProjectResult:
     project: Project
     context: Context
     diagnostics: list[Diagnostic]
+    # The exclude patterns of its configuration and command line, each with the folder it
+    # is relative to: the fix stage leaves alone every file they match.
+    excludes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,4 +74,14 @@ class LintResult:
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
-        return sorted((d for p in self.projects for d in p.diagnostics), key=Diagnostic.sort_key)
+        """Every project's diagnostics, sorted, each problem once.
+
+        The Django projects of one build root (``site_a/manage.py`` and ``site_b/manage.py``)
+        share its Procfile, version files and requirements: the rules on those report the
+        same problem for each project, which is one problem (same code, file, span and
+        message), printed and counted once."""
+        found: dict[tuple[str, str, Span, str], Diagnostic] = {}
+        for project in self.projects:
+            for each in project.diagnostics:
+                found.setdefault((each.build_root, each.code, each.span, each.message), each)
+        return sorted(found.values(), key=Diagnostic.sort_key)

@@ -63,6 +63,7 @@ class ProcfileLogFileMissing(Rule):
 
     code = "DJH302"
     name = "procfile-log-file-missing"
+    per_build_root = True
     message = "the web process runs gunicorn without --log-file -: errors may never reach `heroku logs`; add --log-file -"
 
     INVALID = [

@@ -101,6 +101,7 @@ class MigrationCommandMisplaced(Rule):
 
     code = "DJH308"
     name = "migration-command-misplaced"
+    per_build_root = True
     message = "{detail}"
 
     INVALID = [

@@ -76,6 +76,7 @@ class PythonVersionMissing(Rule):
 
     code = "DJH401"
     name = "python-version-missing"
+    per_build_root = True
     message = "no .python-version at the build root: Heroku builds with its moving default Python; add .python-version holding e.g. {recommended}"
     DOC_VALUES = {
         "recommended": pythons.recommended(),

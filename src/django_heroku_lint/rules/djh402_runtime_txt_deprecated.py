@@ -52,6 +52,7 @@ class RuntimeTxtDeprecated(Rule):
 
     code = "DJH402"
     name = "runtime-txt-deprecated"
+    per_build_root = True
     message = "runtime.txt is deprecated and Heroku will make it a build error{uv}; {remedy}"
 
     INVALID = [

@@ -78,6 +78,7 @@ class PythonVersionInvalid(Rule):
 
     code = "DJH403"
     name = "python-version-invalid"
+    per_build_root = True
     message = "{file} {problem}: Heroku's Python build fails on it; {remedy}"
     DOC_VALUES = {"recommended": recommended()}
 

@@ -36,6 +36,7 @@ class PythonVersionUnsupported(Rule):
 
     code = "DJH404"
     name = "python-version-unsupported"
+    per_build_root = True
     message = "Python {version} {state}; move to {recommended}"
     DOC_VALUES = {"recommended": recommended()}
 

@@ -72,6 +72,7 @@ class RequirementsUnreadable(Rule):
 
     code = "DJH602"
     name = "requirements-unreadable"
+    per_build_root = True
     message = "the requirements cannot be installed: {detail}"
 
     INVALID = [

@@ -49,6 +49,7 @@ class DotenvCommitted(Rule):
 
     code = "DJH603"
     name = "dotenv-committed"
+    per_build_root = True
     message = "{path} {state}: its secrets ({names}) end up in the repository for good; {remedy}"
 
     INVALID = [

@@ -39,6 +39,7 @@ class PackageManagerConflict(Rule):
 
     code = "DJH605"
     name = "package-manager-conflict"
+    per_build_root = True
     message = "{problem}: Heroku's Python build fails; {remedy}"
 
     INVALID = [

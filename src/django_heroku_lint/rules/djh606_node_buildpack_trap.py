@@ -37,6 +37,7 @@ class NodeBuildpackTrap(Rule):
 
     code = "DJH606"
     name = "node-buildpack-trap"
+    per_build_root = True
     message = "package.json makes Heroku build this app as Node.js, so Python and Django are never installed; set the buildpacks: heroku buildpacks:set heroku/python (then add heroku/nodejs at index 1 if needed)"
 
     INVALID = [

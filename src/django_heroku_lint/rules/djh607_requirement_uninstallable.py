@@ -83,6 +83,7 @@ class RequirementUninstallable(Rule):
 
     code = "DJH607"
     name = "requirement-uninstallable"
+    per_build_root = True
     message = "{what}: pip cannot install it on Heroku and the build fails; {advice}"
 
     INVALID = [

@@ -71,6 +71,7 @@ class DjangoPythonMismatch(Rule):
 
     code = "DJH608"
     name = "django-python-mismatch"
+    per_build_root = True
     message = "{django} does not support Python {python} ({source}): {detail}"
 
     INVALID = [

@@ -69,6 +69,10 @@ class Rule:
     # ``{key}`` in the docstring and the message template shows as its value (a Python
     # version from read/pythons.py, say), so the docs follow the table.
     DOC_VALUES: ClassVar[dict[str, str]] = {}
+    # True for a rule that reads only the build's facts (the files, Procfile, version files,
+    # requirements, app.json), never the Django project's (settings, the folder of manage.py,
+    # entry points): it runs once per build root, however many Django projects it holds.
+    per_build_root: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
