@@ -48,7 +48,7 @@ from ..ftypes import Span
 from ..model.entries import PLATFORM_VARS
 from ..model.modules import HOW_TO_TELL
 from ..model.secrets import URL_PASSWORD_RE, secret_name
-from ..model.values import DictValue, EnvRead, ListValue, Literal, Unknown, Value
+from ..model.values import DictValue, EnvRead, ListValue, Literal, SettingsModel, Unknown, Value
 from ..printable import printable, redacted, relative_path
 from ..read.procfile import shell_vars
 from ..read.records import AppJsonVar
@@ -60,12 +60,13 @@ from .settings_view import _candidates, _location, _why_none, explain, value_dat
 RAISING_APIS = ("os.environ[]", "decouple", "environ", "dj_database_url")
 # A name `heroku config:set` takes as written, which a shell cannot read as anything else.
 CONFIG_VAR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+ATTACHED = ", when attached"  # how PLATFORM_VARS names an add-on's variable
 STATUSES = ("required", "required-on-some-paths", "optional", "platform", "declared")
 HEADINGS = {
-    "required": "Required: the app or the build fails without them",
-    "required-on-some-paths": "Required on some paths: read with no fallback under a condition",
-    "optional": "Optional: a fallback (or None) applies when unset",
-    "platform": "Set by Heroku, an add-on or the buildpack: never set these by hand",
+    "required": "Required (the app or the build fails without them)",
+    "required-on-some-paths": "Required on some paths (read with no fallback under a condition)",
+    "optional": "Optional (a fallback, or None, applies when unset)",
+    "platform": "Set by Heroku, an add-on or the buildpack (never set these by hand)",
     "declared": "Declared in app.json, read by nothing djhlint follows",
 }
 
@@ -122,11 +123,8 @@ def variables(context: Context) -> list[Variable]:
 
     model = context.settings
     if model is not None:
-        for name, binding in model.settings.items():
-            conditional = len(binding.values) > 1 or binding.maybe_unset
-            for value in binding.values:
-                for read, path, under in _reads(value, name, conditional):
-                    add(read.var, _setting_use(read, path, under))
+        for raw, shown, feeds, conditional in _settings_reads(model):
+            add(raw.var, _setting_use(raw, shown, feeds, conditional))
     for entry in context.entry_env:
         read = entry.read
         required = read.api == "os.environ[]"
@@ -141,32 +139,95 @@ def variables(context: Context) -> list[Variable]:
     return sorted(found.values(), key=lambda v: (v.name is None, v.name or ""))
 
 
-def _reads(value: Value, path: str, conditional: bool) -> list[tuple[EnvRead, str, bool]]:
+def _settings_reads(model: SettingsModel) -> list[tuple[EnvRead, EnvRead | None, str, bool]]:
+    """Each environment read the settings chain ran, with what it feeds and whether it
+    runs only on some paths.  A read whose value a setting holds feeds that setting (its
+    keys too: ``DATABASES['default']``) and is described as the setting gets it (with the
+    fallback of an ``or`` around it); a read whose value went elsewhere feeds the name its
+    statement assigned, or a test.  A read the model made without running one (what
+    ``django_heroku.settings()`` reads) is taken from the settings."""
+    held: dict[tuple[str | None, str], list[tuple[Span, EnvRead, str, bool]]] = {}
+    for name, binding in model.settings.items():
+        alternatives = len(binding.values) > 1 or binding.maybe_unset
+        for value in binding.values:
+            for read, path, nested in _reads(value, name, False):
+                held.setdefault((read.var, read.span.file), []).append((read.span, read, path, alternatives or nested))
+    for spans in held.values():
+        spans.sort(key=lambda each: (each[0].line, each[0].col))
+    found: list[tuple[EnvRead, EnvRead | None, str, bool]] = []
+    used: set[int] = set()
+    for site in model.env_reads:
+        holder = _holder(held.get((site.read.var, site.read.span.file), []), site.read.span)
+        if holder is None:
+            target = site.target
+            if target and target in model.settings:
+                feeds = f"{target} (a value a later statement replaces)"
+            else:
+                feeds = f"`{target}`" if target else "a test or a call"
+            found.append((site.read, None, feeds, site.guarded))
+            continue
+        used.add(id(holder))
+        _, read, path, _ = holder
+        found.append((site.read, read, path, site.guarded))
+    for spans in held.values():
+        for each in spans:
+            if id(each) not in used and not any(_inside(each[0], other[0]) for other in spans if id(other) in used):
+                found.append((each[1], each[1], each[2], each[3]))
+    return found
+
+
+def _holder(spans: list[tuple[Span, EnvRead, str, bool]], span: Span) -> tuple[Span, EnvRead, str, bool] | None:
+    """The innermost setting read whose span holds ``span`` (spans nest or are apart)."""
+    best = None
+    for each in spans:
+        if (each[0].line, each[0].col) > (span.line, span.col):
+            break
+        if _inside(span, each[0]):
+            best = each
+    return best
+
+
+def _inside(inner: Span, outer: Span) -> bool:
+    return (outer.line, outer.col) <= (inner.line, inner.col) and (inner.end_line, inner.end_col) <= (outer.end_line, outer.end_col)
+
+
+def _reads(value: Value, path: str, nested: bool) -> list[tuple[EnvRead, str, bool]]:
     """The environment reads in ``value`` (the value of setting path ``path``), nested
-    ones included, each with whether it runs only on some paths."""
+    ones included, each with whether it runs only when an ``or`` before it is false."""
     if isinstance(value, EnvRead):
-        found = [(value, path, conditional)]
+        found = [(value, path, nested)]
         if value.default is not None:  # `a or b` reads b only when a is empty; a default argument always runs
-            found += _reads(value.default, path, conditional or value.fallback_via == "or")
+            found += _reads(value.default, path, nested or value.fallback_via == "or")
         return found
     if isinstance(value, ListValue):
-        return [each for index, item in enumerate(value.items) for each in _reads(item, f"{path}[{index}]", conditional)]
+        return [each for index, item in enumerate(value.items) for each in _reads(item, f"{path}[{index}]", nested)]
     if isinstance(value, DictValue):
         out = []
         for key, item in value.entries:
             label = repr(key.value) if isinstance(key, Literal) else "[?]"
-            out += _reads(item, f"{path}[{label}]", conditional)
+            out += _reads(item, f"{path}[{label}]", nested)
         return out
     return []
 
 
-def _setting_use(read: EnvRead, path: str, conditional: bool) -> Use:
-    raising = read.api in RAISING_APIS or read.api.startswith("environ.")
-    # `x or "fallback"` hides whether x had a (false) default of its own: only os.environ[] certainly raises.
-    required = raising and (read.default is None or (read.fallback_via == "or" and read.api == "os.environ[]"))
-    if _leaf(path) == "SECRET_KEY" and read.api in ("os.environ.get", "os.getenv") and _falsy(read.default):
+def _setting_use(raw: EnvRead, held: EnvRead | None, feeds: str, conditional: bool) -> Use:
+    """A read of the settings: ``raw`` as the code ran it, ``held`` as the setting ``feeds``
+    holds it (``None`` when the value went elsewhere).  Required when the reader raises
+    without the variable; when it feeds ``DATABASES`` with no fallback (dj-database-url
+    gives ``{}``: no database); when it leaves ``SECRET_KEY`` empty."""
+    raising = raw.api in RAISING_APIS[:-1] or raw.api.startswith("environ.")
+    if held is raw and held.fallback_via == "or":  # a read the model made: its own default is not known
+        required = raw.api == "os.environ[]"
+    else:
+        required = raising and raw.default is None
+    shown = held or raw
+    if held is not None and raw.api == "dj_database_url" and held.default is None:
+        required = True
+    if held is not None and _leaf(feeds) == "SECRET_KEY" and raw.api in ("os.environ.get", "os.getenv") and _falsy(held.default):
         required = True  # Django refuses an empty SECRET_KEY
-    return _use("settings", path, _redact_read(read, _keys(path)), required, conditional)
+    if shown is not raw:
+        shown = replace(shown, api=raw.api)
+    return _use("settings", feeds, _redact_read(shown, _keys(feeds)), required, conditional)
 
 
 def _use(source: str, feeds: str, read: EnvRead, required: bool, conditional: bool) -> Use:
@@ -366,13 +427,13 @@ def _project_text(context: Context) -> str:
                     said.append(f"generator {declared.generator}")
                 out.append(f"      app.json: {', '.join(said)}")
     names = must_set(found)
-    addons = [v for v in found if v.provided_by and any(use.required and not use.conditional for use in v.uses)]
+    addons = [v for v in found if v.provided_by and v.provided_by.endswith(ATTACHED) and any(use.required and not use.conditional for use in v.uses)]
     odd = [v.name for v in found if v.status == "required" and v.name and not CONFIG_VAR_RE.match(v.name)]
     some = [v.name for v in found if v.status == "required-on-some-paths" and v.name and CONFIG_VAR_RE.match(v.name)]
     if names or addons or odd or some:
         out += ["", "Set these before the first deploy:"]
         out += [f"  heroku config:set {name}=..." for name in names]
-        out += [f"  # {v.name} is set by {v.provided_by}: never set it by hand" for v in addons]
+        out += [f"  # {v.name} is set by {v.provided_by}: attach the add-on, never set it by hand" for v in addons]
         if some:
             out.append(f"  # and where their condition holds on Heroku: {', '.join(some)}")
         if odd:
