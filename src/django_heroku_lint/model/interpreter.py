@@ -538,16 +538,19 @@ def _star_names(env: dict[str, Binding]) -> Iterable[str]:
 
 
 def _assigned_name(small: cst.BaseSmallStatement) -> str:
-    """The module-level name an assignment sets or changes (``X`` of ``X = ...``,
-    ``X["k"] = ...``, ``X += ...``); ``""`` for any other statement."""
+    """What an assignment sets or changes: ``X`` of ``X = ...`` or ``X += ...``,
+    ``X['default']['PASSWORD']`` of an item assignment (``[?]`` for a key that is not a
+    literal); ``""`` for any other statement."""
     if isinstance(small, cst.Assign):
-        target: cst.BaseExpression | None = small.targets[0].target
+        target: cst.BaseExpression = small.targets[0].target
     elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
         target = small.target
     else:
         return ""
-    while isinstance(target, (cst.Subscript, cst.Attribute)):
-        target = target.value
+    if isinstance(target, cst.Subscript):
+        path = _subscript_path(target)
+        if path is not None:
+            return path[0] + "".join("[?]" if key is None else f"[{key!r}]" for key in path[1])
     return target.value if isinstance(target, cst.Name) else ""
 
 

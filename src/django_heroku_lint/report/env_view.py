@@ -37,6 +37,7 @@ is a secret, or it is a URL with a password) prints redacted.
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import re
@@ -60,6 +61,7 @@ from .settings_view import _candidates, _location, _why_none, explain, value_dat
 RAISING_APIS = ("os.environ[]", "decouple", "environ", "dj_database_url")
 # A name `heroku config:set` takes as written, which a shell cannot read as anything else.
 CONFIG_VAR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+HOLDER_STEPS = 16  # how far back a read's holder is looked for: reads nested in one another, of one variable
 ATTACHED = ", when attached"  # how PLATFORM_VARS names an add-on's variable
 STATUSES = ("required", "required-on-some-paths", "optional", "platform", "declared")
 HEADINGS = {
@@ -160,8 +162,12 @@ def _settings_reads(model: SettingsModel) -> list[tuple[EnvRead, EnvRead | None,
         holder = _holder(held.get((site.read.var, site.read.span.file), []), site.read.span)
         if holder is None:
             target = site.target
-            if target and target in model.settings:
-                feeds = f"{target} (a value a later statement replaces)"
+            if target in model.settings:
+                last = model.settings[target].sites[-1:]
+                replaced = bool(last) and (last[0].file != site.read.span.file or last[0].line > site.read.span.line)
+                feeds = f"{target} (a later statement changes it)" if replaced else target  # else made into another value
+            elif target.split("[", 1)[0] in model.settings:
+                feeds = target  # an item of a setting: DATABASES['default']['PASSWORD']
             else:
                 feeds = f"`{target}`" if target else "a test or a call"
             found.append((site.read, None, feeds, site.guarded))
@@ -177,14 +183,14 @@ def _settings_reads(model: SettingsModel) -> list[tuple[EnvRead, EnvRead | None,
 
 
 def _holder(spans: list[tuple[Span, EnvRead, str, bool]], span: Span) -> tuple[Span, EnvRead, str, bool] | None:
-    """The innermost setting read whose span holds ``span`` (spans nest or are apart)."""
-    best = None
-    for each in spans:
-        if (each[0].line, each[0].col) > (span.line, span.col):
-            break
+    """The innermost setting read whose span holds ``span``.  Spans nest or are apart, so
+    between a holder's start and ``span``'s lie only reads the holder holds: a few steps
+    back from where ``span`` starts."""
+    index = bisect.bisect_right(spans, (span.line, span.col), key=lambda each: (each[0].line, each[0].col))
+    for each in reversed(spans[max(0, index - HOLDER_STEPS) : index]):
         if _inside(span, each[0]):
-            best = each
-    return best
+            return each
+    return None
 
 
 def _inside(inner: Span, outer: Span) -> bool:
