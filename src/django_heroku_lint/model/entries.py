@@ -35,8 +35,9 @@ HEROKU_MAYBE = frozenset({"DATABASE_URL"})
 MAX_NAME = 200  # a computed module name longer than this is not a module name
 # The variables Heroku, an add-on or the Python buildpack sets, and who sets them: never
 # set by hand.  Dyno metadata: https://devcenter.heroku.com/articles/dyno-metadata (a
-# labs feature); WEB_CONCURRENCY: the buildpack's vendor/WEB_CONCURRENCY.sh, run at
-# dyno boot, keeps a value already set.
+# labs feature); REDIS_TLS_URL: set beside REDIS_URL by the Redis 6 plans of Heroku
+# Redis (now Key-Value Store); WEB_CONCURRENCY: the buildpack's vendor/WEB_CONCURRENCY.sh,
+# run at dyno boot, keeps a value already set.
 PLATFORM_VARS = {
     "PORT": "Heroku, on web dynos",
     "DYNO": "Heroku, on every dyno",
