@@ -365,10 +365,12 @@ def test_nothing_to_set_prints_no_commands(make_project):
 
 
 def test_a_project_without_settings_still_lists_the_procfile(make_project):
-    root = make_project({"mysite/settings.py": None, "mysite/wsgi.py": "application = None\n", "manage.py": "import sys\n"}, baseline=True)
+    root = make_project(
+        {"mysite/settings.py": None, "mysite/wsgi.py": "application = None\n", "manage.py": "import sys\n", "Procfile": "web: gunicorn mysite.wsgi --bind 0.0.0.0:$PORT\n"}
+    )
     out = env_text(root)
     assert "No settings module: " in out
-    assert "  PORT  (set by Heroku, on web dynos)\n" not in out  # the baseline Procfile binds no port by hand
+    assert "  PORT  (set by Heroku, on web dynos)\n      the web process: `$PORT`: the command gets an empty word when it is unset  [Procfile:1]\n" in out
 
 
 def test_a_bad_path_is_a_one_line_error(tmp_path):
@@ -381,3 +383,16 @@ def test_a_bad_path_is_a_one_line_error(tmp_path):
 def test_help_names_the_command(make_project):
     assert "`djhlint env [PATHS]` lists the config vars the deploy needs" in " ".join(run_cli(["check", "--help"]).stdout.split())
     assert "--output-format [text|json]" in run_cli(["env", "--help"]).stdout
+
+
+def test_a_settings_module_that_does_not_exist_is_a_one_line_error(make_project):
+    root = make_project({})
+    result = run_cli(["env", "--settings-module", "mysite.nope"], cwd=root)
+    assert result.exit_code == 2
+    assert result.stdout == "" and result.stderr == f"djhlint: error: settings module 'mysite.nope' was not found in {root}\n"
+
+
+def test_settings_module_chooses_what_is_listed(make_project):
+    data = env_json(make_project(SPLIT), "--settings-module", "mysite.settings.base")
+    assert data["settings_module"] == "mysite.settings.base"
+    assert "REDIS_URL" not in {v["name"] for v in data["variables"]}
