@@ -187,20 +187,22 @@ def test_a_value_read_into_a_lowercase_name_or_a_test_is_listed(make_project):
 
 
 @pytest.mark.parametrize(
-    "lines",
+    ("lines", "condition"),
     [
-        ('if os.environ.get("USE_S3"):', '    AWS_STORAGE_BUCKET_NAME = os.environ["BUCKET"]'),
-        ("try:", '    BUCKET = os.environ["BUCKET"]', "except KeyError:", "    BUCKET = None"),
-        ('BUCKET = os.environ.get("S3_BUCKET") or os.environ["BUCKET"]',),
-        ('BUCKET = os.environ["BUCKET"] if os.environ.get("USE_S3") else None',),
+        (('if os.environ.get("USE_S3"):', '    AWS_STORAGE_BUCKET_NAME = os.environ["BUCKET"]'), 'when `os.environ.get("USE_S3")` is true'),
+        (('if DEBUG:', "    pass", "else:", '    BUCKET = os.environ["BUCKET"]'), "when `DEBUG` is false"),
+        (("try:", '    BUCKET = os.environ["BUCKET"]', "except KeyError:", "    BUCKET = None"), "inside a try statement"),
+        (('BUCKET = os.environ.get("S3_BUCKET") or os.environ["BUCKET"]',), "when what comes before its `or` is empty"),
+        (('BUCKET = os.environ["BUCKET"] if os.environ.get("USE_S3") else None',), "in one branch of a conditional expression"),
+        (('for name in ("a", "b"):', '    BUCKET = os.environ["BUCKET"]'), "inside a loop"),
     ],
-    ids=["if", "try", "or", "conditional-expression"],
+    ids=["if", "else", "try", "or", "conditional-expression", "loop"],
 )
-def test_a_read_on_some_paths_is_not_claimed_required(make_project, lines):
-    data = env_json(make_project({"mysite/settings.py": settings_with(*lines)}))
+def test_a_read_on_some_paths_is_not_claimed_required(make_project, lines, condition):
+    data = env_json(make_project({"mysite/settings.py": settings_with('DEBUG = os.environ.get("DEBUG") == "1"', *lines)}))
     found = variable(data, "BUCKET")
     assert found["status"] == "required-on-some-paths"
-    assert all(use["conditional"] for use in found["uses"])
+    assert [(use["conditional"], use["condition"]) for use in found["uses"]] == [(True, condition)]
     assert "BUCKET" not in data["must_set"]
     out = env_text(make_project({"mysite/settings.py": settings_with(*lines)}, subdir="again"))
     assert "heroku config:set BUCKET" not in out
@@ -219,7 +221,7 @@ def test_a_settings_module_computed_from_a_variable_in_wsgi(make_project):
     )
     manage = (
         "import os\nimport sys\n\n\ndef main():\n"
-        '    if os.environ.get("DEBUG"):\n        print("debug")\n'
+        '    if os.environ.get("DEBUG"):\n        print(os.environ["DJANGO_TEST_RUNNER"])\n'
         '    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings.local")\n\n\n'
         'if __name__ == "__main__":\n    main()\n'
     )
@@ -229,9 +231,11 @@ def test_a_settings_module_computed_from_a_variable_in_wsgi(make_project):
     assert (use["source"], use["feeds"], use["api"], use["fallback"]["value"]) == ("entry-point", "DJANGO_SETTINGS_MODULE", "os.environ.get", "production")
     assert use["location"]["file"] == "mysite/wsgi.py"
     (use,) = variable(data, "DEBUG")["uses"]
-    assert (use["source"], use["feeds"], use["required"]) == ("entry-point", "the test at manage.py:6", False)
+    assert (use["source"], use["feeds"], use["required"], use["conditional"]) == ("entry-point", "the test at manage.py:6", False, False)
     assert [use["location"]["file"] for use in variable(data, "DJANGO_SETTINGS_MODULE")["uses"]] == ["mysite/wsgi.py", "manage.py"]
     assert variable(data, "NEW_RELIC_CONFIG_FILE")["status"] == "required"
+    (use,) = variable(data, "DJANGO_TEST_RUNNER")["uses"]
+    assert (use["conditional"], use["condition"]) == (True, 'when `os.environ.get("DEBUG")` is true')
     assert data["must_set"] == ["DJANGO_SECRET_KEY", "NEW_RELIC_CONFIG_FILE"]
 
 
@@ -353,7 +357,8 @@ def test_json_shape(make_project):
         assert list(found) == ["name", "status", "provided_by", "app_json", "uses"]
         assert found["status"] in ("required", "required-on-some-paths", "optional", "platform", "declared")
         for use in found["uses"]:
-            assert list(use) == ["source", "feeds", "api", "required", "conditional", "fallback", "cast", "description", "location"]
+            assert list(use) == ["source", "feeds", "api", "required", "conditional", "condition", "fallback", "cast", "description", "location"]
+            assert (use["condition"] is not None) <= use["conditional"]
             assert use["source"] in ("settings", "entry-point", "procfile")
     assert [v["name"] for v in data["variables"]] == sorted(v["name"] for v in data["variables"])
 

@@ -398,6 +398,7 @@ class EntryEnvRead:
     read: EnvRead
     feeds: str
     conditional: bool = False
+    condition: str = ""  # when a conditional read runs: "when `os.environ.get('DEBUG')` is true"
 
 
 def entry_env_reads(text: str, rel: str) -> list[EntryEnvRead]:
@@ -412,7 +413,7 @@ def entry_env_reads(text: str, rel: str) -> list[EntryEnvRead]:
         return []
     reader = _EnvReader(text, rel)
     try:
-        reader.block(tree.body, False)
+        reader.block(tree.body, None)
     except RecursionError:
         return []
     return reader.found
@@ -426,43 +427,46 @@ class _EnvReader:
         self.found: list[EntryEnvRead] = []
         self.by_name: dict[str, list[int]] = {}  # a local name -> the reads (indexes in found) its value holds
 
-    def block(self, body: Sequence[ast.stmt], conditional: bool) -> None:
+    # ``condition``: None when the code runs on every path, else when it runs (the innermost reason).
+
+    def block(self, body: Sequence[ast.stmt], condition: str | None) -> None:
         for stmt in body:
             if isinstance(stmt, ast.If):
                 main = _is_main_test(stmt.test)
                 sets = any(isinstance(node, ast.Constant) and node.value == VAR for node in ast.walk(stmt))
-                self.expr(stmt.test, "the settings module chosen" if sets else f"the test at {self.rel}:{stmt.lineno}", conditional)
-                self.block(stmt.body, conditional or not main)
-                self.block(stmt.orelse, True)
+                self.expr(stmt.test, "the settings module chosen" if sets else f"the test at {self.rel}:{stmt.lineno}", condition)
+                test = self.source(stmt.test)
+                self.block(stmt.body, condition if main else f"when `{test}` is true")
+                self.block(stmt.orelse, f"when `{test}` is false")
             elif isinstance(stmt, ast.FunctionDef) and stmt.name == "main":  # manage.py's main()
-                self.block(stmt.body, conditional)
+                self.block(stmt.body, condition)
             elif isinstance(stmt, ast.Try):
-                self.block(stmt.body, conditional)
+                self.block(stmt.body, condition)
                 for handler in stmt.handlers:
-                    self.block(handler.body, True)
-                self.block(stmt.orelse, True)
-                self.block(stmt.finalbody, conditional)
+                    self.block(handler.body, "when its try block raises")
+                self.block(stmt.orelse, "when its try block does not raise")
+                self.block(stmt.finalbody, condition)
             elif isinstance(stmt, ast.With):
-                self.block(stmt.body, conditional)
+                self.block(stmt.body, condition)
             elif isinstance(stmt, ast.Assign):
                 target = stmt.targets[0] if len(stmt.targets) == 1 else None
                 if isinstance(target, ast.Subscript) and _is_environ(target.value) and _text(target.slice) == VAR:
-                    self.expr(stmt.value, VAR, conditional)
+                    self.expr(stmt.value, VAR, condition)
                 elif isinstance(target, ast.Name):
                     first = len(self.found)
-                    self.expr(stmt.value, f"`{target.id}` in {self.rel}", conditional)
+                    self.expr(stmt.value, f"`{target.id}` in {self.rel}", condition)
                     self.by_name[target.id] = list(range(first, len(self.found)))
                 else:
-                    self.expr(stmt.value, f"code of {self.rel}", conditional)
+                    self.expr(stmt.value, f"code of {self.rel}", condition)
             elif isinstance(stmt, (ast.Expr, ast.Return, ast.AnnAssign, ast.AugAssign)) and stmt.value is not None:
-                self.expr(stmt.value, f"code of {self.rel}", conditional)
+                self.expr(stmt.value, f"code of {self.rel}", condition)
 
-    def expr(self, node: ast.expr, feeds: str, conditional: bool) -> None:
+    def expr(self, node: ast.expr, feeds: str, condition: str | None) -> None:
         if isinstance(node, ast.Call) and _is_setdefault(node.func) and len(node.args) == 2 and _text(node.args[0]) == VAR:
             fallback = node.args[1]
             read = EnvRead("os.environ.setdefault", VAR, self.span(node), default=self.value(fallback), fallback_via="default")
-            self.add(read, "the settings module Django loads", conditional)
-            self.expr(fallback, VAR, conditional)
+            self.add(read, "the settings module Django loads", condition)
+            self.expr(fallback, VAR, condition)
             for name in (each.id for each in ast.walk(fallback) if isinstance(each, ast.Name)):
                 for index in self.by_name.get(name, []):
                     self.found[index] = dataclasses.replace(self.found[index], feeds=VAR)
@@ -472,32 +476,41 @@ class _EnvReader:
             api = "os.environ.get" if isinstance(node.func, ast.Attribute) and node.func.attr == "get" else "os.getenv"
             default = self.value(node.args[1]) if len(node.args) > 1 else None
             if var is not None:
-                self.add(EnvRead(api, var, self.span(node), default=default, fallback_via="default" if default is not None else None), feeds, conditional)
+                self.add(EnvRead(api, var, self.span(node), default=default, fallback_via="default" if default is not None else None), feeds, condition)
         elif isinstance(node, ast.Subscript) and _is_environ(node.value) and isinstance(node.ctx, ast.Load):
             var = _text(node.slice)
             if var is not None:
-                self.add(EnvRead("os.environ[]", var, self.span(node)), feeds, conditional)
-        elif isinstance(node, (ast.BoolOp, ast.IfExp)):  # `a or b`, `a if t else b`: the later parts run on some paths
-            parts = node.values if isinstance(node, ast.BoolOp) else [node.test, node.body, node.orelse]
-            self.expr(parts[0], feeds, conditional)
-            for part in parts[1:]:
-                self.expr(part, feeds, True)
+                self.add(EnvRead("os.environ[]", var, self.span(node)), feeds, condition)
+        elif isinstance(node, ast.BoolOp):  # `a or b`: b runs only when a is false (`and`: true)
+            word = "empty" if isinstance(node.op, ast.Or) else "set"
+            self.expr(node.values[0], feeds, condition)
+            for part in node.values[1:]:
+                self.expr(part, feeds, f"when what comes before its `{'or' if word == 'empty' else 'and'}` is {word}")
+            return
+        elif isinstance(node, ast.IfExp):
+            test = self.source(node.test)
+            self.expr(node.test, feeds, condition)
+            self.expr(node.body, feeds, f"when `{test}` is true")
+            self.expr(node.orelse, feeds, f"when `{test}` is false")
             return
         elif isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             return  # runs later, or once per item: not a read at import djhlint can place
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.expr):
-                self.expr(child, feeds, conditional)
+                self.expr(child, feeds, condition)
 
-    def add(self, read: EnvRead, feeds: str, conditional: bool) -> None:
-        self.found.append(EntryEnvRead(read, feeds, conditional))
+    def add(self, read: EnvRead, feeds: str, condition: str | None) -> None:
+        self.found.append(EntryEnvRead(read, feeds, condition is not None, condition or ""))
+
+    def source(self, node: ast.expr) -> str:
+        """The source of ``node`` on one line, cut at 60 characters."""
+        text = " ".join((ast.get_source_segment(self.text, node) or "").split())
+        return text if len(text) <= 60 else text[:57] + "..."
 
     def value(self, node: ast.expr) -> Literal | Unknown:
         if isinstance(node, ast.Constant) and isinstance(node.value, (str, int, float, bool, type(None))):
             return Literal(node.value, self.span(node))
-        source = " ".join((ast.get_source_segment(self.text, node) or "").split())
-        source = source if len(source) <= 60 else source[:57] + "..."
-        return Unknown(self.span(node), "str" if isinstance(node, ast.JoinedStr) else "", source)
+        return Unknown(self.span(node), "str" if isinstance(node, ast.JoinedStr) else "", self.source(node))
 
     def span(self, node: ast.expr) -> Span:
         end_line = node.end_lineno or node.lineno

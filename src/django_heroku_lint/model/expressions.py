@@ -17,6 +17,8 @@ path a path, ``"a,b".split(",")`` is a list; anything else is unknown.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import libcst as cst
 
@@ -30,6 +32,7 @@ from .values import PATHLIB, DictValue, EnvRead, ListValue, Literal, ReadSite, U
 STRING_METHODS = ("lower", "upper", "strip", "lstrip", "rstrip", "casefold", "title", "replace")
 PATHLIB_METHODS = ("resolve", "absolute", "expanduser", "joinpath", "with_name", "with_stem", "with_suffix", "relative_to")
 
+OR_RIGHT = "when what comes before its `or` is empty"
 MAX_REPLACED = 100_000  # the most text a fallback's ``.replace(...)`` may add to be worked out
 
 _CONSTANTS = {"True": True, "False": False, "None": None}
@@ -52,6 +55,7 @@ class Evaluator:
         self.target = ""
         self.guard = 0
         self.branching = 0
+        self.conditions: list[str] = []  # why the code being run may not run, innermost last
 
     def qualname(self, node: cst.BaseExpression) -> str | None:
         """What a name or attribute chain names (``os.environ.get``), None for a module variable's."""
@@ -83,7 +87,8 @@ class Evaluator:
         if kind is cst.IfExp:
             self.branching += 1
             try:
-                return dedupe(self.eval_alts(node.body) + self.eval_alts(node.orelse))  # type: ignore[attr-defined]
+                with self.under("in one branch of a conditional expression"):
+                    return dedupe(self.eval_alts(node.body) + self.eval_alts(node.orelse))  # type: ignore[attr-defined]
             finally:
                 self.branching -= 1
         if kind is cst.BooleanOperation and type(node.operator) is cst.Or:  # type: ignore[attr-defined]
@@ -98,13 +103,24 @@ class Evaluator:
         return (self.eval(node),)
 
     def note_read(self, read: EnvRead) -> None:
-        self.reads.append(ReadSite(read, self.target, self.guard > 0 or self.branching > 0))
+        guarded = self.guard > 0 or self.branching > 0
+        self.reads.append(ReadSite(read, self.target, guarded, self.conditions[-1] if guarded and self.conditions else ""))
+
+    @contextmanager
+    def under(self, condition: str) -> Iterator[None]:
+        """Run the code in the block knowing it runs only ``condition`` (for the reads it makes)."""
+        self.conditions.append(condition)
+        try:
+            yield
+        finally:
+            self.conditions.pop()
 
     def right_alts(self, node: cst.BaseExpression) -> tuple[Value, ...]:
         """The alternatives of the right of an ``or``, which runs only when the left is false."""
         self.branching += 1
         try:
-            return self.eval_alts(node)
+            with self.under(OR_RIGHT):
+                return self.eval_alts(node)
         finally:
             self.branching -= 1
 
@@ -176,7 +192,8 @@ class Evaluator:
                 span = self.spans(node)
                 self.branching += 1
                 try:
-                    right = self.eval(node.right)  # type: ignore[attr-defined]
+                    with self.under(OR_RIGHT):
+                        right = self.eval(node.right)  # type: ignore[attr-defined]
                 finally:
                     self.branching -= 1
                 return dataclasses.replace(left, span=span, default=right, fallback_via="or")

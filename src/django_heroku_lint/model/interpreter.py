@@ -254,16 +254,18 @@ class ModuleRunner:
         elif isinstance(stmt, cst.Try) or isinstance(stmt, getattr(cst, "TryStar", ())):
             self.guard += 1
             try:
-                self.exec_try(stmt.body.body, stmt.handlers, stmt.orelse, stmt.finalbody)  # type: ignore[attr-defined]
+                with self.evaluator.under("inside a try statement"):
+                    self.exec_try(stmt.body.body, stmt.handlers, stmt.orelse, stmt.finalbody)  # type: ignore[attr-defined]
             finally:
                 self.guard -= 1
         elif isinstance(stmt, (cst.For, cst.While)):
             before, outer = names.fork()
             self.guard += 1
             try:
-                self.exec_block(stmt.body.body)
-                if stmt.orelse is not None:
-                    self.exec_block(stmt.orelse.body.body)
+                with self.evaluator.under("inside a loop"):
+                    self.exec_block(stmt.body.body)
+                    if stmt.orelse is not None:
+                        self.exec_block(stmt.orelse.body.body)
             finally:
                 self.guard -= 1
             names.join(before, [before, names.env], outer)
@@ -278,7 +280,8 @@ class ModuleRunner:
                 names.env = dict(before)
                 self.guard += 1
                 try:
-                    self.exec_block(case.body.body)
+                    with self.evaluator.under("in one case of a match"):
+                        self.exec_block(case.body.body)
                 finally:
                     self.guard -= 1
                 branches.append(names.env)
@@ -295,12 +298,16 @@ class ModuleRunner:
             return
         names = self.names
         before, outer = names.fork()
+        text = " ".join(self.parsed.module.code_for_node(stmt.test).split())
+        text = text if len(text) <= 60 else text[:57] + "..."
         self.guard += 1
         try:
-            self.exec_block(stmt.body.body)
+            with self.evaluator.under(f"when `{text}` is true"):
+                self.exec_block(stmt.body.body)
             taken = names.env
             names.env = dict(before)
-            self.exec_else(stmt.orelse)
+            with self.evaluator.under(f"when `{text}` is false"):
+                self.exec_else(stmt.orelse)
         finally:
             self.guard -= 1
         names.join(before, [taken, names.env], outer)
@@ -322,7 +329,8 @@ class ModuleRunner:
             branches = [names.env]
             for handler in handlers:
                 names.env = dict(before)
-                self.exec_block(handler.body.body)
+                with self.evaluator.under("when its try block raises"):
+                    self.exec_block(handler.body.body)
                 branches.append(names.env)
         names.join(before, branches, outer)
         if finalbody is not None:

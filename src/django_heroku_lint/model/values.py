@@ -185,6 +185,7 @@ class ReadSite:
     read: EnvRead
     target: str = ""
     guarded: bool = False
+    condition: str = ""  # when guarded, the innermost reason: "when `os.environ.get('USE_S3')` is true"
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,11 +27,12 @@ is a secret, or it is a URL with a password) prints redacted.
   ``"platform"`` (``provided_by`` then says who sets it) or ``"declared"`` (only
   ``app.json`` names it); ``app_json`` is ``null`` or ``{"value", "description",
   "generator", "required"}``;
-- a use is ``{"source", "feeds", "api", "required", "conditional", "fallback",
-  "cast", "description", "location"}``: ``source`` is ``"settings"``,
+- a use is ``{"source", "feeds", "api", "required", "conditional", "condition",
+  "fallback", "cast", "description", "location"}``: ``source`` is ``"settings"``,
   ``"entry-point"`` or ``"procfile"``; ``feeds`` the setting (with its keys,
   ``DATABASES['default']``), ``DJANGO_SETTINGS_MODULE`` or the process it feeds;
-  ``fallback`` a value as ``djhlint settings`` prints one, or ``null``;
+  ``condition`` says when a conditional read runs, where djhlint can tell (else
+  ``null``); ``fallback`` a value as ``djhlint settings`` prints one, or ``null``;
 - ``must_set``: the names to set with ``heroku config:set`` before the first deploy.
 """
 
@@ -82,6 +83,7 @@ class Use:
     api: str
     required: bool  # fails without the variable, on the path where it runs
     conditional: bool  # runs only on some paths
+    condition: str  # which, when known: "when `os.environ.get('USE_S3')` is true"
     fallback: Value | None
     cast: str | None
     description: str
@@ -125,12 +127,12 @@ def variables(context: Context) -> list[Variable]:
 
     model = context.settings
     if model is not None:
-        for raw, shown, feeds, conditional in _settings_reads(model):
-            add(raw.var, _setting_use(raw, shown, feeds, conditional))
+        for raw, shown, feeds, conditional, condition in _settings_reads(model):
+            add(raw.var, _setting_use(raw, shown, feeds, conditional, condition))
     for entry in context.entry_env:
         read = entry.read
         required = read.api == "os.environ[]"
-        add(read.var, _use("entry-point", entry.feeds, _redact_read(read, [entry.feeds]), required, entry.conditional))
+        add(read.var, _use("entry-point", entry.feeds, _redact_read(read, [entry.feeds]), required, entry.conditional, entry.condition))
     procfile = context.procfile
     if procfile is not None and procfile.path == "Procfile":  # Heroku reads no other name
         for process in procfile.processes:
@@ -141,7 +143,7 @@ def variables(context: Context) -> list[Variable]:
     return sorted(found.values(), key=lambda v: (v.name is None, v.name or ""))
 
 
-def _settings_reads(model: SettingsModel) -> list[tuple[EnvRead, EnvRead | None, str, bool]]:
+def _settings_reads(model: SettingsModel) -> list[tuple[EnvRead, EnvRead | None, str, bool, str]]:
     """Each environment read the settings chain ran, with what it feeds and whether it
     runs only on some paths.  A read whose value a setting holds feeds that setting (its
     keys too: ``DATABASES['default']``) and is described as the setting gets it (with the
@@ -156,7 +158,7 @@ def _settings_reads(model: SettingsModel) -> list[tuple[EnvRead, EnvRead | None,
                 held.setdefault((read.var, read.span.file), []).append((read.span, read, path, alternatives or nested))
     for spans in held.values():
         spans.sort(key=lambda each: (each[0].line, each[0].col))
-    found: list[tuple[EnvRead, EnvRead | None, str, bool]] = []
+    found: list[tuple[EnvRead, EnvRead | None, str, bool, str]] = []
     used: set[int] = set()
     for site in model.env_reads:
         holder = _holder(held.get((site.read.var, site.read.span.file), []), site.read.span)
@@ -170,15 +172,15 @@ def _settings_reads(model: SettingsModel) -> list[tuple[EnvRead, EnvRead | None,
                 feeds = target  # an item of a setting: DATABASES['default']['PASSWORD']
             else:
                 feeds = f"`{target}`" if target else "a test or a call"
-            found.append((site.read, None, feeds, site.guarded))
+            found.append((site.read, None, feeds, site.guarded, site.condition))
             continue
         used.add(id(holder))
         _, read, path, _ = holder
-        found.append((site.read, read, path, site.guarded))
+        found.append((site.read, read, path, site.guarded, site.condition))
     for spans in held.values():
         for each in spans:
             if id(each) not in used and not any(_inside(each[0], other[0]) for other in spans if id(other) in used):
-                found.append((each[1], each[1], each[2], each[3]))
+                found.append((each[1], each[1], each[2], each[3], ""))
     return found
 
 
@@ -216,7 +218,7 @@ def _reads(value: Value, path: str, nested: bool) -> list[tuple[EnvRead, str, bo
     return []
 
 
-def _setting_use(raw: EnvRead, held: EnvRead | None, feeds: str, conditional: bool) -> Use:
+def _setting_use(raw: EnvRead, held: EnvRead | None, feeds: str, conditional: bool, condition: str) -> Use:
     """A read of the settings: ``raw`` as the code ran it, ``held`` as the setting ``feeds``
     holds it (``None`` when the value went elsewhere).  Required when the reader raises
     without the variable; when it feeds ``DATABASES`` with no fallback (dj-database-url
@@ -233,17 +235,17 @@ def _setting_use(raw: EnvRead, held: EnvRead | None, feeds: str, conditional: bo
         required = True  # Django refuses an empty SECRET_KEY
     if shown is not raw:
         shown = replace(shown, api=raw.api)
-    return _use("settings", feeds, _redact_read(shown, _keys(feeds)), required, conditional)
+    return _use("settings", feeds, _redact_read(shown, _keys(feeds)), required, conditional, condition)
 
 
-def _use(source: str, feeds: str, read: EnvRead, required: bool, conditional: bool) -> Use:
+def _use(source: str, feeds: str, read: EnvRead, required: bool, conditional: bool, condition: str = "") -> Use:
     description = explain(read)
     prefix = f"env {read.var} via {read.api}, " if read.var else ""
     if description.startswith(prefix):  # the variable heads its own entry
         description = f"{read.api}, " + description[len(prefix) :]
     if required and read.api in ("os.environ.get", "os.getenv"):
         description += " (Django refuses an empty SECRET_KEY)"
-    return Use(source, feeds, read.api, required, conditional, read.default, read.cast, description, read.span)
+    return Use(source, feeds, read.api, required, conditional, condition, read.default, read.cast, description, read.span)
 
 
 def _shell_use(process: str, operator: str, word: str, span: Span, name: str) -> Use:
@@ -257,7 +259,7 @@ def _shell_use(process: str, operator: str, word: str, span: Span, name: str) ->
         description, required = f"`{text}`: used only when it is set", False
     else:
         description, required = f"`{text}`: the command gets an empty word when it is unset", True
-    return Use("procfile", f"the {process} process", "shell", required, False, fallback, None, description, span)
+    return Use("procfile", f"the {process} process", "shell", required, False, "", fallback, None, description, span)
 
 
 def _leaf(path: str) -> str:
@@ -332,6 +334,7 @@ def _use_data(use: Use) -> dict[str, Any]:
         "api": use.api,
         "required": use.required,
         "conditional": use.conditional,
+        "condition": use.condition or None,
         "fallback": value_data(use.fallback) if use.fallback is not None else None,
         "cast": use.cast,
         "description": use.description,
@@ -421,7 +424,7 @@ def _project_text(context: Context) -> str:
                 head += f"  (set by {variable.provided_by})"
             out.append(head)
             for use in variable.uses:
-                condition = " (on some paths)" if use.conditional else ""
+                condition = f" ({use.condition or 'on some paths'})" if use.conditional else ""
                 out.append(f"      {use.feeds}: {use.description}{condition}  [{where(use.span)}]")
             declared = variable.declared
             if declared is not None:
