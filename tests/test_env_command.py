@@ -401,3 +401,12 @@ def test_settings_module_chooses_what_is_listed(make_project):
     data = env_json(make_project(SPLIT), "--settings-module", "mysite.settings.base")
     assert data["settings_module"] == "mysite.settings.base"
     assert "REDIS_URL" not in {v["name"] for v in data["variables"]}
+
+
+def test_a_module_imported_twice_reads_once_where_it_first_ran(make_project):
+    """Python runs a module once: a second import (here under `try`) runs none of its reads again."""
+    production = SPLIT_PRODUCTION + "try:\n    from .base import SECRET_KEY  # noqa: F401\nexcept ImportError:\n    pass\n"
+    data = env_json(make_project({**SPLIT, "mysite/settings/production.py": production}))
+    (use,) = variable(data, "DJANGO_SECRET_KEY")["uses"]
+    assert (use["conditional"], use["required"]) == (False, True)
+    assert data["must_set"] == ["DJANGO_SECRET_KEY"]

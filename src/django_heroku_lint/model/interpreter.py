@@ -83,6 +83,7 @@ class SettingsInterpreter:
         self.stack: list[str] = []
         self.errors: list[ParseError] = []
         self.paused: list[bool] = []  # for each module being run: whether it paused the garbage collector
+        self.read_modules: set[str] = set()  # the modules whose environment reads an importer has taken
 
     def build(self, module: str, path: str, reason: str) -> SettingsModel | None:
         result = self.run_module(module, path)
@@ -493,7 +494,9 @@ class ModuleRunner:
         for event in result.events:
             if event not in self.events:
                 self.events.append(event)
-        self.reads += [dataclasses.replace(site, guarded=site.guarded or self.guard > 0) for site in result.env_reads]
+        if name not in self.owner.read_modules:  # a module runs once: its reads count where it first ran
+            self.owner.read_modules.add(name)
+            self.reads += [dataclasses.replace(site, guarded=site.guarded or self.guard > 0) for site in result.env_reads]
         for ref in result.chain:
             if ref.name == name and ref.imported_by is None:
                 ref = dataclasses.replace(ref, imported_by=self.module, statement=import_text(node), site=self.spans(node))
