@@ -232,5 +232,25 @@ def test_the_help_of_check_and_settings_shows_the_configuration_options():
     check = run_cli(["check", "--help"]).stdout
     for option in ("--config PATH", "--isolated", "--exclude PATTERNS", "--extend-exclude PATTERNS"):
         assert option in check
-    settings = run_cli(["settings", "--help"]).stdout
-    assert "--config PATH" in settings and "--isolated" in settings
+    for command in ("settings", "env"):
+        shown = run_cli([command, "--help"]).stdout
+        assert "--config PATH" in shown and "--isolated" in shown, command
+
+
+def test_env_reads_the_configuration_file_named(tmp_path):
+    """`djhlint env` judges the settings module the configuration names, as check does."""
+    root = write_tree(
+        tmp_path / "app",
+        {
+            "manage.py": 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n',
+            "mysite/__init__.py": "",
+            "mysite/settings.py": 'import os\nDEBUG = os.environ.get("DEBUG_DEV")\n',
+            "mysite/prod.py": 'import os\nSECRET_KEY = os.environ["PROD_SECRET"]\n',
+        },
+    )
+    config = tmp_path / "djhlint.toml"
+    config.write_text('settings-module = "mysite.prod"\n')
+    named = run_cli(["env", "--no-cache", "--config", str(config), str(root)]).stdout
+    assert "PROD_SECRET" in named and "DEBUG_DEV" not in named
+    isolated = run_cli(["env", "--no-cache", "--isolated", str(root)]).stdout
+    assert "DEBUG_DEV" in isolated and "PROD_SECRET" not in isolated

@@ -138,6 +138,17 @@ def test_the_fix_summary_the_readme_quotes_is_real(tmp_path):
     assert code == 1 and summary and f'("{summary[0]}")' in text
 
 
+def test_readme_env_example_is_current():
+    """The README's `djhlint env` example is what it prints on the shipped example."""
+    from .helpers import run_cli
+
+    text = README.read_text(encoding="utf-8")
+    block = text.split("$ djhlint env examples/tutorial\n", 1)[1].split("```", 1)[0]
+    result = run_cli(["env", "examples/tutorial"], cwd=README.parent)
+    assert result.exit_code == 0
+    assert result.stdout == block
+
+
 # ---------------------------------------------------------------------- the rule pages
 
 PAGES = README.parent / "docs" / "rules"

@@ -56,7 +56,7 @@ def test_help_lists_the_commands_and_says_what_a_bare_command_line_runs(make_pro
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("Usage: djhlint [OPTIONS] [COMMAND] [ARGS]...")
     commands = run.stdout.split("Commands:\n", 1)[1]
-    assert [line.split()[0] for line in commands.splitlines() if line.strip()] == ["check", "rule", "settings"]
+    assert [line.split()[0] for line in commands.splitlines() if line.strip()] == ["check", "env", "rule", "settings"]
     assert "`djhlint [OPTIONS] [PATHS]...` means `djhlint check [OPTIONS] [PATHS]...`" in run.stdout
     assert "`djhlint check --help` lists its options" in " ".join(run.stdout.split())
 

@@ -58,7 +58,8 @@ def main() -> None:
 
 @main.command(
     epilog="Other commands: `djhlint rule [CODE]` prints a rule's documentation, or the list of rules; "
-    "`djhlint settings [PATHS]` shows the settings djhlint judges and what it believes they hold.",
+    "`djhlint settings [PATHS]` shows the settings djhlint judges and what it believes they hold; "
+    "`djhlint env [PATHS]` lists the config vars the deploy needs.",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.argument("paths", nargs=-1, type=click.Path())
@@ -174,3 +175,38 @@ def settings(
 
     sys.exit(print_settings(paths, settings_module, output_format, verbose, cache=not no_cache, cache_dir=cache_dir, config=config, isolated=isolated))
 
+
+@main.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--output-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people; json for programs (the shape is documented in the README).",
+)
+@click.option("--settings-module", metavar="MODULE", help="The deployed settings module (dotted), instead of guessing it.")
+@config_options
+@cache_options
+@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors.")
+def env(
+    paths: tuple[str, ...],
+    output_format: str,
+    settings_module: str | None,
+    config: str | None,
+    isolated: bool,
+    no_cache: bool,
+    cache_dir: str | None,
+    verbose: bool,
+) -> None:
+    """List the config vars the projects under PATHS need on Heroku.
+
+    Every environment variable the deployed settings, the entry points (wsgi.py,
+    asgi.py, manage.py) and the Procfile read: the setting it feeds, whether it is
+    required, its fallback (a credential's redacted) and cast; what app.json declares;
+    what Heroku, an add-on or the buildpack sets, never to be set by hand; and the
+    `heroku config:set NAME=...` lines to run for the required ones.
+    """
+    from .commands import print_env
+
+    sys.exit(print_env(paths, settings_module, output_format, verbose, cache=not no_cache, cache_dir=cache_dir, config=config, isolated=isolated))

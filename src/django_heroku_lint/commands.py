@@ -596,6 +596,31 @@ def print_configuration(options: CheckOptions) -> int:
     return EXIT_CLEAN
 
 
+def print_env(
+    paths: tuple[str, ...] | list[str],
+    settings_module: str | None,
+    fmt: str,
+    verbose: bool,
+    cache: bool = True,
+    cache_dir: str | None = None,
+    config: str | None = None,
+    isolated: bool = False,
+) -> int:
+    """``djhlint env``: the config vars the deployed settings, entry points and Procfile read."""
+    from .engine import Options, inspect
+    from .report.env_view import render
+
+    try:
+        with _one_line_errors(verbose):
+            results = inspect(
+                Options(paths=list(paths) or ["."], settings_module=settings_module, cache=cache, cache_dir=cache_dir, config=config, isolated=isolated)
+            )
+    except _Reported:
+        return EXIT_ERROR
+    write(render([result.context for result in results], fmt))
+    return EXIT_CLEAN
+
+
 def print_rule(code: str) -> int:
     """A rule's documentation (``--explain``, ``djhlint rule CODE``)."""
     from .rules.registry import get_rule

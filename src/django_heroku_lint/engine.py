@@ -19,8 +19,9 @@ from .ftypes import Diagnostic, ParseError
 from .model.values import SettingsModel
 from .rules.context import Context, LintResult, ProjectResult
 from .read.layout import Layout, committed_files, read_layout, settings_module_set_by
+from .model.entries import EntryEnvRead, entry_env_reads
 from .model.modules import ModuleIndex, choose_settings_module, entry_points
-from .read.python import noqa_comments, noqa_map
+from .read.python import MAX_PYTHON_BYTES, noqa_comments, noqa_map
 from .store import CACHE_DIR_NAME, secret_dir, user_secret
 from .rules.registry import ALL_RULES
 
@@ -135,12 +136,25 @@ def build_context(
         parse_errors=errors,
         in_git=project.in_git,
         entry_points=entries,
+        entry_env=_entry_env(project, [point.path for point in entries]),
         settings_module_set_by=settings_module_set_by(project, layout),
         committed_venvs=venvs,
         dotenv_files=dotenvs,
         **_layout_facts(layout),
     )
     return context, noqa
+
+
+def _entry_env(project: Project, paths: list[str]) -> list[EntryEnvRead]:
+    """The environment the entry points Heroku starts and ``manage.py`` (which the build's
+    collectstatic and a release's migrate run) read."""
+    manage = f"{project.project_dir}/manage.py" if project.project_dir else "manage.py"
+    found: list[EntryEnvRead] = []
+    for rel in [*paths, manage]:
+        data = project.read(rel) if rel in project.files else None
+        if isinstance(data, bytes) and len(data) <= MAX_PYTHON_BYTES and (b"environ" in data or b"getenv" in data):
+            found += entry_env_reads(data.decode("utf-8", "replace"), rel)
+    return found
 
 
 def _layout_facts(layout: Layout) -> dict[str, Any]:

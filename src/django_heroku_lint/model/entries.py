@@ -15,11 +15,13 @@ handful of forms are evaluated, anything else is unknown.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import string
 import warnings
 from dataclasses import dataclass, field
 
 from ..ftypes import Span
+from .values import EnvRead, Literal, Unknown
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -31,6 +33,26 @@ VAR = "DJANGO_SETTINGS_MODULE"
 HEROKU_ALWAYS = {"DYNO": "web.1", "PORT": "5000"}
 HEROKU_MAYBE = frozenset({"DATABASE_URL"})
 MAX_NAME = 200  # a computed module name longer than this is not a module name
+# The variables Heroku, an add-on or the Python buildpack sets, and who sets them: never
+# set by hand.  Dyno metadata: https://devcenter.heroku.com/articles/dyno-metadata (a
+# labs feature); REDIS_TLS_URL: set beside REDIS_URL by the Redis 6 plans of Heroku
+# Redis (now Key-Value Store); WEB_CONCURRENCY: the buildpack's vendor/WEB_CONCURRENCY.sh,
+# run at dyno boot, keeps a value already set.
+PLATFORM_VARS = {
+    "PORT": "Heroku, on web dynos",
+    "DYNO": "Heroku, on every dyno",
+    "DATABASE_URL": "Heroku Postgres, when attached",
+    "REDIS_URL": "Heroku Key-Value Store, when attached",
+    "REDIS_TLS_URL": "Heroku Key-Value Store, when attached",
+    "WEB_CONCURRENCY": "the Python buildpack, at dyno boot, from the dyno's size",
+    **{
+        name: "Heroku, with the runtime-dyno-metadata labs feature"
+        for name in (
+            "HEROKU_APP_ID", "HEROKU_APP_NAME", "HEROKU_APP_DEFAULT_DOMAIN_NAME", "HEROKU_DYNO_ID",
+            "HEROKU_RELEASE_CREATED_AT", "HEROKU_RELEASE_VERSION", "HEROKU_SLUG_COMMIT", "HEROKU_SLUG_DESCRIPTION",
+        )
+    },
+}
 
 
 class _Unknown:
@@ -361,3 +383,159 @@ def _percent(template: str, values: list[object]) -> object:
     for text, piece in zip(texts, pieces[1:], strict=True):
         out += f"{text}{piece}"
     return _bounded(out)
+
+
+# --------------------------------------------------------------------------- the environment an entry point reads
+
+
+@dataclass(frozen=True, slots=True)
+class EntryEnvRead:
+    """An environment read in an entry point (``wsgi.py``, ``asgi.py``, ``manage.py``):
+    ``feeds`` is what its value decides (``DJANGO_SETTINGS_MODULE``, or a test of the
+    file); ``conditional`` is true when it runs only on some paths (under ``if`` or in an
+    ``except``)."""
+
+    read: EnvRead
+    feeds: str
+    conditional: bool = False
+    condition: str = ""  # when a conditional read runs: "when `os.environ.get('DEBUG')` is true"
+
+
+def entry_env_reads(text: str, rel: str) -> list[EntryEnvRead]:
+    """The ``os.environ``/``os.getenv`` reads of entry point ``rel`` that run when it is
+    imported or run as a script (module level, ``main()``, ``if __name__ == "__main__":``),
+    and what each feeds; nothing when Python cannot parse it."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text, rel)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    reader = _EnvReader(text, rel)
+    try:
+        reader.block(tree.body, None)
+    except RecursionError:
+        return []
+    return reader.found
+
+
+class _EnvReader:
+    def __init__(self, text: str, rel: str) -> None:
+        self.rel = rel
+        self.text = text
+        self.lines = text.splitlines()
+        self.found: list[EntryEnvRead] = []
+        self.by_name: dict[str, list[int]] = {}  # a local name -> the reads (indexes in found) its value holds
+
+    # ``condition``: None when the code runs on every path, else when it runs (the innermost reason).
+
+    def block(self, body: Sequence[ast.stmt], condition: str | None) -> None:
+        for stmt in body:
+            if isinstance(stmt, ast.If):
+                main = _is_main_test(stmt.test)
+                sets = any(isinstance(node, ast.Constant) and node.value == VAR for node in ast.walk(stmt))
+                self.expr(stmt.test, "the settings module chosen" if sets else f"the test at {self.rel}:{stmt.lineno}", condition)
+                test = self.source(stmt.test)
+                self.block(stmt.body, condition if main else f"when `{test}` is true")
+                self.block(stmt.orelse, f"when `{test}` is false")
+            elif isinstance(stmt, ast.FunctionDef) and stmt.name == "main":  # manage.py's main()
+                self.block(stmt.body, condition)
+            elif isinstance(stmt, ast.Try):
+                self.block(stmt.body, condition)
+                for handler in stmt.handlers:
+                    self.block(handler.body, "when its try block raises")
+                self.block(stmt.orelse, "when its try block does not raise")
+                self.block(stmt.finalbody, condition)
+            elif isinstance(stmt, ast.With):
+                self.block(stmt.body, condition)
+            elif isinstance(stmt, ast.Assign):
+                target = stmt.targets[0] if len(stmt.targets) == 1 else None
+                if isinstance(target, ast.Subscript) and _is_environ(target.value) and _text(target.slice) == VAR:
+                    self.expr(stmt.value, VAR, condition)
+                elif isinstance(target, ast.Name):
+                    first = len(self.found)
+                    self.expr(stmt.value, f"`{target.id}` in {self.rel}", condition)
+                    self.by_name[target.id] = list(range(first, len(self.found)))
+                else:
+                    self.expr(stmt.value, f"code of {self.rel}", condition)
+            elif isinstance(stmt, (ast.Expr, ast.Return, ast.AnnAssign, ast.AugAssign)) and stmt.value is not None:
+                self.expr(stmt.value, f"code of {self.rel}", condition)
+
+    def expr(self, node: ast.expr, feeds: str, condition: str | None) -> None:
+        if isinstance(node, ast.Call) and _is_setdefault(node.func) and len(node.args) == 2 and _text(node.args[0]) == VAR:
+            fallback = node.args[1]
+            read = EnvRead("os.environ.setdefault", VAR, self.span(node), default=self.value(fallback), fallback_via="default")
+            self.add(read, "the settings module Django loads", condition)
+            self.expr(fallback, VAR, condition)
+            for name in (each.id for each in ast.walk(fallback) if isinstance(each, ast.Name)):
+                for index in self.by_name.get(name, []):
+                    self.found[index] = dataclasses.replace(self.found[index], feeds=VAR)
+            return
+        if isinstance(node, ast.Call) and _is_env_get(node.func) and node.args and not node.keywords:
+            var = _text(node.args[0])
+            api = "os.environ.get" if isinstance(node.func, ast.Attribute) and node.func.attr == "get" else "os.getenv"
+            default = self.value(node.args[1]) if len(node.args) > 1 else None
+            if var is not None:
+                self.add(EnvRead(api, var, self.span(node), default=default, fallback_via="default" if default is not None else None), feeds, condition)
+        elif isinstance(node, ast.Subscript) and _is_environ(node.value) and isinstance(node.ctx, ast.Load):
+            var = _text(node.slice)
+            if var is not None:
+                self.add(EnvRead("os.environ[]", var, self.span(node)), feeds, condition)
+        elif isinstance(node, ast.BoolOp):  # `a or b`: b runs only when a is false (`and`: true)
+            word = "empty" if isinstance(node.op, ast.Or) else "set"
+            self.expr(node.values[0], feeds, condition)
+            for part in node.values[1:]:
+                self.expr(part, feeds, f"when what comes before its `{'or' if word == 'empty' else 'and'}` is {word}")
+            return
+        elif isinstance(node, ast.IfExp):
+            test = self.source(node.test)
+            self.expr(node.test, feeds, condition)
+            self.expr(node.body, feeds, f"when `{test}` is true")
+            self.expr(node.orelse, feeds, f"when `{test}` is false")
+            return
+        elif isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            return  # runs later, or once per item: not a read at import djhlint can place
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                self.expr(child, feeds, condition)
+
+    def add(self, read: EnvRead, feeds: str, condition: str | None) -> None:
+        self.found.append(EntryEnvRead(read, feeds, condition is not None, condition or ""))
+
+    def source(self, node: ast.expr) -> str:
+        """The source of ``node`` on one line, cut at 60 characters."""
+        text = " ".join((ast.get_source_segment(self.text, node) or "").split())
+        return text if len(text) <= 60 else text[:57] + "..."
+
+    def value(self, node: ast.expr) -> Literal | Unknown:
+        if isinstance(node, ast.Constant) and isinstance(node.value, (str, int, float, bool, type(None))):
+            return Literal(node.value, self.span(node))
+        return Unknown(self.span(node), "str" if isinstance(node, ast.JoinedStr) else "", self.source(node))
+
+    def span(self, node: ast.expr) -> Span:
+        end_line = node.end_lineno or node.lineno
+        end = node.end_col_offset if node.end_col_offset is not None else node.col_offset
+        return Span(self.rel, node.lineno, self._col(node.lineno, node.col_offset) + 1, end_line, self._col(end_line, end) + 1)
+
+    def _col(self, line: int, offset: int) -> int:  # ast counts UTF-8 bytes, a span characters
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        return len(text.encode("utf-8")[:offset].decode("utf-8", "replace"))
+
+
+def _text(node: ast.expr) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _is_setdefault(node: ast.expr) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == "setdefault" and _is_environ(node.value)
+
+
+def _is_main_test(node: ast.expr) -> bool:
+    """``__name__ == "__main__"``: always true when the file runs as a script."""
+    return (
+        isinstance(node, ast.Compare)
+        and isinstance(node.left, ast.Name)
+        and node.left.id == "__name__"
+        and len(node.comparators) == 1
+        and _text(node.comparators[0]) == "__main__"
+    )

@@ -17,6 +17,8 @@ path a path, ``"a,b".split(",")`` is a list; anything else is unknown.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import libcst as cst
 
@@ -25,11 +27,12 @@ from .branches import Names, dedupe
 from .imports import ImportTracker
 from .recognizers import VALUES, Args, Call
 from .spans import SpanMaker
-from .values import PATHLIB, DictValue, EnvRead, ListValue, Literal, Unknown, Value, is_path_string, is_pathlib
+from .values import PATHLIB, DictValue, EnvRead, ListValue, Literal, ReadSite, Unknown, Value, is_path_string, is_pathlib
 
 STRING_METHODS = ("lower", "upper", "strip", "lstrip", "rstrip", "casefold", "title", "replace")
 PATHLIB_METHODS = ("resolve", "absolute", "expanduser", "joinpath", "with_name", "with_stem", "with_suffix", "relative_to")
 
+OR_RIGHT = "when what comes before its `or` is empty"
 MAX_REPLACED = 100_000  # the most text a fallback's ``.replace(...)`` may add to be worked out
 
 _CONSTANTS = {"True": True, "False": False, "None": None}
@@ -44,6 +47,15 @@ class Evaluator:
         self.imports = imports
         self.spans = spans
         self.events: list[tuple[str, Span]] = []  # what the module's code did (values.SettingsModel.events)
+        # Every environment read a recogniser made (values.SettingsModel.env_reads), with the
+        # module-level name the statement being run assigns, and whether it may not run: the
+        # runner's guard (try, an undecided if, a loop), or a part of an expression that runs
+        # on some paths (`a if t else b`, the right of `or`).
+        self.reads: list[ReadSite] = []
+        self.target = ""
+        self.guard = 0
+        self.branching = 0
+        self.conditions: list[str] = []  # why the code being run may not run, innermost last
 
     def qualname(self, node: cst.BaseExpression) -> str | None:
         """What a name or attribute chain names (``os.environ.get``), None for a module variable's."""
@@ -73,17 +85,44 @@ class Evaluator:
         """The alternatives an expression may evaluate to."""
         kind = type(node)
         if kind is cst.IfExp:
-            return dedupe(self.eval_alts(node.body) + self.eval_alts(node.orelse))  # type: ignore[attr-defined]
+            self.branching += 1
+            try:
+                with self.under("in one branch of a conditional expression"):
+                    return dedupe(self.eval_alts(node.body) + self.eval_alts(node.orelse))  # type: ignore[attr-defined]
+            finally:
+                self.branching -= 1
         if kind is cst.BooleanOperation and type(node.operator) is cst.Or:  # type: ignore[attr-defined]
             left = self.eval(node.left)  # type: ignore[attr-defined]
             if isinstance(left, EnvRead) and isinstance(left.default, Literal) and left.default.value:
                 # ``read or y`` with a true fallback: the read, or y when the variable is set but empty.
-                return dedupe((left, *self.eval_alts(node.right)))  # type: ignore[attr-defined]
+                return dedupe((left, *self.right_alts(node.right)))  # type: ignore[attr-defined]
         if kind is cst.Name:
             binding = self.names.env.get(node.value)  # type: ignore[attr-defined]
             if binding is not None:
                 return binding.values
         return (self.eval(node),)
+
+    def note_read(self, read: EnvRead) -> None:
+        guarded = self.guard > 0 or self.branching > 0
+        self.reads.append(ReadSite(read, self.target, guarded, self.conditions[-1] if guarded and self.conditions else ""))
+
+    @contextmanager
+    def under(self, condition: str) -> Iterator[None]:
+        """Run the code in the block knowing it runs only ``condition`` (for the reads it makes)."""
+        self.conditions.append(condition)
+        try:
+            yield
+        finally:
+            self.conditions.pop()
+
+    def right_alts(self, node: cst.BaseExpression) -> tuple[Value, ...]:
+        """The alternatives of the right of an ``or``, which runs only when the left is false."""
+        self.branching += 1
+        try:
+            with self.under(OR_RIGHT):
+                return self.eval_alts(node)
+        finally:
+            self.branching -= 1
 
     def eval(self, node: cst.BaseExpression) -> Value:
         # Exact type checks (LibCST's node classes are ABCs, so every isinstance check
@@ -151,7 +190,13 @@ class Evaluator:
             if type(node.operator) is cst.Or and isinstance(left, EnvRead) and _falsy_fallback(left):  # type: ignore[attr-defined]
                 # ``read or y``, the read's own fallback (if any) false: y whenever the variable is unset.
                 span = self.spans(node)
-                return dataclasses.replace(left, span=span, default=self.eval(node.right), fallback_via="or")  # type: ignore[attr-defined]
+                self.branching += 1
+                try:
+                    with self.under(OR_RIGHT):
+                        right = self.eval(node.right)  # type: ignore[attr-defined]
+                finally:
+                    self.branching -= 1
+                return dataclasses.replace(left, span=span, default=right, fallback_via="or")
             return Unknown(self.spans(node), "bool" if type(node.operator) is cst.And else "")  # type: ignore[attr-defined]
         if kind is cst.Comparison:
             return self.eval_comparison(node, self.spans(node))  # type: ignore[arg-type]
@@ -205,6 +250,8 @@ class Evaluator:
                 args = Args([key], {}, self, {id(key): self.eval(key)}) if key is not None else Args([], {}, self)
                 found = recognize(Call(qual + "[]", node, span, self), args)
                 if found is not None:
+                    if isinstance(found, EnvRead):
+                        self.note_read(found)
                     return found
         if isinstance(node.value, cst.Attribute) and node.value.attr.value == "parents" and is_pathlib(self.eval(node.value.value)):
             return Unknown(span, "path", PATHLIB)
@@ -237,6 +284,8 @@ class Evaluator:
         if recognize is not None:
             found = recognize(Call(qual, node, span, self), args)
             if found is not None:
+                if isinstance(found, EnvRead):
+                    self.note_read(found)
                 return found
         # A conversion applied to an environment read.
         if args.positional and not args.keywords:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from typing import Protocol
@@ -34,7 +35,7 @@ from .expressions import BadLiteral, Evaluator, concat, index_key, string_value,
 from .imports import ImportTracker, absolute_module, dotted_name, import_text, local_name
 from .recognizers import EFFECTS, MAKERS, Args, Call
 from .spans import Placer, SpanMaker
-from .values import Binding, DictValue, EnvRead, ImportRef, ListValue, Literal, ModuleRef, SettingsModel, Unknown, Value
+from .values import Binding, DictValue, EnvRead, ImportRef, ListValue, Literal, ModuleRef, ReadSite, SettingsModel, Unknown, Value
 
 __all__ = ["ModuleLoader", "SettingsInterpreter", "dotted_name"]  # dotted_name: the fix stage's, from here
 
@@ -66,6 +67,7 @@ class ModuleResult:
     imports: list[ImportRef] = dataclasses.field(default_factory=list)
     django_heroku_calls: list[Span] = dataclasses.field(default_factory=list)
     events: list[tuple[str, Span]] = dataclasses.field(default_factory=list)
+    env_reads: list[ReadSite] = dataclasses.field(default_factory=list)  # every environment read run, placed
     # What its names stand for, as the import tracker knew at its end: a module that imports
     # them (``from .base import env``, ``from .base import *``) gets them too.
     aliases: dict[str, str] = dataclasses.field(default_factory=dict)
@@ -81,6 +83,7 @@ class SettingsInterpreter:
         self.stack: list[str] = []
         self.errors: list[ParseError] = []
         self.paused: list[bool] = []  # for each module being run: whether it paused the garbage collector
+        self.read_modules: set[str] = set()  # the modules whose environment reads an importer has taken
 
     def build(self, module: str, path: str, reason: str) -> SettingsModel | None:
         result = self.run_module(module, path)
@@ -97,6 +100,7 @@ class SettingsInterpreter:
             imports=result.imports,
             django_heroku_calls=result.django_heroku_calls,
             events=result.events,
+            env_reads=_innermost(result.env_reads),
         )
 
     def run_module(self, module: str, path: str) -> ModuleResult | None:
@@ -123,6 +127,7 @@ class SettingsInterpreter:
                 imports=[place.import_ref(ref) for ref in runner.imports],
                 django_heroku_calls=[place.span(call) for call in runner.django_heroku_calls],
                 events=list(dict.fromkeys((kind, place.span(span)) for kind, span in runner.events)),
+                env_reads=_distinct(dataclasses.replace(site, read=place.value(site.read)) for site in runner.reads),  # type: ignore[arg-type]
                 aliases=dict(runner.tracker.aliases),
                 objects={name: (qual, _placed_state(place, state)) for name, (qual, state) in runner.tracker.objects.items()},
             )
@@ -205,7 +210,7 @@ class ModuleRunner:
         self.imports: list[ImportRef] = []  # third-party imports, in execution order
         self.django_heroku_calls: list[Span] = []
         self.events = self.evaluator.events  # what the module's code did (values.SettingsModel.events)
-        self.guard = 0  # > 0 inside try, an undecided if, a loop or match: the code may not run
+        self.reads = self.evaluator.reads  # every environment read the module ran (values.SettingsModel.env_reads)
         self.package = module if owner.loader.is_package(path) else module.rpartition(".")[0]
 
     # ------------------------------------------------------------------ what a call statement may do (recognizers.Effects)
@@ -221,6 +226,15 @@ class ModuleRunner:
 
     def update_path(self, name: str, keys: list[str | None], fn: Callable[[Value], Value], site: Span) -> None:
         self.names.update_path(name, keys, fn, site)
+
+    @property
+    def guard(self) -> int:
+        """> 0 inside try, an undecided if, a loop or match: the code may not run."""
+        return self.evaluator.guard
+
+    @guard.setter
+    def guard(self, value: int) -> None:
+        self.evaluator.guard = value
 
     # ------------------------------------------------------------------ statements
 
@@ -241,16 +255,18 @@ class ModuleRunner:
         elif isinstance(stmt, cst.Try) or isinstance(stmt, getattr(cst, "TryStar", ())):
             self.guard += 1
             try:
-                self.exec_try(stmt.body.body, stmt.handlers, stmt.orelse, stmt.finalbody)  # type: ignore[attr-defined]
+                with self.evaluator.under("inside a try statement"):
+                    self.exec_try(stmt.body.body, stmt.handlers, stmt.orelse, stmt.finalbody)  # type: ignore[attr-defined]
             finally:
                 self.guard -= 1
         elif isinstance(stmt, (cst.For, cst.While)):
             before, outer = names.fork()
             self.guard += 1
             try:
-                self.exec_block(stmt.body.body)
-                if stmt.orelse is not None:
-                    self.exec_block(stmt.orelse.body.body)
+                with self.evaluator.under("inside a loop"):
+                    self.exec_block(stmt.body.body)
+                    if stmt.orelse is not None:
+                        self.exec_block(stmt.orelse.body.body)
             finally:
                 self.guard -= 1
             names.join(before, [before, names.env], outer)
@@ -265,7 +281,8 @@ class ModuleRunner:
                 names.env = dict(before)
                 self.guard += 1
                 try:
-                    self.exec_block(case.body.body)
+                    with self.evaluator.under("in one case of a match"):
+                        self.exec_block(case.body.body)
                 finally:
                     self.guard -= 1
                 branches.append(names.env)
@@ -282,12 +299,16 @@ class ModuleRunner:
             return
         names = self.names
         before, outer = names.fork()
+        text = " ".join(self.parsed.module.code_for_node(stmt.test).split())
+        text = text if len(text) <= 60 else text[:57] + "..."
         self.guard += 1
         try:
-            self.exec_block(stmt.body.body)
+            with self.evaluator.under(f"when `{text}` is true"):
+                self.exec_block(stmt.body.body)
             taken = names.env
             names.env = dict(before)
-            self.exec_else(stmt.orelse)
+            with self.evaluator.under(f"when `{text}` is false"):
+                self.exec_else(stmt.orelse)
         finally:
             self.guard -= 1
         names.join(before, [taken, names.env], outer)
@@ -309,7 +330,8 @@ class ModuleRunner:
             branches = [names.env]
             for handler in handlers:
                 names.env = dict(before)
-                self.exec_block(handler.body.body)
+                with self.evaluator.under("when its try block raises"):
+                    self.exec_block(handler.body.body)
                 branches.append(names.env)
         names.join(before, branches, outer)
         if finalbody is not None:
@@ -326,6 +348,13 @@ class ModuleRunner:
         return True
 
     def exec_small(self, small: cst.BaseSmallStatement) -> None:
+        self.evaluator.target = _assigned_name(small)
+        try:
+            self.exec_assigning(small)
+        finally:
+            self.evaluator.target = ""
+
+    def exec_assigning(self, small: cst.BaseSmallStatement) -> None:
         if isinstance(small, cst.Assign):
             values = self.eval_alts(small.value)
             for target in small.targets:
@@ -465,6 +494,9 @@ class ModuleRunner:
         for event in result.events:
             if event not in self.events:
                 self.events.append(event)
+        if name not in self.owner.read_modules:  # a module runs once: its reads count where it first ran
+            self.owner.read_modules.add(name)
+            self.reads += [dataclasses.replace(site, guarded=site.guarded or self.guard > 0) for site in result.env_reads]
         for ref in result.chain:
             if ref.name == name and ref.imported_by is None:
                 ref = dataclasses.replace(ref, imported_by=self.module, statement=import_text(node), site=self.spans(node))
@@ -514,6 +546,46 @@ def _star_names(env: dict[str, Binding]) -> Iterable[str]:
     if exported is not None and exported.certain is not None and isinstance(exported.certain, ListValue):
         return [i.value for i in exported.certain.items if isinstance(i, Literal) and isinstance(i.value, str)]
     return [n for n in env if not n.startswith("_")]
+
+
+def _assigned_name(small: cst.BaseSmallStatement) -> str:
+    """What an assignment sets or changes: ``X`` of ``X = ...`` or ``X += ...``,
+    ``X['default']['PASSWORD']`` of an item assignment (``[?]`` for a key that is not a
+    literal); ``""`` for any other statement."""
+    if isinstance(small, cst.Assign):
+        target: cst.BaseExpression = small.targets[0].target
+    elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+        target = small.target
+    else:
+        return ""
+    if isinstance(target, cst.Subscript):
+        path = _subscript_path(target)
+        if path is not None:
+            return path[0] + "".join("[?]" if key is None else f"[{key!r}]" for key in path[1])
+    return target.value if isinstance(target, cst.Name) else ""
+
+
+def _distinct(sites: Iterable[ReadSite]) -> list[ReadSite]:
+    """Each read once: an expression evaluated twice (an ``or`` tried two ways) reads once."""
+    return list(dict.fromkeys(sites))
+
+
+def _innermost(sites: list[ReadSite]) -> list[ReadSite]:
+    """The reads that hold no other read of the same variable: ``os.environ["X"]``, not
+    the ``dj_database_url.parse(...)`` around it, whose reader would hide that it raises.
+    Spans of expressions nest or are apart, so a read holds another exactly when the next
+    read of its variable, in order of start (the longer first), starts inside it."""
+    order = sorted(
+        range(len(sites)),
+        key=lambda i: (sites[i].read.var or "", sites[i].read.span.file, sites[i].read.span.line, sites[i].read.span.col,
+                       -sites[i].read.span.end_line, -sites[i].read.span.end_col),
+    )
+    outer: set[int] = set()
+    for this, after in itertools.pairwise(order):
+        a, b = sites[this].read, sites[after].read
+        if a.var == b.var and a.span.file == b.span.file and a.span != b.span and (b.span.line, b.span.col) < (a.span.end_line, a.span.end_col):
+            outer.add(this)
+    return [site for index, site in enumerate(sites) if index not in outer]
 
 
 def _placed_state(place: Placer, state: object) -> object:

@@ -175,6 +175,20 @@ class ModuleRef:
 
 
 @dataclass(frozen=True, slots=True)
+class ReadSite:
+    """An environment read the settings chain's code ran, whatever became of its value:
+    ``target`` is the module-level name its statement assigns (``""`` for a test, a call
+    statement, a name it cannot tell); ``guarded`` is true when the code may not run
+    (under ``try``, an ``if`` djhlint cannot decide, a loop or ``match``, in one branch of
+    ``a if t else b``, on the right of ``or``)."""
+
+    read: EnvRead
+    target: str = ""
+    guarded: bool = False
+    condition: str = ""  # when guarded, the innermost reason: "when `os.environ.get('USE_S3')` is true"
+
+
+@dataclass(frozen=True, slots=True)
 class SettingsModel:
     """The deployed settings as djhlint understands them."""
 
@@ -190,6 +204,10 @@ class SettingsModel:
     # the call setting up error reporting: sentry_sdk.init(...), logging.basicConfig(...)),
     # ("string-division", an os.path string divided like a pathlib.Path: TypeError at import).
     events: list[tuple[str, Span]] = field(default_factory=list)
+    # Every environment read the chain ran, in execution order, the innermost of nested
+    # ones (``os.environ["X"]`` in ``dj_database_url.parse(...)``): also those whose
+    # value a later statement replaced, or that went into a test or a lowercase name.
+    env_reads: list[ReadSite] = field(default_factory=list)
 
     def get(self, name: str) -> Binding | None:
         return self.settings.get(name)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ..discover.projects import Project
 from ..ftypes import ParseError, Span
-from .records import DotenvFile, Procfile, PythonPin, Requirements, VersionFile
+from .records import AppJsonVar, DotenvFile, Procfile, PythonPin, Requirements, VersionFile
 from ..discover.gitignore import GitIgnore
 from .python import decode_text, split_lines
 from .procfile import parse_procfile, script_of, server_in_script
@@ -47,6 +47,7 @@ class Layout:
     misnamed_requirements: list[str] = field(default_factory=list)
     python_pins: list[PythonPin] = field(default_factory=list)
     release_commands: list[str] | None = None
+    app_json_vars: list[AppJsonVar] = field(default_factory=list)
 
 
 # A Procfile or a version file is a few lines: past this it is not one, and parsing
@@ -170,6 +171,7 @@ def read_layout(project: Project) -> Layout:
             except (ValueError, AttributeError, UnicodeDecodeError, RecursionError):  # RecursionError: nested thousands deep
                 lock_python = None
     app_env: dict[str, str] = {}
+    app_vars: list[AppJsonVar] = []
     app_buildpacks: list[str] | None = None
     if "app.json" in root:
         data = project.read("app.json")
@@ -178,6 +180,7 @@ def read_layout(project: Project) -> Layout:
                 app = json.loads(data.decode("utf-8-sig"))
                 env = app.get("env", {}) if isinstance(app, dict) else {}
                 for key, value in (env.items() if isinstance(env, dict) else []):
+                    app_vars.append(app_json_var(key, value))
                     if isinstance(value, dict):
                         value = value.get("value")
                     if isinstance(value, str):
@@ -208,6 +211,22 @@ def read_layout(project: Project) -> Layout:
         misnamed_requirements=misnamed_requirements(root),
         python_pins=python_pins(project),
         release_commands=release_commands(project, procfile),
+        app_json_vars=app_vars,
+    )
+
+
+def app_json_var(name: str, entry: object) -> AppJsonVar:
+    """An ``env`` entry of ``app.json``: a string is its value; of an object, the keys the
+    schema defines, each taken only when it has the type the schema gives it."""
+    if not isinstance(entry, dict):
+        return AppJsonVar(name, entry if isinstance(entry, str) else None)
+    value, description, generator, required = (entry.get(key) for key in ("value", "description", "generator", "required"))
+    return AppJsonVar(
+        name,
+        value if isinstance(value, str) else None,
+        description if isinstance(description, str) else "",
+        generator if isinstance(generator, str) else None,
+        required is not False,
     )
 
 

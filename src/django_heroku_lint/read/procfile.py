@@ -6,7 +6,7 @@ import posixpath
 import re
 
 from ..ftypes import Span
-from .records import Procfile, ProcfileLine, Process
+from .records import Procfile, ProcfileLine, Process, ShellVar
 
 # The command runs to the end of the line; its trailing blanks are stripped in Python
 # (a lazy ``.*?`` before ``[ \t]*$`` rescans them at every character: quadratic).
@@ -26,6 +26,39 @@ VALUE_OPTIONS = {
     "--backlog", "--limit-concurrency", "--ws", "--loop", "--http", "--lifespan", "--env-file", "--log-config-x",
     "--uds", "--fd", "--reload-dir", "--timeout-keep-alive", "--ssl-keyfile", "--ssl-certfile", "--worker-tmp-dir",
 }
+
+
+SHELL_VAR_RE = re.compile(r"\$(?:(?P<plain>[A-Za-z_][A-Za-z0-9_]*)|\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-=?+])(?P<word>[^}]*))?\})")
+
+
+def shell_vars(process: Process) -> list[ShellVar]:
+    """The variables the shell expands in ``process``'s command, in order: ``$PORT``,
+    ``${WEB_CONCURRENCY:-2}``; not inside single quotes, nor after a backslash."""
+    command = process.command
+    found: list[ShellVar] = []
+    index, quoted, length = 0, False, len(command)  # quoted: inside "..."
+    while index < length:
+        char = command[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "'" and not quoted:
+            close = command.find("'", index + 1)
+            index = length if close == -1 else close + 1
+            continue
+        if char == '"':
+            quoted = not quoted
+        elif char == "$":
+            match = SHELL_VAR_RE.match(command, index)
+            if match is not None:
+                name = match.group("plain") or match.group("name")
+                col = process.command_col + index
+                span = Span(process.span.file, process.line, col, process.line, col + match.end() - index)
+                found.append(ShellVar(name, span, match.group("op") or "", match.group("word") or ""))
+                index = match.end()
+                continue
+        index += 1
+    return found
 
 
 def parse_procfile(path: str, text: str) -> Procfile:

@@ -28,6 +28,22 @@ class Process:
 
 
 @dataclass(frozen=True, slots=True)
+class ShellVar:
+    """A ``$NAME`` or ``${NAME...}`` the shell expands in a Procfile command.
+
+    ``operator`` is the parameter expansion's, ``""`` for a plain ``$NAME``: ``:-`` and
+    ``-`` give ``word`` as a fallback, ``:=`` and ``=`` too (and assign it), ``:?`` and
+    ``?`` stop the command when the variable is unset, ``:+`` and ``+`` use ``word`` only
+    when it is set.
+    """
+
+    name: str
+    span: Span
+    operator: str = ""
+    word: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ProcfileLine:
     """A non-blank, non-comment Procfile line that is not a ``name: command`` process."""
 
@@ -140,6 +156,21 @@ class DotenvFile:
     ignored_by: Span | None = None
     comment_trap: Span | None = None
     secrets: list[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AppJsonVar:
+    """One entry of ``app.json``'s ``env``, as its schema defines it: a string is the
+    value; an object may give a ``value``, a ``description``, a ``generator`` (``"secret"``
+    makes a random string) and ``required`` (true unless set to false).  Heroku applies
+    them to apps created from ``app.json`` (review apps, the Heroku Button), not to an app
+    pushed with git."""
+
+    name: str
+    value: str | None = None
+    description: str = ""
+    generator: str | None = None
+    required: bool = True
 
 
 @dataclass(frozen=True, slots=True)

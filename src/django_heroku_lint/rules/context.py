@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 
 from ..discover.projects import Project
 from ..ftypes import Diagnostic, ParseError, Span
+from ..model.entries import EntryEnvRead
 from ..model.modules import SettingsChoice
 from ..model.values import SettingsModel
 from ..read.python import NoqaComment
-from ..read.records import DotenvFile, EntryPoint, Procfile, PythonPin, Requirements, VersionFile
+from ..read.records import AppJsonVar, DotenvFile, EntryPoint, Procfile, PythonPin, Requirements, VersionFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +35,11 @@ class Context:
     requirements_errors: list[ParseError] = field(default_factory=list)  # unreadable requirements files
     misnamed_requirements: list[str] = field(default_factory=list)  # "requirement.txt", "requirements.text"
     app_json_env: dict[str, str] = field(default_factory=dict)
+    app_json_vars: list[AppJsonVar] = field(default_factory=list)  # app.json's env entries, in its order
     app_json_buildpacks: list[str] | None = None  # app.json "buildpacks" URLs; None without the key
     buildpacks_file: list[str] | None = None  # lines of a .buildpacks file; None without one
     entry_points: list[EntryPoint] = field(default_factory=list)
+    entry_env: list[EntryEnvRead] = field(default_factory=list)  # the environment the entry points and manage.py read
     settings_module_set_by: list[str] = field(default_factory=list)  # places that set DJANGO_SETTINGS_MODULE
     committed_venvs: list[str] = field(default_factory=list)  # virtualenv folders git would commit
     dotenv_files: list[DotenvFile] = field(default_factory=list)  # .env files git would commit
