@@ -273,8 +273,9 @@ class Replay:
     The key holds what the output depends on besides the files' bytes: djhlint's version
     (and its code's files, which an editable install changes without a new version), the
     options, the current folder and the environment the reporters read, and each
-    project's build root and list of files, as discovery gives them (a new
-    ``local_settings.py`` a module lookup would find is a new key).  The entry holds the
+    project's build root and list of files, as discovery gives them, with those git does
+    not track yet (a new ``local_settings.py`` a module lookup would find is a new key,
+    and so is one git starts tracking).  The entry holds the
     digest of every file the run read (the files the model, the layout and the fixes'
     edits were built from, ``pyproject.toml``, and each file a diagnostic names, whose
     source lines a format may print) and is replayed only if each still has those bytes.
@@ -302,7 +303,7 @@ class Replay:
             os.getcwd(),
             [os.environ.get(name) for name in REPLAY_ENV],
             tty,
-            [[str(p.build_root), p.project_dir, p.in_git, list(p.venv_dirs), sorted(p.files)] for p in projects],
+            [[str(p.build_root), p.project_dir, p.in_git, list(p.venv_dirs), sorted(p.files), sorted(p.untracked)] for p in projects],
         ]
         self.key = "replay:" + digest(json.dumps(material).encode("utf-8"))
 
