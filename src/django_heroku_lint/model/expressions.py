@@ -17,6 +17,7 @@ path a path, ``"a,b".split(",")`` is a list; anything else is unknown.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import libcst as cst
 
@@ -44,6 +45,9 @@ class Evaluator:
         self.imports = imports
         self.spans = spans
         self.events: list[tuple[str, Span]] = []  # what the module's code did (values.SettingsModel.events)
+        # What a committed file makes of a read (``interpreter.ModuleRunner.from_committed_file``),
+        # given the read and the qualified name of what was called.
+        self.overlay: Callable[[EnvRead, str], EnvRead] | None = None
 
     def qualname(self, node: cst.BaseExpression) -> str | None:
         """What a name or attribute chain names (``os.environ.get``), None for a module variable's."""
@@ -204,6 +208,8 @@ class Evaluator:
                 # The key evaluated here, not by the recogniser: a frame fewer per level of nesting.
                 args = Args([key], {}, self, {id(key): self.eval(key)}) if key is not None else Args([], {}, self)
                 found = recognize(Call(qual + "[]", node, span, self), args)
+                if isinstance(found, EnvRead) and self.overlay is not None:
+                    return self.overlay(found, qual)
                 if found is not None:
                     return found
         if isinstance(node.value, cst.Attribute) and node.value.attr.value == "parents" and is_pathlib(self.eval(node.value.value)):
@@ -236,6 +242,8 @@ class Evaluator:
         recognize = VALUES.find(qual)
         if recognize is not None:
             found = recognize(Call(qual, node, span, self), args)
+            if isinstance(found, EnvRead) and self.overlay is not None:
+                return self.overlay(found, qual)
             if found is not None:
                 return found
         # A conversion applied to an environment read.
