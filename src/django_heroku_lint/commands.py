@@ -225,7 +225,7 @@ def check(options: CheckOptions) -> int:
                 resolve_all(result)
     except _Reported:
         return EXIT_ERROR
-    from .report.formats import COLOR_FORMATS, guess_note, render, summary, use_color
+    from .report.formats import COLOR_FORMATS, guess_note, render, summary, unjudged_note, use_color
     from .report.formats import statistics as statistics_report
     from .rules.registry import ALL_RULES
 
@@ -241,7 +241,15 @@ def check(options: CheckOptions) -> int:
             choice = project.context.settings_choice
             if choice is not None and choice.path and choice.guessed:
                 lines.append(guess_note(project.context.build_root, choice.module, choice.candidates))
-        lines += summary(diagnostics, options.unsafe_fixes, fixed).split("\n")
+        # Settings nobody judged, with DJH001 (which says so) deselected: never "All checks passed".
+        unjudged = [
+            unjudged_note(each.context.build_root, _why_unjudged(each.context))
+            for each in result.projects
+            if each.context.settings is None and not any(d.code == "DJH001" for d in each.diagnostics)
+        ]
+        lines += unjudged
+        if not (unjudged and not diagnostics and not fixed):
+            lines += summary(diagnostics, options.unsafe_fixes, fixed).split("\n")
     code = EXIT_PROBLEMS if diagnostics and not options.exit_zero else EXIT_CLEAN
     if wrote and options.exit_non_zero_on_fix:  # a file the fix created is not yet in the commit
         code = EXIT_PROBLEMS
@@ -251,6 +259,18 @@ def check(options: CheckOptions) -> int:
     if replay is not None:
         replay.store(diagnostics, out, lines, code)
     return code
+
+
+def _why_unjudged(context: Any) -> str:
+    """Why a project's settings were not judged, in a few words."""
+    choice = context.settings_choice
+    if choice is not None and choice.path:
+        return f"{choice.path} could not be read"
+    if choice is not None and choice.module:
+        return f"{choice.module} was not found"
+    if choice is not None and "computes" in choice.reason:
+        return "the entry points compute its name"
+    return "none was found"
 
 
 def _print(out: str, lines: list[str]) -> None:
