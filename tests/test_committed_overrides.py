@@ -101,6 +101,15 @@ def test_a_committed_local_settings_of_a_settings_package_imported_absolutely(ma
     assert "local_settings.py is committed, so this import runs on Heroku" in settings_text(root)
 
 
+def test_a_committed_top_level_local_settings(make_project):
+    """``from local_settings import *``: the module beside manage.py, on the path gunicorn runs from."""
+    settings = SETTINGS + "\ntry:\n    from local_settings import *  # noqa\nexcept ImportError:\n    pass\n"
+    root = committed(make_project, {"mysite/settings.py": settings, "local_settings.py": LOCAL_SETTINGS})
+    assert ("DJH104", "local_settings.py", 1) in diagnostics(root, cache=False)
+    untracked = committed(make_project, {"mysite/settings.py": settings, "local_settings.py": LOCAL_SETTINGS}, untracked=["local_settings.py"], subdir="untracked")
+    assert "DJH104" not in [code for code, _, _ in diagnostics(untracked, cache=False)]
+
+
 def test_adding_local_settings_to_git_is_seen_by_a_cached_run(make_project):
     """What git tracks is an input of the settings-model cache and of the replayed output."""
     root = committed(
