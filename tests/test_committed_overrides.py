@@ -268,3 +268,19 @@ def test_a_committed_dotenv_linking_out_of_the_project_is_a_djh000(make_project,
     found = {(d["code"], Path(d["filename"]).name) for d in json.loads(run.stdout)}
     assert ("DJH000", ".env") in found and ("DJH104", "settings.py") not in found
     assert SECRET.encode() not in run.stdout
+
+
+def test_read_env_of_a_folder_built_below_base_dir_is_left_alone(make_project):
+    """``BASE_DIR / "config" / ".env"`` names a folder the model does not follow: the
+    committed .env at the root is not the one read."""
+    settings = ENVIRON_SETTINGS.replace('environ.Env.read_env(BASE_DIR / ".env")', 'environ.Env.read_env(BASE_DIR / "config" / ".env")')
+    root = committed(make_project, {"mysite/settings.py": settings, ".env": "DEBUG=True\n"})
+    assert "DJH104" not in [code for code, _, _ in diagnostics(root, cache=False)]
+
+
+def test_a_try_that_does_more_than_import_gets_no_note(make_project):
+    """``try: from .local_settings import *; setup()``: the call may raise, so the settings
+    view does not claim the block runs on Heroku."""
+    settings = SETTINGS + "\ntry:\n    from .local_settings import *  # noqa\n    print('local settings')\nexcept ImportError:\n    pass\n"
+    root = committed(make_project, {"mysite/settings.py": settings, "mysite/local_settings.py": "DEBUG = True\n"})
+    assert "so this import runs on Heroku" not in settings_text(root)

@@ -401,6 +401,7 @@ class ModuleRunner:
         handler is an alternative.  Each such import gets a note saying which.
         """
         raises = False
+        notes = {}
         for stmt in body:
             if not isinstance(stmt, cst.SimpleStatementLine):
                 return False
@@ -410,11 +411,12 @@ class ModuleRunner:
                     return False
                 file = found[1].rpartition("/")[2]
                 if not self.owner.loader.committed(found[1]):
-                    self.notes[id(small)] = f"git does not track {file}, so on Heroku this import may fail: what it sets is one alternative"
+                    notes[id(small)] = f"git does not track {file}, so on Heroku this import may fail: what it sets is one alternative"
                     raises = True
                 else:
                     how = "committed" if getattr(self.owner.loader, "in_git", False) else "in the build"
-                    self.notes[id(small)] = f"{file} is {how}, so this import runs on Heroku"
+                    notes[id(small)] = f"{file} is {how}, so this import runs on Heroku"
+        self.notes.update(notes)  # only for a body of such imports: other code may raise whatever they do
         return not raises
 
     def exec_small(self, small: cst.BaseSmallStatement) -> None:

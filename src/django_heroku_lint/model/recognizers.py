@@ -442,13 +442,15 @@ def _env_file_place(call: Call, node: cst.BaseExpression | None) -> str | None:
         return _env_file_place(call, node.args[0].value)
     if isinstance(node, cst.SimpleString):
         return "root" if node.evaluated_value in (".env", "./.env") else None
-    last: cst.BaseExpression | None = None
+    # The folder joined with ".env" must be a name (BASE_DIR), not one built further
+    # (BASE_DIR / "config" / ".env"), whose folder the model cannot tell.
+    parts: list[cst.BaseExpression] = []
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
-        last = node.right
-    elif isinstance(node, cst.Call) and call.qualname_of(node.func) == "os.path.join" and len(node.args) > 1:
-        last = node.args[-1].value
-    if isinstance(last, cst.SimpleString) and last.evaluated_value == ".env":
-        return "above"
+        parts = [node.left, node.right]
+    elif isinstance(node, cst.Call) and call.qualname_of(node.func) == "os.path.join" and len(node.args) == 2:
+        parts = [node.args[0].value, node.args[1].value]
+    if parts and isinstance(parts[0], (cst.Name, cst.Attribute)) and isinstance(parts[1], cst.SimpleString):
+        return "above" if parts[1].evaluated_value == ".env" else None
     return None
 
 
