@@ -172,6 +172,21 @@ def test_git_lists_tracked_and_unignored_files(make_project):
     assert "mysite/local_settings.py" not in project.files
 
 
+def test_git_says_which_files_it_does_not_track_yet(make_project):
+    """A file a commit would add is in the build, but not yet one a push deploys."""
+    root = make_project({"mysite/local_settings.py": "DEBUG = True\n"})
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "rm", "-q", "--cached", "mysite/local_settings.py")
+    git(root, "commit", "-qm", "init")
+    (project,) = find_projects([str(root)])
+    assert "mysite/local_settings.py" in project.files
+    assert project.untracked == {"mysite/local_settings.py"}
+    assert project.tracked("mysite/settings.py") and not project.tracked("mysite/local_settings.py")
+    (outside_git,) = find_projects([str(make_project(subdir="walked"))])
+    assert outside_git.untracked == frozenset() and not outside_git.tracked("mysite/settings.py")
+
+
 def test_a_tracked_file_deleted_from_the_work_tree_is_gone(make_project):
     root = make_project({"venv/pyvenv.cfg": "", "venv/x.py": "", "docs/a.md": ""})
     git(root, "init", "-q")

@@ -16,7 +16,7 @@ from django_heroku_lint.read.pythons import DEPRECATED, END_OF_LIFE, SUPPORTED, 
 from django_heroku_lint.rules._baseline import project_files
 from django_heroku_lint.rules.registry import ALL_RULES
 
-from .helpers import diagnostics, write_tree
+from .helpers import codes, diagnostics, write_tree
 
 
 def context(make_project, files):
@@ -378,3 +378,30 @@ def test_a_rule_run_once_per_build_root_reads_only_the_builds_facts(tmp_path, ru
         watched = Watched(build_context(project, Config())[0])
         list(rule().check(watched))
         assert watched.read <= BUILD_FACTS, f"{rule.code} example {number} reads {sorted(watched.read - BUILD_FACTS)}"
+
+
+# ---------------------------------------------------------------------- DJH606: the Node.js buildpack's detection
+
+ASSETS_PACKAGE = '{\n  "name": "assets",\n  "scripts": {"build": "esbuild src/app.js --outdir=static"}\n}\n'
+
+
+def test_djh606_looks_at_the_package_json_of_a_subfolder_build_root(make_project):
+    """A monorepo's backend/ is built alone (git subtree push --prefix backend): the
+    Node.js buildpack's detection sees backend/package.json, not the top's."""
+    backend = {f"backend/{k}": v for k, v in project_files({}).items()}
+    push = {"Makefile": "deploy:\n\tgit subtree push --prefix backend heroku main\n"}
+    top_only = make_project({**backend, **push, "package.json": ASSETS_PACKAGE, "frontend/package.json": ASSETS_PACKAGE}, baseline=False)
+    assert "DJH606" not in codes(top_only)
+    in_root = make_project({**backend, **push, "backend/package.json": ASSETS_PACKAGE}, baseline=False, subdir="in-root")
+    assert ("DJH606", "package.json", 1) in diagnostics(in_root)
+
+
+def test_djh606_is_silent_when_the_node_buildpack_runs_on_purpose(make_project):
+    """heroku-postbuild runs only under the Node.js buildpack; an unreadable package.json
+    still makes it detect, so the rule still speaks then."""
+    postbuild = make_project({"package.json": '{"scripts": {"heroku-postbuild": "npm run build"}}\n'})
+    assert "DJH606" not in codes(postbuild)
+    broken = make_project({"package.json": '{"scripts": {"heroku-postbuild": '}, subdir="broken")
+    assert "DJH606" in codes(broken)
+    slugignored = make_project({"package.json": ASSETS_PACKAGE, ".slugignore": "*.psd\n/package.json\n"}, subdir="slug")
+    assert "DJH606" not in codes(slugignored)

@@ -453,3 +453,20 @@ def test_a_dyno_that_takes_the_development_branch_is_djh108_unless_app_json_says
     write_tree(tmp_path, {"app.json": '{"env": {"PRODUCTION": "1"}}\n'})
     assert "DJH108" not in {code for code, _, _ in diagnostics(tmp_path, cache=False)}
     assert "takes the if branch (PRODUCTION='1' from app.json's env)" in choice_of(tmp_path, cache=False).reason
+
+
+def test_with_djh001_deselected_a_run_that_judged_no_settings_never_passes_silently(tmp_path):
+    """The repository cannot say which settings deploy and DJH001 is ignored: the rules
+    decide the exit code, but the summary says no settings module was judged instead of
+    "All checks passed."."""
+    files = {k: v for k, v in IGNORED_DEFAULT.items() if k != "config/settings/local.py"}
+    files["config/settings/production.py"] = None
+    write_tree(tmp_path, {k: v for k, v in files.items() if v is not None})
+    for args in (["--ignore", "DJH001"], ["--select", "DJH3"]):
+        result = run_cli([str(tmp_path), *args])
+        assert result.exit_code == 0, result.output
+        assert "All checks passed" not in result.stderr
+        (line,) = result.stderr.strip().splitlines()
+        assert "no settings module was judged" in line and "config.settings.local was not found" in line
+    judged = run_cli([str(tmp_path), "--ignore", "DJH001", "--settings-module", "config.settings.base"])
+    assert "no settings module was judged" not in judged.stderr

@@ -246,7 +246,7 @@ def check(options: CheckOptions) -> int:
                 resolve_all(result)
     except _Reported:
         return EXIT_ERROR
-    from .report.formats import COLOR_FORMATS, guess_note, redact, render, summary, use_color
+    from .report.formats import COLOR_FORMATS, guess_note, redact, render, summary, unjudged_note, use_color
     from .report.formats import statistics as statistics_report
     from .rules.registry import ALL_RULES
 
@@ -268,7 +268,15 @@ def check(options: CheckOptions) -> int:
 
             shown = applied if options.fix else [d for d in diagnostics if fixable(d, options.unsafe_fixes)]
             lines += fixes_by_file(shown, would=not options.fix)
-        lines += summary(diagnostics, options.unsafe_fixes, fixed).split("\n")
+        # Settings nobody judged, with DJH001 (which says so) deselected: never "All checks passed".
+        unjudged = [
+            unjudged_note(each.context.build_root, _why_unjudged(each.context))
+            for each in result.projects
+            if each.context.settings is None and not any(d.code == "DJH001" for d in each.diagnostics)
+        ]
+        lines += unjudged
+        if not (unjudged and not diagnostics and not fixed):
+            lines += summary(diagnostics, options.unsafe_fixes, fixed).split("\n")
     code = EXIT_PROBLEMS if diagnostics and not options.exit_zero else EXIT_CLEAN
     if wrote and options.exit_non_zero_on_fix:  # a file the fix created is not yet in the commit
         code = EXIT_PROBLEMS
@@ -344,6 +352,18 @@ def write_output_file(path: str, text: str) -> None:
         os.close(fd)
 
 
+def _why_unjudged(context: Any) -> str:
+    """Why a project's settings were not judged, in a few words."""
+    choice = context.settings_choice
+    if choice is not None and choice.path:
+        return f"{choice.path} could not be read"
+    if choice is not None and choice.module:
+        return f"{choice.module} was not found"
+    if choice is not None and "computes" in choice.reason:
+        return "the entry points compute its name"
+    return "none was found"
+
+
 # ---------------------------------------------------------------------- replaying a check run
 
 # The environment the reporters read: colour (see report.use_color) and GitLab's checkout.
@@ -357,8 +377,9 @@ class Replay:
     The key holds what the output depends on besides the files' bytes: djhlint's version
     (and its code's files, which an editable install changes without a new version), the
     options, the current folder and the environment the reporters read, and each
-    project's build root and list of files, as discovery gives them (a new
-    ``local_settings.py`` a module lookup would find is a new key).  The entry holds the
+    project's build root and list of files, as discovery gives them, with those git does
+    not track yet (a new ``local_settings.py`` a module lookup would find is a new key,
+    and so is one git starts tracking).  The entry holds the
     digest of every file the run read (the files the model, the layout and the fixes'
     edits were built from, ``pyproject.toml``, and each file a diagnostic names, whose
     source lines a format may print) and is replayed only if each still has those bytes.
@@ -388,7 +409,7 @@ class Replay:
             os.getcwd(),
             [os.environ.get(name) for name in REPLAY_ENV],
             tty,
-            [[str(p.build_root), p.project_dir, p.in_git, list(p.venv_dirs), sorted(p.files)] for p in projects],
+            [[str(p.build_root), p.project_dir, p.in_git, list(p.venv_dirs), sorted(p.files), sorted(p.untracked)] for p in projects],
         ]
         self.key = "replay:" + digest(json.dumps(material).encode("utf-8"))
 

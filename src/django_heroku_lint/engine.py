@@ -18,6 +18,7 @@ from .discover.projects import Project, excluded, find_projects
 from .ftypes import Diagnostic, ParseError
 from .model.values import SettingsModel
 from .rules.context import Context, LintResult, ProjectResult
+from .read.dotenv import committed_config_files, read_config_file
 from .read.layout import Layout, committed_files, read_layout, settings_module_set_by
 from .model.entries import EntryEnvRead, entry_env_reads
 from .model.modules import ModuleIndex, choose_settings_module, entry_points
@@ -56,12 +57,28 @@ class ProjectLoader:
         self.project = project
         self.index = index
         self.parsed: dict[str, object] = {}
+        self._config_files: frozenset[str] | None = None
+        self.in_git = project.in_git
 
     def resolve(self, name: str) -> str | None:
         return self.index.resolve(name)
 
     def is_package(self, path: str) -> bool:
         return path.endswith("__init__.py")
+
+    def committed(self, path: str) -> bool:
+        """Whether a push deploys ``path`` for certain: in git, whether git tracks it; outside
+        git, every file of the walk counts."""
+        return self.project.tracked(path) if self.project.in_git else path in self.project.files
+
+    def config_files(self) -> frozenset[str]:
+        """The committed ``.env`` and ``settings.ini`` files (read/dotenv.py)."""
+        if self._config_files is None:
+            self._config_files = committed_config_files(self.project)
+        return self._config_files
+
+    def config_file(self, path: str) -> dict[str, str] | ParseError:
+        return read_config_file(self.project, path)
 
     def load(self, path: str):
         if path not in self.parsed:
@@ -93,7 +110,9 @@ def build_context(
     noqa: dict = {}
     if choice is not None and choice.path:
         cache = cache or SettingsCache(None)
-        key = SettingsCache.key(str(project.build_root), choice.module, choice.path, choice.reason, index.roots)
+        # What git tracks is an input too: a committed local_settings.py or .env runs on Heroku.
+        tracking = [sorted(loader.config_files()), sorted(f for f in project.untracked if f.endswith(".py"))]
+        key = SettingsCache.key(str(project.build_root), choice.module, choice.path, choice.reason, [*index.roots, tracking])
         entry = cache.lookup(key, project, index)
         if entry is None:
             from .model.interpreter import SettingsInterpreter

@@ -53,6 +53,9 @@ class Project:
     venv_dirs: tuple[str, ...] = ()  # committed virtualenvs, relative to the build root
     build_root_reason: str = ""  # why a subfolder is the build root when it is not the obvious one
     repo_top: Path | None = None  # the top of the git work tree holding the build; None outside git
+    # The files git lists but does not track (a commit would add them, none holds them yet);
+    # empty outside git, where nothing tells.
+    untracked: frozenset[str] = frozenset()
     _cache: dict[str, bytes | ParseError] = field(default_factory=dict, repr=False)
 
     def read(self, rel: str) -> bytes | ParseError:
@@ -76,6 +79,11 @@ class Project:
             from ..ftypes import ParseError, Span  # only now: a replay that reads every file never needs them
 
             return ParseError(Span(rel), str(exc))
+
+    def tracked(self, rel: str) -> bool:
+        """Whether git holds ``rel`` in its index: a file pushed to Heroku as it is, not one
+        that is merely not ignored.  Always false outside git."""
+        return self.in_git and rel in self.files and rel not in self.untracked
 
     def root_files(self) -> list[str]:
         return sorted(f for f in self.files if "/" not in f)
@@ -197,24 +205,27 @@ def _git_list(top: Path, *args: str) -> list[str] | None:
     return [p for p in out.decode("utf-8", "surrogateescape").split("\0") if p]
 
 
-def _git_files(top: Path) -> list[str] | None:
+def _git_files(top: Path) -> tuple[list[str], set[str]] | None:
     """What a commit of the whole work tree would hold (tracked, plus untracked files not
-    ignored), sorted."""
-    listed = _git_list(top, "--cached", "--others", "--exclude-standard")
+    ignored), sorted, and which of them git does not track yet."""
+    listed = _git_list(top, "--cached", "--others", "-t", "--exclude-standard")
     if listed is None:
         return None
-    return sorted(set(listed))  # a tracked file deleted from the work tree is still listed: see _present
+    # a tracked file deleted from the work tree is still listed: see _present
+    return sorted({entry[2:] for entry in listed}), {entry[2:] for entry in listed if entry.startswith("? ")}
 
 
-def _git_present(top: Path, folders: list[str]) -> list[str] | None:
+def _git_present(top: Path, folders: list[str]) -> tuple[list[str], set[str]] | None:
     """What a commit would hold below ``folders``, sorted, without the tracked files deleted
     from the work tree: git itself checks each tracked file (``--deleted``), which is cheap
-    when the folders are the builds linted, not the whole work tree."""
+    when the folders are the builds linted, not the whole work tree; and which of them git
+    does not track yet."""
     listed = _git_list(top, "--cached", "--others", "--deleted", "-t", "--exclude-standard", "--", *(f":(literal){folder}" for folder in folders))
     if listed is None:
         return None
     deleted = {entry[2:] for entry in listed if entry.startswith("R ")}
-    return sorted({entry[2:] for entry in listed if not entry.startswith("R ")} - deleted)
+    untracked = {entry[2:] for entry in listed if entry.startswith("? ")}
+    return sorted({entry[2:] for entry in listed if not entry.startswith("R ")} - deleted), untracked
 
 
 def _tracked_projects(top: Path) -> list[str] | None:
@@ -363,6 +374,7 @@ class _Tree:
         self.listed_all = False
         self.files: list[str] = []  # sorted: the whole tree's, or the build roots' listed so far
         self.file_set: set[str] = set()
+        self.untracked: set[str] = set()  # in git: the files listed that git does not track
         self.venvs: tuple[str, ...] = ()
         self.names: dict[str, frozenset[str]] = {}  # a folder's entries on disk, when judged from disk
         self.procfile_folders: set[str] = set()  # folders holding a Procfile-like file, once listed
@@ -384,9 +396,11 @@ class _Tree:
     def list_all(self) -> None:
         if self.listed_all:
             return
-        listed = _git_files(self.top) if self.in_git else None
-        if listed is None:
+        found = _git_files(self.top) if self.in_git else None
+        if found is None:
             listed, self.in_git = _walk_files(self.top), False
+        else:
+            listed, self.untracked = found
         self._keep(listed, self.in_git)
         self.listed_all = True
         self.manages = sorted(f.rpartition("/")[0] for f in self.files if f == "manage.py" or f.endswith("/manage.py"))
@@ -456,10 +470,11 @@ class _Tree:
         if "" in roots:
             self.list_all()
             return
-        listed = _git_present(self.top, sorted(roots))
-        if listed is None:
+        found = _git_present(self.top, sorted(roots))
+        if found is None:
             self.list_all()
             return
+        listed, self.untracked = found
         self._keep(listed, False)
 
 
@@ -595,6 +610,7 @@ def list_projects(found: list[Located]) -> list[Project]:
             venv_dirs=tuple(v[len(prefix):] for v in tree.venvs if v.startswith(prefix)),
             build_root_reason=item.why,
             repo_top=tree.top if tree.in_git else None,
+            untracked=frozenset(f[len(prefix):] for f in tree.untracked if f.startswith(prefix)),
         )
     return list(projects.values())
 

@@ -162,7 +162,7 @@ class _StateProject(Project):
 
     def __init__(self, state: State) -> None:
         base = state.base
-        super().__init__(base.build_root, base.project_dir, state.files, base.in_git, base.venv_dirs, repo_top=base.repo_top)
+        super().__init__(base.build_root, base.project_dir, state.files, base.in_git, base.venv_dirs, repo_top=base.repo_top, untracked=base.untracked)
         self._state = state
 
     def read(self, rel: str) -> bytes | ParseError:

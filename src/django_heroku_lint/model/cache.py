@@ -120,6 +120,7 @@ class Recorder:
         self.loader = loader
         self.files: dict[str, str | None] = {}  # path -> digest (None: unreadable)
         self.lookups: dict[str, str | None] = {}  # dotted name -> resolved path
+        self.in_git = getattr(loader, "in_git", False)
 
     def resolve(self, name: str) -> str | None:
         path = self.loader.resolve(name)
@@ -128,6 +129,17 @@ class Recorder:
 
     def is_package(self, path: str) -> bool:
         return self.loader.is_package(path)
+
+    def committed(self, path: str) -> bool:
+        return self.loader.committed(path)  # git's answer is in the entry's key
+
+    def config_files(self) -> frozenset[str]:
+        return self.loader.config_files()  # in the entry's key
+
+    def config_file(self, path: str) -> Any:
+        data = self.loader.project.read(path)
+        self.files[path] = digest(data) if isinstance(data, bytes) else None
+        return self.loader.config_file(path)
 
     def load(self, path: str) -> Any:
         data = self.loader.project.read(path)
@@ -146,7 +158,7 @@ class SettingsCache:
         self.folder = folder
 
     @staticmethod
-    def key(build_root: str, module: str, path: str, reason: str, roots: list[str]) -> str:
+    def key(build_root: str, module: str, path: str, reason: str, roots: list[Any]) -> str:
         # The noqa grammar is part of the key: an entry's noqa comments were read with it.
         return json.dumps([__version__, FORMAT, NOQA_RE.pattern, build_root, module, path, reason, roots])
 

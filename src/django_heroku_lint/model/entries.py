@@ -78,10 +78,13 @@ def dyno_env(procfile_env: Mapping[str, str], app_json_env: Mapping[str, str], p
 @dataclass(frozen=True, slots=True)
 class Default:
     """One module name an entry point may default DJANGO_SETTINGS_MODULE to: ``module``
-    is empty when the name is computed in a way that cannot be evaluated."""
+    is empty when the name is computed in a way that cannot be evaluated.  ``span`` is
+    the expression's; ``literal``, for a name written as one string literal, the name
+    inside its quotes (where a fix rewrites it)."""
 
     module: str
     span: Span
+    literal: Span | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +109,48 @@ class EntryDefaults:
     def computed(self) -> Default | None:
         """The first default that cannot be evaluated, if any."""
         return next((each for each in self.defaults if not each.module), None)
+
+
+def literal_defaults(text: str, rel: str) -> EntryDefaults | None:
+    """The first literal default of a file Python refuses, read from its tokens up to
+    where they break: ``setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")`` or
+    ``os.environ["DJANGO_SETTINGS_MODULE"] = "mysite.settings"``, as it was written
+    before the file broke.  ``None`` when there is none."""
+    import io
+    import tokenize
+
+    shapes = (("setdefault", "(", VAR, ",", None), ("[", VAR, "]", "=", None))
+    window: list[tokenize.TokenInfo] = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
+                continue
+            window = (window + [token])[-5:]
+            for shape in shapes:
+                found = _shaped(window[-len(shape) :], shape, rel) if len(window) >= len(shape) else None
+                if found is not None:
+                    return EntryDefaults([found])
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        pass
+    return None
+
+
+def _shaped(tokens: list, shape: tuple[str | None, ...], rel: str) -> Default | None:
+    """The default the tokens write when they have ``shape`` (``None``: the module's literal)."""
+    for token, want in zip(tokens, shape, strict=True):
+        if want is None:
+            quote = token.string[:1]
+            name = token.string[1:-1]
+            if quote not in ("'", '"') or token.string[-1:] != quote or not _is_dotted(name):
+                return None
+            line, col = token.start
+            return Default(name, Span(rel, line, col + 1, line, col + 1 + len(token.string)), Span(rel, line, col + 2, line, col + 2 + len(name)))
+        if want == VAR:
+            if token.string not in (f'"{VAR}"', f"'{VAR}'"):
+                return None
+        elif token.string != want:
+            return None
+    return None
 
 
 def read_defaults(text: str, rel: str, environment: Mapping[str, tuple[str | None, str]]) -> EntryDefaults | None:
@@ -207,7 +252,19 @@ class _Walker:
         module = value if isinstance(value, str) and _is_dotted(value) else ""
         if module and self.reads:
             self.decisions.append(f"line {node.lineno}: the name evaluates to {module}" + self.why(self.reads))
-        self.found.append(Default(module, self.span(node)))
+        literal = self.inside_quotes(node, module) if module and isinstance(node, ast.Constant) else None
+        self.found.append(Default(module, self.span(node), literal))
+
+    def inside_quotes(self, node: ast.expr, module: str) -> Span | None:
+        """Where ``module`` is written inside the quotes of the one-line literal ``node``."""
+        if node.end_lineno != node.lineno or node.end_col_offset is None:
+            return None
+        written = self.lines[node.lineno - 1].encode("utf-8")[node.col_offset : node.end_col_offset].decode("utf-8", "replace")
+        quote = written.lstrip("rRuU")[:1]
+        if quote not in ("'", '"') or written.lstrip("rRuU")[1:-1] != module:
+            return None
+        start = self._col(node.lineno, node.col_offset) + 1 + len(written) - len(written.lstrip("rRuU")) + 1
+        return Span(self.rel, node.lineno, start, node.lineno, start + len(module))
 
     def span(self, node: ast.expr) -> Span:
         end_line = node.end_lineno or node.lineno

@@ -17,7 +17,7 @@ path a path, ``"a,b".split(",")`` is a list; anything else is unknown.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import libcst as cst
@@ -56,6 +56,9 @@ class Evaluator:
         self.guard = 0
         self.branching = 0
         self.conditions: list[str] = []  # why the code being run may not run, innermost last
+        # What a committed file makes of a read (``interpreter.ModuleRunner.from_committed_file``),
+        # given the read and the qualified name of what was called.
+        self.overlay: Callable[[EnvRead, str], EnvRead] | None = None
 
     def qualname(self, node: cst.BaseExpression) -> str | None:
         """What a name or attribute chain names (``os.environ.get``), None for a module variable's."""
@@ -249,6 +252,8 @@ class Evaluator:
                 # The key evaluated here, not by the recogniser: a frame fewer per level of nesting.
                 args = Args([key], {}, self, {id(key): self.eval(key)}) if key is not None else Args([], {}, self)
                 found = recognize(Call(qual + "[]", node, span, self), args)
+                if isinstance(found, EnvRead) and self.overlay is not None:
+                    found = self.overlay(found, qual)
                 if found is not None:
                     if isinstance(found, EnvRead):
                         self.note_read(found)
@@ -283,6 +288,8 @@ class Evaluator:
         recognize = VALUES.find(qual)
         if recognize is not None:
             found = recognize(Call(qual, node, span, self), args)
+            if isinstance(found, EnvRead) and self.overlay is not None:
+                found = self.overlay(found, qual)
             if found is not None:
                 if isinstance(found, EnvRead):
                     self.note_read(found)

@@ -56,6 +56,18 @@ class ModuleLoader(Protocol):
     def is_package(self, path: str) -> bool:
         return path.endswith("__init__.py")
 
+    def committed(self, path: str) -> bool:
+        """Whether a push deploys ``path`` for certain (git tracks it), not only this work tree."""
+        return True
+
+    def config_files(self) -> frozenset[str]:
+        """The committed ``.env`` and ``settings.ini`` files, which reach the dyno."""
+        return frozenset()
+
+    def config_file(self, path: str) -> dict[str, str] | ParseError:
+        """What one of :meth:`config_files` sets."""
+        return {}
+
 
 @dataclasses.dataclass
 class ModuleResult:
@@ -84,6 +96,11 @@ class SettingsInterpreter:
         self.errors: list[ParseError] = []
         self.paused: list[bool] = []  # for each module being run: whether it paused the garbage collector
         self.read_modules: set[str] = set()  # the modules whose environment reads an importer has taken
+
+        # What committed files put in the environment at import time, as (value, file) by
+        # variable: django-environ's read_env() copies a .env into os.environ.
+        self.environ_files: dict[str, tuple[str, str]] = {}
+        self.decouple_files: dict[str, tuple[str, str]] | None = None  # python-decouple's settings.ini or .env, once found
 
     def build(self, module: str, path: str, reason: str) -> SettingsModel | None:
         result = self.run_module(module, path)
@@ -203,6 +220,7 @@ class ModuleRunner:
         self.names = Names()
         self.tracker = ImportTracker()
         self.evaluator = Evaluator(self.names, self.tracker, self.spans)
+        self.evaluator.overlay = self.from_committed_file
         self.eval = self.evaluator.eval
         self.eval_alts = self.evaluator.eval_alts
         self.chain: list[ModuleRef] = []
@@ -211,6 +229,7 @@ class ModuleRunner:
         self.django_heroku_calls: list[Span] = []
         self.events = self.evaluator.events  # what the module's code did (values.SettingsModel.events)
         self.reads = self.evaluator.reads  # every environment read the module ran (values.SettingsModel.env_reads)
+        self.notes: dict[int, str] = {}  # by id of an import under try: why it runs on Heroku, or may not
         self.package = module if owner.loader.is_package(path) else module.rpartition(".")[0]
 
     # ------------------------------------------------------------------ what a call statement may do (recognizers.Effects)
@@ -236,10 +255,69 @@ class ModuleRunner:
     def guard(self, value: int) -> None:
         self.evaluator.guard = value
 
+    # ------------------------------------------------------------------ committed files that set the environment
+
+    def from_committed_file(self, read: EnvRead, qual: str) -> EnvRead:
+        """A read of a variable that a committed file sets: its value is what deploys where
+        no config var is set, so it is the fallback (``EnvRead.dotenv``).  A ``.env`` that
+        ``read_env()`` copied into the environment counts for every reader; the file
+        python-decouple's ``config`` finds, for its reads only."""
+        if read.var is None or read.fallback_via == "dotenv":
+            return read
+        found = self.owner.environ_files.get(read.var)
+        if found is None and qual == "decouple.config":
+            found = self.decouple_files().get(read.var)
+        if found is None:
+            return read
+        value, file = found
+        return dataclasses.replace(read, default=Literal(value, read.span), fallback_via="dotenv", dotenv=file)
+
+    def read_env(self, where: str, overwrite: bool) -> None:
+        """django-environ's ``read_env()`` of a committed ``.env`` (recognizers.Effects)."""
+        folder = self.path.rpartition("/")[0]
+        if where == "module":
+            candidates = [_joined(folder, ".env")]
+        elif where == "root":
+            candidates = [".env"]
+        else:
+            candidates = [_joined(each, ".env") for each in _folders_up(folder)]
+        found = [each for each in candidates if each in self.owner.loader.config_files()]
+        if len(found) != 1:
+            return  # none is committed, or BASE_DIR could be any of them: leave the reads as they are
+        for var, value in self.committed_values(found[0]).items():
+            if overwrite or var not in self.owner.environ_files:
+                self.owner.environ_files[var] = value
+
+    def decouple_files(self) -> dict[str, tuple[str, str]]:
+        """What python-decouple's ``config`` reads besides the environment: the first
+        ``settings.ini``, else ``.env``, in the folder of the module that calls it first or
+        in the nearest folder above (decouple's ``AutoConfig``), among the committed ones."""
+        owner = self.owner
+        if owner.decouple_files is None:
+            owner.decouple_files = {}
+            committed = owner.loader.config_files()
+            for folder in _folders_up(self.path.rpartition("/")[0]) if committed else ():
+                found = [_joined(folder, name) for name in ("settings.ini", ".env") if _joined(folder, name) in committed]
+                if found:
+                    owner.decouple_files = self.committed_values(found[0])
+                    break
+        return owner.decouple_files
+
+    def committed_values(self, path: str) -> dict[str, tuple[str, str]]:
+        data = self.owner.loader.config_file(path)
+        if isinstance(data, ParseError):
+            if data not in self.owner.errors:
+                self.owner.errors.append(data)
+            return {}
+        return {var: (value, path) for var, value in data.items()}
+
     # ------------------------------------------------------------------ statements
 
     def run(self) -> None:
-        self.exec_block(self.parsed.module.body)
+        try:
+            self.exec_block(self.parsed.module.body)
+        finally:
+            self.evaluator.overlay = None  # a cycle through this runner would keep its syntax tree alive
 
     def exec_block(self, body: Sequence[cst.CSTNode]) -> None:
         for stmt in body:
@@ -322,11 +400,12 @@ class ModuleRunner:
     def exec_try(self, body, handlers, orelse, finalbody) -> None:
         names = self.names
         before, outer = names.fork()
+        sure = not handlers or self.cannot_raise(body)  # before the body runs: its imports get their notes
         self.exec_block(body)
         if orelse is not None:
             self.exec_block(orelse.body.body)
         branches = None
-        if handlers and not self.cannot_raise(body):
+        if not sure:
             branches = [names.env]
             for handler in handlers:
                 names.env = dict(before)
@@ -338,14 +417,30 @@ class ModuleRunner:
             self.exec_block(finalbody.body.body)
 
     def cannot_raise(self, body: Sequence[cst.CSTNode]) -> bool:
-        """A try body made only of imports of present project modules succeeds."""
+        """A try body made only of imports of project modules a push deploys succeeds.
+
+        ``try: from .local_settings import *`` runs on Heroku when git tracks the file; one
+        git does not track (a developer's, not ignored) may be missing there, so the
+        handler is an alternative.  Each such import gets a note saying which.
+        """
+        raises = False
+        notes = {}
         for stmt in body:
             if not isinstance(stmt, cst.SimpleStatementLine):
                 return False
             for small in stmt.body:
-                if not isinstance(small, cst.ImportFrom) or self.project_module(small) is None:
+                found = self.project_module(small) if isinstance(small, cst.ImportFrom) else None
+                if found is None:
                     return False
-        return True
+                file = found[1].rpartition("/")[2]
+                if not self.owner.loader.committed(found[1]):
+                    notes[id(small)] = f"git does not track {file}, so on Heroku this import may fail: what it sets is one alternative"
+                    raises = True
+                else:
+                    how = "committed" if getattr(self.owner.loader, "in_git", False) else "in the build"
+                    notes[id(small)] = f"{file} is {how}, so this import runs on Heroku"
+        self.notes.update(notes)  # only for a body of such imports: other code may raise whatever they do
+        return not raises
 
     def exec_small(self, small: cst.BaseSmallStatement) -> None:
         self.evaluator.target = _assigned_name(small)
@@ -499,7 +594,8 @@ class ModuleRunner:
             self.reads += [dataclasses.replace(site, guarded=site.guarded or self.guard > 0) for site in result.env_reads]
         for ref in result.chain:
             if ref.name == name and ref.imported_by is None:
-                ref = dataclasses.replace(ref, imported_by=self.module, statement=import_text(node), site=self.spans(node))
+                note = self.notes.get(id(node), "")
+                ref = dataclasses.replace(ref, imported_by=self.module, statement=import_text(node), site=self.spans(node), note=note)
             if all(ref.name != seen.name for seen in self.chain):
                 self.chain.append(ref)
         if isinstance(node.names, cst.ImportStar):
@@ -538,6 +634,19 @@ class ModuleRunner:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _joined(folder: str, name: str) -> str:
+    return f"{folder}/{name}" if folder else name
+
+
+def _folders_up(folder: str) -> list[str]:
+    """``a/b`` -> ["a/b", "a", ""]: a folder of the build and those above it, to the root."""
+    result = [folder]
+    while folder:
+        folder = folder.rpartition("/")[0]
+        result.append(folder)
+    return result
 
 
 def _star_names(env: dict[str, Binding]) -> Iterable[str]:

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field, replace
 
 from ..discover.projects import Project
 from ..ftypes import ParseError, Span
-from ..read.layout import Layout, search_span
+from ..read.layout import Layout
 from ..read.records import EntryPoint
 from ..read.python import MAX_PYTHON_BYTES
-from .entries import Default, EntryDefaults, dyno_env, read_defaults
+from .entries import EntryDefaults, dyno_env, literal_defaults, read_defaults
 
 PRODUCTION_NAMES = ("production", "prod", "heroku", "live", "deploy")
 DEV_NAMES = ("local", "dev", "development", "base", "test")
@@ -20,11 +20,6 @@ WHITENOISE_LEGACY_RE = re.compile(r"\bwhitenoise\.django\b")
 STATIC_WRAPPER_RE = re.compile(
     r"^[ \t]*\w+[ \t]*=[ \t]*(?:dj_static\.|whitenoise\.)?(?P<wrapper>Cling|MediaCling|WhiteNoise)[ \t]*\(", re.MULTILINE
 )
-SETDEFAULT_RE = re.compile(
-    r"""(?:setdefault\(\s*|\[\s*)(?P<q>['"])DJANGO_SETTINGS_MODULE(?P=q)\s*(?:,|\]\s*=)\s*(?P<q2>['"])(?P<module>[\w.]+)(?P=q2)"""
-)
-# Any default or assignment of the variable, literal or not: one SETDEFAULT_RE misses is computed.
-SETS_MODULE_RE = re.compile(r"""(?:setdefault\(\s*|\[\s*)(?P<q>['"])DJANGO_SETTINGS_MODULE(?P=q)\s*(?:,|\]\s*=)""")
 STAR_IMPORT_RE = re.compile(r"^[ \t]*from[ \t]+(?P<module>[\w.]+)[ \t]+import[ \t]*\*", re.MULTILINE)
 INSTALLED_APPS_RE = re.compile(r"^INSTALLED_APPS[ \t]*(?::[^=\n]*)?=", re.MULTILINE)
 
@@ -64,15 +59,6 @@ class ModuleIndex:
         return None
 
 
-def setdefault_module(project: Project, rel: str) -> str | None:
-    """The module a ``wsgi.py``/``asgi.py``/``manage.py`` defaults DJANGO_SETTINGS_MODULE to."""
-    data = project.read(rel)
-    if isinstance(data, ParseError):
-        return None
-    match = SETDEFAULT_RE.search(data.decode("utf-8", "replace"))
-    return match.group("module") if match else None
-
-
 def entry_defaults(project: Project, layout: Layout, rel: str) -> EntryDefaults | None:
     """What ``rel`` (a ``wsgi.py``/``asgi.py``/``manage.py``) defaults DJANGO_SETTINGS_MODULE
     to on a web dyno: its branches decided, its computed names evaluated, with the
@@ -87,9 +73,7 @@ def entry_defaults(project: Project, layout: Layout, rel: str) -> EntryDefaults 
     text = data.decode("utf-8", "replace")
     read = read_defaults(text, rel, dyno_env(web.env if web else {}, layout.app_json_env, procfile))
     if read is None:  # Python refuses the file: its first literal default, as before it broke
-        span = search_span(rel, text, SETDEFAULT_RE, "module")
-        match = SETDEFAULT_RE.search(text)
-        return EntryDefaults([Default(match.group("module"), span or Span(rel))]) if match else None
+        return literal_defaults(text, rel)
     return read
 
 
@@ -198,7 +182,7 @@ def choose_settings_module(
             "",
             f"{entry} defaults DJANGO_SETTINGS_MODULE to {pointed}, which the repository does not hold "
             f"(renamed, or git-ignored), and no production module sits beside it{_how(read)}",
-            span=read.defaults[0].span if read.defaults else _span_of(project, entry, SETDEFAULT_RE, "module"),
+            span=read.defaults[0].span if read.defaults else Span(entry),
         )
     manage = f"{project.project_dir}/manage.py" if project.project_dir else "manage.py"
     manage_read = entry_defaults(project, layout, manage)
@@ -214,20 +198,20 @@ def choose_settings_module(
     if plain:
         module = index.module_for(plain[0]) or ""
         return SettingsChoice(module, plain[0], f"{plain[0]} (no wsgi.py or manage.py names a settings module)")
-    computed = [rel for rel in [*wsgi_files, manage] if computes_settings_module(project, rel)]
+    computed = [(rel, site) for rel in [*wsgi_files, manage] if (site := computed_default(project, layout, rel)) is not None]
     if computed:
         return SettingsChoice(
             "",
             "",
-            f"{computed[0]} computes DJANGO_SETTINGS_MODULE in a way djhlint cannot evaluate, and no other file names a module that exists",
-            span=_span_of(project, computed[0], SETS_MODULE_RE),
+            f"{computed[0][0]} computes DJANGO_SETTINGS_MODULE in a way djhlint cannot evaluate, and no other file names a module that exists",
+            span=computed[0][1],
         )
-    if named:
+    if named and manage_read is not None:
         return SettingsChoice(
             named,
             "",
             f"{manage} defaults DJANGO_SETTINGS_MODULE to {named}, which the repository does not hold",
-            span=_span_of(project, manage, SETDEFAULT_RE, "module"),
+            span=next(each.literal or each.span for each in manage_read.defaults if each.module == named),
         )
     return SettingsChoice(
         "",
@@ -237,29 +221,13 @@ def choose_settings_module(
     )
 
 
-def _literal_span(rel: str, text: str, module: str) -> Span | None:
-    """Where ``module`` is written as a literal default in ``text``, without its quotes."""
-    for match in SETDEFAULT_RE.finditer(text):
-        if match.group("module") == module:
-            start, end = match.start("module"), match.end("module")
-            line_start = text.rfind("\n", 0, start) + 1
-            return Span(rel, text.count("\n", 0, start) + 1, start - line_start + 1, text.count("\n", 0, start) + 1, end - line_start + 1)
-    return None
-
-
-def _span_of(project: Project, rel: str, pattern: re.Pattern[str], group: int | str = 0) -> Span:
-    data = project.read(rel)
-    found = None if isinstance(data, ParseError) else search_span(rel, data.decode("utf-8", "replace"), pattern, group)
-    return found or Span(rel)
-
-
-def computes_settings_module(project: Project, rel: str) -> bool:
-    """Whether ``rel`` sets DJANGO_SETTINGS_MODULE to something other than a string literal."""
-    data = project.read(rel)
-    if isinstance(data, ParseError):
-        return False
-    text = data.decode("utf-8", "replace")
-    return SETS_MODULE_RE.search(text) is not None and SETDEFAULT_RE.search(text) is None
+def computed_default(project: Project, layout: Layout, rel: str) -> Span | None:
+    """Where ``rel`` sets DJANGO_SETTINGS_MODULE to a name djhlint cannot evaluate, when
+    it names no module it can."""
+    read = entry_defaults(project, layout, rel)
+    if read is None or read.modules or read.computed is None:
+        return None
+    return read.computed.span
 
 
 def production_sibling(pointed: str, index: ModuleIndex) -> tuple[str, str] | None:
@@ -365,7 +333,7 @@ def entry_points(project: Project, layout: Layout, index: ModuleIndex) -> list[E
             entry = replace(
                 entry,
                 settings_default=default,
-                settings_span=_literal_span(rel, text, default) or next(each.span for each in read.defaults if each.module == default),
+                settings_span=next(each.literal or each.span for each in read.defaults if each.module == default),
                 production_module=sibling[0] if sibling else None,
             )
         wrapper = STATIC_WRAPPER_RE.search(text)

@@ -176,6 +176,13 @@ class Effects(Protocol):
     def update_path(self, name: str, keys: list[str | None], fn: Callable[[Value], Value], site: Span) -> None:  # pragma: no cover
         raise NotImplementedError
 
+    def read_env(self, where: str, overwrite: bool) -> None:  # pragma: no cover - interface
+        """Copy a committed ``.env`` into the environment (django-environ's ``read_env``):
+        ``where`` is ``"module"`` (beside the module), ``"root"`` (the dyno's working
+        folder, the build root) or ``"above"`` (the one committed ``.env`` at or above
+        the module's folder, for a path built from ``BASE_DIR``)."""
+        raise NotImplementedError
+
 
 Recognizer = Callable[[Call, Args], Value | None]
 Maker = Callable[[Call, Args], Made | None]
@@ -326,7 +333,7 @@ def _os_environ_item(call: Call, args: Args) -> Value | None:
 # ---------------------------------------------------------------------- python-decouple
 
 
-@recognizer("decouple.config")
+@recognizer("decouple.config", "decouple.Config()")
 def _decouple_config(call: Call, args: Args) -> Value | None:
     """python-decouple's ``config(option, default=..., cast=...)``; ``cast=Csv()`` makes a list.
     Also a ``config = AutoConfig(...)`` or ``Config(RepositoryEnv(...))`` (see the makers)."""
@@ -338,8 +345,12 @@ def _decouple_config(call: Call, args: Args) -> Value | None:
 @maker("decouple.AutoConfig", "decouple.Config")
 def _decouple_auto_config(call: Call, args: Args) -> Made | None:
     """``config = AutoConfig(search_path=...)`` or ``Config(RepositoryEnv(".env"))``: ``config``
-    then reads like python-decouple's ``config``."""
-    return Made("decouple.config", alias=True)
+    then reads like python-decouple's ``config``.  An ``AutoConfig()`` with no search path
+    looks for its file as ``config`` does (from the calling module's folder up); one told
+    where to look, or a ``Config``, reads a file the model does not follow."""
+    if call.qualname.endswith("AutoConfig") and not args.positional and not args.keywords:
+        return Made("decouple.config", alias=True)
+    return Made("decouple.Config()", alias=True)
 
 
 # ---------------------------------------------------------------------- django-environ
@@ -408,6 +419,39 @@ def _environ_method(call: Call, args: Args) -> Value | None:
         default, via = args.default(keyword="default")
         return EnvRead(f"environ.{method}", var, call.span, default=default, cast=DJANGO_ENVIRON_CAST_POSITION[method], fallback_via=via)
     return Unknown(call.span, f"call:{call.qualname}")
+
+
+@effect("environ.Env.read_env", "environ.Env().read_env", "environ.environ.Env.read_env")
+def _environ_read_env(call: Call, args: Args, module: Effects) -> None:
+    """django-environ's ``Env.read_env(env_file=None, overwrite=False)``: copies a ``.env``
+    into ``os.environ``, keeping the variables already set unless ``overwrite=True``.  With
+    no file, the ``.env`` beside the calling module; ``BASE_DIR / ".env"``,
+    ``os.path.join(BASE_DIR, ".env")`` and ``str(...)`` of them, one above it."""
+    where = _env_file_place(call, args.node(0, "env_file"))
+    if where is not None:
+        overwrite = args.value(keyword="overwrite")
+        module.read_env(where, isinstance(overwrite, Literal) and overwrite.value is True)
+
+
+def _env_file_place(call: Call, node: cst.BaseExpression | None) -> str | None:
+    """Where a ``read_env`` argument points (see ``Effects.read_env``), or None when the
+    model cannot tell."""
+    if node is None:
+        return "module"
+    if isinstance(node, cst.Call) and len(node.args) == 1 and call.qualname_of(node.func) in ("str", "os.fspath"):
+        return _env_file_place(call, node.args[0].value)
+    if isinstance(node, cst.SimpleString):
+        return "root" if node.evaluated_value in (".env", "./.env") else None
+    # The folder joined with ".env" must be a name (BASE_DIR), not one built further
+    # (BASE_DIR / "config" / ".env"), whose folder the model cannot tell.
+    parts: list[cst.BaseExpression] = []
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
+        parts = [node.left, node.right]
+    elif isinstance(node, cst.Call) and call.qualname_of(node.func) == "os.path.join" and len(node.args) == 2:
+        parts = [node.args[0].value, node.args[1].value]
+    if parts and isinstance(parts[0], (cst.Name, cst.Attribute)) and isinstance(parts[1], cst.SimpleString):
+        return "above" if parts[1].evaluated_value == ".env" else None
+    return None
 
 
 # ---------------------------------------------------------------------- dj-database-url

@@ -63,7 +63,10 @@ class EnvRead:
     string is turned into: ``bool``, ``int``, ``float``, ``list``, ``json``, ``dict``,
     ``db``, ``str`` or ``unknown``; ``None`` means the result stays a string.
     ``wrapper`` is ``"bool()"`` when the string is passed to Python's ``bool()``,
-    which is true for any non-empty string.
+    which is true for any non-empty string.  ``dotenv`` names the committed file
+    (``.env``, ``settings.ini``) whose value is the fallback, ``fallback_via`` then being
+    ``"dotenv"``: that value deploys wherever no config var is set (``default`` holds it,
+    as a string, spanned at the read).
     """
 
     api: str
@@ -72,7 +75,8 @@ class EnvRead:
     default: Value | None = None
     cast: str | None = None
     wrapper: str | None = None
-    fallback_via: str | None = None  # "default", "positional" or "or"
+    fallback_via: str | None = None  # "default", "positional", "or" or "dotenv"
+    dotenv: str | None = None
 
     @property
     def yields_string(self) -> bool:
@@ -172,6 +176,7 @@ class ModuleRef:
     imported_by: str | None = None  # the module whose import ran this one; None for the judged module
     statement: str = ""  # that import, e.g. "from .base import *"
     site: Span | None = None  # where that import is
+    note: str = ""  # why the import runs on Heroku, or may not (a committed local_settings.py under try)
 
 
 @dataclass(frozen=True, slots=True)

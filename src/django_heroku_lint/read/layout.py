@@ -48,6 +48,8 @@ class Layout:
     python_pins: list[PythonPin] = field(default_factory=list)
     release_commands: list[str] | None = None
     app_json_vars: list[AppJsonVar] = field(default_factory=list)
+    package_json_scripts: list[str] | None = None
+    slugignore: list[str] | None = None
 
 
 # A Procfile or a version file is a few lines: past this it is not one, and parsing
@@ -194,6 +196,20 @@ def read_layout(project: Project) -> Layout:
     if ".buildpacks" in root:
         text = _text(project, ".buildpacks", [])
         buildpacks_file = [line.strip() for line in split_lines(text or "") if line.strip() and not line.strip().startswith("#")]
+    package_scripts: list[str] | None = None
+    if "package.json" in root:
+        data = project.read("package.json")
+        if not isinstance(data, ParseError):
+            try:
+                package = json.loads(data.decode("utf-8-sig"))
+                scripts = package.get("scripts") if isinstance(package, dict) else None
+                package_scripts = [str(name) for name in scripts] if isinstance(scripts, dict) else []
+            except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested thousands deep
+                pass
+    slugignore = None
+    if ".slugignore" in root:
+        text = _text(project, ".slugignore", [])
+        slugignore = [line.strip() for line in split_lines(text or "") if line.strip() and not line.strip().startswith("#")]
     requirements, requirement_errors = read_requirements(project)
     return Layout(
         procfile,
@@ -211,6 +227,8 @@ def read_layout(project: Project) -> Layout:
         misnamed_requirements=misnamed_requirements(root),
         python_pins=python_pins(project),
         release_commands=release_commands(project, procfile),
+        package_json_scripts=package_scripts,
+        slugignore=slugignore,
         app_json_vars=app_vars,
     )
 

@@ -509,6 +509,13 @@ def guess_note(build_root: str, module: str, candidates: Sequence[str]) -> str:
     return f"{prefix}judged {module} (guessed among {len(candidates)} candidates; set settings-module to choose)"
 
 
+def unjudged_note(build_root: str, reason: str) -> str:
+    """The summary's line for a project whose settings no rule judged, DJH001 not reporting it."""
+    where = relative_path(build_root)
+    prefix = "" if where in (".", "") else f"{where}: "
+    return f"{prefix}no settings module was judged, so the settings rules were skipped ({reason}); set settings-module to choose"
+
+
 def statistics_rows(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> list[dict[str, Any]]:
     """A count per rule, the most frequent first: code, name, count, and whether ``--fix``
     (with ``--unsafe-fixes`` when asked) repairs any of them."""

@@ -25,7 +25,9 @@ every other uppercase name the settings chain defines.
   then stay silent);
 - ``chain``: the modules in execution order, each ``{"module", "path",
   "imported_by", "statement", "location"}`` (the last three ``null`` for the judged
-  module);
+  module), and ``note`` for an import under ``try`` of a project module: why it runs
+  on Heroku, or may not (``local_settings.py is committed, so this import runs on
+  Heroku``);
 - ``settings``: each ``{"name", "read_by_rules", "state", "description",
   "alternatives", "sites"}``; ``read_by_rules`` is true for the deployment
   settings; ``state`` is ``"set"``, ``"maybe-unset"`` (some path
@@ -38,7 +40,9 @@ A value is an object with ``kind``, ``description`` and ``location``, and by kin
 ``literal``: ``value``; ``list``: ``type`` (list, tuple or set) and ``items``;
 ``dict``: ``entries`` (``{"key", "value"}``); ``env``: ``api``, ``variable``,
 ``default`` (a value or ``null``), ``fallback_via``, ``cast``, ``wrapper`` and
-``yields_string``; ``unknown``: ``hint`` and ``text``.  A location is ``{"file",
+``yields_string``, and ``dotenv`` when the fallback is the value of a committed
+``.env`` or ``settings.ini`` (``fallback_via`` ``"dotenv"``; a credential's value is
+shown only by its first characters and length); ``unknown``: ``hint`` and ``text``.  A location is ``{"file",
 "line", "column"}`` with the file relative to the build root.
 
 A secret is never printed, in either format: a string a secret setting holds
@@ -57,10 +61,10 @@ from typing import Any
 
 from ..ftypes import Span
 from ..model.modules import HOW_TO_TELL
-from ..model.secrets import redact_text, redact_value, secret_name
+from ..model.secrets import URL_PASSWORD_RE, redact_text, redact_value, secret_name
 from ..model.values import Binding, DictValue, EnvRead, ListValue, Literal, Unknown, Value
 from ..rules.context import Context
-from ..printable import printable, relative_path
+from ..printable import printable, redacted, relative_path
 from .formats import _json_escape
 
 # The deployment settings: those djhlint's rules read, and the others Heroku's hazards turn on.
@@ -155,6 +159,8 @@ def _explain_env(read: EnvRead) -> str:
     if read.default is None:
         when_unset = _WHEN_UNSET.get(read.api) or _WHEN_UNSET.get(read.api.split(".")[0], "no value when unset")
         parts.append(f"no fallback ({when_unset})")
+    elif read.fallback_via == "dotenv":
+        parts.append(f"fallback {explain(_shown_default(read), True)} from the committed {read.dotenv} (where no config var is set)")
     else:
         via = " (after `or`)" if read.fallback_via == "or" else ""
         parts.append(f"fallback {explain(read.default, True)}{via}")
@@ -163,6 +169,16 @@ def _explain_env(read: EnvRead) -> str:
     else:
         parts.append(CASTS.get(read.cast, f"cast {read.cast}"))
     return ", ".join(parts)
+
+
+def _shown_default(read: EnvRead) -> Value | None:
+    """A read's fallback as it may be shown: a committed file's value of a credential (a
+    key, a password, a URL holding one) only as its first characters and length."""
+    default = read.default
+    if read.fallback_via == "dotenv" and isinstance(default, Literal) and isinstance(default.value, str):
+        if secret_name(read.var or "") or URL_PASSWORD_RE.search(default.value) or "SECRET" in (read.var or ""):
+            return Literal(redacted(default.value), default.span)
+    return default
 
 
 def _explain_unknown(value: Unknown) -> str:
@@ -224,8 +240,9 @@ def value_data(value: Value) -> dict[str, Any]:
             kind="env",
             api=value.api,
             variable=value.var,
-            default=value_data(value.default) if value.default is not None else None,
+            default=value_data(shown) if (shown := _shown_default(value)) is not None else None,
             fallback_via=value.fallback_via,
+            **({"dotenv": value.dotenv} if value.dotenv else {}),
             cast=value.cast,
             wrapper=value.wrapper,
             yields_string=value.yields_string and value.wrapper is None,
@@ -284,7 +301,10 @@ def project_data(context: Context) -> dict[str, Any]:
     if model is None:
         return data
     data["chain"] = [
-        {"module": ref.name, "path": ref.path, "imported_by": ref.imported_by, "statement": ref.statement or None, "location": _location(ref.site)}
+        {
+            "module": ref.name, "path": ref.path, "imported_by": ref.imported_by, "statement": ref.statement or None,
+            "location": _location(ref.site), **({"note": ref.note} if ref.note else {}),
+        }
         for ref in model.chain
     ]
     settings = _redacted(model.settings)
@@ -346,6 +366,8 @@ def _project_text(context: Context) -> str:
         for number, ref in enumerate(model.chain, start=1):
             how = "the judged module" if ref.imported_by is None else f"`{ref.statement}` at {where(ref.site)}"
             out.append(f"  {number}. {ref.name:<{width}}  {path(ref.path):<{pwidth}}  {how}")
+            if ref.note:
+                out.append(f"     {' ' * len(str(number))}{ref.note}")
         if not model.complete:
             out.append("  The chain is incomplete: a module could not be read, so the settings rules stay silent.")
         settings = _redacted(model.settings)

@@ -38,6 +38,8 @@ class Context:
     app_json_vars: list[AppJsonVar] = field(default_factory=list)  # app.json's env entries, in its order
     app_json_buildpacks: list[str] | None = None  # app.json "buildpacks" URLs; None without the key
     buildpacks_file: list[str] | None = None  # lines of a .buildpacks file; None without one
+    package_json_scripts: list[str] | None = None  # the scripts a root package.json names; None without one or unreadable
+    slugignore: list[str] | None = None  # the patterns of a root .slugignore; None without one
     entry_points: list[EntryPoint] = field(default_factory=list)
     entry_env: list[EntryEnvRead] = field(default_factory=list)  # the environment the entry points and manage.py read
     settings_module_set_by: list[str] = field(default_factory=list)  # places that set DJANGO_SETTINGS_MODULE

@@ -30,7 +30,9 @@ def wildcards(value: Value) -> Iterator[tuple[Span, Fix | None]]:
             parts = default.value.split(",")
             if "*" in (part.strip() for part in parts):
                 new = ",".join(part.replace("*", HEROKU_DOMAINS) if part.strip() == "*" else part for part in parts)
-                yield default.span, Fix(UNSAFE, FIX_MESSAGE, intents=(ReplaceString(default.span, default.value, new),))
+                # A committed .env's value is not in the code: no fix edits it there.
+                fix = None if value.fallback_via == "dotenv" else Fix(UNSAFE, FIX_MESSAGE, intents=(ReplaceString(default.span, default.value, new),))
+                yield default.span, fix
         else:
             yield from wildcards(default)
 

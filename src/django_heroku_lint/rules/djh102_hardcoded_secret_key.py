@@ -172,8 +172,8 @@ def secret_fix(value: Value) -> Fix | None:
     """Turn a hardcoded key into an environment read with no fallback."""
     if isinstance(value, Literal):
         return Fix(UNSAFE, FIX_MESSAGE, intents=(ReadEnv(value.span, "SECRET_KEY"),))
-    if not isinstance(value, EnvRead):
-        return None
+    if not isinstance(value, EnvRead) or value.fallback_via == "dotenv":
+        return None  # a committed .env's value is not in the code: no fix edits it there
     if value.api == "django_heroku":
         default = value.default
         if isinstance(default, Literal) and default.span != value.span:
@@ -192,6 +192,8 @@ def hardcoded(value: Value) -> tuple[Span, str] | None:
         return value.span, "a string literal in the source"
     if isinstance(value, EnvRead):
         default = string_default(value)
+        if default is not None and value.dotenv:
+            return default.span, f"the committed {value.dotenv} sets {value.var}, and a push deploys that file"
         if default is not None:
             return default.span, f"the fallback used when {value.var or 'the variable'} is unset is a string literal"
         if value.api == "django_heroku" and isinstance(value.default, EnvRead):

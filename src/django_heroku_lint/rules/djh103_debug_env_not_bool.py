@@ -121,7 +121,7 @@ class CompareEnvString(PythonIntent):
 
 def debug_fix(read: EnvRead) -> Fix | None:
     """Make the read a real bool, in the reader's own idiom."""
-    if read.fallback_via == "or":
+    if read.fallback_via in ("or", "dotenv"):
         return None
     if read.api == "decouple" and read.wrapper is None:
         default = read.default

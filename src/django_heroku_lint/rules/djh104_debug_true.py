@@ -21,6 +21,11 @@ class DebugTrue(Rule):
     The message names the config var the code reads (`DJANGO_DEBUG` for
     `env.bool("DJANGO_DEBUG", default=True)`).
 
+    A committed file that sets the variable counts as the fallback: a `.env` that
+    django-environ's `read_env()` loads, or the `.env` or `settings.ini` python-decouple's
+    `config` finds. Its value deploys wherever no config var is set (neither library
+    replaces a variable the environment already has).
+
     A comparison of a read with a literal fallback is judged by that fallback:
     `os.environ.get("DEBUG", "True") == "True"` and `os.getenv("DEBUG", "True").lower()
     in ("1", "true")` are true whenever the variable is unset; a comparison with
@@ -84,9 +89,32 @@ class DebugTrue(Rule):
             },
             expect=["mysite/settings/base.py:3"],
         ),
+        Case(
+            {
+                "mysite/settings.py": (
+                    "from pathlib import Path\n\nimport environ\n\n"
+                    "BASE_DIR = Path(__file__).resolve().parent.parent\n"
+                    'env = environ.Env()\nenviron.Env.read_env(BASE_DIR / ".env")\n\n'
+                    'DEBUG = env.bool("DEBUG", default=False)\n'
+                ),
+                ".env": "DEBUG=True\n",
+                ".gitignore": "*.pyc\n",
+            },
+            expect=["mysite/settings.py:9"],
+            note="the committed .env turns DEBUG on wherever the config var is unset",
+        ),
+        Case(
+            {"mysite/settings.py": 'from decouple import config\n\nDEBUG = config("DEBUG", default=False, cast=bool)\n', "settings.ini": "[settings]\nDEBUG = on\n", ".gitignore": "*.pyc\n"},
+            expect=["mysite/settings.py:3"],
+            note="python-decouple finds the committed settings.ini above the settings module",
+        ),
     ]
     VALID = [
         Case({"mysite/settings.py": 'from decouple import config\n\nDEBUG = config("DEBUG", default=False, cast=bool)\n'}),
+        Case(
+            {"mysite/settings.py": 'from decouple import config\n\nDEBUG = config("DEBUG", default=False, cast=bool)\n', ".env": "DEBUG=True\n", ".gitignore": ".env\n"},
+            note="a .env that git ignores stays on the developer's machine",
+        ),
         Case({"mysite/settings.py": "DEBUG = False\n"}),
         Case({"mysite/settings.py": 'import os\n\nif "DYNO" in os.environ:\n    DEBUG = False\nelse:\n    DEBUG = True\n'}),
         Case({"mysite/settings.py": 'import os\n\nDEBUG = os.environ.get("ENVIRONMENT") == "development"\n'}),
@@ -102,9 +130,12 @@ class DebugTrue(Rule):
         if not spans or any(span is None for span in spans):
             return
         literal = {v.span for v in binding.values if isinstance(v, Literal)}
-        names = {true_when_deployed(v): v.var for v in binding.values if isinstance(v, EnvRead)}
+        reads = {true_when_deployed(v): v for v in binding.values if isinstance(v, EnvRead)}
         for span in unique_spans([s for s in spans if s is not None]):
-            var = names.get(span)
+            read = reads.get(span)
+            var = read.var if read is not None else None
             config_var = f"the {var} config var" if var else "its config var"
             how = "True in the deployed settings" if span in literal else f"True whenever {config_var} is unset"
+            if read is not None and read.dotenv:
+                how += f": the committed {read.dotenv} sets it, and a push deploys that file"
             yield self.diagnostic(ctx, span, how=how)

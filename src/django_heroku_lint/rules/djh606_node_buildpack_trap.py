@@ -19,11 +19,29 @@ class NodeBuildpackTrap(Rule):
     settings and cannot be seen: if you set them there, turn the rule off with
     `ignore = ["DJH606"]`.
 
+    It stays silent when the build root's `package.json` has a `heroku-postbuild`
+    script: only the Node.js buildpack runs that script, so its author runs that
+    buildpack on purpose, next to Python's. It is also silent when `.slugignore` lists
+    `package.json` (the file is removed before detection) and when the `package.json`
+    sits below the build root (`frontend/package.json`, or one at the repository's top
+    when the app is built from `backend/`): detection looks at the build root only.
+
     ## Why it breaks on Heroku
-    With no buildpack set, Heroku picks the first one whose detection matches, and the
-    Node.js buildpack comes before Python's. A `package.json` added for Tailwind or
-    esbuild makes Heroku build a Node.js app: Python, Django and gunicorn are never
-    installed, collectstatic never runs, and the web process fails to start.
+    With no buildpack set, Heroku tries its buildpacks in a fixed order (Ruby, Node.js,
+    Clojure, Python, ...) and builds with the first whose detection matches. The
+    Node.js buildpack's `bin/detect` matches any build root holding a `package.json`,
+    and comes before Python's. A `package.json` added for Tailwind or esbuild makes
+    Heroku build a Node.js app: Python, Django and gunicorn are never installed,
+    collectstatic never runs, and the web process fails to start. The Python buildpack
+    does nothing with `package.json`. Once a build succeeds, Heroku keeps the detected
+    buildpack for the app's later pushes, so the trap springs on a new app, a review app
+    or an app created from `app.json`; an older app keeps building with Python until its
+    buildpacks are cleared.
+
+    Checked against the buildpacks' source: the Node.js buildpack's `bin/detect` (a
+    `package.json` at the build root, or a `.slugignore`/`.gitignore` that removes it),
+    its `bin/compile` and `lib/package_manager.sh` (which run `heroku-postbuild`), and
+    the Python buildpack's `bin/detect` (its own files; nothing of `package.json`).
 
     ## Fix safety
     No automatic fix: the buildpacks are set on the app
@@ -32,7 +50,10 @@ class NodeBuildpackTrap(Rule):
 
     ## References
     - Heroku Dev Center, "Buildpacks" (detection order): https://devcenter.heroku.com/articles/buildpacks
-    - Heroku Dev Center, "Using Multiple Buildpacks for an App".
+    - Heroku Dev Center, "Using Multiple Buildpacks for an App": https://devcenter.heroku.com/articles/using-multiple-buildpacks-for-an-app
+    - Node.js buildpack, detection: https://github.com/heroku/heroku-buildpack-nodejs/blob/main/bin/detect
+    - Node.js buildpack, build scripts: https://github.com/heroku/heroku-buildpack-nodejs/blob/main/lib/package_manager.sh
+    - Python buildpack, detection: https://github.com/heroku/heroku-buildpack-python/blob/main/bin/detect
     """
 
     code = "DJH606"
@@ -55,6 +76,11 @@ class NodeBuildpackTrap(Rule):
         ),
         Case({"package.json": PACKAGE_JSON, ".buildpacks": "https://github.com/heroku/heroku-buildpack-nodejs\nhttps://github.com/heroku/heroku-buildpack-python\n"}),
         Case({"mysite/static/package.json": PACKAGE_JSON}, show=TREE),
+        Case(
+            {"package.json": '{\n  "scripts": {"heroku-postbuild": "npm run build", "build": "tailwindcss -o static/app.css"}\n}\n'},
+            note="heroku-postbuild runs only under the Node.js buildpack: it is set on purpose",
+        ),
+        Case({"package.json": PACKAGE_JSON, ".slugignore": "package.json\n"}, show=".slugignore"),
     ]
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
@@ -63,4 +89,8 @@ class NodeBuildpackTrap(Rule):
         named = (ctx.app_json_buildpacks or []) + (ctx.buildpacks_file or [])
         if any("python" in pack.lower() for pack in named):
             return
+        if "heroku-postbuild" in (ctx.package_json_scripts or []):
+            return  # a script only the Node.js buildpack runs: its author sets the buildpacks
+        if any(line in ("package.json", "/package.json") for line in ctx.slugignore or []):
+            return  # removed before detection
         yield self.diagnostic(ctx, Span("package.json"))
