@@ -421,7 +421,9 @@ class ModuleRunner:
 
         ``try: from .local_settings import *`` runs on Heroku when git tracks the file; one
         git does not track (a developer's, not ignored) may be missing there, so the
-        handler is an alternative.  Each such import gets a note saying which.
+        handler is an alternative.  Each such import gets a note saying which.  Beside the
+        imports, the body may hold what cannot raise: ``pass`` and a literal bound to a
+        name (``DEBUG = True`` after the import, as real projects write it).
         """
         raises = False
         notes = {}
@@ -429,6 +431,8 @@ class ModuleRunner:
             if not isinstance(stmt, cst.SimpleStatementLine):
                 return False
             for small in stmt.body:
+                if _cannot_raise(small):
+                    continue
                 found = self.project_module(small) if isinstance(small, cst.ImportFrom) else None
                 if found is None:
                     return False
@@ -655,6 +659,20 @@ def _star_names(env: dict[str, Binding]) -> Iterable[str]:
     if exported is not None and exported.certain is not None and isinstance(exported.certain, ListValue):
         return [i.value for i in exported.certain.items if isinstance(i, Literal) and isinstance(i.value, str)]
     return [n for n in env if not n.startswith("_")]
+
+
+def _cannot_raise(small: cst.BaseSmallStatement) -> bool:
+    """``pass``, or a literal bound to plain names (``DEBUG = True``, ``X = Y = "a"``)."""
+    if isinstance(small, cst.Pass):
+        return True
+    if not isinstance(small, cst.Assign) or not all(isinstance(t.target, cst.Name) for t in small.targets):
+        return False
+    value = small.value
+    if isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus):
+        value = value.expression
+    if isinstance(value, cst.Name):
+        return value.value in ("True", "False", "None")
+    return isinstance(value, (cst.SimpleString, cst.Integer, cst.Float))
 
 
 def _assigned_name(small: cst.BaseSmallStatement) -> str:
