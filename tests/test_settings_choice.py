@@ -470,3 +470,25 @@ def test_with_djh001_deselected_a_run_that_judged_no_settings_never_passes_silen
         assert "no settings module was judged" in line and "config.settings.local was not found" in line
     judged = run_cli([str(tmp_path), "--ignore", "DJH001", "--settings-module", "config.settings.base"])
     assert "no settings module was judged" not in judged.stderr
+
+
+def test_a_settings_package_beside_a_stale_settings_py_is_what_python_imports(make_project):
+    """A project split ``settings.py`` into ``settings/`` and kept the old file: Python's
+    import system takes the package (``settings/__init__.py``) over the module beside it,
+    so the stale file's literal key and ``DEBUG = True`` never run."""
+    from django_heroku_lint.rules._baseline import SETTINGS
+
+    package_base = SETTINGS.replace(".parent.parent", ".parent.parent.parent")
+    root = make_project(
+        {
+            "mysite/settings.py": SETTINGS.replace('SECRET_KEY = config("SECRET_KEY")', 'SECRET_KEY = "stale-literal-key-0123456789"')
+            + "\nDEBUG = True\n",
+            "mysite/settings/__init__.py": "from .base import *  # noqa\n",
+            "mysite/settings/base.py": package_base,
+        }
+    )
+    found = diagnostics(root, cache=False)
+    assert not {"DJH102", "DJH104"} & {code for code, _, _ in found}, found
+    result = run_cli(["settings", str(root)])
+    assert "Settings module: mysite.settings (" in result.output
+    assert "mysite/settings/__init__.py)" in result.output

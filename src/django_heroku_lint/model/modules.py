@@ -43,7 +43,9 @@ class ModuleIndex:
         rel = name.replace(".", "/")
         for root in self.roots:
             prefix = root + "/" if root else ""
-            for candidate in (f"{prefix}{rel}.py", f"{prefix}{rel}/__init__.py"):
+            # A package wins over a module of the same name beside it, as in Python's
+            # import system (a stale settings.py left beside the settings/ that replaced it).
+            for candidate in (f"{prefix}{rel}/__init__.py", f"{prefix}{rel}.py"):
                 if candidate in self.project.files:
                     return candidate
         return None
