@@ -492,3 +492,22 @@ def test_a_settings_package_beside_a_stale_settings_py_is_what_python_imports(ma
     result = run_cli(["settings", str(root)])
     assert "Settings module: mysite.settings (" in result.output
     assert "mysite/settings/__init__.py)" in result.output
+
+
+def test_a_name_formatted_from_a_setdefault_of_its_own_variable_is_evaluated(tmp_path):
+    """vigo/django2-project-template: ``"config.settings.{0}".format(os.environ.setdefault(
+    "DJANGO_ENV", "production"))``, whose value is the variable's, or the default it sets."""
+    files = {k: v for k, v in FORMATTED.items() if k not in ("app.json", "config/settings/heroku.py")}
+    files["config/settings/production.py"] = 'from .base import *\n\nDEBUG = False\nALLOWED_HOSTS = ["*"]\n'
+    files["config/wsgi.py"] = FORMATTED["config/wsgi.py"].replace(
+        '"config.settings.{0}".format(os.environ.get("DJANGO_ENV"))', '"config.settings.{0}".format(os.environ.setdefault("DJANGO_ENV", "production"))'
+    )
+    write_tree(tmp_path, files)
+    choice = choice_of(tmp_path)
+    assert (choice.module, choice.path) == ("config.settings.production", "config/settings/production.py")
+    assert "the name evaluates to config.settings.production (DJANGO_ENV='production' from the setdefault at config/wsgi.py:5)" in choice.reason
+    assert ("DJH101", "config/settings/production.py") in codes_in(tmp_path)
+    files["app.json"] = FORMATTED["app.json"]
+    files["config/settings/heroku.py"] = FORMATTED["config/settings/heroku.py"]
+    write_tree(tmp_path, files)
+    assert choice_of(tmp_path, cache=False).module == "config.settings.heroku"

@@ -361,6 +361,18 @@ class _Walker:
                 found = self.env[name]
                 return UNKNOWN if found is None else found
             return self.value(node.args[1]) if len(node.args) == 2 else None
+        if _is_setdefault(func) and len(node.args) == 2:  # the variable's value, or the default it then holds
+            name = self.value(node.args[0])
+            if not isinstance(name, str) or name == VAR:
+                return UNKNOWN
+            self.reads.append((name, True))
+            if name in self.env:
+                found = self.env[name]
+                return UNKNOWN if found is None else found
+            default = self.value(node.args[1])
+            if isinstance(default, str):
+                self.env[name], self.sources[name] = default, f"the setdefault at {self.rel}:{node.lineno}"
+            return default
         if isinstance(func, ast.Attribute) and func.attr == "format":
             template = self.value(func.value)
             if not isinstance(template, str):

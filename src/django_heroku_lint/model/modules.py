@@ -247,10 +247,13 @@ def production_siblings(project: Project, pointed: str, index: ModuleIndex) -> l
     whose ``__init__`` star-imports modules runs its own chain and has no sibling.  A
     module ``pointed`` star-imports is a fragment of it, and so is one that imports no
     settings and leaves ``INSTALLED_APPS`` unset (``DEBUG = False`` and a host): neither
-    can run on its own.
+    can run on its own.  A production module ``pointed`` (``config.settings.heroku`` that
+    app.json's ``DJANGO_ENV`` names) has none: it is what runs.
     """
     pointed_path = index.resolve(pointed)
     package, _, leaf = pointed.rpartition(".")
+    if pointed_path is not None and leaf.lower() in PRODUCTION_NAMES and not is_fragment(project, pointed_path):
+        return []  # the entry point names a production module that runs: it is the one, not a sibling
     if pointed_path is not None and pointed_path.endswith("/__init__.py"):
         if star_imports(project, pointed_path, pointed, True):
             return []
