@@ -511,3 +511,64 @@ def test_a_name_formatted_from_a_setdefault_of_its_own_variable_is_evaluated(tmp
     files["config/settings/heroku.py"] = FORMATTED["config/settings/heroku.py"]
     write_tree(tmp_path, files)
     assert choice_of(tmp_path, cache=False).module == "config.settings.heroku"
+
+
+DOCS_NAMED = {
+    ".python-version": "3.12\n",
+    "Procfile": "web: gunicorn config.wsgi --log-file -\n",
+    "requirements.txt": REQUIREMENTS + "django-heroku\n",
+    "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")\n',
+    "config/__init__.py": "",
+    "config/wsgi.py": (
+        "import os\nfrom django.core.wsgi import get_wsgi_application\n"
+        'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")\n'
+        "application = get_wsgi_application()\n"
+    ),
+    "config/settings/__init__.py": "",
+    "config/settings/base.py": FORMATTED["config/settings/base.py"],
+    "config/settings/local.py": "from .base import *\nDEBUG = True\n",
+    "config/settings/production.py": 'from .base import *\n\nDEBUG = False\nALLOWED_HOSTS = ["example.com"]\n',
+    "config/settings/staging_heroku.py": "from .base import *\nimport django_heroku\n\nDEBUG = False\ndjango_heroku.settings(locals())\n",
+    "doc/deployment.md": (
+        "# Deploying to Heroku\n\n```\nheroku create\n"
+        "heroku config:set DJANGO_SETTINGS_MODULE='config.settings.staging_heroku' --app tms-staging\n"
+        "git push heroku master\n```\n"
+    ),
+}
+
+
+def test_a_settings_module_named_by_heroku_config_set_in_the_docs_is_judged(tmp_path):
+    """tms-backend: wsgi.py defaults to production.py (their other host); doc/deployment.md
+    sets the Heroku app's module with `heroku config:set`, which ranks after app.json."""
+    write_tree(tmp_path, DOCS_NAMED)
+    choice = choice_of(tmp_path)
+    assert (choice.module, choice.path) == ("config.settings.staging_heroku", "config/settings/staging_heroku.py")
+    assert choice.reason == "DJANGO_SETTINGS_MODULE set with heroku config:set at doc/deployment.md:5"
+    assert {("DJH101", "config/settings/staging_heroku.py"), ("DJH604", "config/settings/staging_heroku.py")} <= codes_in(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "heroku config:set DJANGO_SETTINGS_MODULE=config.settings.<your-module>",  # a placeholder
+        "heroku config:set DJANGO_SETTINGS_MODULE=$MODULE",  # a shell variable
+        "heroku config:set DJANGO_SETTINGS_MODULE=config.settings.staging_heroku\nheroku config:set DJANGO_SETTINGS_MODULE=config.settings.production -a prod",
+        "export DJANGO_SETTINGS_MODULE=config.settings.staging_heroku",  # not a config var
+    ],
+)
+def test_docs_that_do_not_name_one_module_for_heroku_leave_the_entry_point_s_choice(tmp_path, line):
+    write_tree(tmp_path, {**DOCS_NAMED, "doc/deployment.md": f"```\n{line}\n```\n"})
+    assert choice_of(tmp_path, cache=False).module == "config.settings.production"
+
+
+def test_a_variable_set_in_the_readme_builds_the_computed_name(tmp_path):
+    """django2-project-template: the name comes from DJANGO_ENV, and the README says
+    `heroku config:set DJANGO_ENV="heroku"`; app.json, when it sets the variable, wins."""
+    files = {k: v for k, v in FORMATTED.items() if k != "app.json"}
+    files["README.md"] = '## Heroku\n\n    $ heroku config:set DJANGO_ENV="heroku"\n'
+    write_tree(tmp_path, files)
+    choice = choice_of(tmp_path)
+    assert choice.module == "config.settings.heroku"
+    assert "DJANGO_ENV='heroku' from heroku config:set at README.md:3" in choice.reason
+    write_tree(tmp_path, {**files, "app.json": '{"env": {"DJANGO_ENV": {"value": "local"}}}\n'})
+    assert "DJANGO_ENV='local' from app.json's env" in choice_of(tmp_path, cache=False).reason

@@ -73,7 +73,7 @@ def entry_defaults(project: Project, layout: Layout, rel: str) -> EntryDefaults 
     web = layout.procfile.process("web") if layout.procfile else None
     procfile = layout.procfile.path if layout.procfile else "Procfile"
     text = data.decode("utf-8", "replace")
-    read = read_defaults(text, rel, dyno_env(web.env if web else {}, layout.app_json_env, procfile))
+    read = read_defaults(text, rel, dyno_env(web.env if web else {}, layout.app_json_env, procfile, layout.docs_config_vars))
     if read is None:  # Python refuses the file: its first literal default, as before it broke
         return literal_defaults(text, rel)
     return read
@@ -145,6 +145,11 @@ def choose_settings_module(
             return choice
     if "DJANGO_SETTINGS_MODULE" in layout.app_json_env:
         choice = found(layout.app_json_env["DJANGO_SETTINGS_MODULE"], "DJANGO_SETTINGS_MODULE set in app.json's env")
+        if choice:
+            return choice
+    if "DJANGO_SETTINGS_MODULE" in layout.docs_config_vars:
+        module, where = layout.docs_config_vars["DJANGO_SETTINGS_MODULE"]
+        choice = found(module, f"DJANGO_SETTINGS_MODULE set with heroku config:set at {where}")
         if choice:
             return choice
 
