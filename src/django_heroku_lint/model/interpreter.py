@@ -69,6 +69,11 @@ class ModuleLoader(Protocol):
         return {}
 
 
+# The objects that read the environment, as the import tracker names them: django-environ's
+# ``env = environ.Env()`` and python-decouple's ``config``.
+READERS = ("environ.Env()", "decouple.config")
+
+
 @dataclasses.dataclass
 class ModuleResult:
     """What running one module of the chain left: its settings and what it imported."""
@@ -118,7 +123,20 @@ class SettingsInterpreter:
             django_heroku_calls=result.django_heroku_calls,
             events=result.events,
             env_reads=_innermost(result.env_reads),
+            readers=self.readers(),
         )
+
+    def readers(self) -> dict[str, dict[str, str]]:
+        """The environment readers each module run holds at its end, by file (SettingsModel.readers)."""
+        found: dict[str, dict[str, str]] = {}
+        for run in self.cache.values():
+            if not run.chain:
+                continue
+            names = {name: qual for name, (qual, _) in run.objects.items() if qual in READERS}
+            names.update({name: qual for name, qual in run.aliases.items() if qual in READERS})
+            if names:
+                found[run.chain[-1].path] = dict(sorted(names.items()))
+        return found
 
     def run_module(self, module: str, path: str) -> ModuleResult | None:
         if module in self.cache:
