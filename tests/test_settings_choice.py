@@ -565,7 +565,7 @@ def test_a_variable_set_in_the_readme_builds_the_computed_name(tmp_path):
     """django2-project-template: the name comes from DJANGO_ENV, and the README says
     `heroku config:set DJANGO_ENV="heroku"`; app.json, when it sets the variable, wins."""
     files = {k: v for k, v in FORMATTED.items() if k != "app.json"}
-    files["README.md"] = '## Heroku\n\n    $ heroku config:set DJANGO_ENV="heroku"\n'
+    files["README.md"] = '## Heroku\n\n    $ heroku config:set DJANGO_ENV="heroku"\n    $ heroku config:add DJANGO_ENV=heroku\n'
     write_tree(tmp_path, files)
     choice = choice_of(tmp_path)
     assert choice.module == "config.settings.heroku"

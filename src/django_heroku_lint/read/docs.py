@@ -20,7 +20,7 @@ DOC_FOLDERS = ("doc", "docs")
 DOC_SUFFIXES = (".md", ".rst", ".txt", ".sh")
 MAX_DOC_BYTES = 256 * 1024  # a document longer than this is not read
 MAX_DOC_FILES = 40
-COMMAND = "config:set"
+COMMANDS = ("config:set", "config:add")  # config:add is the older name of config:set
 PLACEHOLDER_CHARS = frozenset("<>{}$`*|;&()[]\\")
 
 
@@ -41,11 +41,12 @@ def doc_files(project: Project) -> list[str]:
 
 def _assignments(line: str) -> list[tuple[str, str]]:
     """The ``NAME=VALUE`` words after ``heroku config:set`` on one line, quotes removed."""
-    at = line.find(COMMAND)
+    command = next((each for each in COMMANDS if each in line), "")
+    at = line.find(command) if command else -1
     if at == -1 or "heroku" not in line[:at]:
         return []
     found = []
-    for word in line[at + len(COMMAND) :].split():
+    for word in line[at + len(command) :].split():
         word = word.strip("`")
         if word.startswith("-"):
             continue  # --app myapp, -a myapp
@@ -66,7 +67,7 @@ def docs_config_vars(project: Project) -> dict[str, tuple[str, str]]:
     first: dict[str, tuple[str, str]] = {}
     for rel in doc_files(project):
         data = project.read(rel)
-        if isinstance(data, ParseError) or len(data) > MAX_DOC_BYTES or COMMAND.encode() not in data:
+        if isinstance(data, ParseError) or len(data) > MAX_DOC_BYTES or not any(each.encode() in data for each in COMMANDS):
             continue
         text = decode_text(data, rel)
         if isinstance(text, ParseError):
