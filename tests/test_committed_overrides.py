@@ -284,3 +284,23 @@ def test_a_try_that_does_more_than_import_gets_no_note(make_project):
     settings = SETTINGS + "\ntry:\n    from .local_settings import *  # noqa\n    print('local settings')\nexcept ImportError:\n    pass\n"
     root = committed(make_project, {"mysite/settings.py": settings, "mysite/local_settings.py": "DEBUG = True\n"})
     assert "so this import runs on Heroku" not in settings_text(root)
+
+
+def test_a_committed_local_settings_followed_by_assignments_in_the_same_try(make_project):
+    """``try: from .local_settings import *; DEBUG = True`` then ``if not DEBUG:
+    django_heroku.settings(locals())``: the import runs, a literal assignment cannot raise,
+    so DEBUG is True and django_heroku's DATABASE_URL never replaces the sqlite database."""
+    settings = SETTINGS + (
+        "\ntry:\n    from .local_settings import *  # noqa\n    DEBUG = True\nexcept ImportError:\n    pass\n"
+        "\nif not DEBUG:\n    import django_heroku\n    django_heroku.settings(locals())\n"
+    )
+    local = 'DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}}\n'
+    root = committed(make_project, {"mysite/settings.py": settings, "mysite/local_settings.py": local})
+    found = diagnostics(root, cache=False)
+    assert ("DJH104", "mysite/settings.py", settings.count("\n", 0, settings.index("    DEBUG = True")) + 1) in found
+    assert "DJH501" in [code for code, _, _ in found]
+    assert "DJH604" not in [code for code, _, _ in found]
+    untracked = committed(
+        make_project, {"mysite/settings.py": settings, "mysite/local_settings.py": local}, untracked=["mysite/local_settings.py"], subdir="untracked"
+    )
+    assert "DJH104" not in [code for code, _, _ in diagnostics(untracked, cache=False)]

@@ -131,3 +131,33 @@ def test_django_heroku_keeps_the_literal_fallback_it_wraps(tmp_path):
     files = {**TUTORIAL, "mysite/settings.py": settings, "requirements.txt": "django==4.2.16\ngunicorn\nwhitenoise\ndjango-heroku\n"}
     found = diagnostics(write_tree(tmp_path, files))
     assert ("DJH102", "mysite/settings.py", 3) in found
+
+
+def test_django_on_heroku_sets_what_django_heroku_sets_with_whitenoise_after_security(tmp_path):
+    """The django-on-heroku fork, called at the end of a settings package's ``__init__``:
+    WhiteNoise, STATIC_ROOT and DATABASE_URL come from the call (no DJH201, DJH203, DJH501,
+    and no DJH202, since the fork puts WhiteNoise right after SecurityMiddleware); the
+    wildcard host it sets is still DJH101, and the archived django-heroku's DJH604 is not."""
+    files = {
+        ".python-version": "3.13\n",
+        "Procfile": "release: python manage.py migrate\nweb: gunicorn backend.wsgi --log-file -\n",
+        "requirements.txt": "django==5.2.8\ngunicorn\ndjango-on-heroku\n",
+        "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")\n',
+        "backend/__init__.py": "",
+        "backend/wsgi.py": WSGI.format(module="backend.settings"),
+        "backend/settings/__init__.py": "import django_on_heroku\n\nfrom .base import *\nfrom .production import *\n\ndjango_on_heroku.settings(locals())\n",
+        "backend/settings/base.py": (
+            "from pathlib import Path\n"
+            "import os\n"
+            "BASE_DIR = Path(__file__).resolve().parent.parent.parent\n"
+            'SECRET_KEY = os.environ["SECRET_KEY"]\n'
+            'INSTALLED_APPS = ["django.contrib.staticfiles"]\n'
+            'MIDDLEWARE = [\n    "django.middleware.security.SecurityMiddleware",\n    "django.middleware.common.CommonMiddleware",\n]\n'
+            'DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}\n'
+            'STATIC_URL = "/static/"\n'
+        ),
+        "backend/settings/production.py": 'import os\n\nDEBUG = bool(int(os.environ.get("DEBUG", 0)))\n' + LOGGING,
+    }
+    found = {code for code, _, _ in diagnostics(write_tree(tmp_path, files))}
+    assert "DJH101" in found
+    assert not {"DJH201", "DJH202", "DJH203", "DJH501", "DJH601", "DJH604"} & found, found

@@ -870,3 +870,44 @@ def test_two_fix_runs_at_once_never_leave_a_half_written_or_mixed_file(tmp_path)
         # DJH608: the example pins a Django older than any Python Heroku builds, which no fix changes.
         final = run_cli(["--fix", "--unsafe-fixes", "--no-cache", "--ignore", "DJH608", str(root)])
         assert final.exit_code == 0, final.output  # whatever the two runs left, nothing is broken
+
+
+COOKIECUTTER_BASE = 'import environ\n\nenv = environ.Env()\n\nDEBUG = env.bool("DJANGO_DEBUG", False)\n'
+
+
+@pytest.mark.parametrize(
+    "production",
+    [
+        'from .base import *  # noqa\nfrom .base import env\n\nSECRET_KEY = "i1t=60pmfy@f2yloh-literal"\n',
+        'from .base import *  # noqa\n\nSECRET_KEY = "i1t=60pmfy@f2yloh-literal"\nALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["example.com"])\n',
+    ],
+    ids=["imported-by-name", "from-the-star-import"],
+)
+def test_a_literal_key_becomes_a_read_with_the_env_base_py_made(make_project, production):
+    """cookiecutter-django's layout: ``env`` is made in base.py and reaches production.py
+    by name or through the star import; the key is read with it, not with os.environ."""
+    root = make_project(
+        {
+            "mysite/settings.py": None,
+            "mysite/settings/__init__.py": "",
+            "mysite/settings/base.py": COOKIECUTTER_BASE,
+            "mysite/settings/production.py": production,
+        }
+    )
+    assert fix(root, "--unsafe-fixes", "--select", "DJH102").exit_code == 0
+    fixed = (root / "mysite/settings/production.py").read_text()
+    assert fixed == production.replace('"i1t=60pmfy@f2yloh-literal"', 'env("SECRET_KEY")')
+
+
+def test_a_name_env_that_is_not_a_reader_is_not_taken_for_one(make_project):
+    production = 'from .base import *  # noqa\nfrom .base import env\n\nSECRET_KEY = "i1t=60pmfy@f2yloh-literal"\n'
+    root = make_project(
+        {
+            "mysite/settings.py": None,
+            "mysite/settings/__init__.py": "",
+            "mysite/settings/base.py": 'env = "production"\n',
+            "mysite/settings/production.py": production,
+        }
+    )
+    assert fix(root, "--unsafe-fixes", "--select", "DJH102").exit_code == 0
+    assert 'SECRET_KEY = os.environ["SECRET_KEY"]' in (root / "mysite/settings/production.py").read_text()

@@ -181,3 +181,25 @@ def test_redaction_is_linear_on_hostile_lines():
         "    redact_text(line, {'abcdefgh'}); redact_text(line, dotenv=True)\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True, timeout=10)
+
+
+def test_a_known_secret_inside_a_longer_word_is_left_alone():
+    """A short secret (``header``) redacted inside ``Host-header`` garbles the message and hides nothing."""
+    assert redact_text("Host-header attacks reach the app", {"header"}) == "Host-header attacks reach the app"
+    assert redact_text("postgresql://u:p@h/x uses django.db.backends.postgresql", {"postgres"}).count("postgresql") == 2
+    assert redact_text("token is 'header', or header", {"header"}) == f"token is '{redacted('header')}', or {redacted('header')}"
+
+
+def test_a_dict_under_a_secret_named_key_is_judged_by_its_own_keys(make_project):
+    """drf-yasg's SWAGGER_SETTINGS: the ``token`` scheme is a dict of public words, not a secret;
+    its ``type``, ``in`` and ``name`` show, and no message is garbled by them."""
+    swagger = (
+        'SWAGGER_SETTINGS = {\n    "SECURITY_DEFINITIONS": {\n        "token": {"type": "apiKey", "in": "header", "name": "Authorization"},\n'
+        '    },\n}\nALLOWED_HOSTS = ["*"]\n'
+    )
+    root = make_project({"mysite/settings.py": SETTINGS + swagger, "Procfile": "web: gunicorn mysite.wsgi --log-file -\n"})
+    result = run_cli(["--no-cache", str(root)])
+    assert "Host-header attacks" in result.output
+    shown = run_cli(["settings", str(root)]).output
+    assert "'in': 'header'" in shown and "'name': 'Authorization'" in shown
+    no_secret(result.output, shown)

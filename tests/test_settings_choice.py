@@ -470,3 +470,105 @@ def test_with_djh001_deselected_a_run_that_judged_no_settings_never_passes_silen
         assert "no settings module was judged" in line and "config.settings.local was not found" in line
     judged = run_cli([str(tmp_path), "--ignore", "DJH001", "--settings-module", "config.settings.base"])
     assert "no settings module was judged" not in judged.stderr
+
+
+def test_a_settings_package_beside_a_stale_settings_py_is_what_python_imports(make_project):
+    """A project split ``settings.py`` into ``settings/`` and kept the old file: Python's
+    import system takes the package (``settings/__init__.py``) over the module beside it,
+    so the stale file's literal key and ``DEBUG = True`` never run."""
+    from django_heroku_lint.rules._baseline import SETTINGS
+
+    package_base = SETTINGS.replace(".parent.parent", ".parent.parent.parent")
+    root = make_project(
+        {
+            "mysite/settings.py": SETTINGS.replace('SECRET_KEY = config("SECRET_KEY")', 'SECRET_KEY = "stale-literal-key-0123456789"')
+            + "\nDEBUG = True\n",
+            "mysite/settings/__init__.py": "from .base import *  # noqa\n",
+            "mysite/settings/base.py": package_base,
+        }
+    )
+    found = diagnostics(root, cache=False)
+    assert not {"DJH102", "DJH104"} & {code for code, _, _ in found}, found
+    result = run_cli(["settings", str(root)])
+    assert "Settings module: mysite.settings (" in result.output
+    assert "mysite/settings/__init__.py)" in result.output
+
+
+def test_a_name_formatted_from_a_setdefault_of_its_own_variable_is_evaluated(tmp_path):
+    """vigo/django2-project-template: ``"config.settings.{0}".format(os.environ.setdefault(
+    "DJANGO_ENV", "production"))``, whose value is the variable's, or the default it sets."""
+    files = {k: v for k, v in FORMATTED.items() if k not in ("app.json", "config/settings/heroku.py")}
+    files["config/settings/production.py"] = 'from .base import *\n\nDEBUG = False\nALLOWED_HOSTS = ["*"]\n'
+    files["config/wsgi.py"] = FORMATTED["config/wsgi.py"].replace(
+        '"config.settings.{0}".format(os.environ.get("DJANGO_ENV"))', '"config.settings.{0}".format(os.environ.setdefault("DJANGO_ENV", "production"))'
+    )
+    write_tree(tmp_path, files)
+    choice = choice_of(tmp_path)
+    assert (choice.module, choice.path) == ("config.settings.production", "config/settings/production.py")
+    assert "the name evaluates to config.settings.production (DJANGO_ENV='production' from the setdefault at config/wsgi.py:5)" in choice.reason
+    assert ("DJH101", "config/settings/production.py") in codes_in(tmp_path)
+    files["app.json"] = FORMATTED["app.json"]
+    files["config/settings/heroku.py"] = FORMATTED["config/settings/heroku.py"]
+    write_tree(tmp_path, files)
+    assert choice_of(tmp_path, cache=False).module == "config.settings.heroku"
+
+
+DOCS_NAMED = {
+    ".python-version": "3.12\n",
+    "Procfile": "web: gunicorn config.wsgi --log-file -\n",
+    "requirements.txt": REQUIREMENTS + "django-heroku\n",
+    "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")\n',
+    "config/__init__.py": "",
+    "config/wsgi.py": (
+        "import os\nfrom django.core.wsgi import get_wsgi_application\n"
+        'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")\n'
+        "application = get_wsgi_application()\n"
+    ),
+    "config/settings/__init__.py": "",
+    "config/settings/base.py": FORMATTED["config/settings/base.py"],
+    "config/settings/local.py": "from .base import *\nDEBUG = True\n",
+    "config/settings/production.py": 'from .base import *\n\nDEBUG = False\nALLOWED_HOSTS = ["example.com"]\n',
+    "config/settings/staging_heroku.py": "from .base import *\nimport django_heroku\n\nDEBUG = False\ndjango_heroku.settings(locals())\n",
+    "doc/deployment.md": (
+        "# Deploying to Heroku\n\n```\nheroku create\n"
+        "heroku config:set DJANGO_SETTINGS_MODULE='config.settings.staging_heroku' --app tms-staging\n"
+        "git push heroku master\n```\n"
+    ),
+}
+
+
+def test_a_settings_module_named_by_heroku_config_set_in_the_docs_is_judged(tmp_path):
+    """tms-backend: wsgi.py defaults to production.py (their other host); doc/deployment.md
+    sets the Heroku app's module with `heroku config:set`, which ranks after app.json."""
+    write_tree(tmp_path, DOCS_NAMED)
+    choice = choice_of(tmp_path)
+    assert (choice.module, choice.path) == ("config.settings.staging_heroku", "config/settings/staging_heroku.py")
+    assert choice.reason == "DJANGO_SETTINGS_MODULE set with heroku config:set at doc/deployment.md:5"
+    assert {("DJH101", "config/settings/staging_heroku.py"), ("DJH604", "config/settings/staging_heroku.py")} <= codes_in(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "heroku config:set DJANGO_SETTINGS_MODULE=config.settings.<your-module>",  # a placeholder
+        "heroku config:set DJANGO_SETTINGS_MODULE=$MODULE",  # a shell variable
+        "heroku config:set DJANGO_SETTINGS_MODULE=config.settings.staging_heroku\nheroku config:set DJANGO_SETTINGS_MODULE=config.settings.production -a prod",
+        "export DJANGO_SETTINGS_MODULE=config.settings.staging_heroku",  # not a config var
+    ],
+)
+def test_docs_that_do_not_name_one_module_for_heroku_leave_the_entry_point_s_choice(tmp_path, line):
+    write_tree(tmp_path, {**DOCS_NAMED, "doc/deployment.md": f"```\n{line}\n```\n"})
+    assert choice_of(tmp_path, cache=False).module == "config.settings.production"
+
+
+def test_a_variable_set_in_the_readme_builds_the_computed_name(tmp_path):
+    """django2-project-template: the name comes from DJANGO_ENV, and the README says
+    `heroku config:set DJANGO_ENV="heroku"`; app.json, when it sets the variable, wins."""
+    files = {k: v for k, v in FORMATTED.items() if k != "app.json"}
+    files["README.md"] = '## Heroku\n\n    $ heroku config:set DJANGO_ENV="heroku"\n    $ heroku config:add DJANGO_ENV=heroku\n'
+    write_tree(tmp_path, files)
+    choice = choice_of(tmp_path)
+    assert choice.module == "config.settings.heroku"
+    assert "DJANGO_ENV='heroku' from heroku config:set at README.md:3" in choice.reason
+    write_tree(tmp_path, {**files, "app.json": '{"env": {"DJANGO_ENV": {"value": "local"}}}\n'})
+    assert "DJANGO_ENV='local' from app.json's env" in choice_of(tmp_path, cache=False).reason

@@ -63,12 +63,20 @@ class _Unknown:
 UNKNOWN = _Unknown()
 
 
-def dyno_env(procfile_env: Mapping[str, str], app_json_env: Mapping[str, str], procfile: str = "Procfile") -> dict[str, tuple[str | None, str]]:
+def dyno_env(
+    procfile_env: Mapping[str, str],
+    app_json_env: Mapping[str, str],
+    procfile: str = "Procfile",
+    docs_env: Mapping[str, tuple[str, str]] | None = None,
+) -> dict[str, tuple[str | None, str]]:
     """The environment of a web dyno as far as the repository tells, as name -> (value,
-    where it comes from): what Heroku always sets, ``app.json``'s ``env`` (applied to
-    apps created from it), then the variables the Procfile's web command sets.  A name
-    absent from the result is unset; a name whose value is ``None`` may be set or not."""
+    where it comes from): what Heroku always sets, the config vars the docs set with
+    ``heroku config:set`` (``docs_env``: name -> (value, file:line)), ``app.json``'s
+    ``env`` (applied to apps created from it), then the variables the Procfile's web
+    command sets.  A name absent from the result is unset; a name whose value is
+    ``None`` may be set or not."""
     env: dict[str, tuple[str | None, str]] = {name: (None, "Heroku (when a database is attached)") for name in HEROKU_MAYBE}
+    env.update({name: (value, f"heroku config:set at {where}") for name, (value, where) in (docs_env or {}).items()})
     env.update({name: (value, "Heroku (on every dyno)") for name, value in HEROKU_ALWAYS.items()})
     env.update({name: (value, "app.json's env") for name, value in app_json_env.items() if isinstance(value, str)})
     env.update({name: (value, f"the {procfile} web command") for name, value in procfile_env.items()})
@@ -361,6 +369,18 @@ class _Walker:
                 found = self.env[name]
                 return UNKNOWN if found is None else found
             return self.value(node.args[1]) if len(node.args) == 2 else None
+        if _is_setdefault(func) and len(node.args) == 2:  # the variable's value, or the default it then holds
+            name = self.value(node.args[0])
+            if not isinstance(name, str) or name == VAR:
+                return UNKNOWN
+            self.reads.append((name, True))
+            if name in self.env:
+                found = self.env[name]
+                return UNKNOWN if found is None else found
+            default = self.value(node.args[1])
+            if isinstance(default, str):
+                self.env[name], self.sources[name] = default, f"the setdefault at {self.rel}:{node.lineno}"
+            return default
         if isinstance(func, ast.Attribute) and func.attr == "format":
             template = self.value(func.value)
             if not isinstance(template, str):

@@ -69,6 +69,11 @@ class ModuleLoader(Protocol):
         return {}
 
 
+# The objects that read the environment, as the import tracker names them: django-environ's
+# ``env = environ.Env()`` and python-decouple's ``config``.
+READERS = ("environ.Env()", "decouple.config")
+
+
 @dataclasses.dataclass
 class ModuleResult:
     """What running one module of the chain left: its settings and what it imported."""
@@ -118,7 +123,20 @@ class SettingsInterpreter:
             django_heroku_calls=result.django_heroku_calls,
             events=result.events,
             env_reads=_innermost(result.env_reads),
+            readers=self.readers(),
         )
+
+    def readers(self) -> dict[str, dict[str, str]]:
+        """The environment readers each module run holds at its end, by file (SettingsModel.readers)."""
+        found: dict[str, dict[str, str]] = {}
+        for run in self.cache.values():
+            if not run.chain:
+                continue
+            names = {name: qual for name, (qual, _) in run.objects.items() if qual in READERS}
+            names.update({name: qual for name, qual in run.aliases.items() if qual in READERS})
+            if names:
+                found[run.chain[-1].path] = dict(sorted(names.items()))
+        return found
 
     def run_module(self, module: str, path: str) -> ModuleResult | None:
         if module in self.cache:
@@ -421,7 +439,9 @@ class ModuleRunner:
 
         ``try: from .local_settings import *`` runs on Heroku when git tracks the file; one
         git does not track (a developer's, not ignored) may be missing there, so the
-        handler is an alternative.  Each such import gets a note saying which.
+        handler is an alternative.  Each such import gets a note saying which.  Beside the
+        imports, the body may hold what cannot raise: ``pass`` and a literal bound to a
+        name (``DEBUG = True`` after the import, as real projects write it).
         """
         raises = False
         notes = {}
@@ -429,6 +449,8 @@ class ModuleRunner:
             if not isinstance(stmt, cst.SimpleStatementLine):
                 return False
             for small in stmt.body:
+                if _cannot_raise(small):
+                    continue
                 found = self.project_module(small) if isinstance(small, cst.ImportFrom) else None
                 if found is None:
                     return False
@@ -655,6 +677,20 @@ def _star_names(env: dict[str, Binding]) -> Iterable[str]:
     if exported is not None and exported.certain is not None and isinstance(exported.certain, ListValue):
         return [i.value for i in exported.certain.items if isinstance(i, Literal) and isinstance(i.value, str)]
     return [n for n in env if not n.startswith("_")]
+
+
+def _cannot_raise(small: cst.BaseSmallStatement) -> bool:
+    """``pass``, or a literal bound to plain names (``DEBUG = True``, ``X = Y = "a"``)."""
+    if isinstance(small, cst.Pass):
+        return True
+    if not isinstance(small, cst.Assign) or not all(isinstance(t.target, cst.Name) for t in small.targets):
+        return False
+    value = small.value
+    if isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus):
+        value = value.expression
+    if isinstance(value, cst.Name):
+        return value.value in ("True", "False", "None")
+    return isinstance(value, (cst.SimpleString, cst.Integer, cst.Float))
 
 
 def _assigned_name(small: cst.BaseSmallStatement) -> str:

@@ -43,7 +43,9 @@ class ModuleIndex:
         rel = name.replace(".", "/")
         for root in self.roots:
             prefix = root + "/" if root else ""
-            for candidate in (f"{prefix}{rel}.py", f"{prefix}{rel}/__init__.py"):
+            # A package wins over a module of the same name beside it, as in Python's
+            # import system (a stale settings.py left beside the settings/ that replaced it).
+            for candidate in (f"{prefix}{rel}/__init__.py", f"{prefix}{rel}.py"):
                 if candidate in self.project.files:
                     return candidate
         return None
@@ -71,7 +73,7 @@ def entry_defaults(project: Project, layout: Layout, rel: str) -> EntryDefaults 
     web = layout.procfile.process("web") if layout.procfile else None
     procfile = layout.procfile.path if layout.procfile else "Procfile"
     text = data.decode("utf-8", "replace")
-    read = read_defaults(text, rel, dyno_env(web.env if web else {}, layout.app_json_env, procfile))
+    read = read_defaults(text, rel, dyno_env(web.env if web else {}, layout.app_json_env, procfile, layout.docs_config_vars))
     if read is None:  # Python refuses the file: its first literal default, as before it broke
         return literal_defaults(text, rel)
     return read
@@ -143,6 +145,11 @@ def choose_settings_module(
             return choice
     if "DJANGO_SETTINGS_MODULE" in layout.app_json_env:
         choice = found(layout.app_json_env["DJANGO_SETTINGS_MODULE"], "DJANGO_SETTINGS_MODULE set in app.json's env")
+        if choice:
+            return choice
+    if "DJANGO_SETTINGS_MODULE" in layout.docs_config_vars:
+        module, where = layout.docs_config_vars["DJANGO_SETTINGS_MODULE"]
+        choice = found(module, f"DJANGO_SETTINGS_MODULE set with heroku config:set at {where}")
         if choice:
             return choice
 
@@ -245,10 +252,13 @@ def production_siblings(project: Project, pointed: str, index: ModuleIndex) -> l
     whose ``__init__`` star-imports modules runs its own chain and has no sibling.  A
     module ``pointed`` star-imports is a fragment of it, and so is one that imports no
     settings and leaves ``INSTALLED_APPS`` unset (``DEBUG = False`` and a host): neither
-    can run on its own.
+    can run on its own.  A production module ``pointed`` (``config.settings.heroku`` that
+    app.json's ``DJANGO_ENV`` names) has none: it is what runs.
     """
     pointed_path = index.resolve(pointed)
     package, _, leaf = pointed.rpartition(".")
+    if pointed_path is not None and leaf.lower() in PRODUCTION_NAMES and not is_fragment(project, pointed_path):
+        return []  # the entry point names a production module that runs: it is the one, not a sibling
     if pointed_path is not None and pointed_path.endswith("/__init__.py"):
         if star_imports(project, pointed_path, pointed, True):
             return []

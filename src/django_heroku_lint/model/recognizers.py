@@ -494,6 +494,7 @@ def _dj_database_url_parse(call: Call, args: Args) -> Value | None:
 
 
 WHITENOISE = "whitenoise.middleware.WhiteNoiseMiddleware"
+SECURITY = "django.middleware.security.SecurityMiddleware"
 
 
 @effect("django_heroku.settings")
@@ -502,8 +503,20 @@ def _django_heroku_settings(call: Call, args: Args, module: Effects) -> None:
     ALLOWED_HOSTS ``["*"]``, WhiteNoise and static files, DATABASES and SECRET_KEY from
     the environment, a LOGGING of its own, each unless turned off by its keyword
     (``databases=False``)."""
+    module.django_heroku_calls.append(call.span)
+    _heroku_settings(call, args, module, fork=False)
+
+
+@effect("django_on_heroku.settings")
+def _django_on_heroku_settings(call: Call, args: Args, module: Effects) -> None:
+    """django-on-heroku 1.1's ``settings(locals())``, the fork of django-heroku: the same
+    settings, but WhiteNoise goes right after SecurityMiddleware (first when there is none)."""
+    module.events.append(("django-on-heroku", call.span))
+    _heroku_settings(call, args, module, fork=True)
+
+
+def _heroku_settings(call: Call, args: Args, module: Effects, fork: bool) -> None:
     site = call.span
-    module.django_heroku_calls.append(site)
     options = {keyword: args.eval(node) for keyword, node in args.keywords.items()}
 
     def enabled(name: str) -> bool:
@@ -516,9 +529,12 @@ def _django_heroku_settings(call: Call, args: Args, module: Effects) -> None:
         wn = Literal(WHITENOISE, site)
 
         def prepend(value: Value) -> Value:
-            if isinstance(value, ListValue):
+            if not isinstance(value, ListValue):
+                return Unknown(site, "changed")
+            if not fork:
                 return ListValue((wn,) + value.items, site, "tuple")
-            return Unknown(site, "changed")
+            at = next((i + 1 for i, item in enumerate(value.items) if isinstance(item, Literal) and item.value == SECURITY), 0)
+            return ListValue(value.items[:at] + (wn,) + value.items[at:], site, "tuple")
 
         module.change("MIDDLEWARE", prepend, site)
         module.bind("STATIC_ROOT", (Unknown(site, "path"),), site)

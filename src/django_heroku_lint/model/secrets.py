@@ -69,6 +69,14 @@ def secret_key(name: str) -> bool:
     return bool(words & SECRET_WORDS) and "PUBLIC" not in words and "PUBLISHABLE" not in words
 
 
+def _entry_secret(key: Value, item: Value, secret: bool) -> bool:
+    """Whether a dict entry's strings are secrets: those of a secret (``secret``), and those
+    under a key that names one (``"PASSWORD"``), unless the entry is itself a dict, whose own
+    keys say which of its strings are secrets (drf-yasg's ``"token": {"in": "header"}``)."""
+    named = isinstance(key, Literal) and isinstance(key.value, str) and secret_key(key.value)
+    return secret or (named and not isinstance(item, DictValue))
+
+
 def _secret_strings(value: Value | None, secret: bool, depth: int = 0) -> Iterator[str]:
     """The non-empty strings in ``value`` that are secrets: all of them when the value is a
     secret's (``secret``); in a dict, those under a key that names a secret."""
@@ -84,8 +92,7 @@ def _secret_strings(value: Value | None, secret: bool, depth: int = 0) -> Iterat
             yield from _secret_strings(item, secret, depth + 1)
     elif isinstance(value, DictValue):
         for key, item in value.entries:
-            named = isinstance(key, Literal) and isinstance(key.value, str) and secret_key(key.value)
-            yield from _secret_strings(item, secret or named, depth + 1)
+            yield from _secret_strings(item, _entry_secret(key, item, secret), depth + 1)
 
 
 def secret_values(model: SettingsModel | None) -> set[str]:
@@ -121,8 +128,7 @@ def redact_value(value: Value, secret: bool = False, depth: int = 0) -> Value:
     if isinstance(value, DictValue):
         entries = []
         for key, item in value.entries:
-            named = secret or (isinstance(key, Literal) and isinstance(key.value, str) and secret_key(key.value))
-            entries.append((key, redact_value(item, named, depth + 1)))
+            entries.append((key, redact_value(item, _entry_secret(key, item, secret), depth + 1)))
         return replace(value, entries=tuple(entries))
     return value
 
@@ -200,14 +206,24 @@ def _assigned(line: str, dotenv: bool) -> Iterator[tuple[int, int]]:
             yield begin, end
 
 
+def _in_word(text: str, at: int, edge: str) -> bool:
+    """Whether the character at ``at`` continues the word that a secret's ``edge`` character
+    ends: a secret found inside a longer word (``header`` in ``Host-header``) is not that secret."""
+    if not 0 <= at < len(text) or not (edge.isalnum() or edge in "_-"):
+        return False
+    return text[at].isalnum() or text[at] in "_-"
+
+
 def _ranges(text: str, known: Collection[str], dotenv: bool) -> list[tuple[int, int]]:
     found = list(url_passwords(text))
     for secret in known:
         if len(secret) >= SHORTEST_SEARCHED:
             at = text.find(secret)
             while at != -1:
-                found.append((at, at + len(secret)))
-                at = text.find(secret, at + len(secret))
+                end = at + len(secret)
+                if not (_in_word(text, at - 1, secret[0]) or _in_word(text, end, secret[-1])):
+                    found.append((at, end))
+                at = text.find(secret, end)
     offset = 0
     for line in text.split("\n"):
         found += [(offset + begin, offset + end) for begin, end in _assigned(line, dotenv)]

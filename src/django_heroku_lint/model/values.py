@@ -213,6 +213,10 @@ class SettingsModel:
     # ones (``os.environ["X"]`` in ``dj_database_url.parse(...)``): also those whose
     # value a later statement replaced, or that went into a test or a lowercase name.
     env_reads: list[ReadSite] = field(default_factory=list)
+    # The environment readers each module of the chain holds when it has run, by file:
+    # local name -> the reader (``environ.Env()`` for ``env`` made in base.py and star- or
+    # name-imported into production.py, ``decouple.config``), for a fix that reads with them.
+    readers: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def get(self, name: str) -> Binding | None:
         return self.settings.get(name)

@@ -13,6 +13,7 @@ from ..ftypes import ParseError, Span
 from .records import AppJsonVar, DotenvFile, Procfile, PythonPin, Requirements, VersionFile
 from ..discover.gitignore import GitIgnore
 from .python import decode_text, split_lines
+from .docs import docs_config_vars
 from .procfile import parse_procfile, script_of, server_in_script
 from .requirements import misnamed_requirements, read_requirements
 
@@ -50,6 +51,8 @@ class Layout:
     app_json_vars: list[AppJsonVar] = field(default_factory=list)
     package_json_scripts: list[str] | None = None
     slugignore: list[str] | None = None
+    # Config vars the docs set with `heroku config:set` (read/docs.py): name -> (value, where).
+    docs_config_vars: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 # A Procfile or a version file is a few lines: past this it is not one, and parsing
@@ -230,6 +233,7 @@ def read_layout(project: Project) -> Layout:
         package_json_scripts=package_scripts,
         slugignore=slugignore,
         app_json_vars=app_vars,
+        docs_config_vars=docs_config_vars(project),
     )
 
 
@@ -417,6 +421,8 @@ def settings_module_set_by(project: Project, layout: Layout) -> list[str]:
         found.append(f"the {layout.procfile.path} web command")  # type: ignore[union-attr]
     if "DJANGO_SETTINGS_MODULE" in layout.app_json_env:
         found.append("app.json")
+    if "DJANGO_SETTINGS_MODULE" in layout.docs_config_vars:
+        found.append(f"heroku config:set at {layout.docs_config_vars['DJANGO_SETTINGS_MODULE'][1]}")
     scripts = [".profile", "gunicorn.conf.py"] + sorted(f for f in project.files if f.startswith(".profile.d/"))
     if web is not None:
         for index, arg in enumerate(web.server_args):

@@ -91,6 +91,7 @@ class ReadEnv(PythonIntent):
 
     value: Span
     var: str
+    reader: str = ""  # a reader the module got from another (``env`` from ``from .base import *``)
 
     def apply(self, source: PythonSource) -> cst.Module:
         import libcst as cst
@@ -101,7 +102,7 @@ class ReadEnv(PythonIntent):
         top = source.top_index(literal)
         quote = quote_of(literal)
         name = string(self.var, quote).value
-        style = env_style(source, top)
+        style = env_style(source, top) or (("call", self.reader) if self.reader else None)
         needs_os = style is None
         kind, base = style or ("subscript", "os.environ")
         new = cst.parse_expression(f"{base}({name})" if kind == "call" else f"{base}[{name}]")
@@ -168,22 +169,33 @@ def env_style(source: PythonSource, before: int) -> tuple[str, str] | None:
 # ---------------------------------------------------------------------- the rule
 
 
-def secret_fix(value: Value) -> Fix | None:
-    """Turn a hardcoded key into an environment read with no fallback."""
+def secret_fix(value: Value, readers: dict[str, dict[str, str]] | None = None) -> Fix | None:
+    """Turn a hardcoded key into an environment read with no fallback; ``readers``
+    (SettingsModel.readers) names a reader the literal's module holds from another one."""
     if isinstance(value, Literal):
-        return Fix(UNSAFE, FIX_MESSAGE, intents=(ReadEnv(value.span, "SECRET_KEY"),))
+        return Fix(UNSAFE, FIX_MESSAGE, intents=(ReadEnv(value.span, "SECRET_KEY", _reader((readers or {}).get(value.span.file, {}))),))
     if not isinstance(value, EnvRead) or value.fallback_via == "dotenv":
         return None  # a committed .env's value is not in the code: no fix edits it there
     if value.api == "django_heroku":
         default = value.default
         if isinstance(default, Literal) and default.span != value.span:
-            return Fix(UNSAFE, FIX_MESSAGE, intents=(ReadEnv(default.span, "SECRET_KEY"),))
+            return Fix(UNSAFE, FIX_MESSAGE, intents=(ReadEnv(default.span, "SECRET_KEY", _reader((readers or {}).get(default.span.file, {}))),))
         if isinstance(default, EnvRead) and default.api != "django_heroku":
-            return secret_fix(default)  # the module's own read, which django_heroku.settings() wraps
+            return secret_fix(default, readers)  # the module's own read, which django_heroku.settings() wraps
         return None
     if value.api in DROPPABLE or value.api.startswith("environ."):
         return Fix(UNSAFE, FIX_MESSAGE, intents=(DropFallback(value.span, value.api, value.fallback_via),))
     return None
+
+
+def _reader(names: dict[str, str]) -> str:
+    """The name to read with among a module's readers: decouple's ``config`` first, then
+    a django-environ ``env``; ``""`` when it holds none."""
+    for kind in ("decouple.config", "environ.Env()"):
+        found = sorted(name for name, qual in names.items() if qual == kind)
+        if found:
+            return "env" if "env" in found else found[0]
+    return ""
 
 
 def hardcoded(value: Value) -> tuple[Span, str] | None:
@@ -227,8 +239,10 @@ class HardcodedSecretKey(Rule):
     ## Fix safety
     The fix reads the key from the environment with no fallback. A literal becomes a
     read in the style the module already uses: `config("SECRET_KEY")` with
-    python-decouple, `env("SECRET_KEY")` with django-environ, else
-    `os.environ["SECRET_KEY"]` (adding `import os`). A read with a literal fallback
+    python-decouple, `env("SECRET_KEY")` with django-environ (also with the `env`
+    that `base.py` makes and the module imports by name or through `from .base
+    import *`, as cookiecutter-django does), else `os.environ["SECRET_KEY"]` (adding
+    `import os`). A read with a literal fallback
     loses the fallback: `config("SECRET_KEY", default="...")` becomes
     `config("SECRET_KEY")`, `os.environ.get("SECRET_KEY", "...")` and
     `os.getenv("SECRET_KEY") or "..."` become `os.environ["SECRET_KEY"]`.
@@ -342,6 +356,7 @@ class HardcodedSecretKey(Rule):
         if not found or any(f is None for f in found):
             return
         details = dict(f for f in found if f is not None)
-        fixes = {f[0]: secret_fix(value) for value, f in zip(binding.values, found, strict=True) if f is not None}
+        readers = ctx.settings.readers if ctx.settings is not None else {}
+        fixes = {f[0]: secret_fix(value, readers) for value, f in zip(binding.values, found, strict=True) if f is not None}
         for span in unique_spans(list(details)):
             yield self.diagnostic(ctx, span, fix=fixes.get(span), detail=details[span])

@@ -157,6 +157,7 @@ class RequirementMissing(Rule):
     @staticmethod
     def _whitenoise_literal(ctx: Context) -> Span | None:
         calls = set(ctx.settings.django_heroku_calls) if ctx.settings else set()
+        calls |= {span for kind, span in ctx.settings.events if kind == "django-on-heroku"} if ctx.settings else set()
         for name in ("MIDDLEWARE", "INSTALLED_APPS", "STATICFILES_STORAGE", "STORAGES"):
             binding = setting(ctx, name)
             if binding is None:
