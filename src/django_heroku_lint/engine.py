@@ -77,8 +77,8 @@ class ProjectLoader:
             self._config_files = committed_config_files(self.project)
         return self._config_files
 
-    def config_file(self, path: str) -> dict[str, str] | ParseError:
-        return read_config_file(self.project, path)
+    def config_file(self, path: str, reader: str) -> dict[str, str] | ParseError:
+        return read_config_file(self.project, path, reader)
 
     def load(self, path: str):
         if path not in self.parsed:
