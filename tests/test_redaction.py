@@ -181,3 +181,113 @@ def test_redaction_is_linear_on_hostile_lines():
         "    redact_text(line, {'abcdefgh'}); redact_text(line, dotenv=True)\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True, timeout=10)
+
+
+# --------------------------------------------------------------------------- every output of a project with secrets everywhere
+
+# A project whose secrets sit in each place that sets one on Heroku: the settings module
+# (a literal fallback), a committed .env that django-environ's read_env() copies in, a
+# settings.ini python-decouple reads, and a committed local_settings.py imported under try.
+# JWT_PRIVATE_KEY and DB_PWD name secrets by their words, not by a credential's suffix.
+EVERYWHERE = {
+    "STRIPE_FALLBACK": "sk_live_FALLBACKSECRET9876",
+    "DOTENV_KEY": "dotenv-secret-key-ABCDEF0123456789xyz",
+    "DOTENV_URL_PASSWORD": "DbUrlPassw0rd99",
+    "DOTENV_AWS": "awsSECRETaccessKEY0987654321",
+    "DOTENV_JWT": "jwtPRIVATEkey-0123456789abcdef",
+    "DOTENV_PWD": "pwdFromDotenv-55aa77",
+    "INI_PASSWORD": "iniPassw0rd-Secret77",
+    "LOCAL_API_KEY": "SG.localsettingssecretABCDEF123",
+    "LOCAL_PASSWORD": "localpw-Zq8vX2nM",
+    "APP_JSON_PASSWORD": "appjsonPW-secret-4455",
+}
+EVERYWHERE_SETTINGS = """\
+from pathlib import Path
+
+import environ
+from decouple import config
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env")
+
+SECRET_KEY = env("SECRET_KEY")
+DEBUG = False
+ALLOWED_HOSTS = ["myapp.herokuapp.com"]
+INSTALLED_APPS = ["django.contrib.staticfiles"]
+MIDDLEWARE = ["django.middleware.security.SecurityMiddleware", "whitenoise.middleware.WhiteNoiseMiddleware"]
+ROOT_URLCONF = "mysite.urls"
+WSGI_APPLICATION = "mysite.wsgi.application"
+DATABASES = {{"default": env.db("DATABASE_URL")}}
+EMAIL_HOST_PASSWORD = config("EMAIL_HOST_PASSWORD")
+STRIPE_API_KEY = config("STRIPE_API_KEY", default="{STRIPE_FALLBACK}")
+AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY")
+SIGNING = env("JWT_PRIVATE_KEY")
+DB_OPTIONS = {{"password": env("DB_PWD")}}
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+try:
+    from .local_settings import *  # noqa
+except ImportError:
+    pass
+""".format(**EVERYWHERE)
+
+
+@pytest.fixture
+def everywhere(make_project):
+    from .helpers import git
+
+    root = make_project(
+        {
+            "mysite/settings.py": EVERYWHERE_SETTINGS,
+            "mysite/local_settings.py": 'SENDGRID_API_KEY = "{LOCAL_API_KEY}"\nDATABASE_PASSWORD = "{LOCAL_PASSWORD}"\n'.format(**EVERYWHERE),
+            "mysite/settings.ini": "[settings]\nEMAIL_HOST_PASSWORD = {INI_PASSWORD}\n".format(**EVERYWHERE),
+            ".env": (
+                "SECRET_KEY={DOTENV_KEY}\nDATABASE_URL=postgres://app:{DOTENV_URL_PASSWORD}@db.example.com:5432/app\n"
+                "AWS_SECRET_ACCESS_KEY={DOTENV_AWS}\nJWT_PRIVATE_KEY={DOTENV_JWT}\nDB_PWD={DOTENV_PWD}\n"
+            ).format(**EVERYWHERE),
+            "app.json": json.dumps({"env": {"ADMIN_PASSWORD": {"value": EVERYWHERE["APP_JSON_PASSWORD"]}}}),
+            "requirements.txt": "django\ngunicorn\nwhitenoise\ndjango-environ\npython-decouple\npsycopg[binary]\n",
+            ".gitignore": "__pycache__/\n",
+        }
+    )
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "init")
+    return root
+
+
+def test_no_command_or_format_prints_a_secret_set_anywhere(everywhere, tmp_path):
+    runs = []
+    for fmt in FORMATS:
+        runs += [["--no-cache", "--output-format", fmt], ["--no-cache", "--show-fixes", "-v", "--output-format", fmt]]
+        runs += [["--no-cache", "--show-settings", "--output-format", fmt], ["--output-format", fmt], ["--output-format", fmt]]  # stored, replayed
+    runs += [["--no-cache", "--statistics", "--output-format", fmt] for fmt in ("concise", "full", "json", "json-lines")]
+    runs += [["--no-cache", "--diff", "--unsafe-fixes"], ["--no-cache", "--explain", "DJH102"]]
+    runs += [["--no-cache", "--output-file", str(tmp_path / "report.txt"), "--output-format", "full"]]
+    printed = []
+    for args in runs:
+        result = run_cli(["check", *args, str(everywhere)])
+        assert result.exit_code in (0, 1), (args, result.output)
+        printed.append(result.stdout + result.stderr)
+    assert "DJH102" in printed[0] and "DJH112" in printed[0]
+    printed.append((tmp_path / "report.txt").read_text())
+    for command in ("settings", "env"):
+        for fmt in ("text", "json"):
+            for cache in (["--no-cache"], [], ["-v"]):
+                result = run_cli([command, *cache, "--output-format", fmt, str(everywhere)])
+                assert result.exit_code == 0, result.output
+                printed.append(result.stdout + result.stderr)
+    for text in printed:
+        for name, secret in EVERYWHERE.items():
+            assert secret not in text, name
+
+
+def test_a_secret_of_a_committed_dotenv_shows_its_own_length_once_redacted(everywhere):
+    """The fallback a committed file gives is redacted once, not its redacted form again."""
+    settings = run_cli(["settings", "--no-cache", str(everywhere)]).stdout
+    env = run_cli(["env", "--no-cache", str(everywhere)]).stdout
+    for secret in (EVERYWHERE["DOTENV_KEY"], EVERYWHERE["DOTENV_AWS"], EVERYWHERE["DOTENV_JWT"], EVERYWHERE["INI_PASSWORD"]):
+        assert repr(redacted(secret)) in settings and repr(redacted(secret)) in env
+    assert redacted(EVERYWHERE["DOTENV_PWD"]) in env

@@ -78,7 +78,7 @@ def _secret_strings(value: Value | None, secret: bool, depth: int = 0) -> Iterat
         if secret and isinstance(value.value, str) and value.value:
             yield value.value
     elif isinstance(value, EnvRead):
-        yield from _secret_strings(value.default, secret, depth + 1)
+        yield from _secret_strings(value.default, secret or secret_key(value.var or ""), depth + 1)
     elif isinstance(value, ListValue):
         for item in value.items:
             yield from _secret_strings(item, secret, depth + 1)
@@ -102,20 +102,24 @@ def secret_values(model: SettingsModel | None) -> set[str]:
 
 
 def redact_value(value: Value, secret: bool = False, depth: int = 0) -> Value:
-    """``value`` with its secrets redacted: every string when it is a secret's (``secret``),
-    those under a dict key that names a secret, and the password of any URL in a string."""
+    """``value`` with its secrets redacted: every string (and number) when it is a secret's
+    (``secret``), the fallback of a read of a variable that names a secret (``DB_PWD``),
+    those under a dict key that names a secret, and the password of any URL in a string.
+    The one redaction of values, for ``djhlint settings`` and ``djhlint env`` alike."""
     from dataclasses import replace
 
     if depth > 20:
         return value
     if isinstance(value, Literal):
+        if secret and isinstance(value.value, (int, float)) and not isinstance(value.value, bool):
+            return replace(value, value=redacted(str(value.value)))
         if not isinstance(value.value, str) or not value.value:
             return value
         return replace(value, value=redacted(value.value) if secret else redact_text(value.value))
     if isinstance(value, EnvRead):
         if value.default is None:
             return value
-        return replace(value, default=redact_value(value.default, secret, depth + 1))
+        return replace(value, default=redact_value(value.default, secret or secret_key(value.var or ""), depth + 1))
     if isinstance(value, ListValue):
         return replace(value, items=tuple(redact_value(item, secret, depth + 1) for item in value.items))
     if isinstance(value, DictValue):
@@ -124,6 +128,8 @@ def redact_value(value: Value, secret: bool = False, depth: int = 0) -> Value:
             named = secret or (isinstance(key, Literal) and isinstance(key.value, str) and secret_key(key.value))
             entries.append((key, redact_value(item, named, depth + 1)))
         return replace(value, entries=tuple(entries))
+    if secret and value.text:
+        return replace(value, text="")  # an unknown's source text may hold the secret
     return value
 
 
