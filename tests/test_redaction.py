@@ -178,7 +178,9 @@ def test_redaction_is_linear_on_hostile_lines():
         "from django_heroku_lint.model.secrets import redact_text\n"
         "for line in ['a' * 200000, 'a://' * 50000, 'a://b' * 40000 + ':', 'x:' * 100000,"
         " 'SECRET_KEY = ' + \"'\" * 200000, 'SECRET_KEY=' + ' ' * 200000]:\n"
-        "    redact_text(line, {'abcdefgh'}); redact_text(line, dotenv=True)\n"
+        "    redact_text(line, {'abcdefgh'}); redact_text(line, dotenv=True); redact_text(line, shell=True)\n"
+        "for line in ['A_PASSWORD=\\'' * 40000, 'A_TOKEN=' * 40000, '${A_TOKEN:-' * 40000, 'x' * 200000 + '=']:\n"
+        "    redact_text(line, shell=True)\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True, timeout=10)
 
@@ -291,3 +293,21 @@ def test_a_secret_of_a_committed_dotenv_shows_its_own_length_once_redacted(every
     for secret in (EVERYWHERE["DOTENV_KEY"], EVERYWHERE["DOTENV_AWS"], EVERYWHERE["DOTENV_JWT"], EVERYWHERE["INI_PASSWORD"]):
         assert repr(redacted(secret)) in settings and repr(redacted(secret)) in env
     assert redacted(EVERYWHERE["DOTENV_PWD"]) in env
+
+
+def test_a_secret_a_procfile_sets_or_falls_back_on_is_redacted(make_project):
+    """A Procfile command may set a secret before the server starts, or fall back on one:
+    its line in the full format and a diff, and djhlint env, show it redacted."""
+    secret, token = "procfileSecret-778899", "procfileTok-12345"
+    procfile = f"web: DJANGO_SECRET_KEY={secret} gunicorn mysite.wsgi --token ${{API_TOKEN:-{token}}}\n"
+    root = make_project({"Procfile": procfile})
+    full = run_cli(["check", "--no-cache", "--output-format", "full", "--select", "DJH302", str(root)]).stdout
+    assert f"DJANGO_SECRET_KEY={redacted(secret)} gunicorn" in full and f"${{API_TOKEN:-{redacted(token)}}}" in full
+    diff = run_cli(["check", "--no-cache", "--diff", "--select", "DJH302", str(root)]).stdout
+    env = run_cli(["env", "--no-cache", str(root)]).stdout
+    assert f"fallback {redacted(token)!r}" in env
+    for text in (full, diff, env):
+        assert secret not in text and token not in text
+    assert redact_text('web: X=1 gunicorn a.wsgi -e PASSWORD="a b c" ${DB_URL:-postgres://u:pw@h/d}', shell=True) == (
+        f'web: X=1 gunicorn a.wsgi -e PASSWORD="{redacted("a b c")}" ${{DB_URL:-postgres://u:{redacted("pw")}@h/d}}'
+    )

@@ -206,7 +206,36 @@ def _assigned(line: str, dotenv: bool) -> Iterator[tuple[int, int]]:
             yield begin, end
 
 
-def _ranges(text: str, known: Collection[str], dotenv: bool) -> list[tuple[int, int]]:
+# In a shell command: a ``NAME=`` word (not inside another word or after ``$``), and ``${NAME:-word}``
+# (any of ``-``, ``=``, ``?``, ``+``, with or without ``:``), whose word ends at the next ``$``.
+SHELL_ASSIGN_RE = re.compile(r"(?<![\w$])([A-Za-z_]\w*)=")
+SHELL_WORD_RE = re.compile(r"\$\{([A-Za-z_]\w*):?[-=?+]([^}$]*)\}")
+
+
+def _shell_assigned(line: str) -> Iterator[tuple[int, int]]:
+    """The secrets a shell command (a Procfile's) sets or falls back on: the value of a
+    ``DJANGO_SECRET_KEY=... gunicorn`` word, quoted or not, and the word of
+    ``${API_TOKEN:-...}``, when the name names a secret.  Linear: a value is scanned once,
+    and no ``NAME=`` inside one is looked at again."""
+    last = 0
+    for match in SHELL_ASSIGN_RE.finditer(line):
+        if match.start() < last or not secret_key(match.group(1)):
+            continue
+        begin = end = match.end()
+        if line[begin : begin + 1] in ("'", '"'):
+            close = line.find(line[begin], begin + 1)
+            begin, end = begin + 1, len(line) if close == -1 else close
+        else:
+            while end < len(line) and not line[end].isspace():
+                end += 1
+        last = end
+        yield begin, end
+    for match in SHELL_WORD_RE.finditer(line):
+        if secret_key(match.group(1)):
+            yield match.start(2), match.end(2)
+
+
+def _ranges(text: str, known: Collection[str], dotenv: bool, shell: bool = False) -> list[tuple[int, int]]:
     found = list(url_passwords(text))
     for secret in known:
         if len(secret) >= SHORTEST_SEARCHED:
@@ -217,6 +246,8 @@ def _ranges(text: str, known: Collection[str], dotenv: bool) -> list[tuple[int, 
     offset = 0
     for line in text.split("\n"):
         found += [(offset + begin, offset + end) for begin, end in _assigned(line, dotenv)]
+        if shell:
+            found += [(offset + begin, offset + end) for begin, end in _shell_assigned(line)]
         offset += len(line) + 1
     merged: list[tuple[int, int]] = []
     for begin, end in sorted(r for r in found if r[1] > r[0]):
@@ -228,12 +259,12 @@ def _ranges(text: str, known: Collection[str], dotenv: bool) -> list[tuple[int, 
 
 
 def redact_positions(
-    text: str, known: Collection[str] = (), positions: Collection[int] = (), dotenv: bool = False, ends: Collection[int] = ()
+    text: str, known: Collection[str] = (), positions: Collection[int] = (), dotenv: bool = False, ends: Collection[int] = (), shell: bool = False
 ) -> tuple[str, list[int]]:
     """:func:`redact_text`, and where each of ``positions`` then ``ends`` (offsets in
     ``text``) is in the result: inside a secret, a position moves to the start of its
     redacted form, an end to its end."""
-    ranges = _ranges(text, known, dotenv)
+    ranges = _ranges(text, known, dotenv, shell)
     if not ranges:
         return text, [*positions, *ends]
     out: list[str] = []
@@ -262,10 +293,17 @@ def redact_positions(
     return "".join(out), [moved(p, False) for p in positions] + [moved(p, True) for p in ends]
 
 
-def redact_text(text: str, known: Collection[str] = (), dotenv: bool = False) -> str:
+def redact_text(text: str, known: Collection[str] = (), dotenv: bool = False, shell: bool = False) -> str:
     """``text`` with each secret in it redacted: the passwords of URLs, the ``known`` secrets
-    (:func:`secret_values`) and what a line assigns to a secret's name (:func:`_assigned`)."""
-    return redact_positions(text, known, (), dotenv)[0]
+    (:func:`secret_values`), what a line assigns to a secret's name (:func:`_assigned`) and,
+    in a shell command (``shell``), what it sets or falls back on (:func:`_shell_assigned`)."""
+    return redact_positions(text, known, (), dotenv, shell=shell)[0]
+
+
+def procfile_file(path: str) -> bool:
+    """Whether a file holds shell commands as a Procfile does (``Procfile``, a misnamed
+    ``Procfile.txt`` or ``procfile``), where a secret may be set before a command."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1].lower().startswith("procfile")
 
 
 def dotenv_file(path: str) -> bool:

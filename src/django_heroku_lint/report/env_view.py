@@ -249,6 +249,8 @@ def _use(source: str, feeds: str, read: EnvRead, required: bool, conditional: bo
 
 
 def _shell_use(process: str, operator: str, word: str, span: Span, name: str) -> Use:
+    if word and (secret_key(name) or _holds_password(word)):
+        word = redacted(word)  # `${API_TOKEN:-...}`: a credential's fallback, or a URL holding one
     text = f"${{{name}{operator}{word}}}" if operator else f"${name}"
     fallback = Literal(word, span) if operator in (":-", "-", ":=", "=") else None
     if operator in (":?", "?"):

@@ -199,7 +199,7 @@ def full(
     secret in it (one of ``secrets``, a URL's password, what a line assigns to a
     secret's name) shows redacted (see :func:`model.secrets.redact_text`).
     """
-    from ..model.secrets import dotenv_file, redact_positions
+    from ..model.secrets import dotenv_file, procfile_file, redact_positions
 
     paint = Style(color)
     source = source or SourceLines()
@@ -215,7 +215,7 @@ def full(
             end = d.span.end_col - 1 if d.span.end_line == d.span.line else len(text)
             end = min(max(end, start), len(text))
             # The line is shown with its secrets redacted, and the carets still under the span.
-            text, (start, end) = redact_positions(text, secrets, [start], dotenv_file(d.span.file), ends=[end])
+            text, (start, end) = redact_positions(text, secrets, [start], dotenv_file(d.span.file), ends=[end], shell=procfile_file(d.span.file))
             shown = printable(text.expandtabs(4))
             lead = _width(printable(text[:start].expandtabs(4)))
             carets = max(_width(printable(text[:end].expandtabs(4))) - lead, 1)
@@ -562,14 +562,15 @@ def redact(diagnostics: Sequence[Diagnostic], secrets: Collection[str] = ()) -> 
     redacted: ``secrets``, the passwords of URLs (see :func:`model.secrets.redact_text`)."""
     from dataclasses import replace
 
-    from ..model.secrets import redact_text
+    from ..model.secrets import procfile_file, redact_text
 
     out = []
     for d in diagnostics:
-        message = redact_text(d.message, secrets)
+        shell = procfile_file(d.span.file)  # a message may quote one of its commands
+        message = redact_text(d.message, secrets, shell=shell)
         fix = d.fix
-        if fix is not None and fix.message and redact_text(fix.message, secrets) != fix.message:
-            fix = replace(fix, message=redact_text(fix.message, secrets))
+        if fix is not None and fix.message and redact_text(fix.message, secrets, shell=shell) != fix.message:
+            fix = replace(fix, message=redact_text(fix.message, secrets, shell=shell))
         out.append(d if message == d.message and fix is d.fix else replace(d, message=message, fix=fix))
     return out
 
