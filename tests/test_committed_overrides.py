@@ -234,6 +234,28 @@ def test_a_config_var_that_no_committed_file_sets_keeps_its_fallback(make_projec
     assert "DJH104" not in [code for code, _, _ in diagnostics(root, cache=False)]
 
 
+def test_a_changed_dotenv_or_settings_ini_is_seen_by_a_cached_run(make_project):
+    """A committed file's bytes and whether git tracks it are inputs of the settings-model
+    cache and of the replayed output: each change is linted again, never replayed."""
+    root = committed(make_project, {".env": "DEBUG=False\n"})
+
+    def debug_reported() -> bool:
+        run = run_djhlint([str(root), "--select", "DJH104"], root, timeout=60)
+        ended_cleanly(run)
+        return b"DJH104" in run.stdout
+
+    assert not debug_reported() and not debug_reported()  # stored, then replayed
+    (root / ".env").write_text("DEBUG=True\n")
+    assert debug_reported()
+    git(root, "rm", "-q", "--cached", ".env")
+    assert not debug_reported()
+    (root / "mysite" / "settings.ini").write_text("[settings]\nDEBUG = True\n")
+    git(root, "add", "mysite/settings.ini")
+    assert debug_reported()
+    (root / "mysite" / "settings.ini").write_text("[settings]\nDEBUG = False\n")
+    assert not debug_reported()
+
+
 # ---------------------------------------------------------------------- each library reads a .env its own way
 
 
