@@ -311,3 +311,21 @@ def test_a_secret_a_procfile_sets_or_falls_back_on_is_redacted(make_project):
     assert redact_text('web: X=1 gunicorn a.wsgi -e PASSWORD="a b c" ${DB_URL:-postgres://u:pw@h/d}', shell=True) == (
         f'web: X=1 gunicorn a.wsgi -e PASSWORD="{redacted("a b c")}" ${{DB_URL:-postgres://u:{redacted("pw")}@h/d}}'
     )
+
+
+def test_a_setting_a_secret_word_names_is_redacted_in_the_settings_view(make_project):
+    """SECRET_KEY_FALLBACKS holds the old keys, JWT_PRIVATE_KEY a key: no credential's
+    suffix names them, yet `djhlint settings` prints neither; Django's own settings that
+    only name a password (its validators, its hashers) are shown as they are."""
+    old_key, jwt = "old-secret-key-QQ11223344", "jwtLiteral-PP5566778899"
+    validator = "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+    settings = SETTINGS + (
+        f'SECRET_KEY_FALLBACKS = ["{old_key}"]\nJWT_PRIVATE_KEY = "{jwt}"\n'
+        f'AUTH_PASSWORD_VALIDATORS = [{{"NAME": "{validator}"}}]\nPASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]\n'
+    )
+    root = make_project({"mysite/settings.py": settings})
+    for fmt in ("text", "json"):
+        shown = run_cli(["settings", "--no-cache", "--output-format", fmt, str(root)]).stdout
+        assert old_key not in shown and jwt not in shown
+        assert redacted(old_key) in shown and redacted(jwt) in shown
+        assert validator in shown and "django.contrib.auth.hashers.PBKDF2PasswordHasher" in shown

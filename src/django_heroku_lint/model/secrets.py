@@ -69,6 +69,17 @@ def secret_key(name: str) -> bool:
     return bool(words & SECRET_WORDS) and "PUBLIC" not in words and "PUBLISHABLE" not in words
 
 
+# Django's settings whose names hold a secret word and whose values are no secret.
+PUBLIC_SETTINGS = frozenset({"AUTH_PASSWORD_VALIDATORS", "PASSWORD_HASHERS", "PASSWORD_RESET_TIMEOUT"})
+
+
+def secret_setting(name: str) -> bool:
+    """A setting whose value is never printed: ``SECRET_KEY``, a credential, or one a
+    secret word names (``SECRET_KEY_FALLBACKS``, ``JWT_PRIVATE_KEY``), except Django's
+    own settings that only name one (``AUTH_PASSWORD_VALIDATORS``)."""
+    return secret_name(name) or (secret_key(name) and name not in PUBLIC_SETTINGS)
+
+
 def _secret_strings(value: Value | None, secret: bool, depth: int = 0) -> Iterator[str]:
     """The non-empty strings in ``value`` that are secrets: all of them when the value is a
     secret's (``secret``); in a dict, those under a key that names a secret."""
@@ -90,14 +101,14 @@ def _secret_strings(value: Value | None, secret: bool, depth: int = 0) -> Iterat
 
 def secret_values(model: SettingsModel | None) -> set[str]:
     """Every literal secret the settings hold: each string a secret setting (``SECRET_KEY``,
-    ``EMAIL_HOST_PASSWORD``) or a secret key of a dict (``DATABASES[...]["PASSWORD"]``) may
-    take, fallbacks of environment reads included."""
+    ``EMAIL_HOST_PASSWORD``, :func:`secret_setting`) or a secret key of a dict
+    (``DATABASES[...]["PASSWORD"]``) may take, fallbacks of environment reads included."""
     found: set[str] = set()
     if model is None:
         return found
     for name, binding in model.settings.items():
         for value in binding.values:
-            found.update(_secret_strings(value, secret_name(name)))
+            found.update(_secret_strings(value, secret_setting(name)))
     return found
 
 

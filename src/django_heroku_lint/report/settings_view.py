@@ -46,8 +46,8 @@ shown only by its first characters and length); ``unknown``: ``hint`` and ``text
 "line", "column"}`` with the file relative to the build root.
 
 A secret is never printed, in either format: a string a secret setting holds
-(``SECRET_KEY``, ``EMAIL_HOST_PASSWORD``, a database's ``PASSWORD``, fallbacks
-included) and the password of a URL show as their first four characters and their
+(``SECRET_KEY``, ``EMAIL_HOST_PASSWORD``, ``SECRET_KEY_FALLBACKS``, a database's
+``PASSWORD``, fallbacks included) and the password of a URL show as their first four characters and their
 length (``"djan… (50 characters)"``), in ``value`` and in every ``description``.
 """
 
@@ -61,7 +61,7 @@ from typing import Any
 
 from ..ftypes import Span
 from ..model.modules import HOW_TO_TELL
-from ..model.secrets import redact_text, redact_value, secret_name
+from ..model.secrets import redact_text, redact_value, secret_setting
 from ..model.values import Binding, DictValue, EnvRead, ListValue, Literal, Unknown, Value
 from ..rules.context import Context
 from ..printable import printable, relative_path
@@ -266,7 +266,7 @@ def _setting_data(name: str, binding: Binding | None) -> dict[str, Any]:
 def _redacted(settings: dict[str, Binding]) -> dict[str, Binding]:
     """The settings with every secret they hold redacted (see the module's docstring)."""
     return {
-        name: dataclasses.replace(binding, values=tuple(redact_value(value, secret_name(name)) for value in binding.values))
+        name: dataclasses.replace(binding, values=tuple(redact_value(value, secret_setting(name)) for value in binding.values))
         for name, binding in settings.items()
     }
 
