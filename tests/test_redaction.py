@@ -329,3 +329,20 @@ def test_a_setting_a_secret_word_names_is_redacted_in_the_settings_view(make_pro
         assert old_key not in shown and jwt not in shown
         assert redacted(old_key) in shown and redacted(jwt) in shown
         assert validator in shown and "django.contrib.auth.hashers.PBKDF2PasswordHasher" in shown
+
+
+def test_the_test_djhlint_env_quotes_for_a_conditional_read_shows_no_secret(make_project):
+    """A read under an `if` djhlint cannot decide says which test: one comparing a secret
+    with a literal shows the literal redacted, the variable's name as it is."""
+    token, key = "tok-condSecret-123456", "insecure-known-secret-778899"
+    settings = SETTINGS.replace(f"SECRET_KEY = '{SECRET_KEY}'", f'SECRET_KEY = "{key}"') + (
+        f'import os\nif os.environ.get("API_TOKEN") != "{token}":\n    SENTRY_DSN = os.environ["SENTRY_DSN"]\n'
+        f'if SECRET_KEY == "{key}":\n    X = os.environ["X_VAR"]\n'
+    )
+    root = make_project({"mysite/settings.py": settings})
+    text = run_cli(["env", "--no-cache", str(root)]).stdout
+    data = run_cli(["env", "--no-cache", "--output-format", "json", str(root)]).stdout
+    for shown in (text, data):
+        assert token not in shown and key not in shown
+    assert f'(when `os.environ.get("API_TOKEN") != "{redacted(token)}"` is true)' in text
+    assert f'(when `SECRET_KEY == "{redacted(key)}"` is true)' in text

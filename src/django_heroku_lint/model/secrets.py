@@ -246,8 +246,24 @@ def _shell_assigned(line: str) -> Iterator[tuple[int, int]]:
             yield match.start(2), match.end(2)
 
 
-def _ranges(text: str, known: Collection[str], dotenv: bool, shell: bool = False) -> list[tuple[int, int]]:
+IDENTIFIER_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _code_literals(text: str) -> Iterator[tuple[int, int]]:
+    """In a piece of source quoted alone (a test: ``SECRET_KEY == "..."``,
+    ``os.environ.get("API_TOKEN") != "..."``): when a name in it names a secret, each
+    string literal in it but the names of environment variables."""
+    if any(secret_key(name) for name in IDENTIFIER_RE.findall(text)):
+        for begin, end in _quoted(text, 0):
+            literal = text[begin:end]
+            if literal and not (literal.isupper() and literal.replace("_", "").isalnum()):
+                yield begin, end
+
+
+def _ranges(text: str, known: Collection[str], dotenv: bool, shell: bool = False, code: bool = False) -> list[tuple[int, int]]:
     found = list(url_passwords(text))
+    if code:
+        found += _code_literals(text)
     for secret in known:
         if len(secret) >= SHORTEST_SEARCHED:
             at = text.find(secret)
@@ -270,12 +286,18 @@ def _ranges(text: str, known: Collection[str], dotenv: bool, shell: bool = False
 
 
 def redact_positions(
-    text: str, known: Collection[str] = (), positions: Collection[int] = (), dotenv: bool = False, ends: Collection[int] = (), shell: bool = False
+    text: str,
+    known: Collection[str] = (),
+    positions: Collection[int] = (),
+    dotenv: bool = False,
+    ends: Collection[int] = (),
+    shell: bool = False,
+    code: bool = False,
 ) -> tuple[str, list[int]]:
     """:func:`redact_text`, and where each of ``positions`` then ``ends`` (offsets in
     ``text``) is in the result: inside a secret, a position moves to the start of its
     redacted form, an end to its end."""
-    ranges = _ranges(text, known, dotenv, shell)
+    ranges = _ranges(text, known, dotenv, shell, code)
     if not ranges:
         return text, [*positions, *ends]
     out: list[str] = []
@@ -304,11 +326,13 @@ def redact_positions(
     return "".join(out), [moved(p, False) for p in positions] + [moved(p, True) for p in ends]
 
 
-def redact_text(text: str, known: Collection[str] = (), dotenv: bool = False, shell: bool = False) -> str:
+def redact_text(text: str, known: Collection[str] = (), dotenv: bool = False, shell: bool = False, code: bool = False) -> str:
     """``text`` with each secret in it redacted: the passwords of URLs, the ``known`` secrets
-    (:func:`secret_values`), what a line assigns to a secret's name (:func:`_assigned`) and,
-    in a shell command (``shell``), what it sets or falls back on (:func:`_shell_assigned`)."""
-    return redact_positions(text, known, (), dotenv, shell=shell)[0]
+    (:func:`secret_values`), what a line assigns to a secret's name (:func:`_assigned`),
+    in a shell command (``shell``) what it sets or falls back on (:func:`_shell_assigned`),
+    and in a piece of source quoted alone (``code``) the literals beside a secret's name
+    (:func:`_code_literals`)."""
+    return redact_positions(text, known, (), dotenv, shell=shell, code=code)[0]
 
 
 def procfile_file(path: str) -> bool:

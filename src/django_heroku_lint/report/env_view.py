@@ -49,7 +49,7 @@ from typing import Any
 from ..ftypes import Span
 from ..model.entries import PLATFORM_VARS
 from ..model.modules import HOW_TO_TELL
-from ..model.secrets import redact_value, secret_key, url_passwords
+from ..model.secrets import redact_text, redact_value, secret_key, secret_values, url_passwords
 from ..model.values import DictValue, EnvRead, ListValue, Literal, SettingsModel, Value
 from ..printable import printable, redacted, relative_path
 from ..read.procfile import shell_vars
@@ -121,11 +121,14 @@ class Variable:
 def variables(context: Context) -> list[Variable]:
     """Every variable the project reads or ``app.json`` declares, sorted by name."""
     found: dict[str | None, Variable] = {}
+    model = context.settings
+    known = secret_values(model)
 
     def add(name: str | None, use: Use) -> None:
+        if use.condition:  # the test's source: `SECRET_KEY == "..."` quotes a secret
+            use = replace(use, condition=redact_text(use.condition, known, code=True))
         found.setdefault(name, Variable(name)).uses.append(use)
 
-    model = context.settings
     if model is not None:
         for raw, shown, feeds, conditional, condition in _settings_reads(model):
             add(raw.var, _setting_use(raw, shown, feeds, conditional, condition))
