@@ -346,3 +346,15 @@ def test_the_test_djhlint_env_quotes_for_a_conditional_read_shows_no_secret(make
         assert token not in shown and key not in shown
     assert f'(when `os.environ.get("API_TOKEN") != "{redacted(token)}"` is true)' in text
     assert f'(when `SECRET_KEY == "{redacted(key)}"` is true)' in text
+
+
+def test_gitlab_fingerprints_hash_no_secret(make_project):
+    """A fingerprint hashes the flagged line: with the secret in it, the published hash
+    would confirm a guess of it. Two secrets alike in their first characters and length
+    give the same fingerprint: neither is hashed."""
+    prints = []
+    for subdir, password in (("one", DB_PASSWORD), ("two", DB_PASSWORD[:4] + "Zq8vX2nMw7LpR5tY"[: len(DB_PASSWORD) - 4])):
+        root = make_project({"mysite/settings.py": SETTINGS.replace(DB_PASSWORD, password)}, subdir=subdir)
+        result = run_cli(["check", "--no-cache", "--output-format", "gitlab", "--select", "DJH112", str(root)], cwd=root)
+        prints.append({issue["description"].split(" ")[1]: issue["fingerprint"] for issue in json.loads(result.stdout)})
+    assert prints[0]["DATABASES"] == prints[1]["DATABASES"]  # "PASSWORD": "..." under DATABASES

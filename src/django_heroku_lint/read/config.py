@@ -85,11 +85,6 @@ def load_config_file(path: str) -> Config:
     return config if config is not None else Config(source=str(given))
 
 
-def load_config(build_root: Path, repo_top: Path | None = None) -> Config:
-    """The configuration of the build at ``build_root`` (see :func:`find_config`)."""
-    return find_config(build_root, repo_top)
-
-
 def _read_config(path: Path, top: Path, required: bool) -> Config | None:
     """The configuration a file holds: None for a ``pyproject.toml`` without
     ``[tool.djhlint]`` unless ``required`` (then the defaults).  Read through discovery's

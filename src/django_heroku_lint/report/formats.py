@@ -388,16 +388,20 @@ def gitlab(
     cwd: Path | None = None,
     source: SourceLines | None = None,
     environ: Mapping[str, str] | None = None,
+    secrets: Collection[str] = (),
 ) -> str:
     """GitLab Code Quality: a JSON array of issues with stable fingerprints.
 
     Paths are relative to ``CI_PROJECT_DIR`` when GitLab sets it, else to the current
     folder.  The fingerprint hashes the code, the path and the text of the flagged
-    line (the message when there is no line), not the line number: an issue keeps its
+    line, its secrets redacted (the message when there is no line), not the line
+    number: an issue keeps its
     fingerprint when unrelated lines are added above it, so GitLab does not show it as
     fixed and new again.  Identical issues are told apart by their order.
     """
     import hashlib
+
+    from ..model.secrets import dotenv_file, procfile_file, redact_text
 
     env = os.environ if environ is None else environ
     root = env.get("CI_PROJECT_DIR") or str(cwd or Path.cwd())
@@ -408,6 +412,8 @@ def gitlab(
         path = _repo_path(d, root)
         text = source.line(d.path, d.span.line, d.build_root)
         anchor = text.strip() if text and text.strip() else d.message
+        # A line's secret is not hashed into what the report publishes (a guess could be checked against it).
+        anchor = redact_text(anchor, secrets, dotenv_file(d.span.file), shell=procfile_file(d.span.file))
         base = hashlib.sha256("\0".join((d.code, path, anchor)).encode("utf-8", "surrogatepass")).hexdigest()
         seen[base] += 1
         fingerprint = base if seen[base] == 1 else hashlib.sha256(f"{base}\0{seen[base]}".encode()).hexdigest()
@@ -585,7 +591,8 @@ def render(
     secrets: Collection[str] = (),
 ) -> str:
     """The diagnostics in format ``fmt``; ``rules`` is the registry (SARIF lists every rule);
-    ``secrets`` are redacted wherever a format quotes the source (``full``)."""
+    ``secrets`` are redacted wherever a format quotes the source (``full``) or hashes it
+    (``gitlab``'s fingerprints)."""
     renderers: dict[str, Callable[[], str]] = {
         "concise": lambda: concise(diagnostics, color=color, unsafe_fixes=unsafe_fixes),
         "full": lambda: full(diagnostics, color=color, unsafe_fixes=unsafe_fixes, secrets=secrets),
@@ -593,7 +600,7 @@ def render(
         "json-lines": lambda: json_lines(diagnostics),
         "github": lambda: github(diagnostics, rules),
         "sarif": lambda: sarif(diagnostics, rules),
-        "gitlab": lambda: gitlab(diagnostics, rules),
+        "gitlab": lambda: gitlab(diagnostics, rules, secrets=secrets),
         "junit": lambda: junit(diagnostics),
     }
     if fmt not in renderers:
