@@ -254,3 +254,21 @@ def test_env_reads_the_configuration_file_named(tmp_path):
     assert "PROD_SECRET" in named and "DEBUG_DEV" not in named
     isolated = run_cli(["env", "--no-cache", "--isolated", str(root)]).stdout
     assert "DEBUG_DEV" in isolated and "PROD_SECRET" not in isolated
+
+
+def test_exclude_and_per_file_ignores_read_a_pattern_alike_as_ruff_does(make_project):
+    """One matcher for both: `/**/` may match no folder (`mysite/**/base.py` is
+    `mysite/base.py` too), and a pattern with a `/` starts at the configuration's folder
+    (`settings/base.py` is not `mysite/settings/base.py`)."""
+    files = {
+        "mysite/settings.py": 'from .base import *  # noqa: F403\n',
+        "mysite/base.py": 'DEBUG = True\nALLOWED_HOSTS = ["*"]\n',
+    }
+    root = make_project(files)
+    assert {"DJH104", "DJH101"} <= {code for code, file, _ in diagnostics(root, cache=False) if file == "mysite/base.py"}
+    for table in ('exclude = ["mysite/**/base.py"]\n', '[per-file-ignores]\n"mysite/**/base.py" = ["DJH104", "DJH101"]\n'):
+        (root / "djhlint.toml").write_text(table)
+        assert [each for each in diagnostics(root, cache=False) if each[1] == "mysite/base.py"] == [], table
+    (root / "djhlint.toml").write_text('[per-file-ignores]\n"base.py" = ["DJH104"]\n"settings/base.py" = ["DJH101"]\n')
+    assert {code for code, file, _ in diagnostics(root, cache=False) if file == "mysite/base.py"} >= {"DJH101"}
+    assert "DJH104" not in {code for code, file, _ in diagnostics(root, cache=False) if file == "mysite/base.py"}
