@@ -217,6 +217,21 @@ def test_a_hostile_configuration_above_the_build_root_is_a_one_line_error(tmp_pa
     one_line_error(run_cli(["--no-cache", str(backend)]), f"{tmp_path / 'repo' / 'djhlint.toml'}: invalid TOML")
 
 
+def test_a_fifo_or_a_huge_configuration_above_the_build_root_never_hangs(tmp_path):
+    """A FIFO named like a configuration file is passed over (the next one found applies);
+    a huge one is a one-line error.  A child process with a time limit: a hang fails."""
+    from .test_robustness import run_djhlint
+
+    backend = monorepo(tmp_path / "repo", {"pyproject.toml": '[tool.djhlint]\nignore = ["DJH101"]\n'})
+    os.mkfifo(tmp_path / "repo" / "djhlint.toml")
+    run = run_djhlint(["--no-cache", str(backend)], tmp_path, timeout=30)
+    assert run.code == 1 and b"DJH101" not in run.stdout and b"DJH302" in run.stdout, run.stderr
+    (tmp_path / "repo" / "djhlint.toml").unlink()
+    (tmp_path / "repo" / "djhlint.toml").write_text("# " + "x" * (11 * 1024 * 1024) + "\n")
+    run = run_djhlint(["--no-cache", str(backend)], tmp_path, timeout=30)
+    assert run.code == 2 and "djhlint.toml: file is too large to read" in run.stderr and len(run.stderr.splitlines()) == 1, run.stderr
+
+
 def test_a_changed_configuration_above_the_build_root_is_not_replayed(tmp_path):
     backend = monorepo(tmp_path, {"djhlint.toml": 'ignore = ["DJH101"]\n'})
     first = run_cli([str(backend)])
