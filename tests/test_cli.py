@@ -421,6 +421,22 @@ def test_output_file_takes_the_report_and_the_summary(make_project, tmp_path):
     assert fixed.exit_code == 0 and target.read_text() == "Found 2 problems (2 fixed, 0 remaining).\n"
 
 
+def test_an_output_file_that_is_a_link_is_not_followed(make_project, tmp_path):
+    """A repository may commit report.txt as a link to a file of the user's: a CI run
+    writing its report there must not overwrite that file."""
+    import os
+
+    root = make_project(FIXABLE)
+    victim = tmp_path / "victim.sh"
+    victim.write_text("echo keep me\n")
+    os.symlink(victim, root / "report.txt")
+    script = "import sys; from django_heroku_lint.entry import main; sys.argv[0] = 'djhlint'; main()"
+    run = subprocess.run([sys.executable, "-c", script, "--no-cache", "--output-file", "report.txt"], cwd=root, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and victim.read_text() == "echo keep me\n"
+    (line,) = run.stderr.splitlines()
+    assert line == "djhlint: error: cannot write the output: report.txt: a symbolic link, not followed: remove it or name another file"
+
+
 def test_an_output_file_nobody_reads_or_that_cannot_be_made_is_a_one_line_error(make_project, tmp_path):
     import os
 

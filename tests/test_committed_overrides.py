@@ -234,6 +234,74 @@ def test_a_config_var_that_no_committed_file_sets_keeps_its_fallback(make_projec
     assert "DJH104" not in [code for code, _, _ in diagnostics(root, cache=False)]
 
 
+def test_a_changed_dotenv_or_settings_ini_is_seen_by_a_cached_run(make_project):
+    """A committed file's bytes and whether git tracks it are inputs of the settings-model
+    cache and of the replayed output: each change is linted again, never replayed."""
+    root = committed(make_project, {".env": "DEBUG=False\n"})
+
+    def debug_reported() -> bool:
+        run = run_djhlint([str(root), "--select", "DJH104"], root, timeout=60)
+        ended_cleanly(run)
+        return b"DJH104" in run.stdout
+
+    assert not debug_reported() and not debug_reported()  # stored, then replayed
+    (root / ".env").write_text("DEBUG=True\n")
+    assert debug_reported()
+    git(root, "rm", "-q", "--cached", ".env")
+    assert not debug_reported()
+    (root / "mysite" / "settings.ini").write_text("[settings]\nDEBUG = True\n")
+    git(root, "add", "mysite/settings.ini")
+    assert debug_reported()
+    (root / "mysite" / "settings.ini").write_text("[settings]\nDEBUG = False\n")
+    assert not debug_reported()
+
+
+# ---------------------------------------------------------------------- each library reads a .env its own way
+
+
+def debug_on(root: Path) -> bool:
+    return "DJH104" in [code for code, _, _ in diagnostics(root, cache=False)]
+
+
+def test_django_environ_reads_only_its_own_dotenv_lines(make_project):
+    """``read_env()`` takes ``NAME=value`` from the line's first character (``export `` may
+    come first), keeps the value as written, a `` # comment`` included, and skips the rest:
+    a blank around ``=``, an indented line, a first line behind a byte order mark."""
+    files = {"mysite/settings.py": ENVIRON_SETTINGS}
+    assert debug_on(committed(make_project, {**files, ".env": "export DEBUG=True\n"}, subdir="export"))
+    assert debug_on(committed(make_project, {**files, ".env": "DEBUG='\"True\"'\n"}, subdir="quotes"))
+    for name, line in {"blanks": "DEBUG = True\n", "indented": "  DEBUG=True\n", "bom": "\ufeffDEBUG=True\n", "comment": "DEBUG=True # dev\n"}.items():
+        assert not debug_on(committed(make_project, {**files, ".env": line}, subdir=name)), name
+
+
+def test_python_decouple_reads_only_its_own_dotenv_lines(make_project):
+    """``config`` strips each line, splits it at ``=`` and drops one pair of quotes: nothing
+    more, so ``export DEBUG`` is a name of its own, a `` # comment`` stays in the value
+    and a byte order mark stays in the first name."""
+    assert debug_on(committed(make_project, {".env": "  DEBUG = 'True'  \r\n"}, subdir="blanks"))
+    for name, line in {"export": "export DEBUG=True\n", "comment": "DEBUG=True # dev\n", "bom": "\ufeffDEBUG=True\n"}.items():
+        assert not debug_on(committed(make_project, {".env": line}, subdir=name)), name
+
+
+def test_python_decouple_reads_settings_ini_with_configparser(make_project):
+    """Names in any case, ``DEFAULT``'s options too; a file configparser refuses sets nothing
+    (every ``config()`` raises), and a value with an interpolation is not guessed."""
+    for name, ini in {"lower": "[settings]\ndebug = True\n", "default": "[DEFAULT]\nDEBUG = True\n[settings]\nX = 1\n"}.items():
+        assert debug_on(committed(make_project, {"settings.ini": ini}, subdir=name)), name
+    refused = {"twice": "[settings]\nDEBUG = True\nDEBUG = True\n", "bom": "\ufeff[settings]\nDEBUG = True\n", "interpolated": "[settings]\nDEBUG = %(on)s\non = True\n"}
+    for name, ini in refused.items():
+        assert not debug_on(committed(make_project, {"settings.ini": ini}, subdir=name)), name
+
+
+def test_a_crafted_interpolation_in_settings_ini_takes_no_time(make_project, outside):
+    """Each value refers to the next many times over: expanding it would never end."""
+    lines = ["[settings]", "DEBUG = True"] + [f"v{i} = " + f"%(v{i + 1})s" * 200 for i in range(12)] + ["v12 = x"]
+    root = committed(make_project, {"settings.ini": "\n".join(lines) + "\n"})
+    run = run_djhlint([str(root), "--no-cache"], outside, timeout=60)
+    ended_cleanly(run)
+    assert b"DJH104" in run.stdout
+
+
 # ---------------------------------------------------------------------- hostile .env files
 
 

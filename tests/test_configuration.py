@@ -217,6 +217,21 @@ def test_a_hostile_configuration_above_the_build_root_is_a_one_line_error(tmp_pa
     one_line_error(run_cli(["--no-cache", str(backend)]), f"{tmp_path / 'repo' / 'djhlint.toml'}: invalid TOML")
 
 
+def test_a_fifo_or_a_huge_configuration_above_the_build_root_never_hangs(tmp_path):
+    """A FIFO named like a configuration file is passed over (the next one found applies);
+    a huge one is a one-line error.  A child process with a time limit: a hang fails."""
+    from .test_robustness import run_djhlint
+
+    backend = monorepo(tmp_path / "repo", {"pyproject.toml": '[tool.djhlint]\nignore = ["DJH101"]\n'})
+    os.mkfifo(tmp_path / "repo" / "djhlint.toml")
+    run = run_djhlint(["--no-cache", str(backend)], tmp_path, timeout=30)
+    assert run.code == 1 and b"DJH101" not in run.stdout and b"DJH302" in run.stdout, run.stderr
+    (tmp_path / "repo" / "djhlint.toml").unlink()
+    (tmp_path / "repo" / "djhlint.toml").write_text("# " + "x" * (11 * 1024 * 1024) + "\n")
+    run = run_djhlint(["--no-cache", str(backend)], tmp_path, timeout=30)
+    assert run.code == 2 and "djhlint.toml: file is too large to read" in run.stderr and len(run.stderr.splitlines()) == 1, run.stderr
+
+
 def test_a_changed_configuration_above_the_build_root_is_not_replayed(tmp_path):
     backend = monorepo(tmp_path, {"djhlint.toml": 'ignore = ["DJH101"]\n'})
     first = run_cli([str(backend)])
@@ -254,3 +269,21 @@ def test_env_reads_the_configuration_file_named(tmp_path):
     assert "PROD_SECRET" in named and "DEBUG_DEV" not in named
     isolated = run_cli(["env", "--no-cache", "--isolated", str(root)]).stdout
     assert "DEBUG_DEV" in isolated and "PROD_SECRET" not in isolated
+
+
+def test_exclude_and_per_file_ignores_read_a_pattern_alike_as_ruff_does(make_project):
+    """One matcher for both: `/**/` may match no folder (`mysite/**/base.py` is
+    `mysite/base.py` too), and a pattern with a `/` starts at the configuration's folder
+    (`settings/base.py` is not `mysite/settings/base.py`)."""
+    files = {
+        "mysite/settings.py": 'from .base import *  # noqa: F403\n',
+        "mysite/base.py": 'DEBUG = True\nALLOWED_HOSTS = ["*"]\n',
+    }
+    root = make_project(files)
+    assert {"DJH104", "DJH101"} <= {code for code, file, _ in diagnostics(root, cache=False) if file == "mysite/base.py"}
+    for table in ('exclude = ["mysite/**/base.py"]\n', '[per-file-ignores]\n"mysite/**/base.py" = ["DJH104", "DJH101"]\n'):
+        (root / "djhlint.toml").write_text(table)
+        assert [each for each in diagnostics(root, cache=False) if each[1] == "mysite/base.py"] == [], table
+    (root / "djhlint.toml").write_text('[per-file-ignores]\n"base.py" = ["DJH104"]\n"settings/base.py" = ["DJH101"]\n')
+    assert {code for code, file, _ in diagnostics(root, cache=False) if file == "mysite/base.py"} >= {"DJH101"}
+    assert "DJH104" not in {code for code, file, _ in diagnostics(root, cache=False) if file == "mysite/base.py"}

@@ -261,6 +261,20 @@ def test_procfile_port_and_web_concurrency_are_the_platforms(make_project):
     assert data["must_set"] == ["CELERY_CONCURRENCY", "GUNICORN_TIMEOUT", "SECRET_KEY"]
 
 
+def test_a_procfiles_variables_are_found_in_linear_time():
+    """Every ``${`` of a long command without a closing brace looked for one to the end of
+    the line: minutes on this one.  The time limit fails a regression instead of hanging."""
+    script = (
+        "from django_heroku_lint.read.procfile import parse_procfile, shell_vars\n"
+        "for tail in ['${A:-' * 80000, '${A' * 100000, '${A:-x}' * 50000 + '${B:-' * 50000]:\n"
+        "    (process,) = parse_procfile('Procfile', 'web: gunicorn a.wsgi ' + tail + '\\n').processes\n"
+        "    shell_vars(process)\n"
+        "(process,) = parse_procfile('Procfile', 'web: run ${A:-${B}} ${C[0]} ${D:?x y} ${E:-}} \\\\$F\\n').processes\n"
+        "assert [(v.name, v.operator, v.word) for v in shell_vars(process)] == [('A', ':-', '${B'), ('D', ':?', 'x y'), ('E', ':-', '')]\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=10)
+
+
 def test_a_misnamed_procfile_is_not_read(make_project):
     """Heroku runs no command of a Procfile.txt: its variables are nobody's."""
     data = env_json(make_project({"Procfile": None, "Procfile.txt": "web: gunicorn mysite.wsgi --timeout $TIMEOUT\n"}))

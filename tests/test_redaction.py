@@ -178,7 +178,9 @@ def test_redaction_is_linear_on_hostile_lines():
         "from django_heroku_lint.model.secrets import redact_text\n"
         "for line in ['a' * 200000, 'a://' * 50000, 'a://b' * 40000 + ':', 'x:' * 100000,"
         " 'SECRET_KEY = ' + \"'\" * 200000, 'SECRET_KEY=' + ' ' * 200000]:\n"
-        "    redact_text(line, {'abcdefgh'}); redact_text(line, dotenv=True)\n"
+        "    redact_text(line, {'abcdefgh'}); redact_text(line, dotenv=True); redact_text(line, shell=True)\n"
+        "for line in ['A_PASSWORD=\\'' * 40000, 'A_TOKEN=' * 40000, '${A_TOKEN:-' * 40000, 'x' * 200000 + '=']:\n"
+        "    redact_text(line, shell=True)\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True, timeout=10)
 
@@ -203,3 +205,178 @@ def test_a_dict_under_a_secret_named_key_is_judged_by_its_own_keys(make_project)
     shown = run_cli(["settings", str(root)]).output
     assert "'in': 'header'" in shown and "'name': 'Authorization'" in shown
     no_secret(result.output, shown)
+
+
+# --------------------------------------------------------------------------- every output of a project with secrets everywhere
+
+# A project whose secrets sit in each place that sets one on Heroku: the settings module
+# (a literal fallback), a committed .env that django-environ's read_env() copies in, a
+# settings.ini python-decouple reads, and a committed local_settings.py imported under try.
+# JWT_PRIVATE_KEY and DB_PWD name secrets by their words, not by a credential's suffix.
+EVERYWHERE = {
+    "STRIPE_FALLBACK": "sk_live_FALLBACKSECRET9876",
+    "DOTENV_KEY": "dotenv-secret-key-ABCDEF0123456789xyz",
+    "DOTENV_URL_PASSWORD": "DbUrlPassw0rd99",
+    "DOTENV_AWS": "awsSECRETaccessKEY0987654321",
+    "DOTENV_JWT": "jwtPRIVATEkey-0123456789abcdef",
+    "DOTENV_PWD": "pwdFromDotenv-55aa77",
+    "INI_PASSWORD": "iniPassw0rd-Secret77",
+    "LOCAL_API_KEY": "SG.localsettingssecretABCDEF123",
+    "LOCAL_PASSWORD": "localpw-Zq8vX2nM",
+    "APP_JSON_PASSWORD": "appjsonPW-secret-4455",
+}
+EVERYWHERE_SETTINGS = """\
+from pathlib import Path
+
+import environ
+from decouple import config
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env")
+
+SECRET_KEY = env("SECRET_KEY")
+DEBUG = False
+ALLOWED_HOSTS = ["myapp.herokuapp.com"]
+INSTALLED_APPS = ["django.contrib.staticfiles"]
+MIDDLEWARE = ["django.middleware.security.SecurityMiddleware", "whitenoise.middleware.WhiteNoiseMiddleware"]
+ROOT_URLCONF = "mysite.urls"
+WSGI_APPLICATION = "mysite.wsgi.application"
+DATABASES = {{"default": env.db("DATABASE_URL")}}
+EMAIL_HOST_PASSWORD = config("EMAIL_HOST_PASSWORD")
+STRIPE_API_KEY = config("STRIPE_API_KEY", default="{STRIPE_FALLBACK}")
+AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY")
+SIGNING = env("JWT_PRIVATE_KEY")
+DB_OPTIONS = {{"password": env("DB_PWD")}}
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+try:
+    from .local_settings import *  # noqa
+except ImportError:
+    pass
+""".format(**EVERYWHERE)
+
+
+@pytest.fixture
+def everywhere(make_project):
+    from .helpers import git
+
+    root = make_project(
+        {
+            "mysite/settings.py": EVERYWHERE_SETTINGS,
+            "mysite/local_settings.py": 'SENDGRID_API_KEY = "{LOCAL_API_KEY}"\nDATABASE_PASSWORD = "{LOCAL_PASSWORD}"\n'.format(**EVERYWHERE),
+            "mysite/settings.ini": "[settings]\nEMAIL_HOST_PASSWORD = {INI_PASSWORD}\n".format(**EVERYWHERE),
+            ".env": (
+                "SECRET_KEY={DOTENV_KEY}\nDATABASE_URL=postgres://app:{DOTENV_URL_PASSWORD}@db.example.com:5432/app\n"
+                "AWS_SECRET_ACCESS_KEY={DOTENV_AWS}\nJWT_PRIVATE_KEY={DOTENV_JWT}\nDB_PWD={DOTENV_PWD}\n"
+            ).format(**EVERYWHERE),
+            "app.json": json.dumps({"env": {"ADMIN_PASSWORD": {"value": EVERYWHERE["APP_JSON_PASSWORD"]}}}),
+            "requirements.txt": "django\ngunicorn\nwhitenoise\ndjango-environ\npython-decouple\npsycopg[binary]\n",
+            ".gitignore": "__pycache__/\n",
+        }
+    )
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "init")
+    return root
+
+
+def test_no_command_or_format_prints_a_secret_set_anywhere(everywhere, tmp_path):
+    runs = []
+    for fmt in FORMATS:
+        runs += [["--no-cache", "--output-format", fmt], ["--no-cache", "--show-fixes", "-v", "--output-format", fmt]]
+        runs += [["--no-cache", "--show-settings", "--output-format", fmt], ["--output-format", fmt], ["--output-format", fmt]]  # stored, replayed
+    runs += [["--no-cache", "--statistics", "--output-format", fmt] for fmt in ("concise", "full", "json", "json-lines")]
+    runs += [["--no-cache", "--diff", "--unsafe-fixes"], ["--no-cache", "--explain", "DJH102"]]
+    runs += [["--no-cache", "--output-file", str(tmp_path / "report.txt"), "--output-format", "full"]]
+    printed = []
+    for args in runs:
+        result = run_cli(["check", *args, str(everywhere)])
+        assert result.exit_code in (0, 1), (args, result.output)
+        printed.append(result.stdout + result.stderr)
+    assert "DJH102" in printed[0] and "DJH112" in printed[0]
+    printed.append((tmp_path / "report.txt").read_text())
+    for command in ("settings", "env"):
+        for fmt in ("text", "json"):
+            for cache in (["--no-cache"], [], ["-v"]):
+                result = run_cli([command, *cache, "--output-format", fmt, str(everywhere)])
+                assert result.exit_code == 0, result.output
+                printed.append(result.stdout + result.stderr)
+    for text in printed:
+        for name, secret in EVERYWHERE.items():
+            assert secret not in text, name
+
+
+def test_a_secret_of_a_committed_dotenv_shows_its_own_length_once_redacted(everywhere):
+    """The fallback a committed file gives is redacted once, not its redacted form again."""
+    settings = run_cli(["settings", "--no-cache", str(everywhere)]).stdout
+    env = run_cli(["env", "--no-cache", str(everywhere)]).stdout
+    for secret in (EVERYWHERE["DOTENV_KEY"], EVERYWHERE["DOTENV_AWS"], EVERYWHERE["DOTENV_JWT"], EVERYWHERE["INI_PASSWORD"]):
+        assert repr(redacted(secret)) in settings and repr(redacted(secret)) in env
+    assert redacted(EVERYWHERE["DOTENV_PWD"]) in env
+
+
+def test_a_secret_a_procfile_sets_or_falls_back_on_is_redacted(make_project):
+    """A Procfile command may set a secret before the server starts, or fall back on one:
+    its line in the full format and a diff, and djhlint env, show it redacted."""
+    secret, token = "procfileSecret-778899", "procfileTok-12345"
+    procfile = f"web: DJANGO_SECRET_KEY={secret} gunicorn mysite.wsgi --token ${{API_TOKEN:-{token}}}\n"
+    root = make_project({"Procfile": procfile})
+    full = run_cli(["check", "--no-cache", "--output-format", "full", "--select", "DJH302", str(root)]).stdout
+    assert f"DJANGO_SECRET_KEY={redacted(secret)} gunicorn" in full and f"${{API_TOKEN:-{redacted(token)}}}" in full
+    diff = run_cli(["check", "--no-cache", "--diff", "--select", "DJH302", str(root)]).stdout
+    env = run_cli(["env", "--no-cache", str(root)]).stdout
+    assert f"fallback {redacted(token)!r}" in env
+    for text in (full, diff, env):
+        assert secret not in text and token not in text
+    assert redact_text('web: X=1 gunicorn a.wsgi -e PASSWORD="a b c" ${DB_URL:-postgres://u:pw@h/d}', shell=True) == (
+        f'web: X=1 gunicorn a.wsgi -e PASSWORD="{redacted("a b c")}" ${{DB_URL:-postgres://u:{redacted("pw")}@h/d}}'
+    )
+
+
+def test_a_setting_a_secret_word_names_is_redacted_in_the_settings_view(make_project):
+    """SECRET_KEY_FALLBACKS holds the old keys, JWT_PRIVATE_KEY a key: no credential's
+    suffix names them, yet `djhlint settings` prints neither; Django's own settings that
+    only name a password (its validators, its hashers) are shown as they are."""
+    old_key, jwt = "old-secret-key-QQ11223344", "jwtLiteral-PP5566778899"
+    validator = "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+    settings = SETTINGS + (
+        f'SECRET_KEY_FALLBACKS = ["{old_key}"]\nJWT_PRIVATE_KEY = "{jwt}"\n'
+        f'AUTH_PASSWORD_VALIDATORS = [{{"NAME": "{validator}"}}]\nPASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]\n'
+    )
+    root = make_project({"mysite/settings.py": settings})
+    for fmt in ("text", "json"):
+        shown = run_cli(["settings", "--no-cache", "--output-format", fmt, str(root)]).stdout
+        assert old_key not in shown and jwt not in shown
+        assert redacted(old_key) in shown and redacted(jwt) in shown
+        assert validator in shown and "django.contrib.auth.hashers.PBKDF2PasswordHasher" in shown
+
+
+def test_the_test_djhlint_env_quotes_for_a_conditional_read_shows_no_secret(make_project):
+    """A read under an `if` djhlint cannot decide says which test: one comparing a secret
+    with a literal shows the literal redacted, the variable's name as it is."""
+    token, key = "tok-condSecret-123456", "insecure-known-secret-778899"
+    settings = SETTINGS.replace(f"SECRET_KEY = '{SECRET_KEY}'", f'SECRET_KEY = "{key}"') + (
+        f'import os\nif os.environ.get("API_TOKEN") != "{token}":\n    SENTRY_DSN = os.environ["SENTRY_DSN"]\n'
+        f'if SECRET_KEY == "{key}":\n    X = os.environ["X_VAR"]\n'
+    )
+    root = make_project({"mysite/settings.py": settings})
+    text = run_cli(["env", "--no-cache", str(root)]).stdout
+    data = run_cli(["env", "--no-cache", "--output-format", "json", str(root)]).stdout
+    for shown in (text, data):
+        assert token not in shown and key not in shown
+    assert f'(when `os.environ.get("API_TOKEN") != "{redacted(token)}"` is true)' in text
+    assert f'(when `SECRET_KEY == "{redacted(key)}"` is true)' in text
+
+
+def test_gitlab_fingerprints_hash_no_secret(make_project):
+    """A fingerprint hashes the flagged line: with the secret in it, the published hash
+    would confirm a guess of it. Two secrets alike in their first characters and length
+    give the same fingerprint: neither is hashed."""
+    prints = []
+    for subdir, password in (("one", DB_PASSWORD), ("two", DB_PASSWORD[:4] + "Zq8vX2nMw7LpR5tY"[: len(DB_PASSWORD) - 4])):
+        root = make_project({"mysite/settings.py": SETTINGS.replace(DB_PASSWORD, password)}, subdir=subdir)
+        result = run_cli(["check", "--no-cache", "--output-format", "gitlab", "--select", "DJH112", str(root)], cwd=root)
+        prints.append({issue["description"].split(" ")[1]: issue["fingerprint"] for issue in json.loads(result.stdout)})
+    assert prints[0]["DATABASES"] == prints[1]["DATABASES"]  # "PASSWORD": "..." under DATABASES

@@ -331,15 +331,21 @@ def _print(out: str, lines: list[str], output_file: str | None = None) -> None:
 def write_output_file(path: str, text: str) -> None:
     """Write ``--output-file``: created (with its folders) or truncated, a plain write to the
     user's own path.  Opened without blocking, so that a FIFO nobody reads is an error, not
-    a hang; :class:`OutputError` (exit code 2) when it cannot be written."""
+    a hang; :class:`OutputError` (exit code 2) when it cannot be written.  A symbolic link
+    there is not followed: a repository that commits ``report.txt`` as a link to a file of
+    the user's (a CI script, ``~/.bashrc``) must not get it overwritten by the report."""
+    import errno
     import fcntl
 
     try:
         folder = os.path.dirname(path)
         if folder:
             os.makedirs(folder, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0), 0o666)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(path, flags, 0o666)
     except OSError as exc:
+        if exc.errno == errno.ELOOP or os.path.islink(path):
+            raise OutputError(f"{path}: a symbolic link, not followed: remove it or name another file") from exc
         raise OutputError(f"{path}: {exc.strerror or exc}") from exc
     try:
         fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)  # a reader is there: wait for it

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 
 from .model.cache import Entry, Recorder, SettingsCache
 from .read.config import Config, ConfigError, exclude_patterns, find_config, is_excluded, load_config_file, per_file_ignores, select_rules
-from .discover.projects import Project, excluded, find_projects
+from .discover.projects import Project, find_projects
 from .ftypes import Diagnostic, ParseError
 from .model.values import SettingsModel
 from .rules.context import Context, LintResult, ProjectResult
@@ -77,8 +77,8 @@ class ProjectLoader:
             self._config_files = committed_config_files(self.project)
         return self._config_files
 
-    def config_file(self, path: str) -> dict[str, str] | ParseError:
-        return read_config_file(self.project, path)
+    def config_file(self, path: str, reader: str) -> dict[str, str] | ParseError:
+        return read_config_file(self.project, path, reader)
 
     def load(self, path: str):
         if path not in self.parsed:
@@ -265,16 +265,13 @@ def lint_project(project: Project, options: Options, config: Config | None = Non
     used: set[tuple[str, int, str]] = set()  # (file, line, code or name) of each noqa that suppressed a diagnostic
 
     root = str(project.build_root)
-    folder = os.path.realpath(config.folder) if config.folder else root
-    below = root.startswith(folder.rstrip(os.sep) + os.sep)  # a configuration above the build root: its paths start above too
+    folder = os.path.realpath(config.folder) if config.folder else root  # per-file-ignores' paths start there, as exclude's
 
     def kept(found: Iterator[Diagnostic]) -> Iterator[Diagnostic]:
         """The diagnostics neither per-file-ignores nor a noqa comment silence."""
         for diagnostic in found:
-            file = diagnostic.span.file
-            if below:
-                file = os.path.relpath(os.path.join(root, file), folder).replace(os.sep, "/")
-            if any(diagnostic.code in codes and excluded(file, [pattern]) for pattern, codes in per_file):
+            path = os.path.join(root, diagnostic.span.file)
+            if any(diagnostic.code in codes and is_excluded(path, [(folder, pattern)], root) for pattern, codes in per_file):
                 continue
             if not _suppressed(diagnostic, noqa, used):
                 yield diagnostic

@@ -13,14 +13,13 @@ projects, not the size of the repository.  See :class:`_Tree`.
 from __future__ import annotations
 
 import bisect
-import fnmatch
 import os
 import re
 import stat
 import subprocess
 from collections.abc import Container
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: djhlint starts faster without it
 if TYPE_CHECKING:
@@ -626,15 +625,3 @@ def _is_relative_to(path: Path, other: Path) -> bool:
         return True
     except ValueError:
         return False
-
-
-def excluded(rel: str, patterns: list[str]) -> bool:
-    """True when one of the configuration's ``exclude`` patterns leaves ``rel`` out of the lint."""
-    pure = PurePosixPath(rel)
-    for pattern in patterns:
-        pattern = pattern.rstrip("/")
-        if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel, pattern + "/*") or pure.match(pattern):
-            return True
-        if any(fnmatch.fnmatch(part, pattern) for part in pure.parts[:-1]):
-            return True
-    return False

@@ -451,7 +451,7 @@ def render_diff(changes: list[tuple[Path, FileChange]], secrets: Collection[str]
     A line holding a secret (one of ``secrets``, a URL's password, what a line assigns to
     a secret's name) shows it redacted, removed and context lines alike: a diff goes to
     CI logs, and one that redacts a line is for reading, not for ``git apply``."""
-    from ..model.secrets import dotenv_file, redact_text
+    from ..model.secrets import dotenv_file, procfile_file, redact_text
 
     out: list[str] = []
     for root, change in changes:
@@ -474,12 +474,12 @@ def render_diff(changes: list[tuple[Path, FileChange]], secrets: Collection[str]
             continue
         old_lines = old_text.splitlines(keepends=True)
         new_lines = new_text.splitlines(keepends=True)
-        dotenv = dotenv_file(change.path)
+        dotenv, shell = dotenv_file(change.path), procfile_file(change.path)
         for line in difflib.unified_diff(old_lines, new_lines, from_name, to_name, n=3):
             if line.startswith(("---", "+++", "@@")):
                 out.append(line if line.endswith("\n") else line + "\n")
                 continue
-            line = line[0] + redact_text(line[1:], secrets, dotenv)
+            line = line[0] + redact_text(line[1:], secrets, dotenv, shell=shell)
             if line.endswith("\n") or line.endswith("\r"):
                 out.append(line)
             else:

@@ -136,10 +136,10 @@ class Recorder:
     def config_files(self) -> frozenset[str]:
         return self.loader.config_files()  # in the entry's key
 
-    def config_file(self, path: str) -> Any:
+    def config_file(self, path: str, reader: str) -> Any:
         data = self.loader.project.read(path)
         self.files[path] = digest(data) if isinstance(data, bytes) else None
-        return self.loader.config_file(path)
+        return self.loader.config_file(path, reader)
 
     def load(self, path: str) -> Any:
         data = self.loader.project.read(path)

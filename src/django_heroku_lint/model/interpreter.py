@@ -64,8 +64,9 @@ class ModuleLoader(Protocol):
         """The committed ``.env`` and ``settings.ini`` files, which reach the dyno."""
         return frozenset()
 
-    def config_file(self, path: str) -> dict[str, str] | ParseError:
-        """What one of :meth:`config_files` sets."""
+    def config_file(self, path: str, reader: str) -> dict[str, str] | ParseError:
+        """What one of :meth:`config_files` sets when ``reader`` (``"environ"`` or
+        ``"decouple"``) reads it."""
         return {}
 
 
@@ -106,6 +107,7 @@ class SettingsInterpreter:
         # variable: django-environ's read_env() copies a .env into os.environ.
         self.environ_files: dict[str, tuple[str, str]] = {}
         self.decouple_files: dict[str, tuple[str, str]] | None = None  # python-decouple's settings.ini or .env, once found
+        self.decouple_ini = False  # whether that is a settings.ini, whose names are in lower case
 
     def build(self, module: str, path: str, reason: str) -> SettingsModel | None:
         result = self.run_module(module, path)
@@ -284,7 +286,8 @@ class ModuleRunner:
             return read
         found = self.owner.environ_files.get(read.var)
         if found is None and qual == "decouple.config":
-            found = self.decouple_files().get(read.var)
+            files = self.decouple_files()
+            found = files.get(read.var.lower() if self.owner.decouple_ini else read.var)  # configparser folds names
         if found is None:
             return read
         value, file = found
@@ -302,7 +305,7 @@ class ModuleRunner:
         found = [each for each in candidates if each in self.owner.loader.config_files()]
         if len(found) != 1:
             return  # none is committed, or BASE_DIR could be any of them: leave the reads as they are
-        for var, value in self.committed_values(found[0]).items():
+        for var, value in self.committed_values(found[0], "environ").items():
             if overwrite or var not in self.owner.environ_files:
                 self.owner.environ_files[var] = value
 
@@ -317,12 +320,13 @@ class ModuleRunner:
             for folder in _folders_up(self.path.rpartition("/")[0]) if committed else ():
                 found = [_joined(folder, name) for name in ("settings.ini", ".env") if _joined(folder, name) in committed]
                 if found:
-                    owner.decouple_files = self.committed_values(found[0])
+                    owner.decouple_files = self.committed_values(found[0], "decouple")
+                    owner.decouple_ini = found[0].endswith(".ini")
                     break
         return owner.decouple_files
 
-    def committed_values(self, path: str) -> dict[str, tuple[str, str]]:
-        data = self.owner.loader.config_file(path)
+    def committed_values(self, path: str, reader: str) -> dict[str, tuple[str, str]]:
+        data = self.owner.loader.config_file(path, reader)
         if isinstance(data, ParseError):
             if data not in self.owner.errors:
                 self.owner.errors.append(data)

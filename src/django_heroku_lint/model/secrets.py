@@ -77,6 +77,17 @@ def _entry_secret(key: Value, item: Value, secret: bool) -> bool:
     return secret or (named and not isinstance(item, DictValue))
 
 
+# Django's settings whose names hold a secret word and whose values are no secret.
+PUBLIC_SETTINGS = frozenset({"AUTH_PASSWORD_VALIDATORS", "PASSWORD_HASHERS", "PASSWORD_RESET_TIMEOUT"})
+
+
+def secret_setting(name: str) -> bool:
+    """A setting whose value is never printed: ``SECRET_KEY``, a credential, or one a
+    secret word names (``SECRET_KEY_FALLBACKS``, ``JWT_PRIVATE_KEY``), except Django's
+    own settings that only name one (``AUTH_PASSWORD_VALIDATORS``)."""
+    return secret_name(name) or (secret_key(name) and name not in PUBLIC_SETTINGS)
+
+
 def _secret_strings(value: Value | None, secret: bool, depth: int = 0) -> Iterator[str]:
     """The non-empty strings in ``value`` that are secrets: all of them when the value is a
     secret's (``secret``); in a dict, those under a key that names a secret."""
@@ -86,7 +97,7 @@ def _secret_strings(value: Value | None, secret: bool, depth: int = 0) -> Iterat
         if secret and isinstance(value.value, str) and value.value:
             yield value.value
     elif isinstance(value, EnvRead):
-        yield from _secret_strings(value.default, secret, depth + 1)
+        yield from _secret_strings(value.default, secret or secret_key(value.var or ""), depth + 1)
     elif isinstance(value, ListValue):
         for item in value.items:
             yield from _secret_strings(item, secret, depth + 1)
@@ -97,32 +108,36 @@ def _secret_strings(value: Value | None, secret: bool, depth: int = 0) -> Iterat
 
 def secret_values(model: SettingsModel | None) -> set[str]:
     """Every literal secret the settings hold: each string a secret setting (``SECRET_KEY``,
-    ``EMAIL_HOST_PASSWORD``) or a secret key of a dict (``DATABASES[...]["PASSWORD"]``) may
-    take, fallbacks of environment reads included."""
+    ``EMAIL_HOST_PASSWORD``, :func:`secret_setting`) or a secret key of a dict
+    (``DATABASES[...]["PASSWORD"]``) may take, fallbacks of environment reads included."""
     found: set[str] = set()
     if model is None:
         return found
     for name, binding in model.settings.items():
         for value in binding.values:
-            found.update(_secret_strings(value, secret_name(name)))
+            found.update(_secret_strings(value, secret_setting(name)))
     return found
 
 
 def redact_value(value: Value, secret: bool = False, depth: int = 0) -> Value:
-    """``value`` with its secrets redacted: every string when it is a secret's (``secret``),
-    those under a dict key that names a secret, and the password of any URL in a string."""
+    """``value`` with its secrets redacted: every string (and number) when it is a secret's
+    (``secret``), the fallback of a read of a variable that names a secret (``DB_PWD``),
+    those under a dict key that names a secret, and the password of any URL in a string.
+    The one redaction of values, for ``djhlint settings`` and ``djhlint env`` alike."""
     from dataclasses import replace
 
     if depth > 20:
         return value
     if isinstance(value, Literal):
+        if secret and isinstance(value.value, (int, float)) and not isinstance(value.value, bool):
+            return replace(value, value=redacted(str(value.value)))
         if not isinstance(value.value, str) or not value.value:
             return value
         return replace(value, value=redacted(value.value) if secret else redact_text(value.value))
     if isinstance(value, EnvRead):
         if value.default is None:
             return value
-        return replace(value, default=redact_value(value.default, secret, depth + 1))
+        return replace(value, default=redact_value(value.default, secret or secret_key(value.var or ""), depth + 1))
     if isinstance(value, ListValue):
         return replace(value, items=tuple(redact_value(item, secret, depth + 1) for item in value.items))
     if isinstance(value, DictValue):
@@ -130,6 +145,8 @@ def redact_value(value: Value, secret: bool = False, depth: int = 0) -> Value:
         for key, item in value.entries:
             entries.append((key, redact_value(item, _entry_secret(key, item, secret), depth + 1)))
         return replace(value, entries=tuple(entries))
+    if secret and value.text:
+        return replace(value, text="")  # an unknown's source text may hold the secret
     return value
 
 
@@ -214,8 +231,53 @@ def _in_word(text: str, at: int, edge: str) -> bool:
     return text[at].isalnum() or text[at] in "_-"
 
 
-def _ranges(text: str, known: Collection[str], dotenv: bool) -> list[tuple[int, int]]:
+# In a shell command: a ``NAME=`` word (not inside another word or after ``$``), and ``${NAME:-word}``
+# (any of ``-``, ``=``, ``?``, ``+``, with or without ``:``), whose word ends at the next ``$``.
+SHELL_ASSIGN_RE = re.compile(r"(?<![\w$])([A-Za-z_]\w*)=")
+SHELL_WORD_RE = re.compile(r"\$\{([A-Za-z_]\w*):?[-=?+]([^}$]*)\}")
+
+
+def _shell_assigned(line: str) -> Iterator[tuple[int, int]]:
+    """The secrets a shell command (a Procfile's) sets or falls back on: the value of a
+    ``DJANGO_SECRET_KEY=... gunicorn`` word, quoted or not, and the word of
+    ``${API_TOKEN:-...}``, when the name names a secret.  Linear: a value is scanned once,
+    and no ``NAME=`` inside one is looked at again."""
+    last = 0
+    for match in SHELL_ASSIGN_RE.finditer(line):
+        if match.start() < last or not secret_key(match.group(1)):
+            continue
+        begin = end = match.end()
+        if line[begin : begin + 1] in ("'", '"'):
+            close = line.find(line[begin], begin + 1)
+            begin, end = begin + 1, len(line) if close == -1 else close
+        else:
+            while end < len(line) and not line[end].isspace():
+                end += 1
+        last = end
+        yield begin, end
+    for match in SHELL_WORD_RE.finditer(line):
+        if secret_key(match.group(1)):
+            yield match.start(2), match.end(2)
+
+
+IDENTIFIER_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _code_literals(text: str) -> Iterator[tuple[int, int]]:
+    """In a piece of source quoted alone (a test: ``SECRET_KEY == "..."``,
+    ``os.environ.get("API_TOKEN") != "..."``): when a name in it names a secret, each
+    string literal in it but the names of environment variables."""
+    if any(secret_key(name) for name in IDENTIFIER_RE.findall(text)):
+        for begin, end in _quoted(text, 0):
+            literal = text[begin:end]
+            if literal and not (literal.isupper() and literal.replace("_", "").isalnum()):
+                yield begin, end
+
+
+def _ranges(text: str, known: Collection[str], dotenv: bool, shell: bool = False, code: bool = False) -> list[tuple[int, int]]:
     found = list(url_passwords(text))
+    if code:
+        found += _code_literals(text)
     for secret in known:
         if len(secret) >= SHORTEST_SEARCHED:
             at = text.find(secret)
@@ -227,6 +289,8 @@ def _ranges(text: str, known: Collection[str], dotenv: bool) -> list[tuple[int, 
     offset = 0
     for line in text.split("\n"):
         found += [(offset + begin, offset + end) for begin, end in _assigned(line, dotenv)]
+        if shell:
+            found += [(offset + begin, offset + end) for begin, end in _shell_assigned(line)]
         offset += len(line) + 1
     merged: list[tuple[int, int]] = []
     for begin, end in sorted(r for r in found if r[1] > r[0]):
@@ -238,12 +302,18 @@ def _ranges(text: str, known: Collection[str], dotenv: bool) -> list[tuple[int, 
 
 
 def redact_positions(
-    text: str, known: Collection[str] = (), positions: Collection[int] = (), dotenv: bool = False, ends: Collection[int] = ()
+    text: str,
+    known: Collection[str] = (),
+    positions: Collection[int] = (),
+    dotenv: bool = False,
+    ends: Collection[int] = (),
+    shell: bool = False,
+    code: bool = False,
 ) -> tuple[str, list[int]]:
     """:func:`redact_text`, and where each of ``positions`` then ``ends`` (offsets in
     ``text``) is in the result: inside a secret, a position moves to the start of its
     redacted form, an end to its end."""
-    ranges = _ranges(text, known, dotenv)
+    ranges = _ranges(text, known, dotenv, shell, code)
     if not ranges:
         return text, [*positions, *ends]
     out: list[str] = []
@@ -272,10 +342,19 @@ def redact_positions(
     return "".join(out), [moved(p, False) for p in positions] + [moved(p, True) for p in ends]
 
 
-def redact_text(text: str, known: Collection[str] = (), dotenv: bool = False) -> str:
+def redact_text(text: str, known: Collection[str] = (), dotenv: bool = False, shell: bool = False, code: bool = False) -> str:
     """``text`` with each secret in it redacted: the passwords of URLs, the ``known`` secrets
-    (:func:`secret_values`) and what a line assigns to a secret's name (:func:`_assigned`)."""
-    return redact_positions(text, known, (), dotenv)[0]
+    (:func:`secret_values`), what a line assigns to a secret's name (:func:`_assigned`),
+    in a shell command (``shell``) what it sets or falls back on (:func:`_shell_assigned`),
+    and in a piece of source quoted alone (``code``) the literals beside a secret's name
+    (:func:`_code_literals`)."""
+    return redact_positions(text, known, (), dotenv, shell=shell, code=code)[0]
+
+
+def procfile_file(path: str) -> bool:
+    """Whether a file holds shell commands as a Procfile does (``Procfile``, a misnamed
+    ``Procfile.txt`` or ``procfile``), where a secret may be set before a command."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1].lower().startswith("procfile")
 
 
 def dotenv_file(path: str) -> bool:

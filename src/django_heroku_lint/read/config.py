@@ -85,11 +85,6 @@ def load_config_file(path: str) -> Config:
     return config if config is not None else Config(source=str(given))
 
 
-def load_config(build_root: Path, repo_top: Path | None = None) -> Config:
-    """The configuration of the build at ``build_root`` (see :func:`find_config`)."""
-    return find_config(build_root, repo_top)
-
-
 def _read_config(path: Path, top: Path, required: bool) -> Config | None:
     """The configuration a file holds: None for a ``pyproject.toml`` without
     ``[tool.djhlint]`` unless ``required`` (then the defaults).  Read through discovery's
@@ -231,10 +226,21 @@ def is_excluded(path: str, excludes: list[tuple[str, str]] | tuple[tuple[str, st
             continue
         else:
             candidate = rel.replace(os.sep, "/")
-        tries = [pattern, pattern[3:]] if pattern.startswith("**/") else [pattern]
+        tries = _zero_folders(pattern)
+        tries += [each[3:] for each in tries if each.startswith("**/")]
         folder = candidate
         while folder:
             if any(fnmatch.fnmatchcase(folder, each) for each in tries):
                 return True
             folder = folder.rpartition("/")[0]
     return False
+
+
+def _zero_folders(pattern: str, limit: int = 4) -> list[str]:
+    """``pattern`` and, as each ``/**/`` in it may match no folder at all (``mysite/**/base.py``
+    matches ``mysite/base.py``, as in ruff), the patterns with it as one ``/``: for its first
+    ``limit`` ``/**/`` (fnmatch's ``*`` already crosses folders)."""
+    head, found, tail = pattern.partition("/**/")
+    if not found or limit == 0:
+        return [pattern]
+    return [head + joint + rest for joint in ("/**/", "/") for rest in _zero_folders(tail, limit - 1)]

@@ -18,7 +18,6 @@ import re
 from ..discover.projects import Project
 from ..ftypes import ParseError
 from .layout import _gitignore
-from .python import split_lines
 
 CONFIG_FILES = (".env", "settings.ini")
 NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
@@ -41,10 +40,13 @@ def committed_config_files(project: Project) -> frozenset[str]:
     return frozenset(f for f in named if ignore.ignored_by(f) is None)
 
 
-def read_config_file(project: Project, rel: str) -> dict[str, str] | ParseError:
-    """The variables ``rel`` (a ``.env`` or a ``settings.ini``) sets, the last setting of a
-    name winning; a ParseError when it cannot be read (not a file, a link that leaves
-    the project, too large)."""
+def read_config_file(project: Project, rel: str, reader: str) -> dict[str, str] | ParseError:
+    """The variables ``rel`` (a ``.env`` or a ``settings.ini``) sets when ``reader`` reads
+    it: ``"environ"`` (django-environ's ``read_env``) or ``"decouple"`` (python-decouple's
+    ``config``), which read a ``.env`` differently; the last setting of a name wins.  A
+    ParseError when it cannot be read (not a file, a link that leaves the project, too
+    large).  The names of a ``settings.ini`` are in lower case, as ``configparser`` keeps
+    them and python-decouple looks them up."""
     data = project.read(rel)
     if isinstance(data, ParseError):
         return data
@@ -52,53 +54,88 @@ def read_config_file(project: Project, rel: str) -> dict[str, str] | ParseError:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return {}  # both libraries read UTF-8 and fail on anything else: what deploys is not a value
-    return parse_ini(text) if rel.endswith(".ini") else parse_dotenv(text)
+    if rel.endswith(".ini"):
+        return parse_ini(text)
+    return parse_decouple_env(text) if reader == "decouple" else parse_environ_env(text)
 
 
 def _plain(value: str) -> bool:
     return CONTROL_RE.search(value) is None
 
 
-def parse_dotenv(text: str) -> dict[str, str]:
-    """``NAME=value`` lines as django-environ and python-decouple read them: ``export``
-    before the name, quotes around the value and blanks around both are dropped; a
-    ``#`` line is a comment, and so is `` #`` after an unquoted value."""
+def _keep(found: dict[str, str], name: str, value: str) -> None:
+    if _plain(value) and (name in found or len(found) < MAX_VALUES):
+        found[name] = value
+
+
+# django-environ's line: ``export `` (one blank) before the name, no blank around ``=``.
+ENVIRON_LINE_RE = re.compile(r"(?:export )?([A-Za-z_0-9]+)=(.*)")
+ENVIRON_ESCAPE_RE = re.compile(r"\\(.)")
+
+
+def parse_environ_env(text: str) -> dict[str, str]:
+    """A ``.env`` as django-environ's ``Env.read_env()`` reads it: each line (``str.splitlines``)
+    that is ``NAME=value`` from its first character, ``export `` allowed before the name and
+    no blank around ``=``; the value as written (blanks kept, a `` # comment`` too), less one
+    pair of single quotes, then one pair of double quotes, inside which a backslash escapes
+    the next character (``\\n``, ``\\r`` and ``\\t`` stay as written).  Other lines, a
+    first line behind a byte order mark among them, set nothing."""
     found: dict[str, str] = {}
-    for line in split_lines(text):
-        line = line.strip().lstrip("\ufeff")
+    for line in text.splitlines():
+        match = ENVIRON_LINE_RE.fullmatch(line)
+        if match is None:
+            continue
+        name, value = match.groups()
+        if len(value) >= 2 and value[0] == value[-1] == "'":
+            value = value[1:-1]
+        if len(value) >= 2 and value[0] == value[-1] == '"':
+            value = ENVIRON_ESCAPE_RE.sub(lambda m: "\\" + m.group(1) if m.group(1) in "rnt" else m.group(1), value[1:-1])
+        _keep(found, name, value)
+    return found
+
+
+def parse_decouple_env(text: str) -> dict[str, str]:
+    """A ``.env`` as python-decouple's ``RepositoryEnv`` reads it: each line (CRLF, LF and CR
+    end one) stripped of blanks, ``#`` lines and lines without ``=`` left out, then split at
+    the first ``=``; name and value stripped, and one pair of matching quotes dropped from
+    the value.  Nothing else: ``export NAME`` is a name of its own, a `` # comment`` is part
+    of the value, and a byte order mark is part of the first name."""
+    found: dict[str, str] = {}
+    for line in re.split(r"\r\n|\r|\n", text):
+        line = line.strip()
         if not line or line.startswith("#") or "=" not in line:
             continue
-        if line.startswith("export "):
-            line = line[len("export ") :].lstrip()
         name, _, value = line.partition("=")
         name, value = name.strip(), value.strip()
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
             value = value[1:-1]
-        elif " #" in value:
-            value = value.split(" #", 1)[0].rstrip()
-        if NAME_RE.fullmatch(name) and _plain(value) and (name in found or len(found) < MAX_VALUES):
-            found[name] = value
+        if NAME_RE.fullmatch(name):  # a read names a variable so: another name is never read
+            _keep(found, name, value)
     return found
 
 
 def parse_ini(text: str) -> dict[str, str]:
-    """The ``[settings]`` section of a ``settings.ini``, as python-decouple reads it
-    (``name = value`` or ``name: value``; other sections are not its)."""
+    """The ``[settings]`` section of a ``settings.ini`` as python-decouple reads it, with
+    ``configparser``: names in lower case, ``DEFAULT``'s options too, comments and
+    continuation lines as ``configparser`` takes them.  A file ``configparser`` refuses (no
+    section header first, an option set twice) makes every ``config()`` raise: it sets
+    nothing.  A value with a ``%`` interpolation is left out (what it expands to is not
+    worth the time a crafted file could make it take), and ``%%`` is one ``%``."""
+    import configparser
+
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(re.sub(r"\r\n?", "\n", text))
+    except configparser.Error:
+        return {}
+    if not parser.has_section("settings"):
+        return {}
     found: dict[str, str] = {}
-    section = None
-    for line in split_lines(text):
-        line = line.strip().lstrip("\ufeff")
-        if not line or line.startswith(("#", ";")):
+    for name in parser.options("settings"):
+        value = parser.get("settings", name)
+        if "%" in value.replace("%%", ""):
             continue
-        if line.startswith("[") and line.endswith("]"):
-            section = line[1:-1].strip()
-            continue
-        if section != "settings":
-            continue
-        cut = min((i for i in (line.find("="), line.find(":")) if i > 0), default=-1)
-        if cut < 0:
-            continue
-        name, value = line[:cut].strip(), line[cut + 1 :].strip()
-        if NAME_RE.fullmatch(name) and _plain(value) and (name in found or len(found) < MAX_VALUES):
-            found[name] = value
+        value = value.replace("%%", "%")
+        if NAME_RE.fullmatch(name):
+            _keep(found, name, value)
     return found

@@ -28,15 +28,20 @@ VALUE_OPTIONS = {
 }
 
 
-SHELL_VAR_RE = re.compile(r"\$(?:(?P<plain>[A-Za-z_][A-Za-z0-9_]*)|\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-=?+])(?P<word>[^}]*))?\})")
+# A variable's head: ``$NAME``, or ``${NAME`` and its operator; the word of ``${NAME:-word}``
+# runs to the next ``}``, which is looked for apart (a regex would rescan the rest of the
+# line from every ``${`` that has none).
+SHELL_VAR_RE = re.compile(r"\$(?:(?P<plain>[A-Za-z_][A-Za-z0-9_]*)|\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-=?+])?)")
 
 
 def shell_vars(process: Process) -> list[ShellVar]:
     """The variables the shell expands in ``process``'s command, in order: ``$PORT``,
-    ``${WEB_CONCURRENCY:-2}``; not inside single quotes, nor after a backslash."""
+    ``${WEB_CONCURRENCY:-2}``; not inside single quotes, nor after a backslash.  Linear
+    in the command's length."""
     command = process.command
     found: list[ShellVar] = []
     index, quoted, length = 0, False, len(command)  # quoted: inside "..."
+    unclosed = length  # from here on no "}" is left
     while index < length:
         char = command[index]
         if char == "\\":
@@ -50,12 +55,20 @@ def shell_vars(process: Process) -> list[ShellVar]:
             quoted = not quoted
         elif char == "$":
             match = SHELL_VAR_RE.match(command, index)
-            if match is not None:
-                name = match.group("plain") or match.group("name")
+            name, end, word = (match.group("plain") or match.group("name"), -1, "") if match is not None else ("", -1, "")
+            if match is not None and match.group("plain"):
+                end = match.end()
+            elif match is not None:
+                close = command.find("}", match.end()) if match.end() < unclosed else -1
+                if close == -1:
+                    unclosed = min(unclosed, match.end())
+                elif match.group("op") or close == match.end():  # ${NAME:-word}, ${NAME}; not ${NAME[0]} nor ${NAME/a/b}
+                    end, word = close + 1, command[match.end() : close]
+            if match is not None and end != -1:
                 col = process.command_col + index
-                span = Span(process.span.file, process.line, col, process.line, col + match.end() - index)
-                found.append(ShellVar(name, span, match.group("op") or "", match.group("word") or ""))
-                index = match.end()
+                span = Span(process.span.file, process.line, col, process.line, col + end - index)
+                found.append(ShellVar(name, span, match.group("op") or "", word))
+                index = end
                 continue
         index += 1
     return found

@@ -49,8 +49,8 @@ from typing import Any
 from ..ftypes import Span
 from ..model.entries import PLATFORM_VARS
 from ..model.modules import HOW_TO_TELL
-from ..model.secrets import URL_PASSWORD_RE, secret_name
-from ..model.values import DictValue, EnvRead, ListValue, Literal, SettingsModel, Unknown, Value
+from ..model.secrets import redact_text, redact_value, secret_key, secret_values, url_passwords
+from ..model.values import DictValue, EnvRead, ListValue, Literal, SettingsModel, Value
 from ..printable import printable, redacted, relative_path
 from ..read.procfile import shell_vars
 from ..read.records import AppJsonVar
@@ -112,7 +112,7 @@ class Variable:
 
     @property
     def secret(self) -> bool:
-        return bool(self.name) and secret_name(self.name or "")
+        return bool(self.name) and secret_key(self.name or "")
 
 
 # --------------------------------------------------------------------------- collecting the reads
@@ -121,11 +121,14 @@ class Variable:
 def variables(context: Context) -> list[Variable]:
     """Every variable the project reads or ``app.json`` declares, sorted by name."""
     found: dict[str | None, Variable] = {}
+    model = context.settings
+    known = secret_values(model)
 
     def add(name: str | None, use: Use) -> None:
+        if use.condition:  # the test's source: `SECRET_KEY == "..."` quotes a secret
+            use = replace(use, condition=redact_text(use.condition, known, code=True))
         found.setdefault(name, Variable(name)).uses.append(use)
 
-    model = context.settings
     if model is not None:
         for raw, shown, feeds, conditional, condition in _settings_reads(model):
             add(raw.var, _setting_use(raw, shown, feeds, conditional, condition))
@@ -249,6 +252,8 @@ def _use(source: str, feeds: str, read: EnvRead, required: bool, conditional: bo
 
 
 def _shell_use(process: str, operator: str, word: str, span: Span, name: str) -> Use:
+    if word and (secret_key(name) or _holds_password(word)):
+        word = redacted(word)  # `${API_TOKEN:-...}`: a credential's fallback, or a URL holding one
     text = f"${{{name}{operator}{word}}}" if operator else f"${name}"
     fallback = Literal(word, span) if operator in (":-", "-", ":=", "=") else None
     if operator in (":?", "?"):
@@ -280,48 +285,27 @@ def _falsy(value: Value | None) -> bool:
 # --------------------------------------------------------------------------- redaction
 
 
-def _secret_key(name: str) -> bool:
-    return secret_name(name) or name.upper() in ("PASSWORD", "SECRET")
-
-
 def _redact_read(read: EnvRead, keys: list[str]) -> EnvRead:
-    """The read with a credential's fallback redacted: when the variable or a key of the
-    setting it feeds names a secret, or the fallback is a URL with a password."""
-    secret = secret_name(read.var or "") or any(_secret_key(key) for key in keys)
-    if read.default is None:
-        return read
-    return replace(read, default=_redact(read.default, secret))
-
-
-def _redact(value: Value, secret: bool) -> Value:
-    if isinstance(value, Literal):
-        if isinstance(value.value, str) and value.value and (secret or URL_PASSWORD_RE.match(value.value)):
-            return Literal(redacted(value.value), value.span)
-        if secret and isinstance(value.value, (int, float)) and not isinstance(value.value, bool):
-            return Literal(redacted(str(value.value)), value.span)
-        return value
-    if isinstance(value, ListValue):
-        return replace(value, items=tuple(_redact(item, secret) for item in value.items))
-    if isinstance(value, DictValue):
-        entries = []
-        for key, item in value.entries:
-            inner = secret or (isinstance(key, Literal) and isinstance(key.value, str) and _secret_key(key.value))
-            entries.append((key, _redact(item, inner)))
-        return replace(value, entries=tuple(entries))
-    if isinstance(value, EnvRead):
-        return _redact_read(value, ["SECRET"] if secret else [])
-    if isinstance(value, Unknown) and secret:
-        return replace(value, text="")  # the source it was computed from may hold the secret
-    return value
+    """The read with a credential's fallback redacted as every output redacts it
+    (:func:`model.secrets.redact_value`): when the variable or a key of the setting it
+    feeds names a secret; a fallback that is a URL with a password, whole."""
+    default = read.default
+    url = isinstance(default, Literal) and isinstance(default.value, str) and _holds_password(default.value)
+    shown = redact_value(read, any(secret_key(key) for key in keys) or url)
+    return shown if isinstance(shown, EnvRead) else read
 
 
 def _app_json_value(variable: Variable) -> str | None:
     declared = variable.declared
     if declared is None or declared.value is None:
         return None
-    if declared.value and (variable.secret or URL_PASSWORD_RE.match(declared.value)):
+    if declared.value and (variable.secret or _holds_password(declared.value)):
         return redacted(declared.value)
     return declared.value
+
+
+def _holds_password(text: str) -> bool:
+    return any(url_passwords(text))
 
 
 # --------------------------------------------------------------------------- JSON

@@ -199,7 +199,7 @@ def full(
     secret in it (one of ``secrets``, a URL's password, what a line assigns to a
     secret's name) shows redacted (see :func:`model.secrets.redact_text`).
     """
-    from ..model.secrets import dotenv_file, redact_positions
+    from ..model.secrets import dotenv_file, procfile_file, redact_positions
 
     paint = Style(color)
     source = source or SourceLines()
@@ -215,7 +215,7 @@ def full(
             end = d.span.end_col - 1 if d.span.end_line == d.span.line else len(text)
             end = min(max(end, start), len(text))
             # The line is shown with its secrets redacted, and the carets still under the span.
-            text, (start, end) = redact_positions(text, secrets, [start], dotenv_file(d.span.file), ends=[end])
+            text, (start, end) = redact_positions(text, secrets, [start], dotenv_file(d.span.file), ends=[end], shell=procfile_file(d.span.file))
             shown = printable(text.expandtabs(4))
             lead = _width(printable(text[:start].expandtabs(4)))
             carets = max(_width(printable(text[:end].expandtabs(4))) - lead, 1)
@@ -388,16 +388,20 @@ def gitlab(
     cwd: Path | None = None,
     source: SourceLines | None = None,
     environ: Mapping[str, str] | None = None,
+    secrets: Collection[str] = (),
 ) -> str:
     """GitLab Code Quality: a JSON array of issues with stable fingerprints.
 
     Paths are relative to ``CI_PROJECT_DIR`` when GitLab sets it, else to the current
     folder.  The fingerprint hashes the code, the path and the text of the flagged
-    line (the message when there is no line), not the line number: an issue keeps its
+    line, its secrets redacted (the message when there is no line), not the line
+    number: an issue keeps its
     fingerprint when unrelated lines are added above it, so GitLab does not show it as
     fixed and new again.  Identical issues are told apart by their order.
     """
     import hashlib
+
+    from ..model.secrets import dotenv_file, procfile_file, redact_text
 
     env = os.environ if environ is None else environ
     root = env.get("CI_PROJECT_DIR") or str(cwd or Path.cwd())
@@ -408,6 +412,8 @@ def gitlab(
         path = _repo_path(d, root)
         text = source.line(d.path, d.span.line, d.build_root)
         anchor = text.strip() if text and text.strip() else d.message
+        # A line's secret is not hashed into what the report publishes (a guess could be checked against it).
+        anchor = redact_text(anchor, secrets, dotenv_file(d.span.file), shell=procfile_file(d.span.file))
         base = hashlib.sha256("\0".join((d.code, path, anchor)).encode("utf-8", "surrogatepass")).hexdigest()
         seen[base] += 1
         fingerprint = base if seen[base] == 1 else hashlib.sha256(f"{base}\0{seen[base]}".encode()).hexdigest()
@@ -562,14 +568,15 @@ def redact(diagnostics: Sequence[Diagnostic], secrets: Collection[str] = ()) -> 
     redacted: ``secrets``, the passwords of URLs (see :func:`model.secrets.redact_text`)."""
     from dataclasses import replace
 
-    from ..model.secrets import redact_text
+    from ..model.secrets import procfile_file, redact_text
 
     out = []
     for d in diagnostics:
-        message = redact_text(d.message, secrets)
+        shell = procfile_file(d.span.file)  # a message may quote one of its commands
+        message = redact_text(d.message, secrets, shell=shell)
         fix = d.fix
-        if fix is not None and fix.message and redact_text(fix.message, secrets) != fix.message:
-            fix = replace(fix, message=redact_text(fix.message, secrets))
+        if fix is not None and fix.message and redact_text(fix.message, secrets, shell=shell) != fix.message:
+            fix = replace(fix, message=redact_text(fix.message, secrets, shell=shell))
         out.append(d if message == d.message and fix is d.fix else replace(d, message=message, fix=fix))
     return out
 
@@ -584,7 +591,8 @@ def render(
     secrets: Collection[str] = (),
 ) -> str:
     """The diagnostics in format ``fmt``; ``rules`` is the registry (SARIF lists every rule);
-    ``secrets`` are redacted wherever a format quotes the source (``full``)."""
+    ``secrets`` are redacted wherever a format quotes the source (``full``) or hashes it
+    (``gitlab``'s fingerprints)."""
     renderers: dict[str, Callable[[], str]] = {
         "concise": lambda: concise(diagnostics, color=color, unsafe_fixes=unsafe_fixes),
         "full": lambda: full(diagnostics, color=color, unsafe_fixes=unsafe_fixes, secrets=secrets),
@@ -592,7 +600,7 @@ def render(
         "json-lines": lambda: json_lines(diagnostics),
         "github": lambda: github(diagnostics, rules),
         "sarif": lambda: sarif(diagnostics, rules),
-        "gitlab": lambda: gitlab(diagnostics, rules),
+        "gitlab": lambda: gitlab(diagnostics, rules, secrets=secrets),
         "junit": lambda: junit(diagnostics),
     }
     if fmt not in renderers:

@@ -46,8 +46,8 @@ shown only by its first characters and length); ``unknown``: ``hint`` and ``text
 "line", "column"}`` with the file relative to the build root.
 
 A secret is never printed, in either format: a string a secret setting holds
-(``SECRET_KEY``, ``EMAIL_HOST_PASSWORD``, a database's ``PASSWORD``, fallbacks
-included) and the password of a URL show as their first four characters and their
+(``SECRET_KEY``, ``EMAIL_HOST_PASSWORD``, ``SECRET_KEY_FALLBACKS``, a database's
+``PASSWORD``, fallbacks included) and the password of a URL show as their first four characters and their
 length (``"djan… (50 characters)"``), in ``value`` and in every ``description``.
 """
 
@@ -61,10 +61,10 @@ from typing import Any
 
 from ..ftypes import Span
 from ..model.modules import HOW_TO_TELL
-from ..model.secrets import URL_PASSWORD_RE, redact_text, redact_value, secret_name
+from ..model.secrets import redact_text, redact_value, secret_setting
 from ..model.values import Binding, DictValue, EnvRead, ListValue, Literal, Unknown, Value
 from ..rules.context import Context
-from ..printable import printable, redacted, relative_path
+from ..printable import printable, relative_path
 from .formats import _json_escape
 
 # The deployment settings: those djhlint's rules read, and the others Heroku's hazards turn on.
@@ -160,7 +160,7 @@ def _explain_env(read: EnvRead) -> str:
         when_unset = _WHEN_UNSET.get(read.api) or _WHEN_UNSET.get(read.api.split(".")[0], "no value when unset")
         parts.append(f"no fallback ({when_unset})")
     elif read.fallback_via == "dotenv":
-        parts.append(f"fallback {explain(_shown_default(read), True)} from the committed {read.dotenv} (where no config var is set)")
+        parts.append(f"fallback {explain(read.default, True)} from the committed {read.dotenv} (where no config var is set)")
     else:
         via = " (after `or`)" if read.fallback_via == "or" else ""
         parts.append(f"fallback {explain(read.default, True)}{via}")
@@ -169,16 +169,6 @@ def _explain_env(read: EnvRead) -> str:
     else:
         parts.append(CASTS.get(read.cast, f"cast {read.cast}"))
     return ", ".join(parts)
-
-
-def _shown_default(read: EnvRead) -> Value | None:
-    """A read's fallback as it may be shown: a committed file's value of a credential (a
-    key, a password, a URL holding one) only as its first characters and length."""
-    default = read.default
-    if read.fallback_via == "dotenv" and isinstance(default, Literal) and isinstance(default.value, str):
-        if secret_name(read.var or "") or URL_PASSWORD_RE.search(default.value) or "SECRET" in (read.var or ""):
-            return Literal(redacted(default.value), default.span)
-    return default
 
 
 def _explain_unknown(value: Unknown) -> str:
@@ -240,7 +230,7 @@ def value_data(value: Value) -> dict[str, Any]:
             kind="env",
             api=value.api,
             variable=value.var,
-            default=value_data(shown) if (shown := _shown_default(value)) is not None else None,
+            default=value_data(value.default) if value.default is not None else None,
             fallback_via=value.fallback_via,
             **({"dotenv": value.dotenv} if value.dotenv else {}),
             cast=value.cast,
@@ -276,7 +266,7 @@ def _setting_data(name: str, binding: Binding | None) -> dict[str, Any]:
 def _redacted(settings: dict[str, Binding]) -> dict[str, Binding]:
     """The settings with every secret they hold redacted (see the module's docstring)."""
     return {
-        name: dataclasses.replace(binding, values=tuple(redact_value(value, secret_name(name)) for value in binding.values))
+        name: dataclasses.replace(binding, values=tuple(redact_value(value, secret_setting(name)) for value in binding.values))
         for name, binding in settings.items()
     }
 
