@@ -51,6 +51,7 @@ CHECK_ENV = {
     "ALLOWED_HOSTS": "example.herokuapp.com",
 }
 SERVICES = 20
+AGAINST = " · against"  # the label's end of the rows of --against's djhlint
 MONOREPO_FILES = 100_000
 
 
@@ -477,21 +478,34 @@ class ProjectBench:
     commands: list[Command] = dataclasses.field(default_factory=list)
 
 
-def has_cache_flag() -> bool:
-    out = subprocess.run([tool("djhlint"), "check", "--help"], capture_output=True, text=True, check=False)
+def has_cache_flag(djhlint: str | None = None) -> bool:
+    out = subprocess.run([djhlint or tool("djhlint"), "check", "--help"], capture_output=True, text=True, check=False)
     return "--no-cache" in out.stdout
 
 
-def commands_for(project: ProjectBench, cache: bool) -> list[Command]:
-    python, djhlint = sys.executable, tool("djhlint")
+def djhlint_commands(djhlint: str, project: ProjectBench, cache: bool, suffix: str = "", env: dict[str, str] | None = None) -> list[Command]:
+    """The cold run and, when djhlint has a cache, the warm run."""
     cold = [djhlint, "--no-cache", str(project.root)] if cache else [djhlint, str(project.root)]
+    commands = [Command(f"djhlint (cold){suffix}", cold, project.root, env=dict(env or {}), ok=(0, 1))]
+    if cache:
+        commands.append(Command(f"djhlint (warm){suffix}", [djhlint, str(project.root)], project.root, env=dict(env or {}), ok=(0, 1)))
+    return commands
+
+
+def commands_for(project: ProjectBench, cache: bool, against: tuple[str, bool, Path] | None = None) -> list[Command]:
+    """The commands measured in a project; ``against`` is another djhlint (its console script,
+    whether it has a cache, the cache folder it keeps apart), measured in the same rounds."""
+    python = sys.executable
     commands = [
         Command("python -c pass", [python, "-c", "pass"], project.root),
         Command('python -c "import libcst"', [python, "-c", "import libcst"], project.root),
-        Command("djhlint (cold)", cold, project.root, ok=(0, 1)),
+        *djhlint_commands(tool("djhlint"), project, cache),
     ]
-    if cache:
-        commands.append(Command("djhlint (warm)", [djhlint, str(project.root)], project.root, ok=(0, 1)))
+    if against is not None:
+        other, other_cache, cache_dir = against
+        # Its own cache: the settings-model entries of two versions of the code may share keys.
+        env = {"DJHLINT_CACHE_DIR": str(cache_dir / project.root.name)}
+        commands += djhlint_commands(other, project, other_cache, AGAINST, env)
     commands += [
         Command(
             "manage.py check --deploy",
@@ -606,9 +620,10 @@ def versions() -> str:
     return f"Python {platform.python_version()}, djhlint {metadata.version('django-heroku-lint')}, " + ", ".join(found)
 
 
-def report(projects: list[ProjectBench], big: dict[str, float], mono: dict[str, float], rounds: int, cache: bool, command: str) -> str:
+def report(projects: list[ProjectBench], big: dict[str, float], mono: dict[str, float], rounds: int, cache: bool, command: str, against: bool = False) -> str:
     lines = [
         f"`{command}`: {versions()}; {os.cpu_count()} CPUs; {rounds} interleaved rounds (monorepo: fewer); medians.",
+        *([f"Rows ending `{AGAINST.strip()}` ran the djhlint given to `--against`, in the same rounds."] if against else []),
         "",
         "| project | command | median ms | × `import libcst` | peak RSS MiB |",
         "|---|---|---:|---:|---:|",
@@ -620,6 +635,14 @@ def report(projects: list[ProjectBench], big: dict[str, float], mono: dict[str, 
             lines.append(f"| {project.name} | {c.label} | {ms:.0f} | {ms / floor:.2f} | {max(c.rss_kib) / 1024:.0f} |")
             if c.label == "djhlint (cold)" and not cache:
                 lines.append(f"| {project.name} | djhlint (warm) | waits for the cache | | |")
+    if against:
+        lines += ["", "| project | run | this checkout ms | against ms | this ÷ against |", "|---|---|---:|---:|---:|"]
+        for project in projects:
+            for kind in ("cold", "warm"):
+                ours, theirs = (next((c for c in project.commands if c.label == f"djhlint ({kind}){end}"), None) for end in ("", AGAINST))
+                if ours is not None and theirs is not None:
+                    a, b = median_ms(ours.times), median_ms(theirs.times)
+                    lines.append(f"| {project.name} | {kind} | {a:.0f} | {b:.0f} | {a / b:.2f} |")
     lines += [
         "",
         "| in-process | median ms |",
@@ -670,6 +693,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer rounds: a rough table in a few minutes")
     parser.add_argument("--rounds", type=int, help="rounds for the small projects (default 15, --quick 3)")
     parser.add_argument("--keep", action="store_true", help="keep the generated inputs and print where they are")
+    parser.add_argument("--against", metavar="DJHLINT", help="also measure this djhlint (another checkout's console script), in the same rounds")
     args = parser.parse_args()
     rounds = args.rounds or (3 if args.quick else 15)
     mono_rounds = max(2, rounds // 3)
@@ -677,17 +701,20 @@ def main() -> None:
     if not cache:
         log("bench: djhlint has no --no-cache flag yet: measuring cold runs only")
     workdir = Path(tempfile.mkdtemp(prefix="djhlint-bench-"))
+    against = None
+    if args.against:
+        against = (os.path.abspath(args.against), has_cache_flag(args.against), workdir / "against-cache")
     try:
         projects = generate(workdir)
         for project in projects:
-            project.commands = commands_for(project, cache)
+            project.commands = commands_for(project, cache, against)
             log(f"measuring: {project.name}")
             measure(project.commands, mono_rounds if project is projects[-1] else rounds, project.name)
         log("measuring in-process: parse and model build, discovery")
         big = in_process_big(projects[2], rounds * 2)
         mono = in_process_monorepo(projects[-1], mono_rounds)
-        command = "python bench/run.py" + (" --quick" if args.quick else "") + (f" --rounds {args.rounds}" if args.rounds else "")
-        print(report(projects, big, mono, rounds, cache, command), end="")
+        command = "python bench/run.py" + (" --quick" if args.quick else "") + (f" --rounds {args.rounds}" if args.rounds else "") + (" --against DJHLINT" if args.against else "")
+        print(report(projects, big, mono, rounds, cache, command, against=bool(args.against)), end="")
     finally:
         RSS_FILE.unlink(missing_ok=True)
         if args.keep:

@@ -111,6 +111,29 @@ def test_a_config_that_includes_a_fifo_is_a_one_line_error(make_project, monkeyp
         signal.signal(signal.SIGALRM, previous)
 
 
+def test_git_is_waited_for_without_polling(tmp_path, monkeypatch):
+    # A wait with a timeout polls for git's exit in sleeps that double, most of them slept
+    # after git has ended: on every run.  djhlint waits for the exit (the FIFO test above
+    # checks that a git that never ends is still stopped).  This git answers, closes its
+    # output, then takes a while to exit.
+    import time
+
+    from django_heroku_lint.discover import projects as discovery
+
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    fake = folder / "git"
+    fake.write_text("#!/bin/sh\necho /top\nexec >&- 2>&-\nsleep 0.3\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+
+    def polled(seconds: float) -> None:
+        raise AssertionError(f"git's exit was polled for (a sleep of {seconds} s)")
+
+    monkeypatch.setattr(time, "sleep", polled)
+    assert discovery._git(tmp_path, "rev-parse", "--show-toplevel") == b"/top\n"
+
+
 def test_a_crafted_worktree_outside_the_project_is_not_linted(make_project, tmp_path, outside):
     # core.worktree names another folder as the work tree: djhlint lints the folder it was given.
     secret = tmp_path / "home"
