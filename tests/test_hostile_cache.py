@@ -19,7 +19,7 @@ import pytest
 from django_heroku_lint import store
 from django_heroku_lint.store import CACHE_DIR_NAME
 
-from .helpers import diagnostics, read_entry, run_cli, write_entry
+from .helpers import diagnostics, git, read_entry, run_cli, write_entry
 
 HAZARDS = {
     "mysite/settings.py": (
@@ -255,6 +255,20 @@ def test_cache_dir_dot_adds_no_gitignore_to_the_users_folder(make_project):
     assert result.exit_code == 1
     assert not (root / ".gitignore").exists() and not (root / "CACHEDIR.TAG").exists()
     assert entries(root)  # the cache works there all the same
+
+
+def test_entries_in_a_folder_the_user_named_are_never_a_file_to_commit(make_project):
+    """An entry holds what the settings hold, a committed .env's secrets included: git must
+    not offer it for a commit even in the user's own folder, which gets no top .gitignore."""
+    root = make_project(HAZARDS)
+    git(root, "init", "-q")
+    (root / "ci").mkdir()
+    (root / "ci" / "README").write_text("the CI caches\n")
+    assert run_cli(["--cache-dir", "ci", "."], cwd=root).exit_code == 1
+    assert not (root / "ci" / ".gitignore").exists()  # the user's folder is left as it is
+    assert list((root / "ci").glob("v*/*.json"))  # the cache works there
+    shown = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=root, capture_output=True, text=True, check=True).stdout
+    assert "ci/v" not in shown and "ci/README" in shown, shown
 
 
 def test_a_new_cache_dir_is_marked_as_a_cache(make_project, tmp_path):

@@ -19,7 +19,8 @@ planted or shared, so:
   for a link between a check and a use — never redirects a read or a write. Entries
   are read only as regular files of bounded size (a FIFO or a device is a miss).
 - djhlint writes ``.gitignore`` and ``CACHEDIR.TAG`` only into a cache folder it has
-  just created itself, never into a folder that was already there.
+  just created itself, never into a folder that was already there; the ``v3/``
+  subfolder of entries, when djhlint creates it, gets a ``.gitignore`` of its own.
 
 Entries are written atomically (a new temporary file in the same folder, then a
 rename), so two runs sharing a cache never see a half-written entry.
@@ -204,11 +205,20 @@ def _write_entry(folder: Path, name: str, data: bytes) -> None:
             _prepare(cache_fd)
         try:
             os.mkdir(f"v{FORMAT}", dir_fd=cache_fd)
+            made = True
         except FileExistsError:
-            pass
+            made = False
         sub_fd = _open_dir(f"v{FORMAT}", cache_fd)
     finally:
         os.close(cache_fd)
+    if made:
+        # The entries hold what the settings hold, secrets included: git ignores them even in a
+        # folder the user named (--cache-dir), which gets no .gitignore of djhlint's at its top.
+        try:
+            _write_new(".gitignore", sub_fd, b"# Created by djhlint: this folder is a cache.\n*\n", 0o644)
+        except OSError:
+            os.close(sub_fd)
+            raise
     try:
         tmp = f".tmp-{os.urandom(8).hex()}.json"
         _write_new(tmp, sub_fd, data)
