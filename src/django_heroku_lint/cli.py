@@ -141,29 +141,25 @@ def rule(code: str | None, show_all: bool) -> None:
     sys.exit(print_rule(code))
 
 
+def view_options(command):
+    """What `djhlint settings` and `djhlint env` share: the paths, the output format, the
+    settings module, the configuration and the cache options."""
+    command = click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors.")(command)
+    command = cache_options(config_options(command))
+    command = click.option("--settings-module", metavar="MODULE", help="The deployed settings module (dotted), instead of guessing it.")(command)
+    command = click.option(
+        "--output-format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="text for people; json for programs (the shape is documented in the README).",
+    )(command)
+    return click.argument("paths", nargs=-1, type=click.Path())(command)
+
+
 @main.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("paths", nargs=-1, type=click.Path())
-@click.option(
-    "--output-format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people; json for programs (the shape is documented in the README).",
-)
-@click.option("--settings-module", metavar="MODULE", help="The deployed settings module (dotted), instead of guessing it.")
-@config_options
-@cache_options
-@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors.")
-def settings(
-    paths: tuple[str, ...],
-    output_format: str,
-    settings_module: str | None,
-    no_cache: bool,
-    cache_dir: str | None,
-    verbose: bool,
-    config: str | None,
-    isolated: bool,
-) -> None:
+@view_options
+def settings(**params: Any) -> None:
     """Show what djhlint believes the deployed settings of the projects under PATHS are.
 
     The settings module it judges and why, the modules it runs in execution order, and
@@ -171,34 +167,14 @@ def settings(
     understands it: a literal, an environment read (variable, fallback, cast) or
     unknown, the alternatives when it is set under a condition, and where it was set.
     """
-    from .commands import print_settings
+    from .commands import print_view
 
-    sys.exit(print_settings(paths, settings_module, output_format, verbose, cache=not no_cache, cache_dir=cache_dir, config=config, isolated=isolated))
+    sys.exit(print_view("settings", **params))
 
 
 @main.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("paths", nargs=-1, type=click.Path())
-@click.option(
-    "--output-format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people; json for programs (the shape is documented in the README).",
-)
-@click.option("--settings-module", metavar="MODULE", help="The deployed settings module (dotted), instead of guessing it.")
-@config_options
-@cache_options
-@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors.")
-def env(
-    paths: tuple[str, ...],
-    output_format: str,
-    settings_module: str | None,
-    config: str | None,
-    isolated: bool,
-    no_cache: bool,
-    cache_dir: str | None,
-    verbose: bool,
-) -> None:
+@view_options
+def env(**params: Any) -> None:
     """List the config vars the projects under PATHS need on Heroku.
 
     Every environment variable the deployed settings, the entry points (wsgi.py,
@@ -207,6 +183,6 @@ def env(
     what Heroku, an add-on or the buildpack sets, never to be set by hand; and the
     `heroku config:set NAME=...` lines to run for the required ones.
     """
-    from .commands import print_env
+    from .commands import print_view
 
-    sys.exit(print_env(paths, settings_module, output_format, verbose, cache=not no_cache, cache_dir=cache_dir, config=config, isolated=isolated))
+    sys.exit(print_view("env", **params))

@@ -518,28 +518,34 @@ def _code_stamp() -> list[Any]:
     return sorted(stamp)
 
 
-def print_settings(
+def print_view(
+    view: str,
     paths: tuple[str, ...] | list[str],
     settings_module: str | None,
-    fmt: str,
-    verbose: bool,
-    cache: bool = True,
+    output_format: str,
+    verbose: bool = False,
+    no_cache: bool = False,
     cache_dir: str | None = None,
     config: str | None = None,
     isolated: bool = False,
 ) -> int:
-    """``djhlint settings``: what djhlint believes the deployed settings hold."""
+    """``djhlint settings`` (``view="settings"``: what djhlint believes the deployed settings
+    hold) and ``djhlint env`` (``"env"``: the config vars the deployed settings, entry points
+    and Procfile read), in ``output_format`` text or json."""
     from .engine import Options, inspect
-    from .report.settings_view import render
 
+    if view == "env":
+        from .report.env_view import render
+    else:
+        from .report.settings_view import render
     try:
         with _one_line_errors(verbose):
             results = inspect(
-                Options(paths=list(paths) or ["."], settings_module=settings_module, cache=cache, cache_dir=cache_dir, config=config, isolated=isolated)
+                Options(paths=list(paths) or ["."], settings_module=settings_module, cache=not no_cache, cache_dir=cache_dir, config=config, isolated=isolated)
             )
     except _Reported:
         return EXIT_ERROR
-    write(render([result.context for result in results], fmt))
+    write(render([result.context for result in results], output_format))
     return EXIT_CLEAN
 
 
@@ -620,31 +626,6 @@ def print_configuration(options: CheckOptions) -> int:
         ]
         blocks.append("\n".join(printable(line) for line in lines))
     write("\n\n".join(blocks) + "\n")
-    return EXIT_CLEAN
-
-
-def print_env(
-    paths: tuple[str, ...] | list[str],
-    settings_module: str | None,
-    fmt: str,
-    verbose: bool,
-    cache: bool = True,
-    cache_dir: str | None = None,
-    config: str | None = None,
-    isolated: bool = False,
-) -> int:
-    """``djhlint env``: the config vars the deployed settings, entry points and Procfile read."""
-    from .engine import Options, inspect
-    from .report.env_view import render
-
-    try:
-        with _one_line_errors(verbose):
-            results = inspect(
-                Options(paths=list(paths) or ["."], settings_module=settings_module, cache=cache, cache_dir=cache_dir, config=config, isolated=isolated)
-            )
-    except _Reported:
-        return EXIT_ERROR
-    write(render([result.context for result in results], fmt))
     return EXIT_CLEAN
 
 

@@ -178,11 +178,27 @@ def read_defaults(text: str, rel: str, environment: Mapping[str, tuple[str | Non
     return EntryDefaults(walker.found, walker.decisions, walker.uncast)
 
 
-class _Walker:
-    def __init__(self, text: str, rel: str, environment: Mapping[str, tuple[str | None, str]]) -> None:
+class _Source:
+    """An entry point's text and where its nodes are, as spans."""
+
+    def __init__(self, text: str, rel: str) -> None:
         self.text = text
         self.lines = text.splitlines()
         self.rel = rel
+
+    def span(self, node: ast.expr) -> Span:
+        end_line = node.end_lineno or node.lineno
+        end = node.end_col_offset if node.end_col_offset is not None else node.col_offset
+        return Span(self.rel, node.lineno, self._col(node.lineno, node.col_offset) + 1, end_line, self._col(end_line, end) + 1)
+
+    def _col(self, line: int, offset: int) -> int:  # ast counts UTF-8 bytes, a span characters
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        return len(text.encode("utf-8")[:offset].decode("utf-8", "replace"))
+
+
+class _Walker(_Source):
+    def __init__(self, text: str, rel: str, environment: Mapping[str, tuple[str | None, str]]) -> None:
+        super().__init__(text, rel)
         self.env = {name: value for name, (value, _) in environment.items()}
         self.sources = {name: source for name, (_, source) in environment.items()}
         self.names: dict[str, object] = {}
@@ -273,15 +289,6 @@ class _Walker:
             return None
         start = self._col(node.lineno, node.col_offset) + 1 + len(written) - len(written.lstrip("rRuU")) + 1
         return Span(self.rel, node.lineno, start, node.lineno, start + len(module))
-
-    def span(self, node: ast.expr) -> Span:
-        end_line = node.end_lineno or node.lineno
-        end = node.end_col_offset if node.end_col_offset is not None else node.col_offset
-        return Span(self.rel, node.lineno, self._col(node.lineno, node.col_offset) + 1, end_line, self._col(end_line, end) + 1)
-
-    def _col(self, line: int, offset: int) -> int:  # ast counts UTF-8 bytes, a span characters
-        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-        return len(text.encode("utf-8")[:offset].decode("utf-8", "replace"))
 
     # ------------------------------------------------------------------ values
 
@@ -496,11 +503,9 @@ def entry_env_reads(text: str, rel: str) -> list[EntryEnvRead]:
     return reader.found
 
 
-class _EnvReader:
+class _EnvReader(_Source):
     def __init__(self, text: str, rel: str) -> None:
-        self.rel = rel
-        self.text = text
-        self.lines = text.splitlines()
+        super().__init__(text, rel)
         self.found: list[EntryEnvRead] = []
         self.by_name: dict[str, list[int]] = {}  # a local name -> the reads (indexes in found) its value holds
 
@@ -588,15 +593,6 @@ class _EnvReader:
         if isinstance(node, ast.Constant) and isinstance(node.value, (str, int, float, bool, type(None))):
             return Literal(node.value, self.span(node))
         return Unknown(self.span(node), "str" if isinstance(node, ast.JoinedStr) else "", self.source(node))
-
-    def span(self, node: ast.expr) -> Span:
-        end_line = node.end_lineno or node.lineno
-        end = node.end_col_offset if node.end_col_offset is not None else node.col_offset
-        return Span(self.rel, node.lineno, self._col(node.lineno, node.col_offset) + 1, end_line, self._col(end_line, end) + 1)
-
-    def _col(self, line: int, offset: int) -> int:  # ast counts UTF-8 bytes, a span characters
-        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-        return len(text.encode("utf-8")[:offset].decode("utf-8", "replace"))
 
 
 def _text(node: ast.expr) -> str | None:
