@@ -146,6 +146,20 @@ def test_read_env_of_a_dotenv_git_does_not_track_or_ignores_changes_nothing(make
     assert "DJH104" not in [code for code, _, _ in diagnostics(ignored, cache=False)]
 
 
+def test_read_env_that_may_not_run_on_heroku_changes_nothing(make_project):
+    """cookiecutter-django reads its .env only when DJANGO_READ_DOT_ENV_FILE is on, which
+    it is not on Heroku: a read_env() under an if djhlint cannot decide, or in a try, may
+    never run, so the committed file's values are not taken for what deploys."""
+    guarded = {
+        "cookiecutter": 'READ_DOT_ENV_FILE = env.bool("DJANGO_READ_DOT_ENV_FILE", default=False)\nif READ_DOT_ENV_FILE:\n    env.read_env(str(BASE_DIR / ".env"))\n',
+        "try": 'try:\n    environ.Env.read_env(BASE_DIR / ".env")\nexcept FileNotFoundError:\n    pass\n',
+    }
+    for name, block in guarded.items():
+        settings = ENVIRON_SETTINGS.replace('environ.Env.read_env(BASE_DIR / ".env")\n', block)
+        root = committed(make_project, {"mysite/settings.py": settings, ".env": "DEBUG=True\n"}, subdir=name)
+        assert "DJH104" not in [code for code, _, _ in diagnostics(root, cache=False)], name
+
+
 def test_read_env_with_no_path_reads_the_dotenv_beside_the_settings_module(make_project):
     """django-environ looks in the folder of the module that calls read_env()."""
     settings = ENVIRON_SETTINGS.replace('environ.Env.read_env(BASE_DIR / ".env")', "env.read_env()")

@@ -294,7 +294,12 @@ class ModuleRunner:
         return dataclasses.replace(read, default=Literal(value, read.span), fallback_via="dotenv", dotenv=file)
 
     def read_env(self, where: str, overwrite: bool) -> None:
-        """django-environ's ``read_env()`` of a committed ``.env`` (recognizers.Effects)."""
+        """django-environ's ``read_env()`` of a committed ``.env`` (recognizers.Effects).
+        One that may not run on Heroku (under an ``if`` djhlint cannot decide, in a ``try``
+        or a loop: cookiecutter-django's ``if READ_DOT_ENV_FILE:``) is left out: its values
+        would be taken for what deploys when they may never be read."""
+        if self.guard > 0:
+            return
         folder = self.path.rpartition("/")[0]
         if where == "module":
             candidates = [_joined(folder, ".env")]
