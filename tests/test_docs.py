@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -304,3 +305,20 @@ def test_the_pre_commit_snippets_pin_a_real_commit_with_these_hooks():
     pinned = subprocess.run([*git, "show", f"{rev}:.pre-commit-hooks.yaml"], capture_output=True, text=True)
     assert pinned.returncode == 0, f"{rev} is not a commit of this repository with a .pre-commit-hooks.yaml"
     assert pinned.stdout == (README.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+
+
+def test_the_hooks_run_when_a_file_djhlint_reads_changes():
+    """pre-commit runs a hook only when a commit touches a file its `files` pattern matches:
+    every kind of file djhlint reads must match, or a commit that breaks the deploy passes."""
+    hooks = (README.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    patterns = re.findall(r"^  files: '(.*)'$", hooks, flags=re.M)
+    assert len(patterns) == 2 and len(set(patterns)) == 1
+    files = re.compile(patterns[0])
+    read = [
+        "mysite/settings/production.py", "Procfile", "Procfile.txt", "backend/Procfile", "runtime.txt", ".python-version",
+        "requirements.txt", "requirements/prod.txt", "Pipfile.lock", "poetry.lock", "uv.lock", "pyproject.toml",
+        "djhlint.toml", ".djhlint.toml", "app.json", "package.json", ".gitignore", ".slugignore", ".env", "config/settings.ini",
+        ".buildpacks", "heroku.yml", "bin/start.sh", "Makefile", "README.md", "docs/deployment.md", "doc/heroku.rst",
+    ]
+    assert [name for name in read if not files.search(name)] == []
+    assert [name for name in ("static/app.js", "templates/base.html", "docs/logo.png") if files.search(name)] == []
