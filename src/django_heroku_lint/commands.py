@@ -196,21 +196,9 @@ def check(options: CheckOptions) -> int:
                     out, lines, code = stored
                     _print(out, lines, options.output_file)
                     return code
-            from .engine import Options, lint, lint_projects
+            from .engine import lint, lint_projects
 
-            engine_options = Options(
-                paths=list(options.paths) or ["."],
-                select=split_codes(options.select),
-                ignore=split_codes(options.ignore),
-                settings_module=options.settings_module,
-                log=say if options.verbose else None,
-                cache=not options.no_cache,
-                cache_dir=options.cache_dir,
-                config=options.config,
-                isolated=options.isolated,
-                exclude=split_codes(options.exclude),
-                extend_exclude=split_codes(options.extend_exclude),
-            )
+            engine_options = engine_options_for(options, log=say if options.verbose else None)
             result = lint_projects(projects, engine_options)
             if options.fix or options.diff:
                 from .engine import run_fixes
@@ -286,6 +274,26 @@ def check(options: CheckOptions) -> int:
     if replay is not None:
         replay.store(diagnostics, out, lines, code)
     return code
+
+
+def engine_options_for(options: CheckOptions, log: Any = None) -> Any:
+    """The engine's :class:`engine.Options` for a check run (and for ``--show-settings``,
+    which shows what that run would resolve)."""
+    from .engine import Options
+
+    return Options(
+        paths=list(options.paths) or ["."],
+        select=split_codes(options.select),
+        ignore=split_codes(options.ignore),
+        settings_module=options.settings_module,
+        log=log,
+        cache=not options.no_cache,
+        cache_dir=options.cache_dir,
+        config=options.config,
+        isolated=options.isolated,
+        exclude=split_codes(options.exclude),
+        extend_exclude=split_codes(options.extend_exclude),
+    )
 
 
 def known_secrets(result: Any) -> set[str]:
@@ -555,26 +563,13 @@ def print_configuration(options: CheckOptions) -> int:
     as ruff's ``--show-settings`` shows its own; JSON with ``--output-format json``."""
     import json
 
-    from .engine import Options, configurations
+    from .engine import configurations
     from .printable import relative_path
     from .store import CACHE_DIR_NAME
 
     try:
         with _one_line_errors(options.verbose):
-            found = configurations(
-                Options(
-                    paths=list(options.paths) or ["."],
-                    select=split_codes(options.select),
-                    ignore=split_codes(options.ignore),
-                    settings_module=options.settings_module,
-                    cache=not options.no_cache,
-                    cache_dir=options.cache_dir,
-                    config=options.config,
-                    isolated=options.isolated,
-                    exclude=split_codes(options.exclude),
-                    extend_exclude=split_codes(options.extend_exclude),
-                )
-            )
+            found = configurations(engine_options_for(options))
     except _Reported:
         return EXIT_ERROR
     shown: list[dict[str, Any]] = []
