@@ -452,10 +452,9 @@ class Replay:
         reads = []
         for project in self.projects:
             root = str(project.build_root)
-            needed = {"pyproject.toml"} | {d.span.file for d in diagnostics if d.build_root == root}
-            files = {rel: _read_digest(project, rel) for rel in needed}
-            files.update((rel, _digest(data)) for rel, data in project.reads().items())  # every file the run read
-            reads.append(files)
+            for rel in {"pyproject.toml"} | {d.span.file for d in diagnostics if d.build_root == root}:
+                project.read(rel)  # a format may print its lines: read now if the run did not
+            reads.append({rel: _digest(data) for rel, data in project.reads().items()})  # every file the run read
         write_signed(self.folder, self.key, {"reads": reads, "stdout": out, "stderr": lines, "code": code})
 
 
@@ -466,12 +465,8 @@ def _digest(data: Any) -> str:
     return digest(data) if isinstance(data, bytes) else f"!{data.reason}"
 
 
-def _read_digest(project: Any, rel: str) -> str:
-    return _digest(project.read(rel))
-
-
 def _digest_now(project: Any, rel: str) -> str:
-    """What :func:`_read_digest` gives for a file as it is on disk now: what a replay checks.
+    """What :func:`_digest` gives for a file as it is on disk now: what a replay checks.
 
     The file is read with discovery's bounded reader, and one that cannot be read is told
     by the reason a ParseError would give, without making one: a replay that finds every
