@@ -439,9 +439,7 @@ class _Tree:
     def _is_root(self, folder: str) -> bool:
         if self.listed_all:
             return _has_markers(self.file_set, folder) or folder in self.procfile_folders
-        names = self.names.get(folder)
-        if names is None:
-            names = self.names[folder] = _entries(self.top, folder)
+        names = self._names(folder)
         return bool(names & BUILD_MARKERS) or any(_procfile_like(name) for name in names)
 
     def _installs(self, folder: str) -> bool:
@@ -449,10 +447,14 @@ class _Tree:
         if self.listed_all:
             prefix = folder + "/" if folder else ""
             return any(prefix + name in self.file_set for name in INSTALL_MARKERS)
+        return bool(self._names(folder) & INSTALL_MARKERS)
+
+    def _names(self, folder: str) -> frozenset[str]:
+        """The entries of ``folder`` on disk, listed once."""
         names = self.names.get(folder)
         if names is None:
             names = self.names[folder] = _entries(self.top, folder)
-        return bool(names & INSTALL_MARKERS)
+        return names
 
     def build_root_why(self, project_dir: str) -> tuple[str, str]:
         """Where Heroku builds the project, and why.
