@@ -401,3 +401,17 @@ def test_both_views_redact_the_reason_a_file_could_not_be_read(leaky, fmt):
     if fmt == "json":
         settings_errors, env_errors = (json.loads(text)[0]["parse_errors"] for text in shown.values())
         assert env_errors == settings_errors
+
+
+def test_a_fix_message_that_quotes_a_secret_is_redacted_and_an_unchanged_diagnostic_kept():
+    """redact() reaches the fix's message too (a Procfile command a fix quotes may set a
+    secret), and hands back the very diagnostic when there is nothing to redact."""
+    from django_heroku_lint.ftypes import SAFE, Diagnostic, Fix, Span
+    from django_heroku_lint.report.formats import redact
+
+    url = "postgres://app:hunter2-not-shown@db.example.com/app"
+    leaking = Diagnostic("DJH302", "procfile-log-file-missing", "no --log-file", Span("Procfile", 1), "/app", Fix(SAFE, f"add --log-file - to `DATABASE_URL={url} gunicorn`"))
+    clean = Diagnostic("DJH302", "procfile-log-file-missing", "no --log-file", Span("Procfile", 1), "/app", Fix(SAFE, "add --log-file -"))
+    (shown, kept) = redact([leaking, clean])
+    assert shown.fix is not None and "hunter2-not-shown" not in shown.fix.message and "db.example.com/app" in shown.fix.message
+    assert kept is clean
