@@ -395,8 +395,9 @@ class Replay:
     not track yet (a new ``local_settings.py`` a module lookup would find is a new key,
     and so is one git starts tracking).  The entry holds the
     digest of every file the run read (the files the model, the layout and the fixes'
-    edits were built from, ``pyproject.toml``, and each file a diagnostic names, whose
-    source lines a format may print) and is replayed only if each still has those bytes.
+    edits were built from, and each file a diagnostic names, whose source lines a format
+    may print) and is replayed only if each still has those bytes; the configuration
+    files are in the key.
     It is signed and read as every cache entry is (see :mod:`store`).
     """
 
@@ -452,7 +453,7 @@ class Replay:
         reads = []
         for project in self.projects:
             root = str(project.build_root)
-            for rel in {"pyproject.toml"} | {d.span.file for d in diagnostics if d.build_root == root}:
+            for rel in {d.span.file for d in diagnostics if d.build_root == root}:
                 project.read(rel)  # a format may print its lines: read now if the run did not
             reads.append({rel: _digest(data) for rel, data in project.reads().items()})  # every file the run read
         write_signed(self.folder, self.key, {"reads": reads, "stdout": out, "stderr": lines, "code": code})
