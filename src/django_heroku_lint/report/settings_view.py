@@ -307,6 +307,12 @@ def _candidates(context: Context) -> list[str]:
     return list(choice.candidates) if choice is not None and choice.path and choice.guessed else []
 
 
+def _guess_text(context: Context) -> list[str]:
+    """The text's line under the judged module when it is a guess (of ``djhlint env`` too)."""
+    candidates = _candidates(context)
+    return [f"  a guess among {len(candidates)} candidates: {', '.join(candidates)}; {HOW_TO_TELL} to choose"] if candidates else []
+
+
 def _why_none(context: Context) -> str:
     choice = context.settings_choice
     if choice is not None and not choice.path:
@@ -347,8 +353,7 @@ def _project_text(context: Context) -> str:
     else:
         out.append(f"Settings module: {model.module} ({path(model.path)})")
         out.append(f"  chosen because: {model.reason}")
-        if _candidates(context):
-            out.append(f"  a guess among {len(_candidates(context))} candidates: {', '.join(_candidates(context))}; {HOW_TO_TELL} to choose")
+        out += _guess_text(context)
         out += ["", "Modules run, in execution order:"]
         width = max(len(ref.name) for ref in model.chain)
         pwidth = max(len(path(ref.path)) for ref in model.chain)
