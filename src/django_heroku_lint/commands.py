@@ -473,11 +473,17 @@ def _digest_now(project: Any, rel: str) -> str:
     by the reason a ParseError would give, without making one: a replay that finds every
     file unchanged never imports the shared data types.
     """
+    return _file_digest(project.build_root / rel, project.build_root, project.files)
+
+
+def _file_digest(path: Any, top: Any, listed: Any = None) -> str:
+    """The digest of a file read with discovery's bounded reader, or ``!`` and why it
+    cannot be read."""
     from .discover.projects import UnreadableFile, read_file
     from .store import digest
 
     try:
-        return digest(read_file(project.build_root / rel, project.build_root, listed=project.files))
+        return digest(read_file(path, top, listed=listed))
     except UnreadableFile as exc:
         return f"!{exc}"
 
@@ -488,9 +494,7 @@ def _config_files(options: CheckOptions, project: Any) -> list[list[str]]:
     changed, added or removed in a folder above the build root is a change of key."""
     from pathlib import Path
 
-    from .discover.projects import UnreadableFile, read_file
     from .read.config import config_candidates
-    from .store import digest
 
     if options.isolated:
         return []
@@ -498,13 +502,7 @@ def _config_files(options: CheckOptions, project: Any) -> list[list[str]]:
         paths, top = [Path(os.path.abspath(options.config))], Path(os.path.realpath(options.config)).parent
     else:
         paths, top = config_candidates(project.build_root, project.repo_top), project.repo_top or project.build_root
-    found = []
-    for path in paths:
-        try:
-            found.append([str(path), digest(read_file(path, top))])
-        except UnreadableFile as exc:
-            found.append([str(path), f"!{exc}"])
-    return found
+    return [[str(path), _file_digest(path, top)] for path in paths]
 
 
 def _code_stamp() -> list[Any]:
