@@ -451,3 +451,15 @@ def test_an_output_file_nobody_reads_or_that_cannot_be_made_is_a_one_line_error(
         assert run.returncode == 2 and run.stdout == ""
         (line,) = run.stderr.splitlines()
         assert line.startswith("djhlint: error: cannot write the output: ") and str(path) in line
+
+
+def test_a_stored_output_is_not_replayed_once_a_file_it_quotes_changed(make_project):
+    """A misnamed Runtime.txt is flagged by its name and never read by the rules; the full
+    format quotes its line, so its bytes are an input of the stored output all the same."""
+    root = make_project({"Runtime.txt": "python-3.12.1\n"})
+    first = run_cli(["--output-format", "full", str(root)])
+    assert "DJH403" in first.stdout and "python-3.12.1" in first.stdout
+    assert run_cli(["--output-format", "full", str(root)]).stdout == first.stdout  # replayed
+    (root / "Runtime.txt").write_text("python-3.13.7\n")
+    again = run_cli(["--output-format", "full", str(root)]).stdout
+    assert "python-3.13.7" in again and "python-3.12.1" not in again

@@ -287,3 +287,21 @@ def test_exclude_and_per_file_ignores_read_a_pattern_alike_as_ruff_does(make_pro
     (root / "djhlint.toml").write_text('[per-file-ignores]\n"base.py" = ["DJH104"]\n"settings/base.py" = ["DJH101"]\n')
     assert {code for code, file, _ in diagnostics(root, cache=False) if file == "mysite/base.py"} >= {"DJH101"}
     assert "DJH104" not in {code for code, file, _ in diagnostics(root, cache=False) if file == "mysite/base.py"}
+
+
+def test_a_replay_reads_no_file_that_is_not_an_input(tmp_path, monkeypatch):
+    """The configuration files are in the replay's key, and the files the run read are in
+    its entry: a warm run of a project configured by djhlint.toml, with no pyproject.toml,
+    does not look for one, and reads djhlint.toml once, for the key."""
+    from django_heroku_lint.discover import projects
+
+    root = write_tree(tmp_path, project_files({**HAZARDS, "djhlint.toml": 'ignore = ["DJH101"]\n'}))
+    first = run_cli([str(root)])
+    reads: list[str] = []
+    read_file = projects.read_file
+    monkeypatch.setattr(projects, "read_file", lambda path, *args, **kwargs: reads.append(Path(path).name) or read_file(path, *args, **kwargs))
+    second = run_cli([str(root)])
+    assert (second.stdout, second.stderr) == (first.stdout, first.stderr) and "DJH302" in second.stdout
+    assert "pyproject.toml" not in reads and reads.count("djhlint.toml") == 1
+    (root / "djhlint.toml").write_text('ignore = ["DJH302"]\n')
+    assert "DJH101" in run_cli([str(root)]).stdout

@@ -387,3 +387,21 @@ def test_settings_module_named_but_missing_is_an_error(make_project):
 
     with pytest.raises(ConfigError, match=r"nope\.settings"):
         judged(make_project(), settings_module="nope.settings")
+
+
+def test_the_deploy_scripts_are_read_once_for_every_path_a_hook_passes(tmp_path, monkeypatch):
+    """A pre-commit hook passes each file of the commit: the top's .buildpacks, Makefile and
+    README tell every one of them the same build root, so each is read once, not once a path."""
+    from django_heroku_lint.discover import projects
+
+    files = {**MONOREPO_BACKEND, "requirements.txt": "django==3.2\n", "Makefile": "deploy:\n\tgit subtree push --prefix backend heroku main\n"}
+    write_tree(tmp_path, files)
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    reads: list[str] = []
+    read_file = projects.read_file
+    monkeypatch.setattr(projects, "read_file", lambda path, *args, **kwargs: reads.append(path.name) or read_file(path, *args, **kwargs))
+    paths = [str(tmp_path / name) for name in files if name.startswith("backend/")]
+    found = find_projects(paths)
+    assert [p.build_root for p in found] == [tmp_path.resolve() / "backend"]
+    assert reads.count("Makefile") == 1

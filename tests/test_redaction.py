@@ -380,3 +380,38 @@ def test_gitlab_fingerprints_hash_no_secret(make_project):
         result = run_cli(["check", "--no-cache", "--output-format", "gitlab", "--select", "DJH112", str(root)], cwd=root)
         prints.append({issue["description"].split(" ")[1]: issue["fingerprint"] for issue in json.loads(result.stdout)})
     assert prints[0]["DATABASES"] == prints[1]["DATABASES"]  # "PASSWORD": "..." under DATABASES
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_both_views_redact_the_reason_a_file_could_not_be_read(leaky, fmt):
+    """`djhlint env` lists the files djhlint could not read as `djhlint settings` does: a
+    URL's password in a reason is redacted in both."""
+    import dataclasses
+
+    from django_heroku_lint.engine import Options, inspect
+    from django_heroku_lint.ftypes import ParseError, Span
+    from django_heroku_lint.report import env_view, settings_view
+
+    (result,) = inspect(Options(paths=[str(leaky)], cache=False))
+    url = "postgres://app:hunter2-not-shown@db.example.com/app"
+    context = dataclasses.replace(result.context, parse_errors=[ParseError(Span("mysite/extra.py", 3), f"cannot use {url}")])
+    shown = {view.__name__: view.render([context], fmt) for view in (settings_view, env_view)}
+    for text in shown.values():
+        assert "hunter2-not-shown" not in text and "db.example.com/app" in text
+    if fmt == "json":
+        settings_errors, env_errors = (json.loads(text)[0]["parse_errors"] for text in shown.values())
+        assert env_errors == settings_errors
+
+
+def test_a_fix_message_that_quotes_a_secret_is_redacted_and_an_unchanged_diagnostic_kept():
+    """redact() reaches the fix's message too (a Procfile command a fix quotes may set a
+    secret), and hands back the very diagnostic when there is nothing to redact."""
+    from django_heroku_lint.ftypes import SAFE, Diagnostic, Fix, Span
+    from django_heroku_lint.report.formats import redact
+
+    url = "postgres://app:hunter2-not-shown@db.example.com/app"
+    leaking = Diagnostic("DJH302", "procfile-log-file-missing", "no --log-file", Span("Procfile", 1), "/app", Fix(SAFE, f"add --log-file - to `DATABASE_URL={url} gunicorn`"))
+    clean = Diagnostic("DJH302", "procfile-log-file-missing", "no --log-file", Span("Procfile", 1), "/app", Fix(SAFE, "add --log-file -"))
+    (shown, kept) = redact([leaking, clean])
+    assert shown.fix is not None and "hunter2-not-shown" not in shown.fix.message and "db.example.com/app" in shown.fix.message
+    assert kept is clean

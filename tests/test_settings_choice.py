@@ -572,3 +572,10 @@ def test_a_variable_set_in_the_readme_builds_the_computed_name(tmp_path):
     assert "DJANGO_ENV='heroku' from heroku config:set at README.md:3" in choice.reason
     write_tree(tmp_path, {**files, "app.json": '{"env": {"DJANGO_ENV": {"value": "local"}}}\n'})
     assert "DJANGO_ENV='local' from app.json's env" in choice_of(tmp_path, cache=False).reason
+
+
+def test_djhlint_env_names_the_guess_as_djhlint_settings_does(tmp_path):
+    write_tree(tmp_path, {**CONFIG_PACKAGE, "config/heroku.py": "from .production import *\n"})
+    line = "  a guess among 3 candidates: config.production, config.heroku, config.development; "
+    for view in ("settings", "env"):
+        assert line in run_cli([view, "--no-cache", str(tmp_path)]).stdout, view

@@ -196,21 +196,9 @@ def check(options: CheckOptions) -> int:
                     out, lines, code = stored
                     _print(out, lines, options.output_file)
                     return code
-            from .engine import Options, lint, lint_projects
+            from .engine import lint, lint_projects
 
-            engine_options = Options(
-                paths=list(options.paths) or ["."],
-                select=split_codes(options.select),
-                ignore=split_codes(options.ignore),
-                settings_module=options.settings_module,
-                log=say if options.verbose else None,
-                cache=not options.no_cache,
-                cache_dir=options.cache_dir,
-                config=options.config,
-                isolated=options.isolated,
-                exclude=split_codes(options.exclude),
-                extend_exclude=split_codes(options.extend_exclude),
-            )
+            engine_options = engine_options_for(options, log=say if options.verbose else None)
             result = lint_projects(projects, engine_options)
             if options.fix or options.diff:
                 from .engine import run_fixes
@@ -286,6 +274,26 @@ def check(options: CheckOptions) -> int:
     if replay is not None:
         replay.store(diagnostics, out, lines, code)
     return code
+
+
+def engine_options_for(options: CheckOptions, log: Any = None) -> Any:
+    """The engine's :class:`engine.Options` for a check run (and for ``--show-settings``,
+    which shows what that run would resolve)."""
+    from .engine import Options
+
+    return Options(
+        paths=list(options.paths) or ["."],
+        select=split_codes(options.select),
+        ignore=split_codes(options.ignore),
+        settings_module=options.settings_module,
+        log=log,
+        cache=not options.no_cache,
+        cache_dir=options.cache_dir,
+        config=options.config,
+        isolated=options.isolated,
+        exclude=split_codes(options.exclude),
+        extend_exclude=split_codes(options.extend_exclude),
+    )
 
 
 def known_secrets(result: Any) -> set[str]:
@@ -387,8 +395,9 @@ class Replay:
     not track yet (a new ``local_settings.py`` a module lookup would find is a new key,
     and so is one git starts tracking).  The entry holds the
     digest of every file the run read (the files the model, the layout and the fixes'
-    edits were built from, ``pyproject.toml``, and each file a diagnostic names, whose
-    source lines a format may print) and is replayed only if each still has those bytes.
+    edits were built from, and each file a diagnostic names, whose source lines a format
+    may print) and is replayed only if each still has those bytes; the configuration
+    files are in the key.
     It is signed and read as every cache entry is (see :mod:`store`).
     """
 
@@ -444,10 +453,9 @@ class Replay:
         reads = []
         for project in self.projects:
             root = str(project.build_root)
-            needed = {"pyproject.toml"} | {d.span.file for d in diagnostics if d.build_root == root}
-            files = {rel: _read_digest(project, rel) for rel in needed}
-            files.update((rel, _digest(data)) for rel, data in project.reads().items())  # every file the run read
-            reads.append(files)
+            for rel in {d.span.file for d in diagnostics if d.build_root == root}:
+                project.read(rel)  # a format may print its lines: read now if the run did not
+            reads.append({rel: _digest(data) for rel, data in project.reads().items()})  # every file the run read
         write_signed(self.folder, self.key, {"reads": reads, "stdout": out, "stderr": lines, "code": code})
 
 
@@ -458,22 +466,24 @@ def _digest(data: Any) -> str:
     return digest(data) if isinstance(data, bytes) else f"!{data.reason}"
 
 
-def _read_digest(project: Any, rel: str) -> str:
-    return _digest(project.read(rel))
-
-
 def _digest_now(project: Any, rel: str) -> str:
-    """What :func:`_read_digest` gives for a file as it is on disk now: what a replay checks.
+    """What :func:`_digest` gives for a file as it is on disk now: what a replay checks.
 
     The file is read with discovery's bounded reader, and one that cannot be read is told
     by the reason a ParseError would give, without making one: a replay that finds every
     file unchanged never imports the shared data types.
     """
+    return _file_digest(project.build_root / rel, project.build_root, project.files)
+
+
+def _file_digest(path: Any, top: Any, listed: Any = None) -> str:
+    """The digest of a file read with discovery's bounded reader, or ``!`` and why it
+    cannot be read."""
     from .discover.projects import UnreadableFile, read_file
     from .store import digest
 
     try:
-        return digest(read_file(project.build_root / rel, project.build_root, listed=project.files))
+        return digest(read_file(path, top, listed=listed))
     except UnreadableFile as exc:
         return f"!{exc}"
 
@@ -484,9 +494,7 @@ def _config_files(options: CheckOptions, project: Any) -> list[list[str]]:
     changed, added or removed in a folder above the build root is a change of key."""
     from pathlib import Path
 
-    from .discover.projects import UnreadableFile, read_file
     from .read.config import config_candidates
-    from .store import digest
 
     if options.isolated:
         return []
@@ -494,13 +502,7 @@ def _config_files(options: CheckOptions, project: Any) -> list[list[str]]:
         paths, top = [Path(os.path.abspath(options.config))], Path(os.path.realpath(options.config)).parent
     else:
         paths, top = config_candidates(project.build_root, project.repo_top), project.repo_top or project.build_root
-    found = []
-    for path in paths:
-        try:
-            found.append([str(path), digest(read_file(path, top))])
-        except UnreadableFile as exc:
-            found.append([str(path), f"!{exc}"])
-    return found
+    return [[str(path), _file_digest(path, top)] for path in paths]
 
 
 def _code_stamp() -> list[Any]:
@@ -555,26 +557,13 @@ def print_configuration(options: CheckOptions) -> int:
     as ruff's ``--show-settings`` shows its own; JSON with ``--output-format json``."""
     import json
 
-    from .engine import Options, configurations
+    from .engine import configurations
     from .printable import relative_path
     from .store import CACHE_DIR_NAME
 
     try:
         with _one_line_errors(options.verbose):
-            found = configurations(
-                Options(
-                    paths=list(options.paths) or ["."],
-                    select=split_codes(options.select),
-                    ignore=split_codes(options.ignore),
-                    settings_module=options.settings_module,
-                    cache=not options.no_cache,
-                    cache_dir=options.cache_dir,
-                    config=options.config,
-                    isolated=options.isolated,
-                    exclude=split_codes(options.exclude),
-                    extend_exclude=split_codes(options.extend_exclude),
-                )
-            )
+            found = configurations(engine_options_for(options))
     except _Reported:
         return EXIT_ERROR
     shown: list[dict[str, Any]] = []

@@ -397,6 +397,10 @@ class _Tree:
         self.names: dict[str, frozenset[str]] = {}  # a folder's entries on disk, when judged from disk
         self.procfile_folders: set[str] = set()  # folders holding a Procfile-like file, once listed
         self.manages: list[str] = []
+        # What the top's .buildpacks and deploy scripts name, read once however many paths
+        # (a pre-commit hook passes every file of a commit) lead to the tree's projects.
+        self.buildpacks: list[str] | None = None
+        self.subtrees: list[tuple[str, str]] | None = None
         # A build file at the top makes the top every project's build root, so the whole
         # tree is listed anyway: one git call then, not two.
         if in_git and not self._is_root(""):
@@ -435,9 +439,7 @@ class _Tree:
     def _is_root(self, folder: str) -> bool:
         if self.listed_all:
             return _has_markers(self.file_set, folder) or folder in self.procfile_folders
-        names = self.names.get(folder)
-        if names is None:
-            names = self.names[folder] = _entries(self.top, folder)
+        names = self._names(folder)
         return bool(names & BUILD_MARKERS) or any(_procfile_like(name) for name in names)
 
     def _installs(self, folder: str) -> bool:
@@ -445,10 +447,14 @@ class _Tree:
         if self.listed_all:
             prefix = folder + "/" if folder else ""
             return any(prefix + name in self.file_set for name in INSTALL_MARKERS)
+        return bool(self._names(folder) & INSTALL_MARKERS)
+
+    def _names(self, folder: str) -> frozenset[str]:
+        """The entries of ``folder`` on disk, listed once."""
         names = self.names.get(folder)
         if names is None:
             names = self.names[folder] = _entries(self.top, folder)
-        return bool(names & INSTALL_MARKERS)
+        return names
 
     def build_root_why(self, project_dir: str) -> tuple[str, str]:
         """Where Heroku builds the project, and why.
@@ -460,10 +466,14 @@ class _Tree:
         builds nothing); else the nearest that holds any build file; else the top.
         """
         ancestors = _ancestors(project_dir)
-        for folder in _buildpacks_folders(self.top):
+        if self.buildpacks is None:
+            self.buildpacks = _buildpacks_folders(self.top)
+        for folder in self.buildpacks:
             if folder in ancestors:
                 return folder, f"{folder}/ is the app's folder in .buildpacks (heroku-buildpack-subdir)"
-        for folder, where in _subtree_prefixes(self.top):
+        if self.subtrees is None:
+            self.subtrees = _subtree_prefixes(self.top)
+        for folder, where in self.subtrees:
             if folder in ancestors and folder:
                 return folder, f"{where} deploys it with git subtree push --prefix {folder}"
         if self._is_root(""):

@@ -48,7 +48,6 @@ from typing import Any
 
 from ..ftypes import Span
 from ..model.entries import PLATFORM_VARS
-from ..model.modules import HOW_TO_TELL
 from ..model.secrets import redact_text, redact_value, secret_key, secret_values, url_passwords
 from ..model.values import DictValue, EnvRead, ListValue, Literal, SettingsModel, Value
 from ..printable import printable, redacted, relative_path
@@ -56,7 +55,7 @@ from ..read.procfile import shell_vars
 from ..read.records import AppJsonVar
 from ..rules.context import Context
 from .formats import _json_escape
-from .settings_view import _candidates, _location, _why_none, explain, value_data
+from .settings_view import _candidates, _guess_text, _location, _why_none, explain, parse_errors_data, parse_errors_text, value_data
 
 # Readers that raise (or leave the database empty) when the variable is unset and no default is given.
 RAISING_APIS = ("os.environ[]", "decouple", "environ", "dj_database_url")
@@ -360,7 +359,7 @@ def project_data(context: Context) -> dict[str, Any]:
         "complete": model.complete if model else False,
         "variables": out,
         "must_set": must_set(found),
-        "parse_errors": [{"location": _location(e.span), "reason": e.reason} for e in context.parse_errors],
+        "parse_errors": parse_errors_data(context),
     }
 
 
@@ -389,8 +388,7 @@ def _project_text(context: Context) -> str:
     else:
         out.append(f"Settings module: {model.module} ({relative_path(os.path.join(root, model.path))})")
         out.append(f"  chosen because: {model.reason}")
-        if _candidates(context):
-            out.append(f"  a guess among {len(_candidates(context))} candidates: {', '.join(_candidates(context))}; {HOW_TO_TELL} to choose")
+        out += _guess_text(context)
         if not model.complete:
             out.append("  The chain is incomplete: a module could not be read, and its reads are not listed.")
     found = variables(context)
@@ -431,9 +429,7 @@ def _project_text(context: Context) -> str:
             out.append(f"  # and where their condition holds on Heroku: {', '.join(some)}")
         if odd:
             out.append(f"  # not a name `heroku config:set` takes as written: {', '.join(repr(name) for name in odd)}")
-    if context.parse_errors:
-        out += ["", "Files djhlint could not read:"]
-        out += [f"  {where(e.span)}:{e.span.col}: {e.reason}" for e in context.parse_errors]
+    out += parse_errors_text(context, where)
     return "\n".join(printable(line) for line in out)  # names and values from the repository, one line each
 
 

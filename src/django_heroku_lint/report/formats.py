@@ -575,8 +575,9 @@ def redact(diagnostics: Sequence[Diagnostic], secrets: Collection[str] = ()) -> 
         shell = procfile_file(d.span.file)  # a message may quote one of its commands
         message = redact_text(d.message, secrets, shell=shell)
         fix = d.fix
-        if fix is not None and fix.message and redact_text(fix.message, secrets, shell=shell) != fix.message:
-            fix = replace(fix, message=redact_text(fix.message, secrets, shell=shell))
+        fix_message = redact_text(fix.message, secrets, shell=shell) if fix is not None and fix.message else None
+        if fix is not None and fix_message is not None and fix_message != fix.message:
+            fix = replace(fix, message=fix_message)
         out.append(d if message == d.message and fix is d.fix else replace(d, message=message, fix=fix))
     return out
 

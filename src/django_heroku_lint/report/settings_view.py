@@ -56,7 +56,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..ftypes import Span
@@ -274,7 +274,6 @@ def _redacted(settings: dict[str, Binding]) -> dict[str, Binding]:
 def project_data(context: Context) -> dict[str, Any]:
     """The documented JSON object for one project (see the module's docstring)."""
     model = context.settings
-    errors = [{"location": _location(e.span), "reason": redact_text(e.reason)} for e in context.parse_errors]
     data: dict[str, Any] = {
         "build_root": context.build_root,
         "project_dir": context.project_dir,
@@ -286,7 +285,7 @@ def project_data(context: Context) -> dict[str, Any]:
         "complete": model.complete if model else False,
         "chain": [],
         "settings": [],
-        "parse_errors": errors,
+        "parse_errors": parse_errors_data(context),
     }
     if model is None:
         return data
@@ -306,6 +305,12 @@ def project_data(context: Context) -> dict[str, Any]:
 def _candidates(context: Context) -> list[str]:
     choice = context.settings_choice
     return list(choice.candidates) if choice is not None and choice.path and choice.guessed else []
+
+
+def _guess_text(context: Context) -> list[str]:
+    """The text's line under the judged module when it is a guess (of ``djhlint env`` too)."""
+    candidates = _candidates(context)
+    return [f"  a guess among {len(candidates)} candidates: {', '.join(candidates)}; {HOW_TO_TELL} to choose"] if candidates else []
 
 
 def _why_none(context: Context) -> str:
@@ -348,8 +353,7 @@ def _project_text(context: Context) -> str:
     else:
         out.append(f"Settings module: {model.module} ({path(model.path)})")
         out.append(f"  chosen because: {model.reason}")
-        if _candidates(context):
-            out.append(f"  a guess among {len(_candidates(context))} candidates: {', '.join(_candidates(context))}; {HOW_TO_TELL} to choose")
+        out += _guess_text(context)
         out += ["", "Modules run, in execution order:"]
         width = max(len(ref.name) for ref in model.chain)
         pwidth = max(len(path(ref.path)) for ref in model.chain)
@@ -367,10 +371,21 @@ def _project_text(context: Context) -> str:
         if others:
             out += ["", "Other settings:"]
             out += _settings_text([(name, settings[name]) for name in others], where)
-    if context.parse_errors:
-        out += ["", "Files djhlint could not read:"]
-        out += [f"  {where(e.span)}:{e.span.col}: {redact_text(e.reason)}" for e in context.parse_errors]
+    out += parse_errors_text(context, where)
     return "\n".join(printable(line) for line in out)  # names and values from the repository, one line each
+
+
+def parse_errors_data(context: Context) -> list[dict[str, Any]]:
+    """``parse_errors`` of the JSON (of ``djhlint env`` too): each file djhlint could not
+    read, with why, a URL's password in it redacted."""
+    return [{"location": _location(e.span), "reason": redact_text(e.reason)} for e in context.parse_errors]
+
+
+def parse_errors_text(context: Context, where: Callable[[Span | None], str]) -> list[str]:
+    """The text's closing block (of ``djhlint env`` too): the files djhlint could not read."""
+    if not context.parse_errors:
+        return []
+    return ["", "Files djhlint could not read:", *(f"  {where(e.span)}:{e.span.col}: {redact_text(e.reason)}" for e in context.parse_errors)]
 
 
 def _settings_text(settings: list[tuple[str, Binding | None]], where: Any) -> list[str]:
