@@ -461,7 +461,7 @@ def env_call(call: cst.CSTNode) -> cst.Call:
 
 
 
-def environ_subscript(source: PythonSource, call: cst.Call, var_node: cst.BaseExpression) -> tuple[cst.BaseExpression, bool]:
+def environ_subscript(call: cst.Call, var_node: cst.BaseExpression) -> tuple[cst.BaseExpression, bool]:
     """``<environ>["VAR"]`` for an os read, and whether ``import os`` is needed."""
     func = call.func
     if isinstance(func, cst.Attribute) and func.attr.value in ("get", "setdefault"):
