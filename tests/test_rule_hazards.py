@@ -126,6 +126,16 @@ def test_cors_middleware_between_security_and_whitenoise_is_the_documented_order
     assert "DJH202" in codes(tmp_path)
 
 
+def test_without_security_middleware_only_cors_middleware_may_come_before_whitenoise(tmp_path):
+    files = {**DJ_STATIC, "requirements.txt": "django==4.2.16\ngunicorn\nwhitenoise\ndjango-cors-headers\n"}
+    files["mysite/settings.py"] = CORS_SETTINGS.replace('    "django.middleware.security.SecurityMiddleware",\n', "")
+    write_tree(tmp_path, files)
+    assert "DJH202" not in codes(tmp_path)
+    files["mysite/settings.py"] = files["mysite/settings.py"].replace("corsheaders.middleware.CorsMiddleware", "django.middleware.gzip.GZipMiddleware")
+    write_tree(tmp_path, files)
+    assert "DJH202" in codes(tmp_path)
+
+
 def test_debug_true_names_the_config_var_the_code_reads(tmp_path):
     base = (
         "import environ\n"
