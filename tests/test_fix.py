@@ -62,6 +62,14 @@ def test_bom_crlf_and_missing_final_newline_are_kept(make_project):
     }
 
 
+def test_a_line_appended_to_a_file_without_a_final_newline_keeps_it_missing(make_project):
+    root = make_project({"Procfile": "web: gunicorn mysite.wsgi --log-file -", "requirements.txt": "Django==5.2.8\r\ngunicorn==23.0.0"})
+    root.joinpath("mysite/settings.py").write_text(SETTINGS.replace('    "whitenoise.middleware.WhiteNoiseMiddleware",\n', ""))
+    assert fix(root, "--unsafe-fixes", "--select", "DJH201,DJH307").exit_code == 0
+    assert root.joinpath("Procfile").read_bytes() == b"web: gunicorn mysite.wsgi --log-file -\nrelease: python manage.py migrate --no-input"
+    assert root.joinpath("requirements.txt").read_bytes() == b"Django==5.2.8\r\ngunicorn==23.0.0\r\nwhitenoise"
+
+
 def test_a_crlf_list_keeps_its_line_ends_and_comments_when_an_entry_moves(make_project):
     middleware = (
         "MIDDLEWARE = [\r\n"
