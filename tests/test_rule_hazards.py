@@ -167,3 +167,32 @@ def test_a_powershell_requirements_file_is_installed_by_pip(tmp_path):
     write_tree(tmp_path, {**DJ_STATIC, "requirements.txt": "\ufeff".encode("utf-16-le") + text.encode("utf-16-le")})
     found = codes(tmp_path)
     assert "DJH602" not in found and "DJH601" not in found
+
+
+def test_a_setting_that_may_be_unset_is_not_taken_for_true(make_project):
+    """`DEBUG = True` under an `if` leaves Django's False on the other path: DEBUG is not
+    certainly on, so the toolbar's DJH109 and ALLOWED_HOSTS' DJH105 do not rely on it; the
+    same for SECURE_SSL_REDIRECT and DJH107.  Set outside the `if`, each speaks."""
+    toolbar = (
+        "import os\n\n"
+        'SECRET_KEY = os.environ["SECRET_KEY"]\n'
+        'INSTALLED_APPS = ["django.contrib.staticfiles", "debug_toolbar"]\n'
+        'MIDDLEWARE = ["django.middleware.security.SecurityMiddleware", "debug_toolbar.middleware.DebugToolbarMiddleware"]\n'
+        "ALLOWED_HOSTS = []\n"
+        'STATIC_URL = "/static/"\nSTATIC_ROOT = "staticfiles"\n'
+        'SECURE_SSL_REDIRECT = os.environ.get("SSL", "1") == "1"\n'
+    )
+    files = {
+        "mysite/settings.py": toolbar + 'if os.environ.get("LOCAL"):\n    DEBUG = True\n',
+        "requirements.txt": "Django==5.2.8\ngunicorn==23.0.0\nwhitenoise==6.11.0\ndjango-debug-toolbar==6.0.0\n",
+    }
+    root = make_project(files)
+    found = set(codes(root))
+    assert "DJH109" not in found and "DJH105" in found  # an empty ALLOWED_HOSTS, DEBUG not certainly on
+    root = make_project({**files, "mysite/settings.py": toolbar + "DEBUG = True\n"})
+    found = set(codes(root))
+    assert "DJH109" in found and "DJH105" not in found  # DEBUG on: Django's own localhost hosts apply
+
+    ssl = {"mysite/settings.py": 'import os\n\nif os.environ.get("FORCE_SSL"):\n    SECURE_SSL_REDIRECT = True\n', "Procfile": "web: uvicorn mysite.asgi:application --host 0.0.0.0 --port $PORT\n"}
+    assert "DJH107" not in codes(make_project(ssl))
+    assert "DJH107" in codes(make_project({**ssl, "mysite/settings.py": "SECURE_SSL_REDIRECT = True\n"}))
