@@ -196,3 +196,22 @@ def test_a_setting_that_may_be_unset_is_not_taken_for_true(make_project):
     ssl = {"mysite/settings.py": 'import os\n\nif os.environ.get("FORCE_SSL"):\n    SECURE_SSL_REDIRECT = True\n', "Procfile": "web: uvicorn mysite.asgi:application --host 0.0.0.0 --port $PORT\n"}
     assert "DJH107" not in codes(make_project(ssl))
     assert "DJH107" in codes(make_project({**ssl, "mysite/settings.py": "SECURE_SSL_REDIRECT = True\n"}))
+
+
+def test_a_console_handler_filtered_by_require_debug_true_logs_nothing_on_heroku(make_project):
+    """Django's own default shape: the console handler only speaks while DEBUG is on, so
+    with DEBUG off a 500's traceback reaches no stream (DJH110); without the filter it does."""
+    logging = (
+        "LOGGING = {\n"
+        '    "version": 1,\n'
+        '    "disable_existing_loggers": False,\n'
+        '    "filters": {"require_debug_true": {"()": "django.utils.log.RequireDebugTrue"}},\n'
+        '    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["require_debug_true"]}},\n'
+        '    "loggers": {"django": {"handlers": ["console"], "level": "INFO"}},\n'
+        "}\n"
+    )
+    settings = 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\nDEBUG = False\nALLOWED_HOSTS = [".herokuapp.com"]\n'
+    root = make_project({"mysite/settings.py": settings + logging})
+    assert "DJH110" in codes(root)
+    root = make_project({"mysite/settings.py": settings + logging.replace(', "filters": ["require_debug_true"]', "")})
+    assert "DJH110" not in codes(root)
