@@ -70,6 +70,25 @@ def test_a_line_appended_to_a_file_without_a_final_newline_keeps_it_missing(make
     assert root.joinpath("requirements.txt").read_bytes() == b"Django==5.2.8\r\ngunicorn==23.0.0\r\nwhitenoise"
 
 
+def test_the_fix_stage_parses_a_settings_module_once(make_project, monkeypatch):
+    """Resolving a fix and writing it read the same bytes: LibCST parses them once."""
+    from django_heroku_lint.edit import source
+
+    parsed: list[str] = []
+
+    def counting(data, path):
+        parsed.append(path)
+        return parse_python(data, path)
+
+    parse_python = source.parse_python
+    monkeypatch.setattr(source, "parse_python", counting)
+    unique = f"# {id(parsed)}\n"  # bytes no earlier test had parsed and cached
+    root = make_project({"mysite/settings.py": unique + SETTINGS_UNCAST})
+    assert fix(root).exit_code == 0
+    assert (root / "mysite/settings.py").read_text().endswith(SETTINGS)
+    assert parsed == ["mysite/settings.py"]
+
+
 def test_a_crlf_list_keeps_its_line_ends_and_comments_when_an_entry_moves(make_project):
     middleware = (
         "MIDDLEWARE = [\r\n"
