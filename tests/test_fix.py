@@ -70,6 +70,13 @@ def test_a_line_appended_to_a_file_without_a_final_newline_keeps_it_missing(make
     assert root.joinpath("requirements.txt").read_bytes() == b"Django==5.2.8\r\ngunicorn==23.0.0\r\nwhitenoise"
 
 
+def test_a_requirement_added_to_a_file_holding_only_a_byte_order_mark_is_its_first_line(make_project):
+    root = make_project({"requirements.txt": "\ufeff"})
+    root.joinpath("mysite/settings.py").write_text(SETTINGS.replace('    "whitenoise.middleware.WhiteNoiseMiddleware",\n', ""))
+    assert fix(root, "--unsafe-fixes", "--select", "DJH201").exit_code == 0
+    assert root.joinpath("requirements.txt").read_text(encoding="utf-8") == "\ufeffwhitenoise\n"
+
+
 def test_the_fix_stage_parses_a_settings_module_once(make_project, monkeypatch):
     """Resolving a fix and writing it read the same bytes: LibCST parses them once."""
     from django_heroku_lint.edit import source
