@@ -62,6 +62,40 @@ def test_bom_crlf_and_missing_final_newline_are_kept(make_project):
     }
 
 
+def test_a_line_appended_to_a_file_without_a_final_newline_keeps_it_missing(make_project):
+    root = make_project({"Procfile": "web: gunicorn mysite.wsgi --log-file -", "requirements.txt": "Django==5.2.8\r\ngunicorn==23.0.0"})
+    root.joinpath("mysite/settings.py").write_text(SETTINGS.replace('    "whitenoise.middleware.WhiteNoiseMiddleware",\n', ""))
+    assert fix(root, "--unsafe-fixes", "--select", "DJH201,DJH307").exit_code == 0
+    assert root.joinpath("Procfile").read_bytes() == b"web: gunicorn mysite.wsgi --log-file -\nrelease: python manage.py migrate --no-input"
+    assert root.joinpath("requirements.txt").read_bytes() == b"Django==5.2.8\r\ngunicorn==23.0.0\r\nwhitenoise"
+
+
+def test_a_requirement_added_to_a_file_holding_only_a_byte_order_mark_is_its_first_line(make_project):
+    root = make_project({"requirements.txt": "\ufeff"})
+    root.joinpath("mysite/settings.py").write_text(SETTINGS.replace('    "whitenoise.middleware.WhiteNoiseMiddleware",\n', ""))
+    assert fix(root, "--unsafe-fixes", "--select", "DJH201").exit_code == 0
+    assert root.joinpath("requirements.txt").read_text(encoding="utf-8") == "\ufeffwhitenoise\n"
+
+
+def test_the_fix_stage_parses_a_settings_module_once(make_project, monkeypatch):
+    """Resolving a fix and writing it read the same bytes: LibCST parses them once."""
+    from django_heroku_lint.edit import source
+
+    parsed: list[str] = []
+
+    def counting(data, path):
+        parsed.append(path)
+        return parse_python(data, path)
+
+    parse_python = source.parse_python
+    monkeypatch.setattr(source, "parse_python", counting)
+    unique = f"# {id(parsed)}\n"  # bytes no earlier test had parsed and cached
+    root = make_project({"mysite/settings.py": unique + SETTINGS_UNCAST})
+    assert fix(root).exit_code == 0
+    assert (root / "mysite/settings.py").read_text().endswith(SETTINGS)
+    assert parsed == ["mysite/settings.py"]
+
+
 def test_a_crlf_list_keeps_its_line_ends_and_comments_when_an_entry_moves(make_project):
     middleware = (
         "MIDDLEWARE = [\r\n"

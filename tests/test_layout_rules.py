@@ -188,6 +188,22 @@ def test_runtime_txt_beside_a_python_version(make_project):
     assert message.endswith("delete runtime.txt (Heroku then builds the 3.13 of .python-version)")
 
 
+@pytest.mark.parametrize(
+    ("pinned", "written", "applicability"),
+    [
+        ("3.10", "3.10", "safe"),  # deprecated, still built: the author's choice
+        ("3.9", "3.11", "unsafe"),  # no longer built: the oldest supported
+        ("3.7", "3.11", "unsafe"),  # older than the table's rows
+        ("3.99", "3.14", "unsafe"),  # newer than the table: not built yet
+    ],
+)
+def test_python_version_missing_fix_follows_the_pin(make_project, pinned, written, applicability):
+    root = make_project({".python-version": None, "mysite/.python-version": f"{pinned}\n"})
+    (diagnostic,) = lint(Options(paths=[str(root)], select=["DJH401"])).diagnostics
+    assert diagnostic.fix is not None and diagnostic.fix.applicability == applicability
+    assert [edit.content for edit in diagnostic.fix.edits] == [f"{written}\n"]
+
+
 def test_python_table():
     assert status(3, 9).status == END_OF_LIFE
     assert status(2, 7).status == END_OF_LIFE

@@ -126,6 +126,16 @@ def test_cors_middleware_between_security_and_whitenoise_is_the_documented_order
     assert "DJH202" in codes(tmp_path)
 
 
+def test_without_security_middleware_only_cors_middleware_may_come_before_whitenoise(tmp_path):
+    files = {**DJ_STATIC, "requirements.txt": "django==4.2.16\ngunicorn\nwhitenoise\ndjango-cors-headers\n"}
+    files["mysite/settings.py"] = CORS_SETTINGS.replace('    "django.middleware.security.SecurityMiddleware",\n', "")
+    write_tree(tmp_path, files)
+    assert "DJH202" not in codes(tmp_path)
+    files["mysite/settings.py"] = files["mysite/settings.py"].replace("corsheaders.middleware.CorsMiddleware", "django.middleware.gzip.GZipMiddleware")
+    write_tree(tmp_path, files)
+    assert "DJH202" in codes(tmp_path)
+
+
 def test_debug_true_names_the_config_var_the_code_reads(tmp_path):
     base = (
         "import environ\n"
@@ -157,3 +167,51 @@ def test_a_powershell_requirements_file_is_installed_by_pip(tmp_path):
     write_tree(tmp_path, {**DJ_STATIC, "requirements.txt": "\ufeff".encode("utf-16-le") + text.encode("utf-16-le")})
     found = codes(tmp_path)
     assert "DJH602" not in found and "DJH601" not in found
+
+
+def test_a_setting_that_may_be_unset_is_not_taken_for_true(make_project):
+    """`DEBUG = True` under an `if` leaves Django's False on the other path: DEBUG is not
+    certainly on, so the toolbar's DJH109 and ALLOWED_HOSTS' DJH105 do not rely on it; the
+    same for SECURE_SSL_REDIRECT and DJH107.  Set outside the `if`, each speaks."""
+    toolbar = (
+        "import os\n\n"
+        'SECRET_KEY = os.environ["SECRET_KEY"]\n'
+        'INSTALLED_APPS = ["django.contrib.staticfiles", "debug_toolbar"]\n'
+        'MIDDLEWARE = ["django.middleware.security.SecurityMiddleware", "debug_toolbar.middleware.DebugToolbarMiddleware"]\n'
+        "ALLOWED_HOSTS = []\n"
+        'STATIC_URL = "/static/"\nSTATIC_ROOT = "staticfiles"\n'
+        'SECURE_SSL_REDIRECT = os.environ.get("SSL", "1") == "1"\n'
+    )
+    files = {
+        "mysite/settings.py": toolbar + 'if os.environ.get("LOCAL"):\n    DEBUG = True\n',
+        "requirements.txt": "Django==5.2.8\ngunicorn==23.0.0\nwhitenoise==6.11.0\ndjango-debug-toolbar==6.0.0\n",
+    }
+    root = make_project(files)
+    found = set(codes(root))
+    assert "DJH109" not in found and "DJH105" in found  # an empty ALLOWED_HOSTS, DEBUG not certainly on
+    root = make_project({**files, "mysite/settings.py": toolbar + "DEBUG = True\n"})
+    found = set(codes(root))
+    assert "DJH109" in found and "DJH105" not in found  # DEBUG on: Django's own localhost hosts apply
+
+    ssl = {"mysite/settings.py": 'import os\n\nif os.environ.get("FORCE_SSL"):\n    SECURE_SSL_REDIRECT = True\n', "Procfile": "web: uvicorn mysite.asgi:application --host 0.0.0.0 --port $PORT\n"}
+    assert "DJH107" not in codes(make_project(ssl))
+    assert "DJH107" in codes(make_project({**ssl, "mysite/settings.py": "SECURE_SSL_REDIRECT = True\n"}))
+
+
+def test_a_console_handler_filtered_by_require_debug_true_logs_nothing_on_heroku(make_project):
+    """Django's own default shape: the console handler only speaks while DEBUG is on, so
+    with DEBUG off a 500's traceback reaches no stream (DJH110); without the filter it does."""
+    logging = (
+        "LOGGING = {\n"
+        '    "version": 1,\n'
+        '    "disable_existing_loggers": False,\n'
+        '    "filters": {"require_debug_true": {"()": "django.utils.log.RequireDebugTrue"}},\n'
+        '    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["require_debug_true"]}},\n'
+        '    "loggers": {"django": {"handlers": ["console"], "level": "INFO"}},\n'
+        "}\n"
+    )
+    settings = 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\nDEBUG = False\nALLOWED_HOSTS = [".herokuapp.com"]\n'
+    root = make_project({"mysite/settings.py": settings + logging})
+    assert "DJH110" in codes(root)
+    root = make_project({"mysite/settings.py": settings + logging.replace(', "filters": ["require_debug_true"]', "")})
+    assert "DJH110" not in codes(root)

@@ -461,7 +461,7 @@ def env_call(call: cst.CSTNode) -> cst.Call:
 
 
 
-def environ_subscript(source: PythonSource, call: cst.Call, var_node: cst.BaseExpression) -> tuple[cst.BaseExpression, bool]:
+def environ_subscript(call: cst.Call, var_node: cst.BaseExpression) -> tuple[cst.BaseExpression, bool]:
     """``<environ>["VAR"]`` for an os read, and whether ``import os`` is needed."""
     func = call.func
     if isinstance(func, cst.Attribute) and func.attr.value in ("get", "setdefault"):
@@ -505,9 +505,15 @@ def add_requirement(text: str, name: str, satisfied_by: Sequence[str], read: Rea
     wanted = [parse_requirement(each) for each in (name, *satisfied_by)]
     if any(parsed is not None and parsed[0] in present for parsed in wanted):
         return text
+    if text == "\ufeff":  # a byte order mark alone: the requirement is the first line
+        return text + name + "\n"
+    return append_line(text, name)
+
+
+def append_line(text: str, line: str) -> str:
+    """``text`` with ``line`` appended on a line of its own, ending as the file's lines end
+    (``\n`` for an empty file); a missing final newline stays missing."""
     newline = "\r\n" if "\r\n" in text else "\r" if "\r" in text and "\n" not in text else "\n"
-    if not text or text == "\ufeff":
-        return text + name + newline
-    if text.endswith(("\n", "\r")):
-        return text + name + newline
-    return text + newline + name
+    if text and not text.endswith(("\n", "\r")):
+        return text + newline + line
+    return text + line + newline

@@ -93,8 +93,8 @@ def load_source(path: str, data: bytes | ParseError) -> TextSource | None:
     if isinstance(data, ParseError):
         return None
     if is_python(path):
-        parsed = parse_python(data, path)
-        if isinstance(parsed, ParseError) or not reproduces(parsed.module, data):
+        parsed = _reproduced(path, data)
+        if parsed is None:
             return None
         return TextSource(path, parsed.module.code, parsed.module.encoding)
     text = decode_text(data, path)
@@ -174,11 +174,21 @@ class PythonSource:
 
 
 @functools.lru_cache(maxsize=8)
-def _parsed(path: str, data: bytes) -> PythonSource | None:
-    """One parse and one position pass per file content, shared by all its fixes (LibCST
-    trees are immutable, so sharing is safe)."""
+def _reproduced(path: str, data: bytes) -> PythonFile | None:
+    """One LibCST parse per file content, shared by the fixes that edit it and the writes
+    that apply them; ``None`` when it does not parse or LibCST does not reproduce it."""
     parsed = parse_python(data, path)
     if not isinstance(parsed, PythonFile) or not reproduces(parsed.module, data):
+        return None
+    return parsed
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(path: str, data: bytes) -> PythonSource | None:
+    """One position pass per file content, shared by all its fixes (LibCST trees are
+    immutable, so sharing is safe)."""
+    parsed = _reproduced(path, data)
+    if parsed is None:
         return None
     source = PythonSource(path, parsed.module)
     source._index(parsed.text)

@@ -111,6 +111,14 @@ def true_when_deployed(value: Value) -> Span | None:
     return None
 
 
+def always_true(binding: Binding | None) -> bool:
+    """True when a bool setting is always set and every alternative of it is true when
+    deployed (``true_when_deployed``)."""
+    if binding is None or binding.maybe_unset or not binding.values:
+        return False
+    return all(true_when_deployed(value) is not None for value in binding.values)
+
+
 def declare_in(ctx: Context) -> str:
     installer = ctx.requirements.installer if ctx.requirements else "requirements.txt"
     return DECLARE_IN.get(installer, installer)

@@ -72,7 +72,7 @@ class DropFallback(PythonIntent):
             if set(keywords) - {"default"} or not positional:
                 raise Unresolvable("unexpected arguments")
             var_node = args[positional[0]].value
-            new, needs_os = environ_subscript(source, call, var_node)
+            new, needs_os = environ_subscript(call, var_node)
         else:
             raise Unresolvable(f"no way to drop the fallback of {self.api}")
         if call.lpar and isinstance(new, cst.Subscript):

@@ -6,7 +6,7 @@ from ..ftypes import Diagnostic, Span
 from ..model.values import EnvRead, ListValue, Literal, Value
 from .context import Context
 from .rule import Case, Rule
-from ._values import setting, true_when_deployed, unique_spans
+from ._values import always_true, setting, unique_spans
 
 EMPTY = ("is empty while DEBUG is off", "every request fails with 400 Bad Request", 'list your domains, e.g. ["myapp.herokuapp.com"]')
 
@@ -91,11 +91,7 @@ class AllowedHostsUnusable(Rule):
             return
         found: dict[Span, tuple[str, str, str]] = {}
         if not binding.maybe_unset and all(isinstance(v, ListValue) and not v.items for v in binding.values):
-            debug = setting(ctx, "DEBUG")
-            debug_on = debug is not None and not debug.maybe_unset and bool(debug.values) and all(
-                true_when_deployed(v) is not None for v in debug.values
-            )
-            if not debug_on:
+            if not always_true(setting(ctx, "DEBUG")):
                 found[binding.sites[-1]] = EMPTY
         for value in binding.values:
             read = _string_read(value)

@@ -7,7 +7,7 @@ from ..edit.intents import AddStatement
 from ..read.records import Process
 from .context import Context
 from .rule import Case, Rule
-from ._values import setting, true_when_deployed
+from ._values import always_true, setting
 
 HEADER = 'SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")'
 UVICORN = "web: uvicorn mysite.asgi:application --host 0.0.0.0 --port $PORT\n"
@@ -115,9 +115,7 @@ class SslRedirectLoop(Rule):
 
     def check(self, ctx: Context) -> Iterator[Diagnostic]:
         binding = setting(ctx, "SECURE_SSL_REDIRECT")
-        if binding is None or binding.maybe_unset or not binding.values:
-            return
-        if any(true_when_deployed(v) is None for v in binding.values):
+        if binding is None or not always_true(binding):
             return
         if "SECURE_PROXY_SSL_HEADER" in ctx.settings.settings:  # type: ignore[union-attr]
             return

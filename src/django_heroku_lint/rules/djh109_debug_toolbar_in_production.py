@@ -7,7 +7,7 @@ from .context import Context
 from ..read.requirements import declared
 from .rule import Case, Rule
 from ..model.values import DictValue
-from ._values import always_contains, setting, true_when_deployed
+from ._values import always_contains, always_true, setting
 
 ENTRIES = (("INSTALLED_APPS", "debug_toolbar"), ("MIDDLEWARE", "debug_toolbar.middleware.DebugToolbarMiddleware"))
 
@@ -102,7 +102,7 @@ class DebugToolbarInProduction(Rule):
             consequence = f"django-debug-toolbar is not in {reqs.installer}, so the app crashes at boot (ModuleNotFoundError)"
         elif custom_callback(ctx):
             consequence = "DEBUG_TOOLBAR_CONFIG's SHOW_TOOLBAR_CALLBACK decides who sees SQL and settings, whatever DEBUG is"
-        elif debug_on(ctx):
+        elif always_true(setting(ctx, "DEBUG")):
             consequence = "DEBUG is on, so it shows SQL and settings to INTERNAL_IPS"
         else:
             return  # installed, DEBUG off or unknown, the default callback: the toolbar cannot show
@@ -110,14 +110,6 @@ class DebugToolbarInProduction(Rule):
             found = always_contains(setting(ctx, name), entry)
             if found:
                 yield self.diagnostic(ctx, found[-1].span, setting=name, consequence=consequence)
-
-
-def debug_on(ctx: Context) -> bool:
-    """True when every alternative of the deployed DEBUG turns it on."""
-    binding = setting(ctx, "DEBUG")
-    if binding is None or binding.maybe_unset or not binding.values:
-        return False
-    return all(true_when_deployed(value) is not None for value in binding.values)
 
 
 def custom_callback(ctx: Context) -> bool:

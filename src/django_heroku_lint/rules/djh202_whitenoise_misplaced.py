@@ -31,13 +31,13 @@ def misplaced(value: ListValue) -> tuple[Span, str, Fix] | None:
         anchor = sec_index  # django-cors-headers' CorsMiddleware may sit between them
         while anchor + 1 < len(value.items) and isinstance(value.items[anchor + 1], Literal) and value.items[anchor + 1].value == CORS:  # type: ignore[union-attr]
             anchor += 1
-        if wn_index in (sec_index + 1, anchor + 1):
+        if wn_index == anchor + 1:  # anchor is sec_index without CorsMiddleware after it
             return None
         where = "before SecurityMiddleware" if wn_index < sec_index else f"{wn_index - sec_index - 1} entries after SecurityMiddleware"
         move = MoveElement(value.items[wn_index].span, value.items[anchor].span, after=True)
         after = "SecurityMiddleware" if anchor == sec_index else "CorsMiddleware, after SecurityMiddleware"
         return value.items[wn_index].span, where, Fix(SAFE, f"move WhiteNoise directly after {after}", intents=(move,))
-    if wn_index == 0 or all(isinstance(i, Literal) and i.value == CORS for i in value.items[:wn_index]):
+    if all(isinstance(i, Literal) and i.value == CORS for i in value.items[:wn_index]):  # first, or after CorsMiddleware only
         return None
     move = MoveElement(value.items[wn_index].span, value.items[0].span, after=False)
     return value.items[wn_index].span, f"at position {wn_index + 1} with no SecurityMiddleware", Fix(SAFE, "move WhiteNoise to the top of MIDDLEWARE", intents=(move,))

@@ -60,10 +60,9 @@ class AddProcess(TextIntent):
         return self.file
 
     def apply(self, text: str, read: Reader, files: frozenset[str]) -> str:
-        newline = "\r\n" if "\r\n" in text else "\r" if "\r" in text and "\n" not in text else "\n"
-        if text and not text.endswith(("\n", "\r")):
-            return text + newline + self.line  # the file keeps its missing final newline
-        return text + self.line + newline
+        from ..edit.primitives import append_line
+
+        return append_line(text, self.line)
 
 
 def add_release(ctx: Context, procfile: Procfile) -> Fix:

@@ -7,22 +7,18 @@ from ..read import pythons
 from .context import Context
 from .rule import TREE, Case, Rule
 
-# What Heroku's Python buildpack builds, from the one table of read/pythons.py.
-BUILT = tuple(f"{major}.{minor}" for (major, minor), s in sorted(pythons.PYTHONS.items()) if s.status != pythons.END_OF_LIFE)
 DEFAULT = "{}.{}".format(*pythons.DEFAULT)  # Heroku's default today
-
-
-def _minor(version: str) -> int:
-    return int(version.split(".")[1])
 
 
 def version_fix(ctx: Context) -> Fix:
     """Create .python-version from the project's own pin, or from Heroku's default."""
     pin = ctx.python_pins[0] if ctx.python_pins else None
-    if pin is not None and pin.version in BUILT:
+    parsed = pythons.parse_version(pin.version) if pin is not None else None  # a pin is "3.N"
+    known = pythons.status(*parsed) if parsed is not None else None  # None: no pin, or one newer than the table
+    if pin is not None and known is not None and known.status != pythons.END_OF_LIFE:
         version, safety = pin.version, SAFE
         message = f"create .python-version holding {version}, the version {pin.source} pins"
-    elif pin is not None and _minor(pin.version) < _minor(BUILT[0]):
+    elif pin is not None and known is not None:
         version = pythons.supported()[0]
         safety = UNSAFE
         message = (
