@@ -68,11 +68,8 @@ def _read_web_script(project: Project, procfile: Procfile) -> None:
     script = script_of(web) if web is not None else None
     if web is None or script is None or script not in project.files:
         return
-    data = project.read(script)
-    if isinstance(data, ParseError) or len(data) > MAX_TEXT_BYTES:
-        return
-    text = decode_text(data, script)
-    if isinstance(text, ParseError):
+    text = _text(project, script, [])
+    if text is None:
         return
     found = server_in_script(web, script, text)
     if found is not None:
@@ -91,11 +88,8 @@ def release_commands(project: Project, procfile: Procfile | None) -> list[str] |
         return [release.command]
     if script not in project.files:
         return None
-    data = project.read(script)
-    if isinstance(data, ParseError) or len(data) > MAX_TEXT_BYTES:
-        return None
-    text = decode_text(data, script)
-    if isinstance(text, ParseError):
+    text = _text(project, script, [])
+    if text is None:
         return None
     return [line.strip() for line in split_lines(text) if line.strip() and not line.strip().startswith("#")]
 
