@@ -91,6 +91,11 @@ def release_commands(project: Project, procfile: Procfile | None) -> list[str] |
     text = _text(project, script, [])
     if text is None:
         return None
+    return _content_lines(text)
+
+
+def _content_lines(text: str) -> list[str]:
+    """The lines of a text that are neither blank nor ``#`` comments, stripped."""
     return [line.strip() for line in split_lines(text) if line.strip() and not line.strip().startswith("#")]
 
 
@@ -192,7 +197,7 @@ def read_layout(project: Project) -> Layout:
     buildpacks_file = None
     if ".buildpacks" in root:
         text = _text(project, ".buildpacks", [])
-        buildpacks_file = [line.strip() for line in split_lines(text or "") if line.strip() and not line.strip().startswith("#")]
+        buildpacks_file = _content_lines(text or "")
     package_scripts: list[str] | None = None
     if "package.json" in root:
         data = project.read("package.json")
@@ -206,7 +211,7 @@ def read_layout(project: Project) -> Layout:
     slugignore = None
     if ".slugignore" in root:
         text = _text(project, ".slugignore", [])
-        slugignore = [line.strip() for line in split_lines(text or "") if line.strip() and not line.strip().startswith("#")]
+        slugignore = _content_lines(text or "")
     requirements, requirement_errors = read_requirements(project)
     return Layout(
         procfile,
