@@ -198,6 +198,31 @@ def test_a_computed_name_nobody_can_evaluate_is_dj001_not_a_pass(tmp_path):
     assert result.exit_code == 1 and "computes DJANGO_SETTINGS_MODULE" in result.stdout
 
 
+def test_choosing_among_computed_names_reads_each_entry_point_once(tmp_path, monkeypatch):
+    from django_heroku_lint.discover.projects import find_projects
+    from django_heroku_lint.model import modules
+    from django_heroku_lint.read.layout import read_layout
+
+    files = {k: v for k, v in IGNORED_DEFAULT.items() if k not in ("config/settings/local.py", ".gitignore")}
+    computed = '"config.settings.{0}".format(os.environ.get("DJANGO_ENV"))'
+    files["config/asgi.py"] = files["config/asgi.py"].replace('"config.settings.local"', computed)
+    files["manage.py"] = files["manage.py"].replace('"config.settings.local"', computed)
+    write_tree(tmp_path, files)
+    (project,) = find_projects([str(tmp_path)])
+    layout = read_layout(project)
+    parsed: list[str] = []
+    read_defaults = modules.read_defaults
+
+    def counted(text, rel, environment):
+        parsed.append(rel)
+        return read_defaults(text, rel, environment)
+
+    monkeypatch.setattr(modules, "read_defaults", counted)
+    choice = modules.choose_settings_module(project, layout, modules.ModuleIndex(project), None)
+    assert choice is not None and choice.span is not None and choice.span.file == "config/asgi.py"
+    assert sorted(parsed) == ["config/asgi.py", "manage.py"]  # the fallback reuses what the first pass read
+
+
 def test_a_two_line_prod_fragment_is_not_the_settings_module(tmp_path):
     write_tree(tmp_path, PROD_FRAGMENT)
     choice = choice_of(tmp_path)
