@@ -146,6 +146,18 @@ def test_read_env_of_a_dotenv_git_does_not_track_or_ignores_changes_nothing(make
     assert "DJH104" not in [code for code, _, _ in diagnostics(ignored, cache=False)]
 
 
+def test_read_env_outside_git_takes_a_dotenv_the_gitignore_leaves_in(make_project):
+    """Outside git, a push would commit what ``.gitignore`` does not ignore; with no
+    ``.gitignore`` nothing tells what would be committed, so the file is left out."""
+    files = {"mysite/settings.py": ENVIRON_SETTINGS, ".env": "DEBUG=True\n"}
+    kept = make_project({**files, ".gitignore": "*.pyc\n"}, subdir="kept")
+    assert "DJH104" in [code for code, _, _ in diagnostics(kept, cache=False)]
+    ignored = make_project({**files, ".gitignore": ".env\n"}, subdir="ignored")
+    assert "DJH104" not in [code for code, _, _ in diagnostics(ignored, cache=False)]
+    unknown = make_project(files, subdir="unknown")
+    assert "DJH104" not in [code for code, _, _ in diagnostics(unknown, cache=False)]
+
+
 def test_read_env_that_may_not_run_on_heroku_changes_nothing(make_project):
     """cookiecutter-django reads its .env only when DJANGO_READ_DOT_ENV_FILE is on, which
     it is not on Heroku: a read_env() under an if djhlint cannot decide, or in a try, may
