@@ -319,6 +319,15 @@ def test_python_decouple_reads_settings_ini_with_configparser(make_project):
         assert not debug_on(committed(make_project, {"settings.ini": ini}, subdir=name)), name
 
 
+def test_a_dotenv_of_generated_variables_keeps_only_its_first_ten_thousand(make_project):
+    """A file with more variables than anybody writes by hand is read up to a bound: a
+    variable past it is not taken, and a later line still changes one taken before it."""
+    filler = "".join(f"FILLER_{i}=x\n" for i in range(10_000))
+    files = {"mysite/settings.py": ENVIRON_SETTINGS}
+    assert not debug_on(committed(make_project, {**files, ".env": filler + "DEBUG=True\n"}, subdir="past"))
+    assert debug_on(committed(make_project, {**files, ".env": "DEBUG=False\n" + filler + "DEBUG=True\n"}, subdir="again"))
+
+
 def test_a_crafted_interpolation_in_settings_ini_takes_no_time(make_project, outside):
     """Each value refers to the next many times over: expanding it would never end."""
     lines = ["[settings]", "DEBUG = True"] + [f"v{i} = " + f"%(v{i + 1})s" * 200 for i in range(12)] + ["v12 = x"]
