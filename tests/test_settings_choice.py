@@ -586,6 +586,23 @@ def test_docs_that_do_not_name_one_module_for_heroku_leave_the_entry_point_s_cho
     assert choice_of(tmp_path, cache=False).module == "config.settings.production"
 
 
+CONFIG_SET = b"```\nheroku config:set DJANGO_SETTINGS_MODULE=config.settings.staging_heroku\n```\n"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [CONFIG_SET + b"x" * (256 * 1024), b"Caf\xe9 app\n" + CONFIG_SET],  # too long to be read; not UTF-8
+    ids=["too-long", "latin-1"],
+)
+def test_a_doc_djhlint_does_not_read_names_no_module(tmp_path, data):
+    """A document past the size bound, or not UTF-8, is passed over without a word: it is
+    a hint, not a file Heroku reads, so it never stops the run."""
+    write_tree(tmp_path, {**DOCS_NAMED, "doc/deployment.md": data})
+    choice = choice_of(tmp_path, cache=False)
+    assert choice.module == "config.settings.production"
+    assert not any(code == "DJH000" for code, _ in codes_in(tmp_path))
+
+
 def test_a_variable_set_in_the_readme_builds_the_computed_name(tmp_path):
     """django2-project-template: the name comes from DJANGO_ENV, and the README says
     `heroku config:set DJANGO_ENV="heroku"`; app.json, when it sets the variable, wins."""
