@@ -136,6 +136,18 @@ def test_production_beside_development_in_a_package_not_named_settings(tmp_path)
     assert not {"DJH104", "DJH501"} & {code for code, _, _ in found}  # development.py is not judged
 
 
+@pytest.mark.parametrize("page_break", ["\x0c\n", "# a line separator\u2028in a comment\n"])
+def test_a_line_break_python_does_not_count_leaves_the_default_where_it_is_written(tmp_path, page_break):
+    """A form feed (an old page break) ends no line for Python, nor does U+2028: the
+    default is still found inside its quotes, on the line Python gives it."""
+    asgi = CONFIG_PACKAGE["project/asgi.py"].replace("from django", page_break + "from django")
+    write_tree(tmp_path, {**CONFIG_PACKAGE, "project/asgi.py": asgi})
+    (result,) = lint(Options(paths=[str(tmp_path)], cache=False)).projects
+    (span,) = [each.span for each in result.diagnostics if each.code == "DJH108"]
+    line = asgi.encode().split(b"\n")[span.line - 1].decode()
+    assert line[span.col - 1 : span.end_col - 1] == "config.development"
+
+
 def test_cookiecutter_django_folder_with_local_and_production(tmp_path):
     files = {
         **{k: v for k, v in CONFIG_PACKAGE.items() if not k.startswith("config/")},
