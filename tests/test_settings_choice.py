@@ -14,7 +14,7 @@ import pytest
 
 from django_heroku_lint.engine import Options, lint
 
-from .helpers import LOGGING, diagnostics, git, run_cli, write_tree
+from .helpers import LOGGING, diagnostics, git, lint_project, run_cli, write_tree
 from .test_robustness import ended_cleanly, run_djhlint
 
 REQUIREMENTS = "django==5.2.8\ngunicorn\nwhitenoise\ndj-database-url\npsycopg[binary]\n"
@@ -142,8 +142,7 @@ def test_a_line_break_python_does_not_count_leaves_the_default_where_it_is_writt
     default is still found inside its quotes, on the line Python gives it."""
     asgi = CONFIG_PACKAGE["project/asgi.py"].replace("from django", page_break + "from django")
     write_tree(tmp_path, {**CONFIG_PACKAGE, "project/asgi.py": asgi})
-    (result,) = lint(Options(paths=[str(tmp_path)], cache=False)).projects
-    (span,) = [each.span for each in result.diagnostics if each.code == "DJH108"]
+    (span,) = [each.span for each in lint_project(tmp_path, cache=False) if each.code == "DJH108"]
     line = asgi.encode().split(b"\n")[span.line - 1].decode()
     assert line[span.col - 1 : span.end_col - 1] == "config.development"
 
