@@ -28,7 +28,6 @@ from typing import Protocol
 
 import libcst as cst
 
-from ..discover.projects import _ancestors
 from ..ftypes import ParseError, Span
 from ..read.python import PythonFile
 from .branches import Names
@@ -307,7 +306,7 @@ class ModuleRunner:
         elif where == "root":
             candidates = [".env"]
         else:
-            candidates = [_joined(each, ".env") for each in _ancestors(folder)]
+            candidates = [_joined(each, ".env") for each in _folders_up(folder)]
         found = [each for each in candidates if each in self.owner.loader.config_files()]
         if len(found) != 1:
             return  # none is committed, or BASE_DIR could be any of them: leave the reads as they are
@@ -323,7 +322,7 @@ class ModuleRunner:
         if owner.decouple_files is None:
             owner.decouple_files = {}
             committed = owner.loader.config_files()
-            for folder in _ancestors(self.path.rpartition("/")[0]) if committed else ():
+            for folder in _folders_up(self.path.rpartition("/")[0]) if committed else ():
                 found = [_joined(folder, name) for name in ("settings.ini", ".env") if _joined(folder, name) in committed]
                 if found:
                     owner.decouple_files = self.committed_values(found[0], "decouple")
@@ -670,6 +669,15 @@ class ModuleRunner:
 
 def _joined(folder: str, name: str) -> str:
     return f"{folder}/{name}" if folder else name
+
+
+def _folders_up(folder: str) -> list[str]:
+    """``a/b`` -> ["a/b", "a", ""]: a folder of the build and those above it, to the root."""
+    result = [folder]
+    while folder:
+        folder = folder.rpartition("/")[0]
+        result.append(folder)
+    return result
 
 
 def _star_names(env: dict[str, Binding]) -> Iterable[str]:
