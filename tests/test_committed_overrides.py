@@ -146,6 +146,18 @@ def test_read_env_of_a_dotenv_git_does_not_track_or_ignores_changes_nothing(make
     assert "DJH104" not in [code for code, _, _ in diagnostics(ignored, cache=False)]
 
 
+def test_read_env_outside_git_takes_a_dotenv_the_gitignore_leaves_in(make_project):
+    """Outside git, a push would commit what ``.gitignore`` does not ignore; with no
+    ``.gitignore`` nothing tells what would be committed, so the file is left out."""
+    files = {"mysite/settings.py": ENVIRON_SETTINGS, ".env": "DEBUG=True\n"}
+    kept = make_project({**files, ".gitignore": "*.pyc\n"}, subdir="kept")
+    assert "DJH104" in [code for code, _, _ in diagnostics(kept, cache=False)]
+    ignored = make_project({**files, ".gitignore": ".env\n"}, subdir="ignored")
+    assert "DJH104" not in [code for code, _, _ in diagnostics(ignored, cache=False)]
+    unknown = make_project(files, subdir="unknown")
+    assert "DJH104" not in [code for code, _, _ in diagnostics(unknown, cache=False)]
+
+
 def test_read_env_that_may_not_run_on_heroku_changes_nothing(make_project):
     """cookiecutter-django reads its .env only when DJANGO_READ_DOT_ENV_FILE is on, which
     it is not on Heroku: a read_env() under an if djhlint cannot decide, or in a try, may
@@ -305,6 +317,15 @@ def test_python_decouple_reads_settings_ini_with_configparser(make_project):
     refused = {"twice": "[settings]\nDEBUG = True\nDEBUG = True\n", "bom": "\ufeff[settings]\nDEBUG = True\n", "interpolated": "[settings]\nDEBUG = %(on)s\non = True\n"}
     for name, ini in refused.items():
         assert not debug_on(committed(make_project, {"settings.ini": ini}, subdir=name)), name
+
+
+def test_a_dotenv_of_generated_variables_keeps_only_its_first_ten_thousand(make_project):
+    """A file with more variables than anybody writes by hand is read up to a bound: a
+    variable past it is not taken, and a later line still changes one taken before it."""
+    filler = "".join(f"FILLER_{i}=x\n" for i in range(10_000))
+    files = {"mysite/settings.py": ENVIRON_SETTINGS}
+    assert not debug_on(committed(make_project, {**files, ".env": filler + "DEBUG=True\n"}, subdir="past"))
+    assert debug_on(committed(make_project, {**files, ".env": "DEBUG=False\n" + filler + "DEBUG=True\n"}, subdir="again"))
 
 
 def test_a_crafted_interpolation_in_settings_ini_takes_no_time(make_project, outside):

@@ -14,7 +14,7 @@ import pytest
 
 from django_heroku_lint.engine import Options, lint
 
-from .helpers import LOGGING, diagnostics, git, run_cli, write_tree
+from .helpers import LOGGING, diagnostics, git, lint_project, run_cli, write_tree
 from .test_robustness import ended_cleanly, run_djhlint
 
 REQUIREMENTS = "django==5.2.8\ngunicorn\nwhitenoise\ndj-database-url\npsycopg[binary]\n"
@@ -136,6 +136,17 @@ def test_production_beside_development_in_a_package_not_named_settings(tmp_path)
     assert not {"DJH104", "DJH501"} & {code for code, _, _ in found}  # development.py is not judged
 
 
+@pytest.mark.parametrize("page_break", ["\x0c\n", "# a line separator\u2028in a comment\n"])
+def test_a_line_break_python_does_not_count_leaves_the_default_where_it_is_written(tmp_path, page_break):
+    """A form feed (an old page break) ends no line for Python, nor does U+2028: the
+    default is still found inside its quotes, on the line Python gives it."""
+    asgi = CONFIG_PACKAGE["project/asgi.py"].replace("from django", page_break + "from django")
+    write_tree(tmp_path, {**CONFIG_PACKAGE, "project/asgi.py": asgi})
+    (span,) = [each.span for each in lint_project(tmp_path, cache=False) if each.code == "DJH108"]
+    line = asgi.encode().split(b"\n")[span.line - 1].decode()
+    assert line[span.col - 1 : span.end_col - 1] == "config.development"
+
+
 def test_cookiecutter_django_folder_with_local_and_production(tmp_path):
     files = {
         **{k: v for k, v in CONFIG_PACKAGE.items() if not k.startswith("config/")},
@@ -196,6 +207,31 @@ def test_a_computed_name_nobody_can_evaluate_is_dj001_not_a_pass(tmp_path):
     assert diagnostics(tmp_path, select=["DJH001"]) == [("DJH001", "config/asgi.py", 3)]
     result = run_cli([str(tmp_path), "--select", "DJH001"])
     assert result.exit_code == 1 and "computes DJANGO_SETTINGS_MODULE" in result.stdout
+
+
+def test_choosing_among_computed_names_reads_each_entry_point_once(tmp_path, monkeypatch):
+    from django_heroku_lint.discover.projects import find_projects
+    from django_heroku_lint.model import modules
+    from django_heroku_lint.read.layout import read_layout
+
+    files = {k: v for k, v in IGNORED_DEFAULT.items() if k not in ("config/settings/local.py", ".gitignore")}
+    computed = '"config.settings.{0}".format(os.environ.get("DJANGO_ENV"))'
+    files["config/asgi.py"] = files["config/asgi.py"].replace('"config.settings.local"', computed)
+    files["manage.py"] = files["manage.py"].replace('"config.settings.local"', computed)
+    write_tree(tmp_path, files)
+    (project,) = find_projects([str(tmp_path)])
+    layout = read_layout(project)
+    parsed: list[str] = []
+    read_defaults = modules.read_defaults
+
+    def counted(text, rel, environment):
+        parsed.append(rel)
+        return read_defaults(text, rel, environment)
+
+    monkeypatch.setattr(modules, "read_defaults", counted)
+    choice = modules.choose_settings_module(project, layout, modules.ModuleIndex(project), None)
+    assert choice is not None and choice.span is not None and choice.span.file == "config/asgi.py"
+    assert sorted(parsed) == ["config/asgi.py", "manage.py"]  # the fallback reuses what the first pass read
 
 
 def test_a_two_line_prod_fragment_is_not_the_settings_module(tmp_path):
@@ -559,6 +595,23 @@ def test_a_settings_module_named_by_heroku_config_set_in_the_docs_is_judged(tmp_
 def test_docs_that_do_not_name_one_module_for_heroku_leave_the_entry_point_s_choice(tmp_path, line):
     write_tree(tmp_path, {**DOCS_NAMED, "doc/deployment.md": f"```\n{line}\n```\n"})
     assert choice_of(tmp_path, cache=False).module == "config.settings.production"
+
+
+CONFIG_SET = b"```\nheroku config:set DJANGO_SETTINGS_MODULE=config.settings.staging_heroku\n```\n"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [CONFIG_SET + b"x" * (256 * 1024), b"Caf\xe9 app\n" + CONFIG_SET],  # too long to be read; not UTF-8
+    ids=["too-long", "latin-1"],
+)
+def test_a_doc_djhlint_does_not_read_names_no_module(tmp_path, data):
+    """A document past the size bound, or not UTF-8, is passed over without a word: it is
+    a hint, not a file Heroku reads, so it never stops the run."""
+    write_tree(tmp_path, {**DOCS_NAMED, "doc/deployment.md": data})
+    choice = choice_of(tmp_path, cache=False)
+    assert choice.module == "config.settings.production"
+    assert not any(code == "DJH000" for code, _ in codes_in(tmp_path))
 
 
 def test_a_variable_set_in_the_readme_builds_the_computed_name(tmp_path):

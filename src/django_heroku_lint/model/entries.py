@@ -21,6 +21,7 @@ import warnings
 from dataclasses import dataclass, field
 
 from ..ftypes import Span
+from ..read.lines import line_starts
 from .values import EnvRead, Literal, Unknown
 
 TYPE_CHECKING = False
@@ -183,7 +184,7 @@ class _Source:
 
     def __init__(self, text: str, rel: str) -> None:
         self.text = text
-        self.lines = text.splitlines()
+        self.starts = line_starts(text, True)  # lines as Python numbers them: a form feed ends none
         self.rel = rel
 
     def span(self, node: ast.expr) -> Span:
@@ -192,8 +193,13 @@ class _Source:
         return Span(self.rel, node.lineno, self._col(node.lineno, node.col_offset) + 1, end_line, self._col(end_line, end) + 1)
 
     def _col(self, line: int, offset: int) -> int:  # ast counts UTF-8 bytes, a span characters
-        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-        return len(text.encode("utf-8")[:offset].decode("utf-8", "replace"))
+        return len(self.line(line).encode("utf-8")[:offset].decode("utf-8", "replace"))
+
+    def line(self, number: int) -> str:
+        """The text of line ``number`` as ``ast`` counts lines, its line break included."""
+        if not 0 < number <= len(self.starts):
+            return ""
+        return self.text[self.starts[number - 1] : self.starts[number] if number < len(self.starts) else len(self.text)]
 
 
 class _Walker(_Source):
@@ -283,7 +289,7 @@ class _Walker(_Source):
         """Where ``module`` is written inside the quotes of the one-line literal ``node``."""
         if node.end_lineno != node.lineno or node.end_col_offset is None:
             return None
-        written = self.lines[node.lineno - 1].encode("utf-8")[node.col_offset : node.end_col_offset].decode("utf-8", "replace")
+        written = self.line(node.lineno).encode("utf-8")[node.col_offset : node.end_col_offset].decode("utf-8", "replace")
         quote = written.lstrip("rRuU")[:1]
         if quote not in ("'", '"') or written.lstrip("rRuU")[1:-1] != module:
             return None

@@ -205,7 +205,11 @@ def choose_settings_module(
     if plain:
         module = index.module_for(plain[0]) or ""
         return SettingsChoice(module, plain[0], f"{plain[0]} (no wsgi.py or manage.py names a settings module)")
-    computed = [(rel, site) for rel in [*wsgi_files, manage] if (site := computed_default(project, layout, rel)) is not None]
+    computed = [
+        (rel, read.computed.span)
+        for rel, read in [*reads.items(), (manage, manage_read)]
+        if read is not None and not read.modules and read.computed is not None
+    ]
     if computed:
         return SettingsChoice(
             "",
@@ -226,15 +230,6 @@ def choose_settings_module(
         "no settings module found (no wsgi.py, asgi.py or manage.py names one, and there is no <package>/settings.py)",
         span=Span(manage) if manage in project.files else None,
     )
-
-
-def computed_default(project: Project, layout: Layout, rel: str) -> Span | None:
-    """Where ``rel`` sets DJANGO_SETTINGS_MODULE to a name djhlint cannot evaluate, when
-    it names no module it can."""
-    read = entry_defaults(project, layout, rel)
-    if read is None or read.modules or read.computed is None:
-        return None
-    return read.computed.span
 
 
 def production_sibling(pointed: str, index: ModuleIndex) -> tuple[str, str] | None:

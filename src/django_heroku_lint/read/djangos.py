@@ -41,9 +41,3 @@ def supporting(python: tuple[int, int]) -> tuple[tuple[int, ...], tuple[int, ...
     first = series[0] + (DJANGOS[series[0]][2].get(python, 0),)
     later = [s for s in sorted(DJANGOS) if s > series[-1]]
     return first, (later[0] if later else None)
-
-
-def newest_python(series: tuple[int, int]) -> tuple[int, int] | None:
-    """The newest Python a Django series supports in its latest patch; None when not in the table."""
-    row = DJANGOS.get(series)
-    return row[1] if row else None

@@ -68,11 +68,8 @@ def _read_web_script(project: Project, procfile: Procfile) -> None:
     script = script_of(web) if web is not None else None
     if web is None or script is None or script not in project.files:
         return
-    data = project.read(script)
-    if isinstance(data, ParseError) or len(data) > MAX_TEXT_BYTES:
-        return
-    text = decode_text(data, script)
-    if isinstance(text, ParseError):
+    text = _text(project, script, [])
+    if text is None:
         return
     found = server_in_script(web, script, text)
     if found is not None:
@@ -91,12 +88,14 @@ def release_commands(project: Project, procfile: Procfile | None) -> list[str] |
         return [release.command]
     if script not in project.files:
         return None
-    data = project.read(script)
-    if isinstance(data, ParseError) or len(data) > MAX_TEXT_BYTES:
+    text = _text(project, script, [])
+    if text is None:
         return None
-    text = decode_text(data, script)
-    if isinstance(text, ParseError):
-        return None
+    return _content_lines(text)
+
+
+def _content_lines(text: str) -> list[str]:
+    """The lines of a text that are neither blank nor ``#`` comments, stripped."""
     return [line.strip() for line in split_lines(text) if line.strip() and not line.strip().startswith("#")]
 
 
@@ -198,7 +197,7 @@ def read_layout(project: Project) -> Layout:
     buildpacks_file = None
     if ".buildpacks" in root:
         text = _text(project, ".buildpacks", [])
-        buildpacks_file = [line.strip() for line in split_lines(text or "") if line.strip() and not line.strip().startswith("#")]
+        buildpacks_file = _content_lines(text or "")
     package_scripts: list[str] | None = None
     if "package.json" in root:
         data = project.read("package.json")
@@ -212,7 +211,7 @@ def read_layout(project: Project) -> Layout:
     slugignore = None
     if ".slugignore" in root:
         text = _text(project, ".slugignore", [])
-        slugignore = [line.strip() for line in split_lines(text or "") if line.strip() and not line.strip().startswith("#")]
+        slugignore = _content_lines(text or "")
     requirements, requirement_errors = read_requirements(project)
     return Layout(
         procfile,
